@@ -1,0 +1,93 @@
+// The `spike` board: the machine of the Spike ISA simulator that test suites target. RAM at
+// 0x8000_0000, a CLINT at 0x200_0000, HTIF through the ELF's tohost/fromhost symbols. Execution
+// starts at the ELF entry in M-mode with a0 = hart id.
+
+import { HostClock } from '../core/clock.js';
+import type { RiscvHart } from '../cpu/riscv/hart.js';
+import { RiscvHart as Hart } from '../cpu/riscv/hart.js';
+import { MIP_MSIP, MIP_MTIP } from '../cpu/riscv/csr-defs.js';
+import { Clint, CLINT_SIZE } from '../devices/clint/clint.js';
+import { Htif } from '../devices/htif/htif.js';
+import { ElfError, loadElf, parseElf } from '../loaders/elf.js';
+import { PhysBus } from '../memory/bus.js';
+import { GuestMemory } from '../memory/guest-memory.js';
+import type { TcgBoard } from '../engine/tcg/loop.js';
+
+export const SPIKE_MEMORY_MAP = {
+  clint: { base: 0x0200_0000, size: CLINT_SIZE },
+  ram: { base: 0x8000_0000 },
+} as const;
+
+/** Timebase of the CLINT, as on Spike and QEMU's spike machine. */
+export const SPIKE_TIMEBASE_HZ = 10_000_000;
+
+export interface SpikeOptions {
+  elf: Uint8Array;
+  memoryBytes: number;
+  harts?: number;
+  /** Console output of HTIF device 1. */
+  putchar(byte: number): void;
+  /** Diagnostics (unsupported HTIF commands). */
+  warn(msg: string): void;
+}
+
+export class SpikeBoard implements TcgBoard {
+  readonly mem: GuestMemory;
+  readonly harts: RiscvHart[] = [];
+  readonly clint: Clint;
+  readonly htif: Htif;
+  /** Exit code reported through HTIF, once the guest has stopped. */
+  exitCode: number | undefined = undefined;
+
+  constructor(opts: SpikeOptions) {
+    const img = parseElf(opts.elf);
+    const tohost = img.symbols.get('tohost');
+    if (tohost === undefined) {
+      throw new ElfError('the ELF file has no `tohost` symbol: programs for the spike board report through HTIF');
+    }
+    this.mem = new GuestMemory(SPIKE_MEMORY_MAP.ram.base, opts.memoryBytes);
+    loadElf(this.mem, opts.elf, img);
+    const bus = new PhysBus(this.mem);
+    const n = opts.harts ?? 1;
+    const clock = new HostClock(SPIKE_TIMEBASE_HZ);
+    this.clint = new Clint(n, clock, {
+      setSoftware: (h, level) => this.setLine(h, MIP_MSIP, level),
+      setTimer: (h, level) => this.setLine(h, MIP_MTIP, level),
+    });
+    bus.map('clint', SPIKE_MEMORY_MAP.clint.base, SPIKE_MEMORY_MAP.clint.size, this.clint);
+    this.htif = new Htif(this.mem, tohost.value, img.symbols.get('fromhost')?.value, {
+      putchar: opts.putchar,
+      exit: (code) => {
+        this.exitCode = code;
+      },
+      unsupported: (d, c, p) => opts.warn(`unsupported HTIF command: device ${d}, command ${c}, payload 0x${p.toString(16)}`),
+    });
+    for (let id = 0; id < n; id++) {
+      const h = new Hart(id, this.mem, bus, { mtime: () => this.clint.mtime(), watch: this.htif });
+      h.reset(img.entry);
+      h.x[2 * 10] = id; // a0 = mhartid, as Spike's boot ROM leaves it
+      this.harts.push(h);
+    }
+  }
+
+  private setLine(hart: number, bit: number, level: boolean): void {
+    const h = this.harts[hart];
+    if (h !== undefined) h.irqLines = level ? h.irqLines | bit : h.irqLines & ~bit;
+  }
+
+  get stopped(): boolean {
+    return this.exitCode !== undefined;
+  }
+
+  tick(): void {
+    this.clint.update();
+  }
+
+  afterSlice(): void {
+    this.htif.poll();
+  }
+
+  msToNextEvent(): number {
+    return (this.clint.ticksToNextDeadline() / SPIKE_TIMEBASE_HZ) * 1000;
+  }
+}

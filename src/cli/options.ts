@@ -1,0 +1,71 @@
+// Command-line parsing for `tsvirt run`, with errors that name the offending option.
+
+import { parseArgs } from 'node:util';
+
+export class UsageError extends Error {}
+
+export interface RunOptions {
+  machine: 'spike' | 'virt';
+  kernel: string;
+  memoryBytes: number;
+  smp: number;
+  stats: boolean;
+  maxInstructions: number | undefined;
+}
+
+/** Parse a size such as 512M, 1G, 65536 or 64K into bytes. */
+export function parseSize(option: string, text: string): number {
+  const m = /^(\d+)([KMG]?)i?B?$/i.exec(text.trim());
+  if (m === null) throw new UsageError(`${option}: '${text}' is not a size (examples: 512M, 1G)`);
+  const unit = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[m[2].toUpperCase() as '' | 'K' | 'M' | 'G'];
+  return Number(m[1]) * unit;
+}
+
+function parseCount(option: string, text: string, min: number, max: number): number {
+  if (!/^\d+$/.test(text)) throw new UsageError(`${option}: '${text}' is not a whole number`);
+  const n = Number(text);
+  if (n < min || n > max) throw new UsageError(`${option}: ${n} is out of range (${min}..${max})`);
+  return n;
+}
+
+export function parseRunOptions(argv: string[]): RunOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        machine: { type: 'string', default: 'virt' },
+        kernel: { type: 'string' },
+        memory: { type: 'string', short: 'm' },
+        smp: { type: 'string', default: '1' },
+        stats: { type: 'boolean', default: false },
+        'max-instructions': { type: 'string' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const v = parsed.values;
+  const machine = v.machine ?? 'virt';
+  if (machine !== 'spike' && machine !== 'virt') {
+    throw new UsageError(`--machine: unknown machine '${machine}' (known: spike, virt)`);
+  }
+  if (v.kernel === undefined) throw new UsageError('--kernel FILE is required');
+  const memoryBytes = parseSize('--memory', v.memory ?? (machine === 'spike' ? '256M' : '512M'));
+  if (memoryBytes < 1024 * 1024 || memoryBytes % 4096 !== 0 || memoryBytes > 16 * 1024 ** 3) {
+    throw new UsageError('--memory: must be a multiple of 4 KiB between 1M and 16G');
+  }
+  return {
+    machine,
+    kernel: v.kernel,
+    memoryBytes,
+    smp: parseCount('--smp', v.smp ?? '1', 1, 64),
+    stats: v.stats ?? false,
+    maxInstructions:
+      v['max-instructions'] === undefined
+        ? undefined
+        : parseCount('--max-instructions', v['max-instructions'], 1, Number.MAX_SAFE_INTEGER),
+  };
+}

@@ -1,0 +1,95 @@
+// The A extension's memory operations: LR/SC with a reservation, and the AMOs in word and
+// doubleword form (unprivileged ISA, "A" chapter). Misaligned addresses trap: AMOs need natural
+// alignment (LR raises load-address-misaligned, SC and AMOs store/AMO-address-misaligned).
+
+import { lt, ltu } from '../../core/u64.js';
+import * as C from './csr-defs.js';
+import type { RiscvHart } from './hart.js';
+import { ACCESS_LOAD, ACCESS_STORE } from './mmu.js';
+
+const LR = 0b00010;
+const SC = 0b00011;
+const AMOSWAP = 0b00001;
+const AMOADD = 0b00000;
+const AMOXOR = 0b00100;
+const AMOAND = 0b01100;
+const AMOOR = 0b01000;
+const AMOMIN = 0b10000;
+const AMOMAX = 0b10100;
+const AMOMINU = 0b11000;
+const AMOMAXU = 0b11100;
+
+export function amo(h: RiscvHart, i: number): void {
+  const funct5 = i >>> 27;
+  const bytes = ((i >>> 12) & 7) === 2 ? 4 : 8;
+  const rd = (i >>> 7) & 31;
+  const rs2 = (i >>> 20) & 31;
+  const addr = h.addr((i >>> 15) & 31, 0);
+  if (Number.isNaN(addr) || addr % bytes !== 0) {
+    h.trap(funct5 === LR ? C.CAUSE_MISALIGNED_LOAD : C.CAUSE_MISALIGNED_STORE, addr);
+    return;
+  }
+  const pa = h.translate(addr, funct5 === LR ? ACCESS_LOAD : ACCESS_STORE);
+  if (pa < 0) return;
+  if (funct5 === SC) {
+    const ok = h.reservation === pa;
+    h.reservation = -1;
+    if (ok && !h.writePhys(pa, bytes, h.x[2 * rs2], h.x[2 * rs2 + 1], addr)) return;
+    h.setX(rd, ok ? 0 : 1, 0);
+    return;
+  }
+  if (!h.readPhys(pa, bytes, funct5 === LR ? ACCESS_LOAD : ACCESS_STORE, addr)) return;
+  const oLo = h.scratch[0];
+  const oHi = bytes === 4 ? oLo >> 31 : h.scratch[1];
+  if (funct5 === LR) {
+    h.reservation = pa;
+    h.setX(rd, oLo, oHi);
+    return;
+  }
+  let bLo = h.x[2 * rs2],
+    bHi = h.x[2 * rs2 + 1];
+  if (bytes === 4) bHi = bLo >> 31;
+  let nLo: number, nHi: number;
+  switch (funct5) {
+    case AMOSWAP:
+      nLo = bLo;
+      nHi = bHi;
+      break;
+    case AMOADD:
+      nLo = (oLo + bLo) | 0;
+      nHi = (oHi + bHi + (nLo >>> 0 < oLo >>> 0 ? 1 : 0)) | 0;
+      break;
+    case AMOXOR:
+      nLo = oLo ^ bLo;
+      nHi = oHi ^ bHi;
+      break;
+    case AMOAND:
+      nLo = oLo & bLo;
+      nHi = oHi & bHi;
+      break;
+    case AMOOR:
+      nLo = oLo | bLo;
+      nHi = oHi | bHi;
+      break;
+    case AMOMIN:
+    case AMOMAX:
+    case AMOMINU:
+    case AMOMAXU: {
+      // Word forms compare the sign-extended (min/max) or zero-extended (minu/maxu) 32-bit values.
+      let aH = oHi;
+      if (bytes === 4 && funct5 >= AMOMINU) {
+        aH = 0;
+        bHi = 0;
+      }
+      const less = funct5 >= AMOMINU ? ltu(oLo, aH, bLo, bHi) : lt(oLo, aH, bLo, bHi);
+      const takeOld = funct5 === AMOMIN || funct5 === AMOMINU ? less : !less;
+      nLo = takeOld ? oLo : bLo;
+      nHi = takeOld ? oHi : h.x[2 * rs2 + 1];
+      break;
+    }
+    default:
+      return h.illegal();
+  }
+  if (!h.writePhys(pa, bytes, nLo, nHi, addr)) return;
+  h.setX(rd, oLo, oHi);
+}

@@ -1,0 +1,156 @@
+// Names and bit fields from the RISC-V privileged specification (20211203): CSR addresses
+// (chapter 2.2, "CSR Listing"), mstatus/mip fields (3.1.6, 3.1.9) and trap causes (3.1.15, Table 3.6).
+
+export const PRV_U = 0;
+export const PRV_S = 1;
+export const PRV_M = 3;
+
+// Unprivileged
+export const CSR_FFLAGS = 0x001;
+export const CSR_FRM = 0x002;
+export const CSR_FCSR = 0x003;
+export const CSR_CYCLE = 0xc00;
+export const CSR_TIME = 0xc01;
+export const CSR_INSTRET = 0xc02;
+export const CSR_HPMCOUNTER3 = 0xc03;
+export const CSR_HPMCOUNTER31 = 0xc1f;
+// Supervisor
+export const CSR_SSTATUS = 0x100;
+export const CSR_SIE = 0x104;
+export const CSR_STVEC = 0x105;
+export const CSR_SCOUNTEREN = 0x106;
+export const CSR_SENVCFG = 0x10a;
+export const CSR_SSCRATCH = 0x140;
+export const CSR_SEPC = 0x141;
+export const CSR_SCAUSE = 0x142;
+export const CSR_STVAL = 0x143;
+export const CSR_SIP = 0x144;
+export const CSR_STIMECMP = 0x14d;
+export const CSR_SATP = 0x180;
+// Machine
+export const CSR_MVENDORID = 0xf11;
+export const CSR_MARCHID = 0xf12;
+export const CSR_MIMPID = 0xf13;
+export const CSR_MHARTID = 0xf14;
+export const CSR_MCONFIGPTR = 0xf15;
+export const CSR_MSTATUS = 0x300;
+export const CSR_MISA = 0x301;
+export const CSR_MEDELEG = 0x302;
+export const CSR_MIDELEG = 0x303;
+export const CSR_MIE = 0x304;
+export const CSR_MTVEC = 0x305;
+export const CSR_MCOUNTEREN = 0x306;
+export const CSR_MENVCFG = 0x30a;
+export const CSR_MCOUNTINHIBIT = 0x320;
+export const CSR_MHPMEVENT3 = 0x323;
+export const CSR_MHPMEVENT31 = 0x33f;
+export const CSR_MSCRATCH = 0x340;
+export const CSR_MEPC = 0x341;
+export const CSR_MCAUSE = 0x342;
+export const CSR_MTVAL = 0x343;
+export const CSR_MIP = 0x344;
+export const CSR_PMPCFG0 = 0x3a0;
+export const CSR_PMPCFG15 = 0x3af;
+export const CSR_PMPADDR0 = 0x3b0;
+export const CSR_PMPADDR63 = 0x3ef;
+export const CSR_MCYCLE = 0xb00;
+export const CSR_MINSTRET = 0xb02;
+export const CSR_MHPMCOUNTER3 = 0xb03;
+export const CSR_MHPMCOUNTER31 = 0xb1f;
+export const CSR_TSELECT = 0x7a0;
+export const CSR_TDATA1 = 0x7a1;
+export const CSR_TDATA2 = 0x7a2;
+export const CSR_TDATA3 = 0x7a3;
+export const CSR_TINFO = 0x7a4;
+export const CSR_MSECCFG = 0x747;
+
+// mstatus (low word; UXL/SXL/SD live in the high word)
+export const MSTATUS_SIE = 1 << 1;
+export const MSTATUS_MIE = 1 << 3;
+export const MSTATUS_SPIE = 1 << 5;
+export const MSTATUS_MPIE = 1 << 7;
+export const MSTATUS_SPP = 1 << 8;
+export const MSTATUS_MPP_SHIFT = 11;
+export const MSTATUS_MPP = 3 << 11;
+export const MSTATUS_FS_SHIFT = 13;
+export const MSTATUS_FS = 3 << 13;
+export const MSTATUS_MPRV = 1 << 17;
+export const MSTATUS_SUM = 1 << 18;
+export const MSTATUS_MXR = 1 << 19;
+export const MSTATUS_TVM = 1 << 20;
+export const MSTATUS_TW = 1 << 21;
+export const MSTATUS_TSR = 1 << 22;
+/** High word of mstatus: UXL = SXL = 2 (64-bit), fixed. */
+export const MSTATUS_HI_XL = (2 << 0) | (2 << 2);
+/** High word of sstatus: UXL = 2. */
+export const SSTATUS_HI_XL = 2;
+/** SD is bit 63: bit 31 of the high word. */
+export const STATUS_HI_SD = 1 << 31;
+
+export const MSTATUS_WRITABLE =
+  MSTATUS_SIE |
+  MSTATUS_MIE |
+  MSTATUS_SPIE |
+  MSTATUS_MPIE |
+  MSTATUS_SPP |
+  MSTATUS_MPP |
+  MSTATUS_FS |
+  MSTATUS_MPRV |
+  MSTATUS_SUM |
+  MSTATUS_MXR |
+  MSTATUS_TVM |
+  MSTATUS_TW |
+  MSTATUS_TSR;
+export const SSTATUS_MASK = MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_FS | MSTATUS_SUM | MSTATUS_MXR;
+
+// Interrupt numbers (mip/mie bit positions)
+export const IRQ_S_SOFT = 1;
+export const IRQ_M_SOFT = 3;
+export const IRQ_S_TIMER = 5;
+export const IRQ_M_TIMER = 7;
+export const IRQ_S_EXT = 9;
+export const IRQ_M_EXT = 11;
+export const MIP_SSIP = 1 << IRQ_S_SOFT;
+export const MIP_MSIP = 1 << IRQ_M_SOFT;
+export const MIP_STIP = 1 << IRQ_S_TIMER;
+export const MIP_MTIP = 1 << IRQ_M_TIMER;
+export const MIP_SEIP = 1 << IRQ_S_EXT;
+export const MIP_MEIP = 1 << IRQ_M_EXT;
+export const S_INTERRUPTS = MIP_SSIP | MIP_STIP | MIP_SEIP;
+export const ALL_INTERRUPTS = S_INTERRUPTS | MIP_MSIP | MIP_MTIP | MIP_MEIP;
+/** Priority order for simultaneous interrupts (privileged spec 3.1.9). */
+export const IRQ_PRIORITY = [IRQ_M_EXT, IRQ_M_SOFT, IRQ_M_TIMER, IRQ_S_EXT, IRQ_S_SOFT, IRQ_S_TIMER];
+
+// Exception causes
+export const CAUSE_MISALIGNED_FETCH = 0;
+export const CAUSE_FETCH_ACCESS = 1;
+export const CAUSE_ILLEGAL_INSTRUCTION = 2;
+export const CAUSE_BREAKPOINT = 3;
+export const CAUSE_MISALIGNED_LOAD = 4;
+export const CAUSE_LOAD_ACCESS = 5;
+export const CAUSE_MISALIGNED_STORE = 6;
+export const CAUSE_STORE_ACCESS = 7;
+export const CAUSE_USER_ECALL = 8;
+export const CAUSE_SUPERVISOR_ECALL = 9;
+export const CAUSE_MACHINE_ECALL = 11;
+export const CAUSE_FETCH_PAGE_FAULT = 12;
+export const CAUSE_LOAD_PAGE_FAULT = 13;
+export const CAUSE_STORE_PAGE_FAULT = 15;
+/** Exceptions that medeleg can delegate (ecall from M cannot be, 3.1.8). */
+export const MEDELEG_WRITABLE = 0xb3ff;
+
+// menvcfg high word
+export const MENVCFG_HI_STCE = 1 << 31;
+export const ENVCFG_FIOM = 1;
+
+// satp (Sv39/Sv48), 4.1.11
+export const SATP_MODE_BARE = 0;
+export const SATP_MODE_SV39 = 8;
+export const SATP_MODE_SV48 = 9;
+
+/** misa: MXL=2 in the high word; I, M, A, F, D, C, S, U in the low word. */
+export const MISA_HI = 2 << 30;
+export const MISA_LO = ['I', 'M', 'A', 'F', 'D', 'C', 'S', 'U'].reduce(
+  (m, c) => m | (1 << (c.charCodeAt(0) - 65)),
+  0,
+);

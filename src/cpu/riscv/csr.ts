@@ -1,0 +1,389 @@
+// Zicsr instructions and the CSR file (privileged spec chapter 2 and 3.1; Sstc for stimecmp).
+// CSR values travel as int32 pairs: reads leave the low word in `rd.lo`, the high one in `rd.hi`.
+
+import { fromBig, out, toBig } from '../../core/u64.js';
+import * as C from './csr-defs.js';
+import type { RiscvHart } from './hart.js';
+
+const val = { lo: 0, hi: 0 };
+
+function ret(lo: number, hi: number): boolean {
+  val.lo = lo;
+  val.hi = hi;
+  return true;
+}
+
+function pair(p: Int32Array): boolean {
+  return ret(p[0], p[1]);
+}
+
+/** Counters visible to the current privilege (mcounteren/scounteren, 3.1.11). */
+function counterAllowed(h: RiscvHart, bit: number): boolean {
+  if (h.priv === C.PRV_M) return true;
+  if (((h.mcounteren >>> bit) & 1) === 0) return false;
+  return h.priv === C.PRV_S || ((h.scounteren >>> bit) & 1) !== 0;
+}
+
+function counterValue(h: RiscvHart, which: 'cycle' | 'instret'): bigint {
+  const frozen = which === 'cycle' ? h.cycleFrozen : h.instretFrozen;
+  if (frozen !== undefined) return frozen;
+  return BigInt.asUintN(64, BigInt(h.retired) + (which === 'cycle' ? h.cycleOffset : h.instretOffset));
+}
+
+function retBig(v: bigint): boolean {
+  const lo = fromBig(v);
+  return ret(lo, out.hi);
+}
+
+function mstatusHi(h: RiscvHart): number {
+  const sd = (h.mstatus & C.MSTATUS_FS) === C.MSTATUS_FS ? C.STATUS_HI_SD : 0;
+  return C.MSTATUS_HI_XL | sd;
+}
+
+/** Read CSR `csr` into `val`; false when it does not exist or is not accessible. */
+function read(h: RiscvHart, csr: number): boolean {
+  switch (csr) {
+    case C.CSR_FFLAGS:
+      return h.fpuEnabled() && ret(h.fpu.fflags, 0);
+    case C.CSR_FRM:
+      return h.fpuEnabled() && ret(h.fpu.frm, 0);
+    case C.CSR_FCSR:
+      return h.fpuEnabled() && ret((h.fpu.frm << 5) | h.fpu.fflags, 0);
+    case C.CSR_CYCLE:
+      return counterAllowed(h, 0) && retBig(counterValue(h, 'cycle'));
+    case C.CSR_TIME:
+      return counterAllowed(h, 1) && retBig(BigInt(h.env.mtime()));
+    case C.CSR_INSTRET:
+      return counterAllowed(h, 2) && retBig(counterValue(h, 'instret'));
+    case C.CSR_SSTATUS: {
+      const sd = (h.mstatus & C.MSTATUS_FS) === C.MSTATUS_FS ? C.STATUS_HI_SD : 0;
+      return ret(h.mstatus & C.SSTATUS_MASK, C.SSTATUS_HI_XL | sd);
+    }
+    case C.CSR_SIE:
+      return ret(h.mie & h.mideleg, 0);
+    case C.CSR_STVEC:
+      return retNum(h.stvec);
+    case C.CSR_SCOUNTEREN:
+      return ret(h.scounteren, 0);
+    case C.CSR_SENVCFG:
+      return ret(h.senvcfg, 0);
+    case C.CSR_SSCRATCH:
+      return pair(h.sscratch);
+    case C.CSR_SEPC:
+      return pair(h.sepc);
+    case C.CSR_SCAUSE:
+      return pair(h.scause);
+    case C.CSR_STVAL:
+      return pair(h.stval);
+    case C.CSR_SIP:
+      return ret(h.pendingBits() & h.mideleg, 0);
+    case C.CSR_STIMECMP:
+      return stimecmpAllowed(h) && pair(h.stimecmp);
+    case C.CSR_SATP:
+      if (h.priv === C.PRV_S && (h.mstatus & C.MSTATUS_TVM) !== 0) return false;
+      return ret(h.satpPpn | 0, (h.satpMode << 28) | Math.floor(h.satpPpn / 4294967296));
+    case C.CSR_MVENDORID:
+    case C.CSR_MARCHID:
+    case C.CSR_MIMPID:
+    case C.CSR_MCONFIGPTR:
+      return ret(0, 0);
+    case C.CSR_MHARTID:
+      return ret(h.hartId, 0);
+    case C.CSR_MSTATUS:
+      return ret(h.mstatus, mstatusHi(h));
+    case C.CSR_MISA:
+      return ret(C.MISA_LO, C.MISA_HI);
+    case C.CSR_MEDELEG:
+      return ret(h.medeleg, 0);
+    case C.CSR_MIDELEG:
+      return ret(h.mideleg, 0);
+    case C.CSR_MIE:
+      return ret(h.mie, 0);
+    case C.CSR_MTVEC:
+      return retNum(h.mtvec);
+    case C.CSR_MCOUNTEREN:
+      return ret(h.mcounteren, 0);
+    case C.CSR_MENVCFG:
+      return ret(h.menvcfgLo, h.menvcfgHi);
+    case C.CSR_MCOUNTINHIBIT:
+      return ret(h.mcountinhibit, 0);
+    case C.CSR_MSCRATCH:
+      return pair(h.mscratch);
+    case C.CSR_MEPC:
+      return pair(h.mepc);
+    case C.CSR_MCAUSE:
+      return pair(h.mcause);
+    case C.CSR_MTVAL:
+      return pair(h.mtval);
+    case C.CSR_MIP:
+      return ret(h.pendingBits(), 0);
+    case C.CSR_MCYCLE:
+      return retBig(counterValue(h, 'cycle'));
+    case C.CSR_MINSTRET:
+      return retBig(counterValue(h, 'instret'));
+    case C.CSR_TSELECT:
+    case C.CSR_TDATA1:
+    case C.CSR_TDATA2:
+    case C.CSR_TDATA3:
+    case C.CSR_MSECCFG:
+      return ret(0, 0);
+  }
+  if (csr >= C.CSR_HPMCOUNTER3 && csr <= C.CSR_HPMCOUNTER31) return counterAllowed(h, csr - C.CSR_CYCLE) && ret(0, 0);
+  if (csr >= C.CSR_MHPMCOUNTER3 && csr <= C.CSR_MHPMCOUNTER31) return ret(0, 0);
+  if (csr >= C.CSR_MHPMEVENT3 && csr <= C.CSR_MHPMEVENT31) return ret(0, 0);
+  if (csr >= C.CSR_PMPCFG0 && csr <= C.CSR_PMPCFG15) {
+    if (csr & 1) return false; // odd pmpcfg registers do not exist on RV64
+    const n = (csr - C.CSR_PMPCFG0) * 4;
+    if (n >= 16) return ret(0, 0);
+    const c = h.pmpcfg;
+    return ret(
+      c[n] | (c[n + 1] << 8) | (c[n + 2] << 16) | (c[n + 3] << 24),
+      c[n + 4] | (c[n + 5] << 8) | (c[n + 6] << 16) | (c[n + 7] << 24),
+    );
+  }
+  if (csr >= C.CSR_PMPADDR0 && csr <= C.CSR_PMPADDR63) {
+    const n = csr - C.CSR_PMPADDR0;
+    return retNum(n < 16 ? h.pmpaddr[n] : 0);
+  }
+  return false;
+}
+
+function retNum(v: number): boolean {
+  const hi = Math.floor(v / 4294967296);
+  return ret((v - hi * 4294967296) | 0, hi | 0);
+}
+
+function stimecmpAllowed(h: RiscvHart): boolean {
+  if (h.priv === C.PRV_M) return true;
+  if (h.priv === C.PRV_U) return false;
+  return (h.menvcfgHi & C.MENVCFG_HI_STCE) !== 0 && (h.mcounteren & 2) !== 0;
+}
+
+const num = (lo: number, hi: number): number => hi * 4294967296 + (lo >>> 0);
+const unum = (lo: number, hi: number): number => (hi >>> 0) * 4294967296 + (lo >>> 0);
+
+/** Write CSR `csr`; WARL fields keep legal values. Returns false for a non-writable CSR. */
+function write(h: RiscvHart, csr: number, lo: number, hi: number): boolean {
+  switch (csr) {
+    case C.CSR_FFLAGS:
+      h.fpu.fflags = lo & 0x1f;
+      h.fpDirty();
+      return true;
+    case C.CSR_FRM:
+      h.fpu.frm = lo & 7;
+      h.fpDirty();
+      return true;
+    case C.CSR_FCSR:
+      h.fpu.fflags = lo & 0x1f;
+      h.fpu.frm = (lo >>> 5) & 7;
+      h.fpDirty();
+      return true;
+    case C.CSR_SSTATUS:
+      writeMstatus(h, (h.mstatus & ~C.SSTATUS_MASK) | (lo & C.SSTATUS_MASK));
+      return true;
+    case C.CSR_SIE:
+      h.mie = (h.mie & ~h.mideleg) | (lo & h.mideleg);
+      return true;
+    case C.CSR_STVEC:
+      h.stvec = legalTvec(lo, hi);
+      return true;
+    case C.CSR_SCOUNTEREN:
+      h.scounteren = lo;
+      return true;
+    case C.CSR_SENVCFG:
+      h.senvcfg = lo & C.ENVCFG_FIOM;
+      return true;
+    case C.CSR_SSCRATCH:
+      return setPair(h.sscratch, lo, hi);
+    case C.CSR_SEPC:
+      return setPair(h.sepc, lo & ~1, hi);
+    case C.CSR_SCAUSE:
+      return setPair(h.scause, lo, hi);
+    case C.CSR_STVAL:
+      return setPair(h.stval, lo, hi);
+    case C.CSR_SIP:
+      // Only SSIP is writable through sip, and only when delegated.
+      h.mip = (h.mip & ~(C.MIP_SSIP & h.mideleg)) | (lo & C.MIP_SSIP & h.mideleg);
+      return true;
+    case C.CSR_STIMECMP:
+      setPair(h.stimecmp, lo, hi);
+      h.stimecmpNum = unum(lo, hi);
+      return true;
+    case C.CSR_SATP: {
+      const mode = hi >>> 28;
+      // Writes of an unsupported mode have no effect (4.1.11). ASIDs are not implemented (ASIDLEN=0).
+      if (mode !== C.SATP_MODE_BARE && mode !== C.SATP_MODE_SV39 && mode !== C.SATP_MODE_SV48) return true;
+      h.satpMode = mode;
+      h.satpPpn = unum(lo, hi & 0xfff);
+      h.tlb.flush();
+      h.updateContext();
+      return true;
+    }
+    case C.CSR_MSTATUS:
+      writeMstatus(h, lo);
+      return true;
+    case C.CSR_MISA:
+      return true; // WARL: the extensions cannot be switched off
+    case C.CSR_MEDELEG:
+      h.medeleg = lo & C.MEDELEG_WRITABLE;
+      return true;
+    case C.CSR_MIDELEG:
+      h.mideleg = lo & C.S_INTERRUPTS;
+      return true;
+    case C.CSR_MIE:
+      h.mie = lo & C.ALL_INTERRUPTS;
+      return true;
+    case C.CSR_MTVEC:
+      h.mtvec = legalTvec(lo, hi);
+      return true;
+    case C.CSR_MCOUNTEREN:
+      h.mcounteren = lo;
+      return true;
+    case C.CSR_MENVCFG:
+      h.menvcfgLo = lo & C.ENVCFG_FIOM;
+      h.menvcfgHi = hi & C.MENVCFG_HI_STCE;
+      return true;
+    case C.CSR_MCOUNTINHIBIT:
+      setInhibit(h, lo & 5);
+      return true;
+    case C.CSR_MSCRATCH:
+      return setPair(h.mscratch, lo, hi);
+    case C.CSR_MEPC:
+      return setPair(h.mepc, lo & ~1, hi);
+    case C.CSR_MCAUSE:
+      return setPair(h.mcause, lo, hi);
+    case C.CSR_MTVAL:
+      return setPair(h.mtval, lo, hi);
+    case C.CSR_MIP: {
+      const writable = C.MIP_SSIP | C.MIP_SEIP | ((h.menvcfgHi & C.MENVCFG_HI_STCE) !== 0 ? 0 : C.MIP_STIP);
+      h.mip = (h.mip & ~writable) | (lo & writable);
+      return true;
+    }
+    case C.CSR_MCYCLE:
+    case C.CSR_MINSTRET: {
+      // The writing instruction itself is not counted (3.3.1): it retires after this write.
+      const v = toBig(lo, hi);
+      const which = csr === C.CSR_MCYCLE ? 'cycle' : 'instret';
+      const frozen = which === 'cycle' ? h.cycleFrozen : h.instretFrozen;
+      if (frozen !== undefined) {
+        if (which === 'cycle') h.cycleFrozen = BigInt.asUintN(64, v);
+        else h.instretFrozen = BigInt.asUintN(64, v);
+      } else {
+        const off = v - BigInt(h.retired) - 1n;
+        if (which === 'cycle') h.cycleOffset = off;
+        else h.instretOffset = off;
+      }
+      return true;
+    }
+    case C.CSR_TSELECT:
+    case C.CSR_TDATA1:
+    case C.CSR_TDATA2:
+    case C.CSR_TDATA3:
+    case C.CSR_MSECCFG:
+      return true; // no triggers: tselect stays 0 and tdata1 reads 0 (type 0, "no trigger")
+  }
+  if (csr >= C.CSR_MHPMCOUNTER3 && csr <= C.CSR_MHPMCOUNTER31) return true;
+  if (csr >= C.CSR_MHPMEVENT3 && csr <= C.CSR_MHPMEVENT31) return true;
+  if (csr >= C.CSR_PMPCFG0 && csr <= C.CSR_PMPCFG15) {
+    if (csr & 1) return false;
+    const n = (csr - C.CSR_PMPCFG0) * 4;
+    if (n < 16) for (let k = 0; k < 8; k++) writePmpcfg(h, n + k, (k < 4 ? lo >>> (8 * k) : hi >>> (8 * (k - 4))) & 0xff);
+    return true;
+  }
+  if (csr >= C.CSR_PMPADDR0 && csr <= C.CSR_PMPADDR63) {
+    const n = csr - C.CSR_PMPADDR0;
+    const locked = n < 16 && (h.pmpcfg[n] & 0x80) !== 0;
+    // pmpaddr holds bits 55:2 of the address (54 bits) on RV64.
+    if (n < 16 && !locked) h.pmpaddr[n] = unum(lo, hi & 0x3fffff);
+    return true;
+  }
+  return false;
+}
+
+function writePmpcfg(h: RiscvHart, n: number, v: number): void {
+  if ((h.pmpcfg[n] & 0x80) !== 0) return; // locked
+  // R=0 with W=1 is reserved: keep the entry's previous permissions.
+  if ((v & 3) === 2) v = (v & ~3) | (h.pmpcfg[n] & 3);
+  h.pmpcfg[n] = v & 0x9f;
+}
+
+function setInhibit(h: RiscvHart, v: number): void {
+  const freeze = (bit: number, which: 'cycle' | 'instret'): void => {
+    const was = ((h.mcountinhibit >>> bit) & 1) !== 0;
+    const now = ((v >>> bit) & 1) !== 0;
+    if (was === now) return;
+    if (now) {
+      // Freeze the value as of this instruction's retirement.
+      const cur = counterValue(h, which) + 1n;
+      if (which === 'cycle') h.cycleFrozen = cur;
+      else h.instretFrozen = cur;
+    } else {
+      const frozen = (which === 'cycle' ? h.cycleFrozen : h.instretFrozen) ?? 0n;
+      const off = frozen - BigInt(h.retired) - 1n;
+      if (which === 'cycle') {
+        h.cycleFrozen = undefined;
+        h.cycleOffset = off;
+      } else {
+        h.instretFrozen = undefined;
+        h.instretOffset = off;
+      }
+    }
+  };
+  freeze(0, 'cycle');
+  freeze(2, 'instret');
+  h.mcountinhibit = v;
+}
+
+function setPair(p: Int32Array, lo: number, hi: number): boolean {
+  p[0] = lo;
+  p[1] = hi;
+  return true;
+}
+
+/** xtvec: MODE 0 (direct) or 1 (vectored); reserved modes keep the base and read as direct. */
+function legalTvec(lo: number, hi: number): number {
+  const mode = lo & 3;
+  return num(lo & ~3, hi) + (mode === 1 ? 1 : 0);
+}
+
+function writeMstatus(h: RiscvHart, lo: number): void {
+  let v = (h.mstatus & ~C.MSTATUS_WRITABLE) | (lo & C.MSTATUS_WRITABLE);
+  // MPP is WARL: the reserved value 2 keeps the previous mode.
+  if (((v >>> C.MSTATUS_MPP_SHIFT) & 3) === 2) v = (v & ~C.MSTATUS_MPP) | (h.mstatus & C.MSTATUS_MPP);
+  h.mstatus = v;
+  h.updateContext();
+}
+
+/**
+ * Execute csrrw/csrrs/csrrc and their immediate forms (Zicsr chapter): access checks, then read
+ * the old value, then write the new one, as one atomic step.
+ */
+export function csrOp(h: RiscvHart, i: number): void {
+  const csr = i >>> 20;
+  const rs1 = (i >>> 15) & 31;
+  const rd = (i >>> 7) & 31;
+  const f3 = (i >>> 12) & 7;
+  const op = f3 & 3;
+  const writes = op === 1 || rs1 !== 0;
+  if (((csr >>> 8) & 3) > h.priv) return h.illegal();
+  if (writes && csr >>> 10 === 3) return h.illegal();
+  if (!read(h, csr)) return h.illegal();
+  const oldLo = val.lo,
+    oldHi = val.hi;
+  if (writes) {
+    const sLo = f3 & 4 ? rs1 : h.x[2 * rs1];
+    const sHi = f3 & 4 ? 0 : h.x[2 * rs1 + 1];
+    let nLo = sLo,
+      nHi = sHi;
+    if (op === 2) {
+      nLo = oldLo | sLo;
+      nHi = oldHi | sHi;
+    } else if (op === 3) {
+      nLo = oldLo & ~sLo;
+      nHi = oldHi & ~sHi;
+    }
+    if (!write(h, csr, nLo, nHi)) return h.illegal();
+    h.yieldLoop = true;
+  }
+  h.setX(rd, oldLo, oldHi);
+}

@@ -1,0 +1,636 @@
+// One RISC-V hart: architectural state, memory access through the MMU and software TLB, and trap
+// and interrupt entry (privileged spec 3.1.6-3.1.9, 3.3, 4.1). The fetch-execute loop is interp.ts.
+
+import type { GuestMemory } from '../../memory/guest-memory.js';
+import type { PhysBus } from '../../memory/bus.js';
+import { out, toNum, fromBig, toBig } from '../../core/u64.js';
+import { Fpu } from './fpu/fpu.js';
+import type { Hart } from './isa/types.js';
+import * as C from './csr-defs.js';
+import {
+  ACCESS_FETCH,
+  ACCESS_LOAD,
+  ACCESS_STORE,
+  CTX_M,
+  FAULT_ACCESS,
+  FAULT_PAGE,
+  TLB_ENTRIES,
+  Tlb,
+  walk,
+  type MmuContext,
+} from './mmu.js';
+import { csrOp } from './csr.js';
+import { amo } from './amo.js';
+
+/** What the board gives a hart: the platform timer and a physical-store watch (HTIF, code pages). */
+export interface HartEnv {
+  /** Current value of the platform timer (mtime), in ticks. */
+  mtime(): number;
+  /** Physical range whose stores must be reported, or undefined. */
+  readonly watch?: { readonly start: number; readonly end: number; onStore(pa: number, bytes: number): void };
+}
+
+const PAGE = 4096;
+const FAULT_CAUSE = [
+  [C.CAUSE_FETCH_PAGE_FAULT, C.CAUSE_LOAD_PAGE_FAULT, C.CAUSE_STORE_PAGE_FAULT],
+  [C.CAUSE_FETCH_ACCESS, C.CAUSE_LOAD_ACCESS, C.CAUSE_STORE_ACCESS],
+];
+
+export class RiscvHart implements Hart, MmuContext {
+  readonly x = new Int32Array(64);
+  pc = 0;
+  npc = 0;
+  readonly fpu = new Fpu();
+  priv = C.PRV_M;
+  /** Raw bits of the instruction being executed (16-bit for compressed): the illegal-instruction tval. */
+  insnBits = 0;
+  /** Set when the current instruction trapped; the loop clears it. */
+  trapped = false;
+  /** Set by instructions after which pending interrupts must be re-examined (CSR writes, xRET, WFI). */
+  yieldLoop = false;
+  /** True while the hart waits in WFI for an interrupt. */
+  waiting = false;
+  /** Instructions retired (the basis of minstret and mcycle). */
+  retired = 0;
+
+  // CSR state. 64-bit registers that software may fill with any value are int32 pairs.
+  mstatus = 0;
+  mie = 0;
+  /** Software-writable mip bits (SSIP, STIP, SEIP); device lines are in `irqLines`. */
+  mip = 0;
+  /** Interrupt lines driven by devices (MTIP, MSIP, MEIP, SEIP). */
+  irqLines = 0;
+  medeleg = 0;
+  mideleg = 0;
+  mtvec = 0;
+  stvec = 0;
+  readonly mepc = new Int32Array(2);
+  readonly sepc = new Int32Array(2);
+  readonly mcause = new Int32Array(2);
+  readonly scause = new Int32Array(2);
+  readonly mtval = new Int32Array(2);
+  readonly stval = new Int32Array(2);
+  readonly mscratch = new Int32Array(2);
+  readonly sscratch = new Int32Array(2);
+  mcounteren = 0;
+  scounteren = 0;
+  mcountinhibit = 0;
+  menvcfgLo = 0;
+  menvcfgHi = 0;
+  senvcfg = 0;
+  /** stimecmp, exact, and as a number for comparisons (values >= 2^53 never fire anyway). */
+  readonly stimecmp = new Int32Array([-1, -1]);
+  stimecmpNum = 2 ** 64;
+  /** minstret/mcycle = retired + offset (mod 2^64); frozen values while inhibited. */
+  instretOffset = 0n;
+  cycleOffset = 0n;
+  instretFrozen: bigint | undefined = undefined;
+  cycleFrozen: bigint | undefined = undefined;
+  readonly pmpcfg = new Uint8Array(16);
+  readonly pmpaddr = new Float64Array(16);
+  satpMode = 0;
+  satpPpn = 0;
+  sum = false;
+  mxr = false;
+
+  // LR/SC reservation (physical address, or -1).
+  reservation = -1;
+
+  // Memory fast path.
+  readonly tlb = new Tlb();
+  readonly view: DataView;
+  fetchBase = 0;
+  loadBase = 0;
+  storeBase = 0;
+  /** Scratch for MMIO results and wide values. */
+  readonly scratch = new Int32Array(2);
+  /** Exact 64-bit value of the last address that did not fit a JS number. */
+  private wildLo = 0;
+  private wildHi = 0;
+
+  constructor(
+    readonly hartId: number,
+    readonly mem: GuestMemory,
+    readonly bus: PhysBus,
+    readonly env: HartEnv,
+  ) {
+    this.view = mem.view;
+    this.reset(0);
+  }
+
+  /** Reset state (privileged spec 3.4): M-mode, pc = resetVector, mstatus.MIE = 0. */
+  reset(resetVector: number): void {
+    this.x.fill(0);
+    this.fpu.reset();
+    this.priv = C.PRV_M;
+    this.pc = this.npc = resetVector;
+    this.mstatus = 0;
+    this.mie = this.mip = 0;
+    this.medeleg = this.mideleg = 0;
+    this.satpMode = this.satpPpn = 0;
+    this.menvcfgLo = this.menvcfgHi = 0;
+    this.reservation = -1;
+    this.waiting = false;
+    this.updateContext();
+  }
+
+  // ---- Register helpers used by instruction bodies -------------------------------------------
+
+  setX(rd: number, lo: number, hi: number): void {
+    if (rd !== 0) {
+      this.x[2 * rd] = lo;
+      this.x[2 * rd + 1] = hi;
+    }
+  }
+
+  setX32(rd: number, lo: number): void {
+    if (rd !== 0) {
+      this.x[2 * rd] = lo;
+      this.x[2 * rd + 1] = lo >> 31;
+    }
+  }
+
+  addr(rs1: number, imm: number): number {
+    const lo = this.x[2 * rs1],
+      hi = this.x[2 * rs1 + 1];
+    if (hi >= -0x100000 && hi <= 0xfffff) return hi * 4294967296 + (lo >>> 0) + imm;
+    // Beyond 2^52: keep the exact value for the fault's tval; no legal address lives there.
+    const v = BigInt.asIntN(64, toBig(lo, hi) + BigInt(imm));
+    const n = Number(v);
+    if (Math.abs(n) <= 2 ** 53 && BigInt(n) === v) return n;
+    this.wildLo = fromBig(v);
+    this.wildHi = out.hi;
+    return NaN;
+  }
+
+  // ---- Context (which TLB applies) -------------------------------------------------------------
+
+  /** Recompute the translation contexts after a change of priv, satp, or mstatus.MPRV/MPP/SUM/MXR. */
+  updateContext(): void {
+    const bare = this.satpMode === C.SATP_MODE_BARE;
+    const fetchCtx = this.priv === C.PRV_M || bare ? CTX_M : this.priv;
+    let dataPriv = this.priv;
+    if (this.priv === C.PRV_M && (this.mstatus & C.MSTATUS_MPRV) !== 0) {
+      dataPriv = (this.mstatus >>> C.MSTATUS_MPP_SHIFT) & 3;
+    }
+    const dataCtx = dataPriv === C.PRV_M || bare ? CTX_M : dataPriv;
+    this.fetchBase = (fetchCtx * 3 + ACCESS_FETCH) * TLB_ENTRIES;
+    this.loadBase = (dataCtx * 3 + ACCESS_LOAD) * TLB_ENTRIES;
+    this.storeBase = (dataCtx * 3 + ACCESS_STORE) * TLB_ENTRIES;
+    const sum = (this.mstatus & C.MSTATUS_SUM) !== 0;
+    const mxr = (this.mstatus & C.MSTATUS_MXR) !== 0;
+    if (sum !== this.sum || mxr !== this.mxr) {
+      this.sum = sum;
+      this.mxr = mxr;
+      this.tlb.flush();
+    }
+  }
+
+  // ---- Memory ----------------------------------------------------------------------------------
+
+  load(rd: number, addr: number, bytes: number, signed: boolean): void {
+    const pgoff = addr & 4095;
+    if (pgoff + bytes <= PAGE) {
+      const idx = this.loadBase + ((addr >>> 12) & (TLB_ENTRIES - 1));
+      if (this.tlb.tag[idx] === addr - pgoff) {
+        this.loadRam(rd, this.tlb.off[idx] + pgoff, bytes, signed);
+        return;
+      }
+    }
+    if (this.readSlow(addr, bytes, ACCESS_LOAD)) this.setLoaded(rd, bytes, signed);
+  }
+
+  private loadRam(rd: number, off: number, bytes: number, signed: boolean): void {
+    const v = this.view;
+    if (rd === 0) return;
+    const x = this.x;
+    switch (bytes) {
+      case 1: {
+        const b = signed ? v.getInt8(off) : v.getUint8(off);
+        x[2 * rd] = b;
+        x[2 * rd + 1] = b >> 31;
+        return;
+      }
+      case 2: {
+        const b = signed ? v.getInt16(off, true) : v.getUint16(off, true);
+        x[2 * rd] = b;
+        x[2 * rd + 1] = b >> 31;
+        return;
+      }
+      case 4: {
+        const b = v.getInt32(off, true);
+        x[2 * rd] = b;
+        x[2 * rd + 1] = signed ? b >> 31 : 0;
+        return;
+      }
+      default:
+        x[2 * rd] = v.getInt32(off, true);
+        x[2 * rd + 1] = v.getInt32(off + 4, true);
+    }
+  }
+
+  /** Extend the value in `scratch` into x[rd]. */
+  private setLoaded(rd: number, bytes: number, signed: boolean): void {
+    const lo = this.scratch[0];
+    if (bytes === 8) this.setX(rd, lo, this.scratch[1]);
+    else if (bytes === 4) this.setX(rd, lo, signed ? lo >> 31 : 0);
+    else {
+      const sh = 32 - bytes * 8;
+      const v = signed ? (lo << sh) >> sh : (lo << sh) >>> sh;
+      this.setX(rd, v, v >> 31);
+    }
+  }
+
+  store(addr: number, bytes: number, lo: number, hi: number): void {
+    const pgoff = addr & 4095;
+    if (pgoff + bytes <= PAGE) {
+      const idx = this.storeBase + ((addr >>> 12) & (TLB_ENTRIES - 1));
+      if (this.tlb.tag[idx] === addr - pgoff) {
+        const off = this.tlb.off[idx] + pgoff;
+        const v = this.view;
+        switch (bytes) {
+          case 1:
+            v.setInt8(off, lo);
+            break;
+          case 2:
+            v.setInt16(off, lo, true);
+            break;
+          case 4:
+            v.setInt32(off, lo, true);
+            break;
+          default:
+            v.setInt32(off, lo, true);
+            v.setInt32(off + 4, hi, true);
+        }
+        return;
+      }
+    }
+    this.writeSlow(addr, bytes, lo, hi);
+  }
+
+  loadFp(frd: number, addr: number, bytes: number): void {
+    if (!this.readSlowOrFast(addr, bytes)) return;
+    const f = this.fpu.bits;
+    f[2 * frd] = this.scratch[0];
+    f[2 * frd + 1] = bytes === 4 ? -1 : this.scratch[1];
+  }
+
+  storeFp(addr: number, bytes: number, frs: number): void {
+    const f = this.fpu.bits;
+    this.store(addr, bytes, f[2 * frs], f[2 * frs + 1]);
+  }
+
+  /** Read `bytes` at virtual `addr` into scratch, through the TLB when possible. */
+  private readSlowOrFast(addr: number, bytes: number): boolean {
+    const pgoff = addr & 4095;
+    if (pgoff + bytes <= PAGE) {
+      const idx = this.loadBase + ((addr >>> 12) & (TLB_ENTRIES - 1));
+      if (this.tlb.tag[idx] === addr - pgoff) {
+        const off = this.tlb.off[idx] + pgoff;
+        this.scratch[0] = this.view.getInt32(off, true);
+        this.scratch[1] = bytes === 8 ? this.view.getInt32(off + 4, true) : 0;
+        return true;
+      }
+    }
+    return this.readSlow(addr, bytes, ACCESS_LOAD);
+  }
+
+  /**
+   * Translate `va` for an access of `bytes` (all in one page). Returns the physical address, or -1
+   * after raising the fault. RAM pages outside the watched range enter the TLB.
+   */
+  translate(va: number, access: number): number {
+    const ctx = access === ACCESS_FETCH ? this.fetchBase : access === ACCESS_LOAD ? this.loadBase : this.storeBase;
+    const c = Math.floor(ctx / TLB_ENTRIES / 3);
+    if (Number.isNaN(va)) {
+      this.raiseWild(access, c);
+      return -1;
+    }
+    const pa = c === CTX_M ? va : walk(this.mem, this, va, access, c);
+    if (pa === FAULT_PAGE || pa === FAULT_ACCESS) {
+      this.trap(FAULT_CAUSE[pa === FAULT_PAGE ? 0 : 1][access], va);
+      return -1;
+    }
+    const pageOff = pa - (pa % PAGE) - this.mem.base;
+    if (pageOff >= 0 && pageOff < this.mem.sizeBytes && !this.isWatchedPage(pa)) {
+      const idx = ctx + ((va >>> 12) & (TLB_ENTRIES - 1));
+      this.tlb.tag[idx] = va - (va & 4095);
+      this.tlb.off[idx] = pageOff;
+    }
+    return pa;
+  }
+
+  private raiseWild(access: number, ctx: number): void {
+    const cause = FAULT_CAUSE[ctx === CTX_M ? 1 : 0][access];
+    this.trap(cause, 0);
+    // The tval must be the exact faulting address, which a JS number cannot hold.
+    const tval = this.priv === C.PRV_S ? this.stval : this.mtval;
+    tval[0] = this.wildLo;
+    tval[1] = this.wildHi;
+  }
+
+  private isWatchedPage(pa: number): boolean {
+    const w = this.env.watch;
+    if (w === undefined) return false;
+    const page = pa - (pa % PAGE);
+    return page < w.end && w.start < page + PAGE;
+  }
+
+  /** Read into scratch; handles page crossings, MMIO and faults. */
+  readSlow(addr: number, bytes: number, access: number): boolean {
+    const pgoff = addr & 4095;
+    if (pgoff + bytes > PAGE) {
+      // Misaligned across a page: translate both pages before touching anything.
+      const pa0 = this.translate(addr, access);
+      if (pa0 < 0) return false;
+      const second = addr - pgoff + PAGE;
+      const pa1 = this.translate(second, access);
+      if (pa1 < 0) return false;
+      let lo = 0,
+        hi = 0;
+      for (let k = 0; k < bytes; k++) {
+        const pa = k < PAGE - pgoff ? pa0 + k : pa1 + (k - (PAGE - pgoff));
+        if (!this.readPhys(pa, 1, access, addr)) return false;
+        const b = this.scratch[0] & 0xff;
+        if (k < 4) lo |= b << (8 * k);
+        else hi |= b << (8 * (k - 4));
+      }
+      this.scratch[0] = lo;
+      this.scratch[1] = hi;
+      return true;
+    }
+    const pa = this.translate(addr, access);
+    if (pa < 0) return false;
+    return this.readPhys(pa, bytes, access, addr);
+  }
+
+  /** Physical read into scratch; raises an access fault (tval = va) when nothing answers. */
+  readPhys(pa: number, bytes: number, access: number, va: number): boolean {
+    const mem = this.mem;
+    if (mem.contains(pa, bytes)) {
+      const off = pa - mem.base;
+      const v = this.view;
+      switch (bytes) {
+        case 1:
+          this.scratch[0] = v.getUint8(off);
+          break;
+        case 2:
+          this.scratch[0] = v.getUint16(off, true);
+          break;
+        case 4:
+          this.scratch[0] = v.getInt32(off, true);
+          break;
+        default:
+          this.scratch[0] = v.getInt32(off, true);
+          this.scratch[1] = v.getInt32(off + 4, true);
+      }
+      return true;
+    }
+    if (this.bus.mmioRead(pa, bytes, this.scratch)) return true;
+    this.trap(FAULT_CAUSE[1][access], va);
+    return false;
+  }
+
+  writeSlow(addr: number, bytes: number, lo: number, hi: number): boolean {
+    const pgoff = addr & 4095;
+    if (pgoff + bytes > PAGE) {
+      const pa0 = this.translate(addr, ACCESS_STORE);
+      if (pa0 < 0) return false;
+      const pa1 = this.translate(addr - pgoff + PAGE, ACCESS_STORE);
+      if (pa1 < 0) return false;
+      for (let k = 0; k < bytes; k++) {
+        const pa = k < PAGE - pgoff ? pa0 + k : pa1 + (k - (PAGE - pgoff));
+        const b = k < 4 ? lo >>> (8 * k) : hi >>> (8 * (k - 4));
+        if (!this.writePhys(pa, 1, b & 0xff, 0, addr)) return false;
+      }
+      return true;
+    }
+    const pa = this.translate(addr, ACCESS_STORE);
+    if (pa < 0) return false;
+    return this.writePhys(pa, bytes, lo, hi, addr);
+  }
+
+  writePhys(pa: number, bytes: number, lo: number, hi: number, va: number): boolean {
+    const mem = this.mem;
+    if (mem.contains(pa, bytes)) {
+      const off = pa - mem.base;
+      const v = this.view;
+      if (bytes === 1) v.setInt8(off, lo);
+      else if (bytes === 2) v.setInt16(off, lo, true);
+      else {
+        v.setInt32(off, lo, true);
+        if (bytes === 8) v.setInt32(off + 4, hi, true);
+      }
+      const w = this.env.watch;
+      if (w !== undefined && pa < w.end && w.start < pa + bytes) w.onStore(pa, bytes);
+      return true;
+    }
+    if (this.bus.mmioWrite(pa, bytes, lo, hi)) return true;
+    this.trap(C.CAUSE_STORE_ACCESS, va);
+    return false;
+  }
+
+  /**
+   * Fetch the instruction at pc the slow way (TLB miss, page crossing, MMIO). Returns the raw
+   * 32-bit word (or 16-bit halfword for compressed), or undefined after raising a fault.
+   */
+  fetchSlow(pc: number): number | undefined {
+    const pa0 = this.translate(pc, ACCESS_FETCH);
+    if (pa0 < 0 || !this.readPhys(pa0, 2, ACCESS_FETCH, pc)) return undefined;
+    const low = this.scratch[0] & 0xffff;
+    if ((low & 3) !== 3) return low;
+    const next = pc + 2;
+    const pa1 = (next & 4095) === 0 ? this.translate(next, ACCESS_FETCH) : pa0 + 2;
+    if (pa1 < 0 || !this.readPhys(pa1, 2, ACCESS_FETCH, next)) return undefined;
+    return low | (this.scratch[0] << 16);
+  }
+
+  // ---- Traps -----------------------------------------------------------------------------------
+
+  illegal(): void {
+    this.trap(C.CAUSE_ILLEGAL_INSTRUCTION, this.insnBits >>> 0);
+  }
+
+  /** Take exception `cause` at the current instruction (pc). */
+  trap(cause: number, tval: number): void {
+    this.trapped = true;
+    this.enterTrap(cause, false, tval, this.pc);
+  }
+
+  /**
+   * Trap entry (privileged spec 3.1.6.1, 4.1.1): pick M or S by delegation, save epc/cause/tval,
+   * stack the interrupt-enable bits, switch privilege and jump to the vector.
+   */
+  enterTrap(cause: number, interrupt: boolean, tval: number, epc: number): void {
+    const deleg = interrupt ? this.mideleg : this.medeleg;
+    const toS = this.priv <= C.PRV_S && ((deleg >>> cause) & 1) !== 0;
+    const lo = fromNumExact(tval);
+    const hi = out.hi;
+    const elo = fromNumExact(epc);
+    const ehi = out.hi;
+    let s = this.mstatus;
+    let vec: number;
+    if (toS) {
+      this.scause[0] = cause;
+      this.scause[1] = interrupt ? 1 << 31 : 0;
+      this.sepc[0] = elo;
+      this.sepc[1] = ehi;
+      this.stval[0] = lo;
+      this.stval[1] = hi;
+      s = (s & ~C.MSTATUS_SPIE) | ((s & C.MSTATUS_SIE) !== 0 ? C.MSTATUS_SPIE : 0);
+      s = (s & ~(C.MSTATUS_SIE | C.MSTATUS_SPP)) | (this.priv === C.PRV_S ? C.MSTATUS_SPP : 0);
+      this.priv = C.PRV_S;
+      vec = this.stvec;
+    } else {
+      this.mcause[0] = cause;
+      this.mcause[1] = interrupt ? 1 << 31 : 0;
+      this.mepc[0] = elo;
+      this.mepc[1] = ehi;
+      this.mtval[0] = lo;
+      this.mtval[1] = hi;
+      s = (s & ~C.MSTATUS_MPIE) | ((s & C.MSTATUS_MIE) !== 0 ? C.MSTATUS_MPIE : 0);
+      s = (s & ~(C.MSTATUS_MIE | C.MSTATUS_MPP)) | (this.priv << C.MSTATUS_MPP_SHIFT);
+      this.priv = C.PRV_M;
+      vec = this.mtvec;
+    }
+    this.mstatus = s;
+    const base = vec - (vec & 3);
+    this.npc = interrupt && (vec & 3) === 1 ? base + 4 * cause : base;
+    this.waiting = false;
+    this.updateContext();
+  }
+
+  /** All pending interrupt bits: software-written, device lines, and the Sstc comparator. */
+  pendingBits(): number {
+    let p = this.mip | this.irqLines;
+    if ((this.menvcfgHi & C.MENVCFG_HI_STCE) !== 0) {
+      p = (p & ~C.MIP_STIP) | (this.env.mtime() >= this.stimecmpNum ? C.MIP_STIP : 0);
+    }
+    return p;
+  }
+
+  /**
+   * Take the highest-priority enabled pending interrupt, if any (privileged spec 3.1.9).
+   * Returns true when one was taken; pc is then the handler.
+   */
+  checkInterrupts(): boolean {
+    const pending = this.pendingBits() & this.mie;
+    if (pending === 0) return false;
+    this.waiting = false;
+    const mEnabled = this.priv < C.PRV_M || (this.mstatus & C.MSTATUS_MIE) !== 0;
+    const sEnabled = this.priv < C.PRV_S || (this.priv === C.PRV_S && (this.mstatus & C.MSTATUS_SIE) !== 0);
+    let take = 0;
+    if (mEnabled) take = pending & ~this.mideleg;
+    if (take === 0 && sEnabled) take = pending & this.mideleg;
+    if (take === 0) return false;
+    for (const irq of C.IRQ_PRIORITY) {
+      if ((take >>> irq) & 1) {
+        this.enterTrap(irq, true, 0, this.pc);
+        this.pc = this.npc;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // ---- System instructions ---------------------------------------------------------------------
+
+  ecall(): void {
+    const cause =
+      this.priv === C.PRV_M
+        ? C.CAUSE_MACHINE_ECALL
+        : this.priv === C.PRV_S
+          ? C.CAUSE_SUPERVISOR_ECALL
+          : C.CAUSE_USER_ECALL;
+    this.trap(cause, 0);
+  }
+
+  ebreak(): void {
+    this.trap(C.CAUSE_BREAKPOINT, this.pc);
+  }
+
+  mret(): void {
+    if (this.priv !== C.PRV_M) return this.illegal();
+    let s = this.mstatus;
+    const mpp = (s >>> C.MSTATUS_MPP_SHIFT) & 3;
+    s = (s & ~C.MSTATUS_MIE) | ((s & C.MSTATUS_MPIE) !== 0 ? C.MSTATUS_MIE : 0);
+    s |= C.MSTATUS_MPIE;
+    s &= ~C.MSTATUS_MPP; // MPP := U (least-privileged mode)
+    if (mpp !== C.PRV_M) s &= ~C.MSTATUS_MPRV;
+    this.mstatus = s;
+    this.priv = mpp;
+    this.npc = toNum(this.mepc[0] & ~1, this.mepc[1]);
+    this.yieldLoop = true;
+    this.updateContext();
+  }
+
+  sret(): void {
+    if (this.priv < C.PRV_S || (this.priv === C.PRV_S && (this.mstatus & C.MSTATUS_TSR) !== 0)) {
+      return this.illegal();
+    }
+    let s = this.mstatus;
+    const spp = (s & C.MSTATUS_SPP) !== 0 ? C.PRV_S : C.PRV_U;
+    s = (s & ~C.MSTATUS_SIE) | ((s & C.MSTATUS_SPIE) !== 0 ? C.MSTATUS_SIE : 0);
+    s |= C.MSTATUS_SPIE;
+    s &= ~C.MSTATUS_SPP;
+    s &= ~C.MSTATUS_MPRV; // returning to a mode below M
+    this.mstatus = s;
+    this.priv = spp;
+    this.npc = toNum(this.sepc[0] & ~1, this.sepc[1]);
+    this.yieldLoop = true;
+    this.updateContext();
+  }
+
+  wfi(): void {
+    if (this.priv === C.PRV_U || (this.priv === C.PRV_S && (this.mstatus & C.MSTATUS_TW) !== 0)) {
+      return this.illegal();
+    }
+    // WFI resumes when any interrupt is pending and enabled in mie, whatever the global enables.
+    if ((this.pendingBits() & this.mie) === 0) this.waiting = true;
+    this.yieldLoop = true;
+  }
+
+  sfenceVma(_rs1: number, _rs2: number): void {
+    if (this.priv === C.PRV_U || (this.priv === C.PRV_S && (this.mstatus & C.MSTATUS_TVM) !== 0)) {
+      return this.illegal();
+    }
+    this.tlb.flush();
+  }
+
+  fenceI(): void {
+    // Instruction fetch reads memory every time and decoded instructions are keyed by their bits,
+    // so there is nothing to synchronise yet; the translator will hook its invalidation here.
+  }
+
+  csrOp(i: number): void {
+    csrOp(this, i);
+  }
+
+  amo(i: number): void {
+    amo(this, i);
+  }
+
+  fpOn(): boolean {
+    if ((this.mstatus & C.MSTATUS_FS) === 0) {
+      this.illegal();
+      return false;
+    }
+    return true;
+  }
+
+  /** mstatus.FS is not Off. */
+  fpuEnabled(): boolean {
+    return (this.mstatus & C.MSTATUS_FS) !== 0;
+  }
+
+  fpDirty(): void {
+    this.mstatus |= C.MSTATUS_FS;
+  }
+}
+
+/** Words of an integral number that may be negative (an address or a cause value). */
+function fromNumExact(v: number): number {
+  const hi = Math.floor(v / 4294967296);
+  out.hi = hi | 0;
+  return (v - hi * 4294967296) | 0;
+}

@@ -1,0 +1,61 @@
+// The interpreter: fetch through the instruction TLB, expand compressed instructions, look up the
+// semantics in the decode cache and execute. It is the reference the translator is checked against.
+
+import { expandCompressed } from './isa/c.js';
+import { Decoder } from './decode.js';
+import type { RiscvHart } from './hart.js';
+import { TLB_ENTRIES } from './mmu.js';
+
+const PAGE_MASK = 4095;
+const sharedDecoder = new Decoder();
+
+/**
+ * Run up to `budget` instructions on `h`. Stops early when an instruction asks the loop to
+ * re-examine interrupts (CSR writes, xRET, WFI). Returns the number of instructions executed
+ * (retired or trapped).
+ */
+export function runInterpreter(h: RiscvHart, budget: number, dec: Decoder = sharedDecoder): number {
+  const tag = h.tlb.tag;
+  const toff = h.tlb.off;
+  const view = h.view;
+  const keys = dec.keys;
+  const fns = dec.fns;
+  let n = 0;
+  h.yieldLoop = false;
+  while (n < budget) {
+    n++;
+    const pc = h.pc;
+    const pgoff = pc & PAGE_MASK;
+    let w: number;
+    const idx = h.fetchBase + ((pc >>> 12) & (TLB_ENTRIES - 1));
+    if (pgoff <= 4092 && tag[idx] === pc - pgoff) {
+      w = view.getInt32(toff[idx] + pgoff, true);
+    } else {
+      const f = h.fetchSlow(pc);
+      if (f === undefined) {
+        // The fetch faulted: the trap is taken and nothing retires.
+        h.trapped = false;
+        h.pc = h.npc;
+        continue;
+      }
+      w = f;
+    }
+    if ((w & 3) !== 3) {
+      w &= 0xffff;
+      h.insnBits = w;
+      h.npc = pc + 2;
+      w = expandCompressed(w);
+    } else {
+      h.insnBits = w;
+      h.npc = pc + 4;
+    }
+    const k = Decoder.hash(w);
+    const fn = keys[k] === w ? fns[k] : dec.lookup(w);
+    fn(h, w);
+    if (h.trapped) h.trapped = false;
+    else h.retired++;
+    h.pc = h.npc;
+    if (h.yieldLoop) break;
+  }
+  return n;
+}

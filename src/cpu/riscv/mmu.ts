@@ -1,0 +1,118 @@
+// Page-based virtual memory: Sv39 and Sv48 table walks (privileged spec 4.3-4.5) with hardware
+// A/D updates, and the software TLB that gives loads, stores and fetches their fast path.
+
+import type { GuestMemory } from '../../memory/guest-memory.js';
+import { SATP_MODE_SV39, SATP_MODE_SV48 } from './csr-defs.js';
+
+export const ACCESS_FETCH = 0;
+export const ACCESS_LOAD = 1;
+export const ACCESS_STORE = 2;
+
+/** Translation contexts: one TLB set per effective privilege (U, S, and M which is untranslated). */
+export const CTX_U = 0;
+export const CTX_S = 1;
+export const CTX_M = 2;
+
+const PTE_V = 1;
+const PTE_R = 2;
+const PTE_W = 4;
+const PTE_X = 8;
+const PTE_U = 16;
+const PTE_A = 64;
+const PTE_D = 128;
+
+/** Entries per TLB (one TLB per context and access kind); a power of two. */
+export const TLB_ENTRIES = 1024;
+const TLB_MASK = TLB_ENTRIES - 1;
+const PAGE = 4096;
+
+/** Result of a walk that failed: the page-fault or access-fault kind to raise. */
+export const FAULT_PAGE = -1;
+export const FAULT_ACCESS = -2;
+
+/**
+ * Direct-mapped software TLB. `tag[i]` is the virtual page base, `off[i]` the byte offset of the
+ * physical page in guest RAM. Only RAM pages that need no per-access check are ever entered.
+ */
+export class Tlb {
+  readonly tag = new Float64Array(9 * TLB_ENTRIES).fill(NaN);
+  readonly off = new Float64Array(9 * TLB_ENTRIES);
+
+  /** Index of the entry for `va` in the TLB of (ctx, access). */
+  static index(ctx: number, access: number, va: number): number {
+    return (ctx * 3 + access) * TLB_ENTRIES + ((va >>> 12) & TLB_MASK);
+  }
+
+  flush(): void {
+    this.tag.fill(NaN);
+  }
+
+  /** Drop every entry for the physical RAM page at `ramOff` (used when a page becomes watched). */
+  flushRamPage(ramOff: number): void {
+    for (let i = 0; i < this.off.length; i++) if (this.off[i] === ramOff) this.tag[i] = NaN;
+  }
+}
+
+/** State the walker needs; owned by the hart. */
+export interface MmuContext {
+  satpMode: number;
+  /** Root page-table physical page number. */
+  satpPpn: number;
+  /** mstatus.SUM and mstatus.MXR as booleans. */
+  sum: boolean;
+  mxr: boolean;
+}
+
+/**
+ * Translate `va` for `access` at effective privilege `ctx` (CTX_U or CTX_S with translation on).
+ * Returns the physical address, or FAULT_PAGE / FAULT_ACCESS.
+ */
+export function walk(mem: GuestMemory, c: MmuContext, va: number, access: number, ctx: number): number {
+  const levels = c.satpMode === SATP_MODE_SV48 ? 4 : c.satpMode === SATP_MODE_SV39 ? 3 : 0;
+  if (levels === 0) return va;
+  // Bits above the virtual-address width must equal its top bit (4.3.1, 4.4.1).
+  const vaBits = 12 + 9 * levels;
+  const limit = 2 ** (vaBits - 1);
+  if (va >= limit || va < -limit) return FAULT_PAGE;
+  const uva = va < 0 ? va + 2 * limit : va;
+  let a = c.satpPpn * PAGE;
+  const view = mem.view;
+  for (let level = levels - 1; level >= 0; level--) {
+    const vpn = Math.floor(uva / 2 ** (12 + 9 * level)) % 512;
+    const pteAddr = a + vpn * 8;
+    if (!mem.contains(pteAddr, 8)) return FAULT_ACCESS;
+    const pteOff = pteAddr - mem.base;
+    let lo = view.getInt32(pteOff, true);
+    const hi = view.getInt32(pteOff + 4, true);
+    if ((lo & PTE_V) === 0 || (lo & (PTE_R | PTE_W)) === PTE_W) return FAULT_PAGE;
+    // Bits 63:54 (N, PBMT, reserved) must be zero: Svnapot and Svpbmt are not implemented.
+    if (hi >>> 22 !== 0) return FAULT_PAGE;
+    const ppn = (hi & 0x3fffff) * 4194304 + (lo >>> 10);
+    if ((lo & (PTE_R | PTE_X)) === 0) {
+      if ((lo & (PTE_A | PTE_D | PTE_U)) !== 0) return FAULT_PAGE; // non-leaf reserved bits
+      a = ppn * PAGE;
+      continue;
+    }
+    // Leaf: permissions (4.3.2 step 5).
+    if (access === ACCESS_FETCH) {
+      if ((lo & PTE_X) === 0) return FAULT_PAGE;
+      if (ctx === 0 ? (lo & PTE_U) === 0 : (lo & PTE_U) !== 0) return FAULT_PAGE;
+    } else {
+      if (access === ACCESS_LOAD) {
+        if ((lo & PTE_R) === 0 && !(c.mxr && (lo & PTE_X) !== 0)) return FAULT_PAGE;
+      } else if ((lo & PTE_W) === 0) return FAULT_PAGE;
+      if (ctx === 0 ? (lo & PTE_U) === 0 : (lo & PTE_U) !== 0 && !c.sum) return FAULT_PAGE;
+    }
+    // A superpage's low PPN fields must be zero (misaligned superpage).
+    const span = 2 ** (9 * level);
+    if (ppn % span !== 0) return FAULT_PAGE;
+    // Hardware A/D update (Svadu behaviour, as QEMU does).
+    const need = access === ACCESS_STORE ? PTE_A | PTE_D : PTE_A;
+    if ((lo & need) !== need) {
+      lo |= need;
+      view.setInt32(pteOff, lo, true);
+    }
+    return (ppn + (Math.floor(uva / PAGE) % span)) * PAGE + (uva % PAGE);
+  }
+  return FAULT_PAGE;
+}

@@ -1,0 +1,63 @@
+// The TCG engine's main loop: round-robin slices of guest instructions on each hart in this
+// thread, device time between slices, and host sleep while every hart waits in WFI.
+
+import { setImmediate as yieldToHost } from 'node:timers/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { RiscvHart } from '../../cpu/riscv/hart.js';
+import { runInterpreter } from '../../cpu/riscv/interp.js';
+
+/** What a board provides to the loop. */
+export interface TcgBoard {
+  readonly harts: readonly RiscvHart[];
+  /** Set when the guest has stopped the machine (poweroff, HTIF exit, fatal error). */
+  readonly stopped: boolean;
+  /** Bring device-driven interrupt lines up to date (timers). */
+  tick(): void;
+  /** Work after each slice (HTIF polling). */
+  afterSlice(): void;
+  /** Milliseconds until the next timer event that could wake a hart, or Infinity. */
+  msToNextEvent(): number;
+}
+
+export interface LoopOptions {
+  /** Stop after about this many instructions (checked per slice). */
+  maxInstructions?: number;
+  /** Instructions per hart per slice: bounds interrupt latency. */
+  sliceInstructions?: number;
+}
+
+/** Why the loop returned. */
+export type LoopEnd = 'stopped' | 'instruction-limit';
+
+/** Host time to run guest code before giving the event loop a turn (console input, I/O). */
+const HOST_TURN_MS = 20;
+
+export async function runLoop(board: TcgBoard, opts: LoopOptions = {}): Promise<LoopEnd> {
+  const slice = opts.sliceInstructions ?? 20000;
+  const max = opts.maxInstructions ?? Infinity;
+  let total = 0;
+  while (!board.stopped) {
+    const turnEnd = performance.now() + HOST_TURN_MS;
+    let idle = false;
+    while (!board.stopped && performance.now() < turnEnd) {
+      board.tick();
+      let ran = false;
+      for (const h of board.harts) {
+        h.checkInterrupts();
+        if (h.waiting) continue;
+        ran = true;
+        total += runInterpreter(h, slice);
+        board.afterSlice();
+        if (board.stopped) break;
+      }
+      if (total >= max) return 'instruction-limit';
+      if (!ran) {
+        idle = true;
+        break;
+      }
+    }
+    if (idle) await sleep(Math.max(0, Math.min(board.msToNextEvent(), HOST_TURN_MS)));
+    else await yieldToHost();
+  }
+  return 'stopped';
+}

@@ -1,0 +1,65 @@
+// Guest RAM: one contiguous region of guest-physical memory over an (optionally shared) buffer,
+// little-endian, with bounds-checked accessors for everything outside the CPU's fast path.
+
+/** Raised when a host component (loader, device) touches memory outside guest RAM. */
+export class GuestMemoryError extends Error {
+  constructor(addr: number, len: number) {
+    super(`guest memory access out of range: 0x${addr.toString(16)} + ${len}`);
+  }
+}
+
+export class GuestMemory {
+  readonly bytes: Uint8Array;
+  readonly view: DataView;
+
+  /**
+   * @param base guest-physical address of the first byte
+   * @param sizeBytes multiple of 4 KiB
+   * @param shared back RAM with a SharedArrayBuffer so that workers can see it
+   */
+  constructor(
+    readonly base: number,
+    readonly sizeBytes: number,
+    shared = false,
+  ) {
+    if (sizeBytes <= 0 || sizeBytes % 4096 !== 0) throw new RangeError(`RAM size must be a multiple of 4 KiB`);
+    const buf = shared ? new SharedArrayBuffer(sizeBytes) : new ArrayBuffer(sizeBytes);
+    this.bytes = new Uint8Array(buf);
+    this.view = new DataView(buf);
+  }
+
+  /** True when [addr, addr+len) lies inside RAM. */
+  contains(addr: number, len: number): boolean {
+    const off = addr - this.base;
+    return off >= 0 && len >= 0 && off + len <= this.sizeBytes;
+  }
+
+  /** Offset of `addr` into the buffer, checked. */
+  offset(addr: number, len: number): number {
+    if (!this.contains(addr, len)) throw new GuestMemoryError(addr, len);
+    return addr - this.base;
+  }
+
+  /** A live view of [addr, addr+len); throws when out of range. */
+  slice(addr: number, len: number): Uint8Array {
+    const off = this.offset(addr, len);
+    return this.bytes.subarray(off, off + len);
+  }
+
+  write(addr: number, data: Uint8Array): void {
+    this.bytes.set(data, this.offset(addr, data.length));
+  }
+
+  read32(addr: number): number {
+    return this.view.getUint32(this.offset(addr, 4), true);
+  }
+  write32(addr: number, v: number): void {
+    this.view.setUint32(this.offset(addr, 4), v >>> 0, true);
+  }
+  read64(addr: number): bigint {
+    return this.view.getBigUint64(this.offset(addr, 8), true);
+  }
+  write64(addr: number, v: bigint): void {
+    this.view.setBigUint64(this.offset(addr, 8), BigInt.asUintN(64, v), true);
+  }
+}
