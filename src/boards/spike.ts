@@ -43,7 +43,9 @@ export class SpikeBoard implements TcgBoard {
     const img = parseElf(opts.elf);
     const tohost = img.symbols.get('tohost');
     if (tohost === undefined) {
-      throw new ElfError('the ELF file has no `tohost` symbol: programs for the spike board report through HTIF');
+      throw new ElfError(
+        'the ELF file has no `tohost` symbol: programs for the spike board report through HTIF',
+      );
     }
     this.mem = new GuestMemory(SPIKE_MEMORY_MAP.ram.base, opts.memoryBytes);
     loadElf(this.mem, opts.elf, img);
@@ -60,7 +62,8 @@ export class SpikeBoard implements TcgBoard {
       exit: (code) => {
         this.exitCode = code;
       },
-      unsupported: (d, c, p) => opts.warn(`unsupported HTIF command: device ${d}, command ${c}, payload 0x${p.toString(16)}`),
+      unsupported: (d, c, p) =>
+        opts.warn(`unsupported HTIF command: device ${d}, command ${c}, payload 0x${p.toString(16)}`),
     });
     for (let id = 0; id < n; id++) {
       const h = new Hart(id, this.mem, bus, { mtime: () => this.clint.mtime(), watch: this.htif });

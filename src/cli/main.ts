@@ -44,7 +44,9 @@ async function run(argv: string[]): Promise<number> {
   try {
     elf = readFileSync(o.kernel);
   } catch (e) {
-    throw new UsageError(`--kernel: cannot read '${o.kernel}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw new UsageError(
+      `--kernel: cannot read '${o.kernel}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+    );
   }
   const out: number[] = [];
   const flush = (): void => {
@@ -67,7 +69,9 @@ async function run(argv: string[]): Promise<number> {
   if (o.stats) {
     const retired = board.harts.reduce((s, h) => s + h.retired, 0);
     const mips = retired / seconds / 1e6;
-    process.stderr.write(`tsvirt: ${retired} instructions in ${seconds.toFixed(3)} s (${mips.toFixed(1)} MIPS)\n`);
+    process.stderr.write(
+      `tsvirt: ${retired} instructions in ${seconds.toFixed(3)} s (${mips.toFixed(1)} MIPS)\n`,
+    );
   }
   if (end === 'instruction-limit') {
     process.stderr.write(`tsvirt: stopped after the --max-instructions limit\n`);

@@ -8,7 +8,7 @@ export const out = { hi: 0 };
 const TWO32 = 4294967296;
 
 /** Carry out of a 32-bit add whose sum's low word is `lo` and one addend's low word is `a`. */
-export const carry = (lo: number, a: number): number => ((lo >>> 0) < (a >>> 0) ? 1 : 0);
+export const carry = (lo: number, a: number): number => (lo >>> 0 < a >>> 0 ? 1 : 0);
 
 /** Signed number value of (hi:lo); exact only when |value| < 2^53. */
 export const toNum = (lo: number, hi: number): number => hi * TWO32 + (lo >>> 0);
@@ -136,7 +136,7 @@ export function mulhu(al: number, ah: number, bl: number, bh: number): number {
     else if (k === 5) w5 = limb;
     else if (k === 6) w6 = limb;
   }
-  out.hi = (w6 | (c << 16)) | 0;
+  out.hi = w6 | (c << 16) | 0;
   return w4 | (w5 << 16);
 }
 

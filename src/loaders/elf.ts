@@ -22,7 +22,8 @@ export function parseElf(data: Uint8Array): ElfImage {
   if (dv.getUint32(0, false) !== 0x7f454c46) throw new ElfError('not an ELF file (bad magic)');
   if (data[4] !== 2) throw new ElfError('not a 64-bit ELF file (ELFCLASS64 expected)');
   if (data[5] !== 1) throw new ElfError('not a little-endian ELF file');
-  if (dv.getUint16(18, true) !== EM_RISCV) throw new ElfError('not a RISC-V ELF file (e_machine is not EM_RISCV)');
+  if (dv.getUint16(18, true) !== EM_RISCV)
+    throw new ElfError('not a RISC-V ELF file (e_machine is not EM_RISCV)');
   const u64 = (off: number): number => {
     if (off + 8 > data.length) throw new ElfError('truncated ELF file');
     const v = dv.getBigUint64(off, true);
@@ -42,7 +43,8 @@ export function parseElf(data: Uint8Array): ElfImage {
     if (p + 56 > data.length) throw new ElfError('truncated program header table');
     if (dv.getUint32(p, true) !== PT_LOAD) continue;
     const seg = { offset: u64(p + 8), paddr: u64(p + 24), fileSize: u64(p + 32), memSize: u64(p + 40) };
-    if (seg.offset + seg.fileSize > data.length) throw new ElfError('segment extends past the end of the file');
+    if (seg.offset + seg.fileSize > data.length)
+      throw new ElfError('segment extends past the end of the file');
     if (seg.fileSize > seg.memSize) throw new ElfError('segment file size exceeds its memory size');
     segments.push(seg);
   }

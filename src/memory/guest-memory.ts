@@ -10,6 +10,8 @@ export class GuestMemoryError extends Error {
 
 export class GuestMemory {
   readonly bytes: Uint8Array;
+  /** Halfword view: instruction fetch reads 16-bit parcels (RVC allows 2-byte alignment). */
+  readonly halfwords: Uint16Array;
   readonly view: DataView;
 
   /**
@@ -22,10 +24,12 @@ export class GuestMemory {
     readonly sizeBytes: number,
     shared = false,
   ) {
-    if (sizeBytes <= 0 || sizeBytes % 4096 !== 0) throw new RangeError(`RAM size must be a multiple of 4 KiB`);
+    if (sizeBytes <= 0 || sizeBytes % 4096 !== 0)
+      throw new RangeError(`RAM size must be a multiple of 4 KiB`);
     const buf = shared ? new SharedArrayBuffer(sizeBytes) : new ArrayBuffer(sizeBytes);
     this.bytes = new Uint8Array(buf);
     this.view = new DataView(buf);
+    this.halfwords = new Uint16Array(buf);
   }
 
   /** True when [addr, addr+len) lies inside RAM. */

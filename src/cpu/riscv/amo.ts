@@ -46,8 +46,8 @@ export function amo(h: RiscvHart, i: number): void {
     h.setX(rd, oLo, oHi);
     return;
   }
-  let bLo = h.x[2 * rs2],
-    bHi = h.x[2 * rs2 + 1];
+  const bLo = h.x[2 * rs2];
+  let bHi = h.x[2 * rs2 + 1];
   if (bytes === 4) bHi = bLo >> 31;
   let nLo: number, nHi: number;
   switch (funct5) {

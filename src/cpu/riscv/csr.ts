@@ -128,7 +128,8 @@ function read(h: RiscvHart, csr: number): boolean {
     case C.CSR_MSECCFG:
       return ret(0, 0);
   }
-  if (csr >= C.CSR_HPMCOUNTER3 && csr <= C.CSR_HPMCOUNTER31) return counterAllowed(h, csr - C.CSR_CYCLE) && ret(0, 0);
+  if (csr >= C.CSR_HPMCOUNTER3 && csr <= C.CSR_HPMCOUNTER31)
+    return counterAllowed(h, csr - C.CSR_CYCLE) && ret(0, 0);
   if (csr >= C.CSR_MHPMCOUNTER3 && csr <= C.CSR_MHPMCOUNTER31) return ret(0, 0);
   if (csr >= C.CSR_MHPMEVENT3 && csr <= C.CSR_MHPMEVENT31) return ret(0, 0);
   if (csr >= C.CSR_PMPCFG0 && csr <= C.CSR_PMPCFG15) {
@@ -287,7 +288,9 @@ function write(h: RiscvHart, csr: number, lo: number, hi: number): boolean {
   if (csr >= C.CSR_PMPCFG0 && csr <= C.CSR_PMPCFG15) {
     if (csr & 1) return false;
     const n = (csr - C.CSR_PMPCFG0) * 4;
-    if (n < 16) for (let k = 0; k < 8; k++) writePmpcfg(h, n + k, (k < 4 ? lo >>> (8 * k) : hi >>> (8 * (k - 4))) & 0xff);
+    if (n < 16)
+      for (let k = 0; k < 8; k++)
+        writePmpcfg(h, n + k, (k < 4 ? lo >>> (8 * k) : hi >>> (8 * (k - 4))) & 0xff);
     return true;
   }
   if (csr >= C.CSR_PMPADDR0 && csr <= C.CSR_PMPADDR63) {

@@ -11,7 +11,15 @@ import { PRIV, ZICSR } from './isa/system.js';
 import type { Exec, InsnSpec } from './isa/types.js';
 
 /** Every 32-bit instruction of RV64G plus the privileged ones, in one list. */
-export const ALL_INSNS: readonly InsnSpec[] = [...RV64I, ...RV64M, ...RV64A, ...F_INSNS, ...D_INSNS, ...ZICSR, ...PRIV];
+export const ALL_INSNS: readonly InsnSpec[] = [
+  ...RV64I,
+  ...RV64M,
+  ...RV64A,
+  ...F_INSNS,
+  ...D_INSNS,
+  ...ZICSR,
+  ...PRIV,
+];
 
 /** Bits that select a bucket: opcode[6:2] and funct3. */
 const BUCKET_BITS = 0x707c;

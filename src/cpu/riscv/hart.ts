@@ -300,7 +300,8 @@ export class RiscvHart implements Hart, MmuContext {
    * after raising the fault. RAM pages outside the watched range enter the TLB.
    */
   translate(va: number, access: number): number {
-    const ctx = access === ACCESS_FETCH ? this.fetchBase : access === ACCESS_LOAD ? this.loadBase : this.storeBase;
+    const ctx =
+      access === ACCESS_FETCH ? this.fetchBase : access === ACCESS_LOAD ? this.loadBase : this.storeBase;
     const c = Math.floor(ctx / TLB_ENTRIES / 3);
     if (Number.isNaN(va)) {
       this.raiseWild(access, c);
@@ -595,6 +596,7 @@ export class RiscvHart implements Hart, MmuContext {
       return this.illegal();
     }
     this.tlb.flush();
+    this.yieldLoop = true;
   }
 
   fenceI(): void {

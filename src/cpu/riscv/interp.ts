@@ -11,34 +11,48 @@ const sharedDecoder = new Decoder();
 
 /**
  * Run up to `budget` instructions on `h`. Stops early when an instruction asks the loop to
- * re-examine interrupts (CSR writes, xRET, WFI). Returns the number of instructions executed
- * (retired or trapped).
+ * re-examine interrupts (CSR writes, xRET, WFI, SFENCE.VMA). Returns the number of instructions
+ * executed (retired or trapped).
  */
 export function runInterpreter(h: RiscvHart, budget: number, dec: Decoder = sharedDecoder): number {
   const tag = h.tlb.tag;
   const toff = h.tlb.off;
-  const view = h.view;
+  const u16 = h.mem.halfwords;
   const keys = dec.keys;
   const fns = dec.fns;
+  // The page of the last fetch, so that straight-line code skips the TLB. Any trap may change the
+  // translation context, so a trap forgets it; TLB flushes end the loop (yieldLoop).
+  let curPage = NaN;
+  let curHalf = 0;
   let n = 0;
   h.yieldLoop = false;
   while (n < budget) {
     n++;
     const pc = h.pc;
     const pgoff = pc & PAGE_MASK;
+    const page = pc - pgoff;
     let w: number;
-    const idx = h.fetchBase + ((pc >>> 12) & (TLB_ENTRIES - 1));
-    if (pgoff <= 4092 && tag[idx] === pc - pgoff) {
-      w = view.getInt32(toff[idx] + pgoff, true);
+    if (page === curPage && pgoff <= 4092) {
+      const k = curHalf + (pgoff >>> 1);
+      w = u16[k] | (u16[k + 1] << 16);
     } else {
-      const f = h.fetchSlow(pc);
-      if (f === undefined) {
-        // The fetch faulted: the trap is taken and nothing retires.
-        h.trapped = false;
-        h.pc = h.npc;
-        continue;
+      const idx = h.fetchBase + ((pc >>> 12) & (TLB_ENTRIES - 1));
+      if (pgoff <= 4092 && tag[idx] === page) {
+        curPage = page;
+        curHalf = toff[idx] >>> 1;
+        const k = curHalf + (pgoff >>> 1);
+        w = u16[k] | (u16[k + 1] << 16);
+      } else {
+        const f = h.fetchSlow(pc);
+        if (f === undefined) {
+          // The fetch faulted: the trap is taken and nothing retires.
+          h.trapped = false;
+          h.pc = h.npc;
+          curPage = NaN;
+          continue;
+        }
+        w = f;
       }
-      w = f;
     }
     if ((w & 3) !== 3) {
       w &= 0xffff;
@@ -52,8 +66,10 @@ export function runInterpreter(h: RiscvHart, budget: number, dec: Decoder = shar
     const k = Decoder.hash(w);
     const fn = keys[k] === w ? fns[k] : dec.lookup(w);
     fn(h, w);
-    if (h.trapped) h.trapped = false;
-    else h.retired++;
+    if (h.trapped) {
+      h.trapped = false;
+      curPage = NaN;
+    } else h.retired++;
     h.pc = h.npc;
     if (h.yieldLoop) break;
   }

@@ -101,12 +101,15 @@ export class Clint implements MmioDevice {
     return {
       version: 1,
       msip: [...this.msip],
-      mtimecmp: [...this.mtimecmpLo].map((lo, h) => (BigInt(this.mtimecmpHi[h]) * 4294967296n + BigInt(lo)).toString()),
+      mtimecmp: [...this.mtimecmpLo].map((lo, h) =>
+        (BigInt(this.mtimecmpHi[h]) * 4294967296n + BigInt(lo)).toString(),
+      ),
     };
   }
 
   restore(s: ClintState): void {
-    if (s.version !== 1 || s.msip.length !== this.numHarts) throw new Error('CLINT state does not fit this board');
+    if (s.version !== 1 || s.msip.length !== this.numHarts)
+      throw new Error('CLINT state does not fit this board');
     s.msip.forEach((v, h) => {
       this.msip[h] = v;
       this.lines.setSoftware(h, v !== 0);

@@ -71,6 +71,7 @@ export class Htif {
     }
     // Acknowledge: clear tohost and post a response, or the guest spins forever.
     this.mem.write64(this.tohost, 0n);
-    if (this.fromhost !== undefined) this.mem.write64(this.fromhost, (BigInt(device) << 56n) | (BigInt(command) << 48n));
+    if (this.fromhost !== undefined)
+      this.mem.write64(this.fromhost, (BigInt(device) << 56n) | (BigInt(command) << 48n));
   }
 }

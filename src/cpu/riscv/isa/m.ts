@@ -153,7 +153,7 @@ export const RV64M: InsnSpec[] = [
     exec: (h, i) => {
       const a = h.x[rs1(i) << 1],
         b = h.x[rs2(i) << 1];
-      h.setX32(rd(i), b === 0 ? a : b === -1 ? 0 : a % b | 0);
+      h.setX32(rd(i), b === 0 ? a : b === -1 ? 0 : (a % b) | 0);
     },
   },
   {
@@ -165,7 +165,7 @@ export const RV64M: InsnSpec[] = [
     exec: (h, i) => {
       const a = h.x[rs1(i) << 1] >>> 0,
         b = h.x[rs2(i) << 1] >>> 0;
-      h.setX32(rd(i), b === 0 ? a | 0 : a % b | 0);
+      h.setX32(rd(i), b === 0 ? a | 0 : (a % b) | 0);
     },
   },
 ];

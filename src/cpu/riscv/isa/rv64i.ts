@@ -453,7 +453,14 @@ export const RV64I: InsnSpec[] = [
   // FENCE orders memory for other harts and devices; this implementation executes every access in
   // program order, so it has no effect (the same holds for FENCE.TSO and PAUSE, which are FENCEs).
   { name: 'fence', match: 0x0f, mask: OPCODE_FUNCT3, ext: 'I', format: 'FENCE', exec: () => {} },
-  { name: 'fence.i', match: 0x100f, mask: OPCODE_FUNCT3, ext: 'Zifencei', format: 'I', exec: (h) => h.fenceI() },
+  {
+    name: 'fence.i',
+    match: 0x100f,
+    mask: OPCODE_FUNCT3,
+    ext: 'Zifencei',
+    format: 'I',
+    exec: (h) => h.fenceI(),
+  },
   { name: 'ecall', match: 0x73, mask: 0xffffffff, ext: 'I', format: 'NONE', exec: (h) => h.ecall() },
   { name: 'ebreak', match: 0x100073, mask: 0xffffffff, ext: 'I', format: 'NONE', exec: (h) => h.ebreak() },
   {

@@ -5,12 +5,54 @@ import type { InsnSpec } from './types.js';
 const OPCODE_FUNCT3 = 0x0000707f;
 
 export const ZICSR: InsnSpec[] = [
-  { name: 'csrrw', match: 0x1073, mask: OPCODE_FUNCT3, ext: 'Zicsr', format: 'CSR', exec: (h, i) => h.csrOp(i) },
-  { name: 'csrrs', match: 0x2073, mask: OPCODE_FUNCT3, ext: 'Zicsr', format: 'CSR', exec: (h, i) => h.csrOp(i) },
-  { name: 'csrrc', match: 0x3073, mask: OPCODE_FUNCT3, ext: 'Zicsr', format: 'CSR', exec: (h, i) => h.csrOp(i) },
-  { name: 'csrrwi', match: 0x5073, mask: OPCODE_FUNCT3, ext: 'Zicsr', format: 'CSRI', exec: (h, i) => h.csrOp(i) },
-  { name: 'csrrsi', match: 0x6073, mask: OPCODE_FUNCT3, ext: 'Zicsr', format: 'CSRI', exec: (h, i) => h.csrOp(i) },
-  { name: 'csrrci', match: 0x7073, mask: OPCODE_FUNCT3, ext: 'Zicsr', format: 'CSRI', exec: (h, i) => h.csrOp(i) },
+  {
+    name: 'csrrw',
+    match: 0x1073,
+    mask: OPCODE_FUNCT3,
+    ext: 'Zicsr',
+    format: 'CSR',
+    exec: (h, i) => h.csrOp(i),
+  },
+  {
+    name: 'csrrs',
+    match: 0x2073,
+    mask: OPCODE_FUNCT3,
+    ext: 'Zicsr',
+    format: 'CSR',
+    exec: (h, i) => h.csrOp(i),
+  },
+  {
+    name: 'csrrc',
+    match: 0x3073,
+    mask: OPCODE_FUNCT3,
+    ext: 'Zicsr',
+    format: 'CSR',
+    exec: (h, i) => h.csrOp(i),
+  },
+  {
+    name: 'csrrwi',
+    match: 0x5073,
+    mask: OPCODE_FUNCT3,
+    ext: 'Zicsr',
+    format: 'CSRI',
+    exec: (h, i) => h.csrOp(i),
+  },
+  {
+    name: 'csrrsi',
+    match: 0x6073,
+    mask: OPCODE_FUNCT3,
+    ext: 'Zicsr',
+    format: 'CSRI',
+    exec: (h, i) => h.csrOp(i),
+  },
+  {
+    name: 'csrrci',
+    match: 0x7073,
+    mask: OPCODE_FUNCT3,
+    ext: 'Zicsr',
+    format: 'CSRI',
+    exec: (h, i) => h.csrOp(i),
+  },
 ];
 
 export const PRIV: InsnSpec[] = [
