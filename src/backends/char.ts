@@ -1,0 +1,28 @@
+// Character backends: the host side of a serial console (a terminal, pipes, a socket, a test).
+// Devices write bytes out and receive bytes in through this interface only.
+
+export interface CharBackend {
+  /** Bytes from the guest to the host. Never blocks the CPU thread. */
+  write(bytes: Uint8Array): void;
+  /** Register the receiver of host input; the backend calls it with each chunk typed. */
+  onInput(receiver: (bytes: Uint8Array) => void): void;
+}
+
+/** A backend that records output and lets a test inject input. */
+export class MemoryCharBackend implements CharBackend {
+  readonly output: number[] = [];
+  private receiver: ((bytes: Uint8Array) => void) | undefined;
+  write(bytes: Uint8Array): void {
+    for (const b of bytes) this.output.push(b);
+  }
+  onInput(receiver: (bytes: Uint8Array) => void): void {
+    this.receiver = receiver;
+  }
+  /** Deliver `text` as if typed by the user. */
+  type(text: string | Uint8Array): void {
+    this.receiver?.(typeof text === 'string' ? new TextEncoder().encode(text) : text);
+  }
+  text(): string {
+    return new TextDecoder().decode(Uint8Array.from(this.output));
+  }
+}
