@@ -66,7 +66,11 @@ export class SpikeBoard implements TcgBoard {
         opts.warn(`unsupported HTIF command: device ${d}, command ${c}, payload 0x${p.toString(16)}`),
     });
     for (let id = 0; id < n; id++) {
-      const h = new Hart(id, this.mem, bus, { mtime: () => this.clint.mtime(), watch: this.htif });
+      const h = new Hart(id, this.mem, bus, {
+        mtime: () => this.clint.mtime(),
+        mtime64: () => this.clint.mtime64(),
+        watch: this.htif,
+      });
       h.reset(img.entry);
       h.x[2 * 10] = id; // a0 = mhartid, as Spike's boot ROM leaves it
       this.harts.push(h);

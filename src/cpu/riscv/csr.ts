@@ -52,7 +52,7 @@ function read(h: RiscvHart, csr: number): boolean {
     case C.CSR_CYCLE:
       return counterAllowed(h, 0) && retBig(counterValue(h, 'cycle'));
     case C.CSR_TIME:
-      return counterAllowed(h, 1) && retBig(BigInt(h.env.mtime()));
+      return counterAllowed(h, 1) && retBig(h.env.mtime64());
     case C.CSR_INSTRET:
       return counterAllowed(h, 2) && retBig(counterValue(h, 'instret'));
     case C.CSR_SSTATUS: {
@@ -144,7 +144,7 @@ function read(h: RiscvHart, csr: number): boolean {
   }
   if (csr >= C.CSR_PMPADDR0 && csr <= C.CSR_PMPADDR63) {
     const n = csr - C.CSR_PMPADDR0;
-    return retNum(n < 16 ? h.pmpaddr[n] : 0);
+    return n < 16 ? ret(h.pmpaddr[2 * n], h.pmpaddr[2 * n + 1]) : ret(0, 0);
   }
   return false;
 }
@@ -297,7 +297,10 @@ function write(h: RiscvHart, csr: number, lo: number, hi: number): boolean {
     const n = csr - C.CSR_PMPADDR0;
     const locked = n < 16 && (h.pmpcfg[n] & 0x80) !== 0;
     // pmpaddr holds bits 55:2 of the address (54 bits) on RV64.
-    if (n < 16 && !locked) h.pmpaddr[n] = unum(lo, hi & 0x3fffff);
+    if (n < 16 && !locked) {
+      h.pmpaddr[2 * n] = lo;
+      h.pmpaddr[2 * n + 1] = hi & 0x3fffff;
+    }
     return true;
   }
   return false;

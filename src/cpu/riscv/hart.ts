@@ -24,8 +24,10 @@ import { amo } from './amo.js';
 
 /** What the board gives a hart: the platform timer and a physical-store watch (HTIF, code pages). */
 export interface HartEnv {
-  /** Current value of the platform timer (mtime), in ticks. */
+  /** Current value of the platform timer (mtime), in ticks; exact below 2^53. */
   mtime(): number;
+  /** The same, exact (the `time` CSR). */
+  mtime64(): bigint;
   /** Physical range whose stores must be reported, or undefined. */
   readonly watch?: { readonly start: number; readonly end: number; onStore(pa: number, bytes: number): void };
 }
@@ -50,6 +52,15 @@ export class RiscvHart implements Hart, MmuContext {
   yieldLoop = false;
   /** True while the hart waits in WFI for an interrupt. */
   waiting = false;
+  /** HSM state: false while the hart is stopped (not scheduled at all). */
+  running = true;
+  /**
+   * Supervisor-mode ECALLs go here instead of trapping to M-mode when tsvirt itself is the SBI
+   * implementation (PV mode). Returns nothing; the handler sets a0/a1.
+   */
+  sbiHandler: ((h: RiscvHart) => void) | undefined = undefined;
+  /** The SBI timer (PV mode) drives STIP from stimecmp as Sstc would. */
+  sbiTimer = false;
   /** Instructions retired (the basis of minstret and mcycle). */
   retired = 0;
 
@@ -87,7 +98,8 @@ export class RiscvHart implements Hart, MmuContext {
   instretFrozen: bigint | undefined = undefined;
   cycleFrozen: bigint | undefined = undefined;
   readonly pmpcfg = new Uint8Array(16);
-  readonly pmpaddr = new Float64Array(16);
+  /** pmpaddr0-15 as int32 pairs (bits 53:0 are writable). */
+  readonly pmpaddr = new Int32Array(32);
   satpMode = 0;
   satpPpn = 0;
   sum = false;
@@ -325,9 +337,16 @@ export class RiscvHart implements Hart, MmuContext {
     const cause = FAULT_CAUSE[ctx === CTX_M ? 1 : 0][access];
     this.trap(cause, 0);
     // The tval must be the exact faulting address, which a JS number cannot hold.
-    const tval = this.priv === C.PRV_S ? this.stval : this.mtval;
+    const toS = this.priv === C.PRV_S;
+    const tval = toS ? this.stval : this.mtval;
     tval[0] = this.wildLo;
     tval[1] = this.wildHi;
+    if (access === ACCESS_FETCH) {
+      // A jump to such an address faults on the fetch, and epc is the target itself.
+      const epc = toS ? this.sepc : this.mepc;
+      epc[0] = this.wildLo;
+      epc[1] = this.wildHi;
+    }
   }
 
   private isWatchedPage(pa: number): boolean {
@@ -504,7 +523,7 @@ export class RiscvHart implements Hart, MmuContext {
   /** All pending interrupt bits: software-written, device lines, and the Sstc comparator. */
   pendingBits(): number {
     let p = this.mip | this.irqLines;
-    if ((this.menvcfgHi & C.MENVCFG_HI_STCE) !== 0) {
+    if (this.sbiTimer || (this.menvcfgHi & C.MENVCFG_HI_STCE) !== 0) {
       p = (p & ~C.MIP_STIP) | (this.env.mtime() >= this.stimecmpNum ? C.MIP_STIP : 0);
     }
     return p;
@@ -537,6 +556,10 @@ export class RiscvHart implements Hart, MmuContext {
   // ---- System instructions ---------------------------------------------------------------------
 
   ecall(): void {
+    if (this.priv === C.PRV_S && this.sbiHandler !== undefined) {
+      this.sbiHandler(this);
+      return;
+    }
     const cause =
       this.priv === C.PRV_M
         ? C.CAUSE_MACHINE_ECALL
@@ -595,6 +618,20 @@ export class RiscvHart implements Hart, MmuContext {
     if (this.priv === C.PRV_U || (this.priv === C.PRV_S && (this.mstatus & C.MSTATUS_TVM) !== 0)) {
       return this.illegal();
     }
+    this.tlb.flush();
+    this.yieldLoop = true;
+  }
+
+  /** SBI set_timer: the next supervisor timer event at mtime >= (hi:lo); clears a pending one. */
+  setSupervisorTimer(lo: number, hi: number): void {
+    this.sbiTimer = true;
+    this.stimecmp[0] = lo;
+    this.stimecmp[1] = hi;
+    this.stimecmpNum = (hi >>> 0) * 4294967296 + (lo >>> 0);
+  }
+
+  /** A remote SFENCE.VMA requested by another hart through SBI. */
+  remoteSfence(): void {
     this.tlb.flush();
     this.yieldLoop = true;
   }

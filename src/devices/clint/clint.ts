@@ -20,6 +20,8 @@ export interface ClintState {
   version: 1;
   msip: number[];
   mtimecmp: string[];
+  /** mtime - host ticks, as a decimal string. */
+  offset: string;
 }
 
 export class Clint implements MmioDevice {
@@ -27,7 +29,9 @@ export class Clint implements MmioDevice {
   private readonly mtimecmpLo: Uint32Array;
   private readonly mtimecmpHi: Uint32Array;
   /** mtime as last sampled: both halves of one 64-bit read see the same value. */
-  private mtimeSample = 0;
+  private mtimeSample = 0n;
+  /** mtime = clock ticks + offset; software may write mtime (ACLINT MTIMER: mtime is read-write). */
+  private offset = 0n;
 
   constructor(
     readonly numHarts: number,
@@ -39,9 +43,14 @@ export class Clint implements MmioDevice {
     this.mtimecmpHi = new Uint32Array(numHarts).fill(0xffffffff);
   }
 
-  /** Current mtime. */
+  /** Current mtime, exact. */
+  mtime64(): bigint {
+    return BigInt.asUintN(64, BigInt(this.clock.ticks()) + this.offset);
+  }
+
+  /** Current mtime as a number (exact below 2^53, which 10 MHz reaches after 28 years). */
   mtime(): number {
-    return this.clock.ticks();
+    return this.offset === 0n ? this.clock.ticks() : Number(this.mtime64());
   }
 
   /** mtimecmp of `hart` as a number (values beyond 2^53 are never reached by mtime). */
@@ -51,13 +60,13 @@ export class Clint implements MmioDevice {
 
   /** Re-evaluate the timer lines against the current time. */
   update(): void {
-    const now = this.clock.ticks();
+    const now = this.mtime();
     for (let h = 0; h < this.numHarts; h++) this.lines.setTimer(h, now >= this.mtimecmp(h));
   }
 
   /** Ticks until the earliest timer deadline (0 if one is due, Infinity if none is armed). */
   ticksToNextDeadline(): number {
-    const now = this.clock.ticks();
+    const now = this.mtime();
     let best = Infinity;
     for (let h = 0; h < this.numHarts; h++) best = Math.min(best, Math.max(0, this.mtimecmp(h) - now));
     return best;
@@ -72,10 +81,10 @@ export class Clint implements MmioDevice {
       return (t & 4 ? this.mtimecmpHi[h] : this.mtimecmpLo[h]) | 0;
     }
     if (offset === MTIME) {
-      this.mtimeSample = this.clock.ticks();
-      return this.mtimeSample | 0;
+      this.mtimeSample = this.mtime64();
+      return Number(BigInt.asIntN(32, this.mtimeSample));
     }
-    if (offset === MTIME + 4) return Math.floor(this.mtimeSample / 4294967296) | 0;
+    if (offset === MTIME + 4) return Number(BigInt.asIntN(32, this.mtimeSample >> 32n));
     return 0;
   }
 
@@ -92,14 +101,23 @@ export class Clint implements MmioDevice {
       const h = t >>> 3;
       if (t & 4) this.mtimecmpHi[h] = value >>> 0;
       else this.mtimecmpLo[h] = value >>> 0;
-      this.lines.setTimer(h, this.clock.ticks() >= this.mtimecmp(h));
+      this.lines.setTimer(h, this.mtime() >= this.mtimecmp(h));
+      return;
     }
-    // mtime is read-only here: the timebase follows host time.
+    if (offset === MTIME || offset === MTIME + 4) {
+      // A 64-bit write arrives as low word then high word; each replaces its half of mtime.
+      const cur = this.mtime64();
+      const v = BigInt(value >>> 0);
+      const next = offset === MTIME ? (cur & ~0xffffffffn) | v : (cur & 0xffffffffn) | (v << 32n);
+      this.offset = next - BigInt(this.clock.ticks());
+      this.update();
+    }
   }
 
   save(): ClintState {
     return {
       version: 1,
+      offset: this.offset.toString(),
       msip: [...this.msip],
       mtimecmp: [...this.mtimecmpLo].map((lo, h) =>
         (BigInt(this.mtimecmpHi[h]) * 4294967296n + BigInt(lo)).toString(),
@@ -110,6 +128,7 @@ export class Clint implements MmioDevice {
   restore(s: ClintState): void {
     if (s.version !== 1 || s.msip.length !== this.numHarts)
       throw new Error('CLINT state does not fit this board');
+    this.offset = BigInt(s.offset);
     s.msip.forEach((v, h) => {
       this.msip[h] = v;
       this.lines.setSoftware(h, v !== 0);

@@ -43,6 +43,7 @@ export async function runLoop(board: TcgBoard, opts: LoopOptions = {}): Promise<
       board.tick();
       let ran = false;
       for (const h of board.harts) {
+        if (!h.running) continue;
         h.checkInterrupts();
         if (h.waiting) continue;
         ran = true;
