@@ -3,29 +3,48 @@
 
 import { readFileSync } from 'node:fs';
 import { SpikeBoard } from '../boards/spike.js';
+import { BootError, VirtBoard } from '../boards/virt/board.js';
+import { runLoop, type LoopEnd, type TcgBoard } from '../engine/tcg/loop.js';
+import { StdioConsole } from '../host/node/stdio-console.js';
+import { KernelError } from '../loaders/linux.js';
 import { ElfError } from '../loaders/elf.js';
-import { runLoop } from '../engine/tcg/loop.js';
-import { parseRunOptions, UsageError } from './options.js';
+import { parseRunOptions, UsageError, type RunOptions } from './options.js';
+import { defaultGuest } from './default-guest.js';
+import { imageMain } from '../images/cli.js';
 
 /** Exit statuses of `tsvirt run` (also printed by --help). */
 export const EXIT = {
   ok: 0,
+  guestFailure: 1,
+  reboot: 2,
   instructionLimit: 124,
   error: 125,
 } as const;
 
-const HELP = `Usage: tsvirt run --machine spike|virt --kernel FILE [options]
+const HELP = `Usage: tsvirt run [--machine virt|spike] [--kernel FILE] [options]
+       tsvirt image [options]      fetch Debian's riscv64 kernel, BusyBox and OpenSBI; build an initramfs
 
-Options:
-  --machine NAME          board: spike (HTIF test board) or virt (not yet available)
-  --kernel FILE           program to run (spike: an ELF executable with a tohost symbol)
-  --memory SIZE           guest RAM, e.g. 256M, 1G (spike default 256M)
+Options of run:
+  --machine NAME          virt (default): QEMU-virt-compatible board for Linux
+                          spike: the HTIF test board of ISA test suites
+  --kernel FILE           virt: a RISC-V Linux Image (gzip allowed) or ELF; default: the guest
+                          built by 'tsvirt image'.  spike: an ELF executable with a tohost symbol
+  --initrd FILE           virt: initial ramdisk (default with the default guest: its initramfs)
+  --append "ARGS"         virt: kernel command line
+  --sbi builtin           virt: tsvirt answers SBI calls itself, the kernel starts in S-mode (default)
+  --bios FILE             virt: run M-mode firmware first (OpenSBI fw_dynamic.bin or fw_jump.bin)
+  --memory SIZE           guest RAM, e.g. 512M, 1G (default: virt 512M, spike 256M)
   --smp N                 number of harts (default 1)
   --max-instructions N    stop after about N instructions
   --stats                 print instructions retired and MIPS on exit (stderr)
 
+Console: the UART is connected to stdin/stdout. On a terminal it is raw; Ctrl-A x quits and
+Ctrl-A h prints help. With pipes, bytes pass through unchanged (scriptable).
+
 Exit status:
-  0       the guest passed (HTIF exit code 0)
+  0       virt: the guest powered off.  spike: the guest passed (HTIF exit code 0)
+  1       virt: the guest reported a failure (test device or SBI system reset with reason failure)
+  2       virt: the guest asked for a reboot (tsvirt stops instead of rebooting)
   1-255   spike: the guest reported failure n through HTIF; the status is n mod 256,
           or 255 when that is 0, so a failure never looks like success
   124     the --max-instructions limit was reached
@@ -37,23 +56,23 @@ function statusForHtif(code: number): number {
   return code % 256 === 0 ? 255 : code % 256;
 }
 
-async function run(argv: string[]): Promise<number> {
-  const o = parseRunOptions(argv);
-  if (o.machine === 'virt') throw new UsageError('--machine virt is not available yet; use --machine spike');
-  let elf: Uint8Array;
+function readInput(option: string, path: string): Uint8Array {
   try {
-    elf = readFileSync(o.kernel);
+    return readFileSync(path);
   } catch (e) {
     throw new UsageError(
-      `--kernel: cannot read '${o.kernel}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+      `${option}: cannot read '${path}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
     );
   }
+}
+
+function buildSpike(o: RunOptions): { board: TcgBoard; status: () => number; close: () => void } {
   const out: number[] = [];
   const flush = (): void => {
     if (out.length > 0) process.stdout.write(Buffer.from(out.splice(0)));
   };
   const board = new SpikeBoard({
-    elf,
+    elf: readInput('--kernel', o.kernel ?? ''),
     memoryBytes: o.memoryBytes,
     harts: o.smp,
     putchar: (b) => {
@@ -62,12 +81,70 @@ async function run(argv: string[]): Promise<number> {
     },
     warn: (m) => process.stderr.write(`tsvirt: ${m}\n`),
   });
+  return { board, status: () => statusForHtif(board.exitCode ?? 0), close: flush };
+}
+
+function buildVirt(o: RunOptions): { board: TcgBoard; status: () => number; close: () => void } {
+  let kernelPath = o.kernel;
+  let initrdPath = o.initrd;
+  if (kernelPath === undefined) {
+    const g = defaultGuest();
+    kernelPath = g.kernel;
+    initrdPath ??= g.initrd;
+  }
+  const kernel = readInput('--kernel', kernelPath);
+  const initrd = initrdPath === undefined ? undefined : readInput('--initrd', initrdPath);
+  const bios = o.bios === undefined ? undefined : readInput('--bios', o.bios);
+  let quit = false;
+  const console = new StdioConsole({
+    onQuit: () => {
+      quit = true;
+      b.harts.forEach((h) => (h.yieldLoop = true));
+    },
+  });
+  const b: VirtBoard = new VirtBoard({
+    memoryBytes: o.memoryBytes,
+    harts: o.smp,
+    kernel,
+    initrd,
+    append: o.append ?? 'console=ttyS0 earlycon=sbi',
+    bios,
+    console,
+  });
+  return {
+    board: {
+      get harts() {
+        return b.harts;
+      },
+      get stopped() {
+        return b.stopped || quit;
+      },
+      tick: () => b.tick(),
+      afterSlice: () => b.afterSlice(),
+      msToNextEvent: () => b.msToNextEvent(),
+    },
+    status: () => {
+      const s = b.stop;
+      if (s === undefined || s.kind === 'poweroff') return EXIT.ok;
+      return s.kind === 'reboot' ? EXIT.reboot : EXIT.guestFailure;
+    },
+    close: () => console.close(),
+  };
+}
+
+async function run(argv: string[]): Promise<number> {
+  const o = parseRunOptions(argv);
+  const m = o.machine === 'spike' ? buildSpike(o) : buildVirt(o);
   const t0 = performance.now();
-  const end = await runLoop(board, { maxInstructions: o.maxInstructions });
-  flush();
+  let end: LoopEnd;
+  try {
+    end = await runLoop(m.board, { maxInstructions: o.maxInstructions });
+  } finally {
+    m.close();
+  }
   const seconds = (performance.now() - t0) / 1000;
   if (o.stats) {
-    const retired = board.harts.reduce((s, h) => s + h.retired, 0);
+    const retired = m.board.harts.reduce((s, h) => s + h.retired, 0);
     const mips = retired / seconds / 1e6;
     process.stderr.write(
       `tsvirt: ${retired} instructions in ${seconds.toFixed(3)} s (${mips.toFixed(1)} MIPS)\n`,
@@ -77,11 +154,12 @@ async function run(argv: string[]): Promise<number> {
     process.stderr.write(`tsvirt: stopped after the --max-instructions limit\n`);
     return EXIT.instructionLimit;
   }
-  return statusForHtif(board.exitCode ?? 0);
+  return m.status();
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
+  if (cmd === 'image') return imageMain(rest);
   if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help' || rest.includes('--help')) {
     process.stdout.write(HELP);
     return cmd === undefined ? EXIT.error : EXIT.ok;
@@ -93,7 +171,12 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await run(rest);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof ElfError) {
+    if (
+      e instanceof UsageError ||
+      e instanceof ElfError ||
+      e instanceof KernelError ||
+      e instanceof BootError
+    ) {
       process.stderr.write(`tsvirt: error: ${e.message}\n`);
       return EXIT.error;
     }

@@ -6,7 +6,12 @@ export class UsageError extends Error {}
 
 export interface RunOptions {
   machine: 'spike' | 'virt';
-  kernel: string;
+  /** Kernel file; undefined means the default guest built by `tsvirt image`. */
+  kernel: string | undefined;
+  initrd: string | undefined;
+  append: string | undefined;
+  /** M-mode firmware for full emulation, or undefined for the built-in SBI (PV). */
+  bios: string | undefined;
   memoryBytes: number;
   smp: number;
   stats: boolean;
@@ -38,6 +43,10 @@ export function parseRunOptions(argv: string[]): RunOptions {
       options: {
         machine: { type: 'string', default: 'virt' },
         kernel: { type: 'string' },
+        initrd: { type: 'string' },
+        append: { type: 'string' },
+        bios: { type: 'string' },
+        sbi: { type: 'string' },
         memory: { type: 'string', short: 'm' },
         smp: { type: 'string', default: '1' },
         stats: { type: 'boolean', default: false },
@@ -52,7 +61,17 @@ export function parseRunOptions(argv: string[]): RunOptions {
   if (machine !== 'spike' && machine !== 'virt') {
     throw new UsageError(`--machine: unknown machine '${machine}' (known: spike, virt)`);
   }
-  if (v.kernel === undefined) throw new UsageError('--kernel FILE is required');
+  if (v.kernel === undefined && machine === 'spike') throw new UsageError('--kernel FILE is required');
+  if (v.sbi !== undefined && v.sbi !== 'builtin') {
+    throw new UsageError(
+      `--sbi: unknown value '${v.sbi}' (the only value is 'builtin'; use --bios FILE for firmware)`,
+    );
+  }
+  if (v.sbi !== undefined && v.bios !== undefined)
+    throw new UsageError('--sbi builtin and --bios exclude each other');
+  if (machine === 'spike' && (v.initrd ?? v.append ?? v.bios) !== undefined) {
+    throw new UsageError('--initrd, --append and --bios apply to --machine virt only');
+  }
   const memoryBytes = parseSize('--memory', v.memory ?? (machine === 'spike' ? '256M' : '512M'));
   if (memoryBytes < 1024 * 1024 || memoryBytes % 4096 !== 0 || memoryBytes > 16 * 1024 ** 3) {
     throw new UsageError('--memory: must be a multiple of 4 KiB between 1M and 16G');
@@ -60,8 +79,11 @@ export function parseRunOptions(argv: string[]): RunOptions {
   return {
     machine,
     kernel: v.kernel,
+    initrd: v.initrd,
+    append: v.append,
+    bios: v.bios,
     memoryBytes,
-    smp: parseCount('--smp', v.smp ?? '1', 1, 64),
+    smp: parseCount('--smp', v.smp ?? '1', 1, 32),
     stats: v.stats ?? false,
     maxInstructions:
       v['max-instructions'] === undefined

@@ -4,7 +4,7 @@
 
 import { FdtNode, empty, encodeFdt, str, strList, u32, u64 } from '../../machine/fdt.js';
 import { VIRT_MAP, VIRT_PLIC_SOURCES, VIRT_TIMEBASE_HZ, VIRT_UART_CLOCK_HZ } from './memory-map.js';
-import { plicSizeBytes } from './plic-layout.js';
+import { plicSize } from '../../devices/plic/plic.js';
 
 export interface VirtFdtOptions {
   harts: number;
@@ -84,7 +84,7 @@ export function buildVirtFdt(o: VirtFdtOptions): Uint8Array {
   const plicPh = plic.phandle();
   plic
     .prop('compatible', strList('sifive,plic-1.0.0', 'riscv,plic0'))
-    .prop('reg', u64(VIRT_MAP.plic.base, plicSizeBytes(2 * o.harts)))
+    .prop('reg', u64(VIRT_MAP.plic.base, plicSize(2 * o.harts)))
     .prop('#address-cells', u32(0))
     .prop('#interrupt-cells', u32(1))
     .prop('interrupt-controller', empty())

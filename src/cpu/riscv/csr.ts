@@ -389,7 +389,9 @@ export function csrOp(h: RiscvHart, i: number): void {
       nHi = oldHi & ~sHi;
     }
     if (!write(h, csr, nLo, nHi)) return h.illegal();
-    h.yieldLoop = true;
+    // End the slice only when the write may let an interrupt in or changed the translation: Linux
+    // toggles sstatus.SIE around every spinlock, so yielding on each CSR write costs dearly.
+    if (csr === C.CSR_SATP || h.interruptDeliverable()) h.yieldLoop = true;
   }
   h.setX(rd, oldLo, oldHi);
 }

@@ -29,7 +29,7 @@ const illegalExec: Exec = (h) => h.illegal();
 
 export class Decoder {
   private readonly buckets: InsnSpec[][] = [];
-  static readonly CACHE_SIZE = 1 << 13;
+  static readonly CACHE_SIZE = 1 << 14;
   readonly keys = new Int32Array(Decoder.CACHE_SIZE);
   readonly fns: Exec[] = new Array<Exec>(Decoder.CACHE_SIZE).fill(illegalExec);
 

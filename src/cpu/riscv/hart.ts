@@ -12,6 +12,8 @@ import {
   ACCESS_LOAD,
   ACCESS_STORE,
   CTX_M,
+  CTX_S,
+  CTX_S_SUM,
   FAULT_ACCESS,
   FAULT_PAGE,
   TLB_ENTRIES,
@@ -102,7 +104,6 @@ export class RiscvHart implements Hart, MmuContext {
   readonly pmpaddr = new Int32Array(32);
   satpMode = 0;
   satpPpn = 0;
-  sum = false;
   mxr = false;
 
   // LR/SC reservation (physical address, or -1).
@@ -185,14 +186,13 @@ export class RiscvHart implements Hart, MmuContext {
     if (this.priv === C.PRV_M && (this.mstatus & C.MSTATUS_MPRV) !== 0) {
       dataPriv = (this.mstatus >>> C.MSTATUS_MPP_SHIFT) & 3;
     }
-    const dataCtx = dataPriv === C.PRV_M || bare ? CTX_M : dataPriv;
+    let dataCtx = dataPriv === C.PRV_M || bare ? CTX_M : dataPriv;
+    if (dataCtx === CTX_S && (this.mstatus & C.MSTATUS_SUM) !== 0) dataCtx = CTX_S_SUM;
     this.fetchBase = (fetchCtx * 3 + ACCESS_FETCH) * TLB_ENTRIES;
     this.loadBase = (dataCtx * 3 + ACCESS_LOAD) * TLB_ENTRIES;
     this.storeBase = (dataCtx * 3 + ACCESS_STORE) * TLB_ENTRIES;
-    const sum = (this.mstatus & C.MSTATUS_SUM) !== 0;
     const mxr = (this.mstatus & C.MSTATUS_MXR) !== 0;
-    if (sum !== this.sum || mxr !== this.mxr) {
-      this.sum = sum;
+    if (mxr !== this.mxr) {
       this.mxr = mxr;
       this.tlb.flush();
     }
@@ -614,12 +614,32 @@ export class RiscvHart implements Hart, MmuContext {
     this.yieldLoop = true;
   }
 
-  sfenceVma(_rs1: number, _rs2: number): void {
+  sfenceVma(rs1: number, _rs2: number): void {
     if (this.priv === C.PRV_U || (this.priv === C.PRV_S && (this.mstatus & C.MSTATUS_TVM) !== 0)) {
       return this.illegal();
     }
+    // Without ASIDs, rs2 does not narrow anything; rs1 names one page.
+    if (rs1 !== 0) {
+      const va = this.addr(rs1, 0);
+      if (!Number.isNaN(va)) {
+        this.tlb.flushPage(va);
+        this.yieldLoop = true;
+        return;
+      }
+    }
     this.tlb.flush();
     this.yieldLoop = true;
+  }
+
+  /** Whether checkInterrupts() would take an interrupt now (used to end a slice early). */
+  interruptDeliverable(): boolean {
+    const pending = this.pendingBits() & this.mie;
+    if (pending === 0) return false;
+    if (this.priv < C.PRV_M || (this.mstatus & C.MSTATUS_MIE) !== 0) {
+      if ((pending & ~this.mideleg) !== 0) return true;
+    }
+    const sEnabled = this.priv < C.PRV_S || (this.priv === C.PRV_S && (this.mstatus & C.MSTATUS_SIE) !== 0);
+    return sEnabled && (pending & this.mideleg) !== 0;
   }
 
   /** SBI set_timer: the next supervisor timer event at mtime >= (hi:lo); clears a pending one. */

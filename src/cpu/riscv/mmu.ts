@@ -8,10 +8,16 @@ export const ACCESS_FETCH = 0;
 export const ACCESS_LOAD = 1;
 export const ACCESS_STORE = 2;
 
-/** Translation contexts: one TLB set per effective privilege (U, S, and M which is untranslated). */
+/**
+ * Translation contexts: one TLB set per effective privilege (U, S, and M which is untranslated),
+ * plus S with mstatus.SUM set, which Linux toggles around every user access: a context of its own
+ * avoids a TLB flush each time.
+ */
 export const CTX_U = 0;
 export const CTX_S = 1;
 export const CTX_M = 2;
+export const CTX_S_SUM = 3;
+const CONTEXTS = 4;
 
 const PTE_V = 1;
 const PTE_R = 2;
@@ -35,8 +41,8 @@ export const FAULT_ACCESS = -2;
  * physical page in guest RAM. Only RAM pages that need no per-access check are ever entered.
  */
 export class Tlb {
-  readonly tag = new Float64Array(9 * TLB_ENTRIES).fill(NaN);
-  readonly off = new Float64Array(9 * TLB_ENTRIES);
+  readonly tag = new Float64Array(CONTEXTS * 3 * TLB_ENTRIES).fill(NaN);
+  readonly off = new Float64Array(CONTEXTS * 3 * TLB_ENTRIES);
 
   /** Index of the entry for `va` in the TLB of (ctx, access). */
   static index(ctx: number, access: number, va: number): number {
@@ -45,6 +51,16 @@ export class Tlb {
 
   flush(): void {
     this.tag.fill(NaN);
+  }
+
+  /** Drop the entries of one virtual page in every context (SFENCE.VMA with rs1 != x0). */
+  flushPage(va: number): void {
+    const page = va - (va & 4095);
+    const slot = (va >>> 12) & TLB_MASK;
+    for (let t = 0; t < CONTEXTS * 3; t++) {
+      const i = t * TLB_ENTRIES + slot;
+      if (this.tag[i] === page) this.tag[i] = NaN;
+    }
   }
 
   /** Drop every entry for the physical RAM page at `ramOff` (used when a page becomes watched). */
@@ -58,13 +74,12 @@ export interface MmuContext {
   satpMode: number;
   /** Root page-table physical page number. */
   satpPpn: number;
-  /** mstatus.SUM and mstatus.MXR as booleans. */
-  sum: boolean;
+  /** mstatus.MXR as a boolean (SUM is part of the context, CTX_S_SUM). */
   mxr: boolean;
 }
 
 /**
- * Translate `va` for `access` at effective privilege `ctx` (CTX_U or CTX_S with translation on).
+ * Translate `va` for `access` in context `ctx` (CTX_U, CTX_S or CTX_S_SUM, translation on).
  * Returns the physical address, or FAULT_PAGE / FAULT_ACCESS.
  */
 export function walk(mem: GuestMemory, c: MmuContext, va: number, access: number, ctx: number): number {
@@ -96,12 +111,12 @@ export function walk(mem: GuestMemory, c: MmuContext, va: number, access: number
     // Leaf: permissions (4.3.2 step 5).
     if (access === ACCESS_FETCH) {
       if ((lo & PTE_X) === 0) return FAULT_PAGE;
-      if (ctx === 0 ? (lo & PTE_U) === 0 : (lo & PTE_U) !== 0) return FAULT_PAGE;
+      if (ctx === CTX_U ? (lo & PTE_U) === 0 : (lo & PTE_U) !== 0) return FAULT_PAGE;
     } else {
       if (access === ACCESS_LOAD) {
         if ((lo & PTE_R) === 0 && !(c.mxr && (lo & PTE_X) !== 0)) return FAULT_PAGE;
       } else if ((lo & PTE_W) === 0) return FAULT_PAGE;
-      if (ctx === 0 ? (lo & PTE_U) === 0 : (lo & PTE_U) !== 0 && !c.sum) return FAULT_PAGE;
+      if (ctx === CTX_U ? (lo & PTE_U) === 0 : (lo & PTE_U) !== 0 && ctx !== CTX_S_SUM) return FAULT_PAGE;
     }
     // A superpage's low PPN fields must be zero (misaligned superpage).
     const span = 2 ** (9 * level);

@@ -37,7 +37,7 @@ export class StdioConsole implements CharBackend {
   close(): void {
     if (this.raw) process.stdin.setRawMode(false);
     process.stdin.pause();
-    process.stdin.unref();
+    (process.stdin as { unref?: () => void }).unref?.();
   }
 
   private deliver(bytes: Uint8Array): void {

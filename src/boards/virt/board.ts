@@ -1,0 +1,269 @@
+// The `virt` board: QEMU virt's memory map with a CLINT, a PLIC, an NS16550A console, a goldfish
+// RTC, the SiFive test device for poweroff/reboot and eight virtio-mmio slots. It boots Linux in
+// two ways: PV, where tsvirt answers the SBI and the kernel starts in S-mode, and full emulation,
+// where real M-mode firmware (OpenSBI fw_dynamic or fw_jump) runs first.
+
+import type { CharBackend } from '../../backends/char.js';
+import { HostClock } from '../../core/clock.js';
+import * as C from '../../cpu/riscv/csr-defs.js';
+import { RiscvHart } from '../../cpu/riscv/hart.js';
+import { Clint } from '../../devices/clint/clint.js';
+import { GoldfishRtc } from '../../devices/goldfish-rtc/rtc.js';
+import type { IrqLine } from '../../devices/irq.js';
+import { Plic, plicSize } from '../../devices/plic/plic.js';
+import { SifiveTestDevice } from '../../devices/syscon/test-device.js';
+import { Uart16550 } from '../../devices/uart16550/uart.js';
+import type { TcgBoard } from '../../engine/tcg/loop.js';
+import { loadKernel } from '../../loaders/linux.js';
+import { PhysBus } from '../../memory/bus.js';
+import { GuestMemory } from '../../memory/guest-memory.js';
+import { baseExtension } from '../../sbi/base.js';
+import { dbcnExtension } from '../../sbi/dbcn.js';
+import { hsmExtension } from '../../sbi/hsm.js';
+import { ipiExtension } from '../../sbi/ipi.js';
+import { rfenceExtension } from '../../sbi/rfence.js';
+import { Sbi, type SbiPlatform } from '../../sbi/sbi.js';
+import { srstExtension } from '../../sbi/srst.js';
+import { timeExtension } from '../../sbi/time.js';
+import { buildVirtFdt } from './fdt.js';
+import { VIRT_KERNEL_OFFSET, VIRT_MAP, VIRT_PLIC_SOURCES, VIRT_TIMEBASE_HZ } from './memory-map.js';
+
+export class BootError extends Error {}
+
+/** How the machine stopped. */
+export type VirtStop = { kind: 'poweroff' } | { kind: 'reboot' } | { kind: 'fail'; code: number };
+
+export interface VirtOptions {
+  memoryBytes: number;
+  harts: number;
+  kernel: Uint8Array;
+  initrd?: Uint8Array;
+  append: string;
+  /** M-mode firmware image (flat binary loaded at RAM base), or undefined for the built-in SBI. */
+  bios?: Uint8Array;
+  console: CharBackend;
+}
+
+/** The ISA this CPU implements, as riscv,isa-extensions spells it. */
+export const VIRT_ISA_EXTENSIONS = [
+  'i',
+  'm',
+  'a',
+  'f',
+  'd',
+  'c',
+  'zicntr',
+  'zicsr',
+  'zifencei',
+  'sstc',
+] as const;
+
+const MiB = 1024 * 1024;
+/** fw_dynamic_info (OpenSBI docs/firmware/fw_dynamic.md): magic "OSBI", version 2. */
+const FW_DYNAMIC_INFO_MAGIC = 0x4942534f;
+const FW_DYNAMIC_INFO_VERSION = 2;
+const FW_DYNAMIC_NEXT_MODE_S = 1;
+
+export class VirtBoard implements TcgBoard {
+  readonly mem: GuestMemory;
+  readonly bus: PhysBus;
+  readonly harts: RiscvHart[] = [];
+  readonly clint: Clint;
+  readonly plic: Plic;
+  readonly uart: Uart16550;
+  readonly rtc: GoldfishRtc;
+  readonly fdtAddr: number;
+  stop: VirtStop | undefined = undefined;
+
+  constructor(readonly opts: VirtOptions) {
+    const n = opts.harts;
+    this.mem = new GuestMemory(VIRT_MAP.ram.base, opts.memoryBytes);
+    this.bus = new PhysBus(this.mem);
+    const clock = new HostClock(VIRT_TIMEBASE_HZ);
+    const line = (hart: number, bit: number): IrqLine => ({ set: (level) => this.setLine(hart, bit, level) });
+
+    this.clint = new Clint(n, clock, {
+      setSoftware: (h, level) => this.setLine(h, C.MIP_MSIP, level),
+      setTimer: (h, level) => this.setLine(h, C.MIP_MTIP, level),
+    });
+    const contexts: IrqLine[] = [];
+    for (let h = 0; h < n; h++) contexts.push(line(h, C.MIP_MEIP), line(h, C.MIP_SEIP));
+    this.plic = new Plic({ numSources: VIRT_PLIC_SOURCES - 1, contexts });
+    this.uart = new Uart16550(opts.console, this.plic.source(VIRT_MAP.uart0.irq));
+    this.rtc = new GoldfishRtc(() => BigInt(Date.now()) * 1_000_000n, this.plic.source(VIRT_MAP.rtc.irq));
+    const test = new SifiveTestDevice((kind, code) => this.halt(kind === 'fail' ? { kind, code } : { kind }));
+
+    this.bus.map('test', VIRT_MAP.test.base, VIRT_MAP.test.size, test);
+    this.bus.map('rtc', VIRT_MAP.rtc.base, VIRT_MAP.rtc.size, this.rtc);
+    this.bus.map('clint', VIRT_MAP.clint.base, VIRT_MAP.clint.size, this.clint);
+    this.bus.map('plic', VIRT_MAP.plic.base, plicSize(2 * n), this.plic);
+    this.bus.map('uart0', VIRT_MAP.uart0.base, VIRT_MAP.uart0.size, this.uart);
+    for (let k = 0; k < VIRT_MAP.virtio.count; k++) {
+      // An empty slot has a valid MagicValue and Version and DeviceID 0, so the driver skips it
+      // quietly (virtio 1.2 section 4.2.3.1.1).
+      this.bus.map(`virtio${k}`, VIRT_MAP.virtio.base + k * VIRT_MAP.virtio.size, VIRT_MAP.virtio.size, {
+        read: (off) => (off === 0 ? 0x74726976 : off === 4 ? 2 : 0),
+        write: () => {},
+      });
+    }
+
+    for (let id = 0; id < n; id++) {
+      this.harts.push(
+        new RiscvHart(id, this.mem, this.bus, {
+          mtime: () => this.clint.mtime(),
+          mtime64: () => this.clint.mtime64(),
+        }),
+      );
+    }
+
+    // Memory layout: firmware at RAM base, kernel at +2 MiB, initrd halfway up (at most +128 MiB),
+    // the device tree in the last 2 MiB.
+    const ramEnd = this.mem.base + this.mem.sizeBytes;
+    if (opts.bios !== undefined && !this.mem.contains(this.mem.base, opts.bios.length)) {
+      throw new BootError('--bios: the firmware does not fit in guest RAM');
+    }
+    if (opts.bios !== undefined && opts.bios.length > VIRT_KERNEL_OFFSET) {
+      throw new BootError(`--bios: the firmware is larger than ${VIRT_KERNEL_OFFSET / MiB} MiB`);
+    }
+    if (opts.bios !== undefined) this.mem.write(this.mem.base, opts.bios);
+    const kernel = loadKernel(this.mem, opts.kernel);
+    this.fdtAddr = ramEnd - 2 * MiB;
+    if (kernel.end > this.fdtAddr)
+      throw new BootError('the kernel does not fit in guest RAM; use a larger --memory');
+    let initrd: { start: number; end: number } | undefined;
+    if (opts.initrd !== undefined) {
+      const want = this.mem.base + Math.min(this.mem.sizeBytes / 2, 128 * MiB);
+      const start = alignUp(Math.max(kernel.end, want), 4096);
+      const end = start + opts.initrd.length;
+      if (end > this.fdtAddr)
+        throw new BootError('the initrd does not fit in guest RAM; use a larger --memory');
+      this.mem.write(start, opts.initrd);
+      initrd = { start, end };
+    }
+    const fdt = buildVirtFdt({
+      harts: n,
+      ramBytes: this.mem.sizeBytes,
+      bootargs: opts.append,
+      initrd,
+      isaExtensions: VIRT_ISA_EXTENSIONS,
+      mmuType: 'riscv,sv48',
+    });
+    this.mem.write(this.fdtAddr, fdt);
+
+    if (opts.bios !== undefined) this.resetForFirmware(kernel.entry);
+    else this.resetForPv(kernel.entry);
+  }
+
+  /** Full emulation: every hart enters the firmware in M-mode (OpenSBI's fw_dynamic convention). */
+  private resetForFirmware(kernelEntry: number): void {
+    const info = this.fdtAddr - 0x1000;
+    const words = [
+      FW_DYNAMIC_INFO_MAGIC,
+      FW_DYNAMIC_INFO_VERSION,
+      kernelEntry,
+      FW_DYNAMIC_NEXT_MODE_S,
+      0,
+      -1,
+    ];
+    words.forEach((w, k) => this.mem.write64(info + 8 * k, BigInt.asUintN(64, BigInt(w))));
+    for (const h of this.harts) {
+      h.reset(this.mem.base);
+      h.setX(10, h.hartId, 0); // a0 = hart id
+      h.setX(11, this.fdtAddr, 0); // a1 = device tree
+      h.setX(12, info, 0); // a2 = fw_dynamic_info
+    }
+  }
+
+  /**
+   * PV: tsvirt is the SBI. The boot hart enters the kernel in S-mode with a0 = hart id and
+   * a1 = device tree; the others wait stopped for HSM hart_start. M-mode state is set up the way
+   * SBI firmware leaves it: interrupts and exceptions delegated, counters and Sstc enabled.
+   */
+  private resetForPv(kernelEntry: number): void {
+    const platform: SbiPlatform = {
+      harts: this.harts,
+      startHart: (id, addr, lo, hi) => {
+        const h = this.harts[id];
+        this.enterSupervisor(h, addr);
+        h.setX(11, lo, hi);
+        h.running = true;
+      },
+      stopHart: (id) => {
+        const h = this.harts[id];
+        h.running = false;
+        h.yieldLoop = true;
+      },
+      reset: (type, reason) =>
+        this.halt(
+          type === 0 ? (reason === 0 ? { kind: 'poweroff' } : { kind: 'fail', code: 1 }) : { kind: 'reboot' },
+        ),
+      consoleWrite: (bytes) => this.opts.console.write(bytes),
+      physSlice: (addr, len) => (this.mem.contains(addr, len) ? this.mem.slice(addr, len) : undefined),
+    };
+    const sbi: Sbi = new Sbi([
+      baseExtension(() => sbi, { mvendorid: 0, marchid: 0, mimpid: 0 }),
+      timeExtension,
+      ipiExtension(platform),
+      rfenceExtension(platform),
+      hsmExtension(platform),
+      srstExtension(platform),
+      dbcnExtension(platform),
+    ]);
+    for (const h of this.harts) {
+      h.reset(kernelEntry);
+      h.sbiHandler = (hart) => sbi.handle(hart);
+      h.medeleg = C.MEDELEG_WRITABLE & ~(1 << C.CAUSE_SUPERVISOR_ECALL);
+      h.mideleg = C.S_INTERRUPTS;
+      h.mcounteren = 7;
+      h.menvcfgHi = C.MENVCFG_HI_STCE;
+      h.running = h.hartId === 0;
+    }
+    this.enterSupervisor(this.harts[0], kernelEntry);
+    this.harts[0].setX(11, this.fdtAddr, 0);
+  }
+
+  private enterSupervisor(h: RiscvHart, pc: number): void {
+    h.priv = C.PRV_S;
+    h.pc = h.npc = pc;
+    h.satpMode = 0;
+    h.mstatus &= ~C.MSTATUS_SIE;
+    h.setX(10, h.hartId, 0);
+    h.waiting = false;
+    h.updateContext();
+  }
+
+  private setLine(hart: number, bit: number, level: boolean): void {
+    const h = this.harts[hart];
+    if (h !== undefined) h.irqLines = level ? h.irqLines | bit : h.irqLines & ~bit;
+  }
+
+  private halt(s: VirtStop): void {
+    this.stop ??= s;
+    for (const h of this.harts) h.yieldLoop = true;
+  }
+
+  get stopped(): boolean {
+    return this.stop !== undefined;
+  }
+
+  tick(): void {
+    this.clint.update();
+    this.rtc.poll();
+  }
+
+  afterSlice(): void {}
+
+  msToNextEvent(): number {
+    let ticks = this.clint.ticksToNextDeadline();
+    const now = this.clint.mtime();
+    for (const h of this.harts) {
+      if (h.sbiTimer || (h.menvcfgHi & C.MENVCFG_HI_STCE) !== 0)
+        ticks = Math.min(ticks, Math.max(0, h.stimecmpNum - now));
+    }
+    return Math.min((ticks / VIRT_TIMEBASE_HZ) * 1000, this.rtc.nsToNextAlarm() / 1e6);
+  }
+}
+
+function alignUp(v: number, a: number): number {
+  return Math.ceil(v / a) * a;
+}
