@@ -1,0 +1,84 @@
+// The initramfs contents: layout, device nodes, /init's steps and module order, gzip round trip.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { gunzipSync } from 'node:zlib';
+import { listCpio, S_IFCHR, S_IFMT, S_IFREG } from './cpio.js';
+import {
+  buildInitramfs,
+  INIT_DONE_MARKER,
+  initramfsEntries,
+  initScript,
+  type InitramfsSpec,
+} from './initramfs.js';
+
+const SPEC: InitramfsSpec = {
+  kernelRelease: '6.12.1+deb13-riscv64',
+  busybox: new Uint8Array([0x7f, 0x45, 0x4c, 0x46]),
+  modules: [
+    { path: 'kernel/fs/jbd2/jbd2.ko', data: new Uint8Array([1]) },
+    { path: 'kernel/fs/ext4/ext4.ko', data: new Uint8Array([2]) },
+  ],
+  modulesDep: 'kernel/fs/jbd2/jbd2.ko:\nkernel/fs/ext4/ext4.ko: kernel/fs/jbd2/jbd2.ko\n',
+  modulesAlias: 'alias fs-ext4 ext4\n',
+  modulesBuiltin: 'kernel/drivers/virtio/virtio.ko\n',
+  hostname: 'tsvirt',
+};
+
+test('every directory comes before the members inside it', () => {
+  const seen = new Set<string>();
+  for (const e of initramfsEntries(SPEC)) {
+    const parent = e.path.includes('/') ? e.path.slice(0, e.path.lastIndexOf('/')) : undefined;
+    if (parent !== undefined) assert.ok(seen.has(parent), `${e.path} before ${parent}`);
+    seen.add(e.path);
+  }
+});
+
+test('the archive holds /init, busybox, device nodes and the modules under lib/modules/<release>', () => {
+  const members = new Map(listCpio(gunzipSync(buildInitramfs(SPEC))).map((m) => [m.name, m]));
+  const init = members.get('init');
+  assert.equal(init?.header.mode, S_IFREG | 0o755);
+  assert.equal(members.get('bin/busybox')?.header.mode, S_IFREG | 0o755);
+  assert.equal(new TextDecoder().decode(members.get('bin/sh')?.data), 'busybox');
+  const con = members.get('dev/console')?.header;
+  assert.equal((con?.mode ?? 0) & S_IFMT, S_IFCHR);
+  assert.deepEqual([con?.rdevmajor, con?.rdevminor], [5, 1]);
+  for (const p of [
+    'kernel/fs/jbd2/jbd2.ko',
+    'kernel/fs/ext4/ext4.ko',
+    'modules.dep',
+    'modules.alias',
+    'modules.builtin',
+  ]) {
+    assert.ok(members.has(`lib/modules/6.12.1+deb13-riscv64/${p}`), p);
+  }
+  assert.match(new TextDecoder().decode(members.get('etc/passwd')?.data), /^root:x:0:0:/);
+});
+
+test('/init mounts proc, sysfs, devtmpfs and devpts, loads modules in order, then reopens the console', () => {
+  const s = initScript(SPEC);
+  assert.ok(s.startsWith('#!/bin/sh\n'));
+  const at = (needle: string): number => {
+    const i = s.indexOf(needle);
+    assert.ok(i >= 0, `missing: ${needle}`);
+    return i;
+  };
+  const order = [
+    'mount -t proc proc /proc',
+    'busybox --install -s',
+    'mount -t sysfs sysfs /sys',
+    'mount -t devtmpfs devtmpfs /dev',
+    'mount -t devpts devpts /dev/pts',
+    'insmod /lib/modules/6.12.1+deb13-riscv64/kernel/fs/jbd2/jbd2.ko',
+    'insmod /lib/modules/6.12.1+deb13-riscv64/kernel/fs/ext4/ext4.ko',
+    'exec <>/dev/console >&0 2>&0',
+    INIT_DONE_MARKER,
+    '/sys/class/tty/console/active',
+    'setsid',
+    'poweroff -f',
+  ].map(at);
+  assert.deepEqual(
+    order,
+    [...order].sort((a, b) => a - b),
+  );
+});
