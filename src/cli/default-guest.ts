@@ -2,21 +2,15 @@
 // `tsvirt image` builds into the user's cache.
 
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { cacheLayout, defaultCacheDir, outputPath } from '../images/layout.js';
 import { UsageError } from './options.js';
 
-export function defaultImageDir(): string {
-  const cache = process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache');
-  return join(cache, 'tsvirt', 'images', 'debian-trixie-riscv64');
-}
-
-export function defaultGuest(): { kernel: string; initrd: string } {
-  const dir = defaultImageDir();
-  const kernel = join(dir, 'Image');
-  const initrd = join(dir, 'initrd.img');
+export function defaultGuest(): { kernel: string; initrd: string; fwDynamic: string } {
+  const layout = cacheLayout(defaultCacheDir(process.env));
+  const kernel = outputPath(layout, 'kernel');
+  const initrd = outputPath(layout, 'initrd');
   if (!existsSync(kernel) || !existsSync(initrd)) {
-    throw new UsageError(`no --kernel given and no default guest in ${dir}: run 'tsvirt image' first`);
+    throw new UsageError(`no --kernel given and no default guest in ${layout.imageDir}: run 'tsvirt image' first`);
   }
-  return { kernel, initrd };
+  return { kernel, initrd, fwDynamic: outputPath(layout, 'fw_dynamic') };
 }
