@@ -1,0 +1,242 @@
+#!/usr/bin/env node
+// Guest CPU benchmark, side by side: tsvirt and qemu-system-riscv64 (TCG) run the same bare-metal
+// spike ELF (bench/cpu/, built by bench/cpu/build.sh) in one invocation on this machine.
+//
+//   node bench/cpu.mjs [--quick] [--elf FILE] [--runs N] [--timeout SEC] [--no-qemu] [--no-tsvirt] [--json]
+//
+// The instruction count comes from QEMU with `-icount shift=0`, where the guest's minstret is exact
+// (without icount QEMU's minstret returns host ticks): the program prints `instret_total N`, retired
+// from its first instruction to the end, and `instret N` for the measured region alone.
+// Timed runs use plain QEMU TCG and `tsvirt run --machine spike --stats`; wall time includes
+// start-up, as a user sees it. MIPS = guest instructions / wall seconds. Ratio = tsvirt speed /
+// QEMU speed (the target in DESIGN.md section 6 is at least 0.5).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { clearTimeout, setTimeout } from 'node:timers';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+function parseArgs(argv) {
+  const opts = { quick: false, elf: '', runs: 3, timeout: 600, qemu: true, tsvirt: true, json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--quick') opts.quick = true;
+    else if (a === '--elf') opts.elf = argv[++i];
+    else if (a === '--runs') opts.runs = Math.max(1, Number(argv[++i]) | 0);
+    else if (a === '--timeout') opts.timeout = Number(argv[++i]);
+    else if (a === '--no-qemu') opts.qemu = false;
+    else if (a === '--no-tsvirt') opts.tsvirt = false;
+    else if (a === '--json') opts.json = true;
+    else {
+      console.error(
+        `usage: node bench/cpu.mjs [--quick] [--elf FILE] [--runs N] [--timeout SEC] [--no-qemu] [--no-tsvirt] [--json]`,
+      );
+      process.exit(2);
+    }
+  }
+  if (!opts.elf) opts.elf = join(root, 'build/bench', opts.quick ? 'cpu-spike-quick.elf' : 'cpu-spike.elf');
+  return opts;
+}
+
+/** Runs a command to completion; resolves with its output, exit status and wall time. */
+function run(cmd, args, timeoutSec) {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    let child;
+    try {
+      child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (err) {
+      resolve({ error: err, stdout: '', stderr: '', code: null, signal: null, seconds: 0 });
+      return;
+    }
+    const out = [];
+    const err = [];
+    child.stdout.on('data', (d) => out.push(d));
+    child.stderr.on('data', (d) => err.push(d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutSec * 1000);
+    let spawnError = null;
+    child.on('error', (e) => (spawnError = e));
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({
+        error: spawnError,
+        stdout: Buffer.concat(out).toString(),
+        stderr: Buffer.concat(err).toString(),
+        code,
+        signal,
+        seconds: (performance.now() - t0) / 1000,
+      });
+    });
+  });
+}
+
+/** What the guest printed: PASS/FAIL, its instret line and its per-part checksums. */
+function parseGuest(text) {
+  const instret = /^instret (\d+)\s*$/m.exec(text);
+  const total = /^instret_total (\d+)\s*$/m.exec(text);
+  const sums = [...text.matchAll(/^part (\w+) checksum=(0x[0-9a-f]+)/gm)].map((m) => `${m[1]}=${m[2]}`);
+  return {
+    pass: /^PASS\s*$/m.test(text),
+    fail: /^FAIL\s*$/m.test(text),
+    instret: instret ? Number(instret[1]) : null,
+    total: total ? Number(total[1]) : null,
+    sums: sums.join(' '),
+  };
+}
+
+/**
+ * tsvirt's --stats line, e.g. `tsvirt: 437185678 instructions in 7.2 s (60.7 MIPS)`. Tolerates
+ * thousands separators, `insns`/`instructions retired`, ms or s, and extra words.
+ */
+function parseStats(text) {
+  const num = (s) => Number(s.replace(/[,_\s]/g, ''));
+  const m = /([\d][\d,_]*)\s+(?:guest\s+)?(?:instructions|insns|instrs)\b/i.exec(text);
+  const t = /\bin\s+([\d.]+)\s*(ms|s)\b/i.exec(text);
+  const mips = /([\d.]+)\s*MIPS/i.exec(text);
+  return {
+    instructions: m ? num(m[1]) : null,
+    seconds: t ? Number(t[1]) / (t[2].toLowerCase() === 'ms' ? 1000 : 1) : null,
+    mips: mips ? Number(mips[1]) : null,
+  };
+}
+
+const tail = (s, n = 6) => s.trim().split('\n').slice(-n).join('\n');
+const fmt = (x, d = 2) => (x == null || !Number.isFinite(x) ? '-' : x.toFixed(d));
+
+function ensureElf(opts) {
+  if (existsSync(opts.elf)) return true;
+  const script = join(root, 'bench/cpu/build.sh');
+  console.log(`${relative(root, opts.elf)} is missing; building with bench/cpu/build.sh`);
+  const r = spawnSync('sh', [script], { cwd: root, stdio: 'inherit' });
+  return r.status === 0 && existsSync(opts.elf);
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  if (!ensureElf(opts)) {
+    console.error(`cannot build ${opts.elf} (needs riscv64-linux-gnu-gcc)`);
+    process.exit(1);
+  }
+  const elf = relative(root, opts.elf);
+  const qemuArgs = ['-M', 'spike', '-bios', 'none', '-nographic', '-kernel', elf];
+  const results = { node: process.version, elf, instructions: null, qemu: null, tsvirt: null, ratio: null };
+  console.log(`guest CPU benchmark: ${elf}`);
+
+  // 1. Exact instruction count (QEMU icount) and the reference output.
+  let instructions = null;
+  if (opts.qemu) {
+    const r = await run('qemu-system-riscv64', [...qemuArgs, '-icount', 'shift=0'], opts.timeout);
+    if (r.error) {
+      console.log(`qemu-system-riscv64: not available (${r.error.message}); skipping QEMU`);
+      opts.qemu = false;
+    } else {
+      const g = parseGuest(r.stdout);
+      instructions = g.total ?? g.instret;
+      console.log(
+        `qemu -icount: ${g.pass ? 'PASS' : 'FAIL'}, ${instructions ?? '?'} instructions; ${g.sums}`,
+      );
+      if (!g.pass) console.log(tail(r.stdout + r.stderr));
+    }
+  }
+
+  // 2. QEMU TCG timing, best of N.
+  if (opts.qemu) {
+    let best = null;
+    for (let i = 0; i < opts.runs; i++) {
+      const r = await run('qemu-system-riscv64', qemuArgs, opts.timeout);
+      const g = parseGuest(r.stdout);
+      if (!g.pass) {
+        console.log(`qemu: guest did not pass (exit ${r.code ?? r.signal})\n${tail(r.stdout + r.stderr)}`);
+        break;
+      }
+      if (!best || r.seconds < best.seconds) best = r;
+    }
+    if (best) {
+      results.qemu = { seconds: best.seconds, mips: instructions ? instructions / best.seconds / 1e6 : null };
+    }
+  }
+
+  // 3. tsvirt.
+  const bin = join(root, 'bin/tsvirt');
+  if (!opts.tsvirt) {
+    // QEMU only, on request.
+  } else if (!existsSync(bin)) {
+    console.log(
+      'tsvirt: bin/tsvirt does not exist yet (the emulator is not written or not built); QEMU only',
+    );
+  } else {
+    let best = null;
+    let failed = null;
+    let failures = 0;
+    const args = [bin, 'run', '--machine', 'spike', '--kernel', elf, '--stats'];
+    for (let i = 0; i < opts.runs; i++) {
+      const r = await run(process.execPath, args, opts.timeout);
+      const g = parseGuest(r.stdout);
+      if (r.error || !g.pass) {
+        failures++;
+        failed ??= r;
+        if (r.error || /ERR_MODULE_NOT_FOUND/.test(r.stderr) || !r.stdout) break; // not runnable
+        continue;
+      }
+      if (!best || r.seconds < best.seconds)
+        best = { ...r, guest: g, stats: parseStats(r.stderr + r.stdout) };
+    }
+    if (failed) {
+      const how = failed.error
+        ? failed.error.message
+        : failed.signal === 'SIGKILL'
+          ? `timed out after ${opts.timeout} s`
+          : `exit ${failed.code ?? failed.signal}, no PASS from the guest`;
+      if (/ERR_MODULE_NOT_FOUND/.test(failed.stderr) && /dist\//.test(failed.stderr)) {
+        console.log('tsvirt: not built yet (dist/ is missing): run `npm run build` first; QEMU only');
+      } else {
+        console.log(`tsvirt: run failed (${how}): node bin/tsvirt ${args.slice(1).join(' ')}`);
+        console.log(tail(failed.stdout + failed.stderr, 12));
+      }
+    }
+    if (best) {
+      const count = instructions ?? best.stats.instructions ?? best.guest.instret;
+      if (instructions == null) instructions = count;
+      results.tsvirt = {
+        seconds: best.seconds,
+        mips: count ? count / best.seconds / 1e6 : null,
+        statsInstructions: best.stats.instructions,
+        statsSeconds: best.stats.seconds,
+        statsMips: best.stats.mips,
+        guestInstret: best.guest.total ?? best.guest.instret,
+      };
+      if (!best.stats.instructions) console.log('tsvirt: no --stats line found on stderr');
+      console.log(`tsvirt: ${opts.runs - failures} of ${opts.runs} runs passed; ${best.guest.sums}`);
+    }
+  }
+  results.instructions = instructions;
+  if (results.qemu && results.tsvirt) results.ratio = results.qemu.seconds / results.tsvirt.seconds;
+
+  // Report.
+  console.log('');
+  console.log(
+    `instructions: ${instructions ?? 'unknown'} (whole program; guest minstret under QEMU -icount)`,
+  );
+  console.log('engine    wall s    MIPS   (best of ' + opts.runs + ')');
+  if (results.qemu)
+    console.log(
+      `qemu    ${fmt(results.qemu.seconds, 3).padStart(8)} ${fmt(results.qemu.mips, 1).padStart(7)}`,
+    );
+  const t = results.tsvirt;
+  if (t) {
+    console.log(`tsvirt  ${fmt(t.seconds, 3).padStart(8)} ${fmt(t.mips, 1).padStart(7)}`);
+    console.log(
+      `tsvirt --stats: ${t.statsInstructions ?? '?'} instructions in ${fmt(t.statsSeconds, 3)} s ` +
+        `(${fmt(t.statsMips, 1)} MIPS); guest instret ${t.guestInstret ?? '?'}`,
+    );
+  }
+  if (results.ratio != null) {
+    console.log(`ratio tsvirt/qemu speed: ${fmt(results.ratio, 3)} (target >= 0.5)`);
+  }
+  if (opts.json) console.log(JSON.stringify(results));
+}
+
+await main();
