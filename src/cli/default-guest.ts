@@ -10,7 +10,9 @@ export function defaultGuest(): { kernel: string; initrd: string; fwDynamic: str
   const kernel = outputPath(layout, 'kernel');
   const initrd = outputPath(layout, 'initrd');
   if (!existsSync(kernel) || !existsSync(initrd)) {
-    throw new UsageError(`no --kernel given and no default guest in ${layout.imageDir}: run 'tsvirt image' first`);
+    throw new UsageError(
+      `no --kernel given and no default guest in ${layout.imageDir}: run 'tsvirt image' first`,
+    );
   }
   return { kernel, initrd, fwDynamic: outputPath(layout, 'fw_dynamic') };
 }

@@ -37,6 +37,7 @@ Options of run:
   --smp N                 number of harts (default 1)
   --max-instructions N    stop after about N instructions
   --stats                 print instructions retired and MIPS on exit (stderr)
+  --jit on|off            translate hot guest code to JavaScript (default on) or interpret all
 
 Console: the UART is connected to stdin/stdout. On a terminal it is raw; Ctrl-A x quits and
 Ctrl-A h prints help. With pipes, bytes pass through unchanged (scriptable).
@@ -138,7 +139,7 @@ async function run(argv: string[]): Promise<number> {
   const t0 = performance.now();
   let end: LoopEnd;
   try {
-    end = await runLoop(m.board, { maxInstructions: o.maxInstructions });
+    end = await runLoop(m.board, { maxInstructions: o.maxInstructions, jit: o.jit });
   } finally {
     m.close();
   }

@@ -16,6 +16,7 @@ export interface RunOptions {
   smp: number;
   stats: boolean;
   maxInstructions: number | undefined;
+  jit: boolean;
 }
 
 /** Parse a size such as 512M, 1G, 65536 or 64K into bytes. */
@@ -51,6 +52,7 @@ export function parseRunOptions(argv: string[]): RunOptions {
         smp: { type: 'string', default: '1' },
         stats: { type: 'boolean', default: false },
         'max-instructions': { type: 'string' },
+        jit: { type: 'string', default: 'on' },
       },
     });
   } catch (e) {
@@ -76,7 +78,9 @@ export function parseRunOptions(argv: string[]): RunOptions {
   if (memoryBytes < 1024 * 1024 || memoryBytes % 4096 !== 0 || memoryBytes > 16 * 1024 ** 3) {
     throw new UsageError('--memory: must be a multiple of 4 KiB between 1M and 16G');
   }
+  if (v.jit !== 'on' && v.jit !== 'off') throw new UsageError(`--jit: '${v.jit}' is not on or off`);
   return {
+    jit: v.jit === 'on',
     machine,
     kernel: v.kernel,
     initrd: v.initrd,

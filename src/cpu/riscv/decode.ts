@@ -29,7 +29,7 @@ const illegalExec: Exec = (h) => h.illegal();
 
 export class Decoder {
   private readonly buckets: InsnSpec[][] = [];
-  static readonly CACHE_SIZE = 1 << 14;
+  static readonly CACHE_SIZE = 1 << 16;
   readonly keys = new Int32Array(Decoder.CACHE_SIZE);
   readonly fns: Exec[] = new Array<Exec>(Decoder.CACHE_SIZE).fill(illegalExec);
 
@@ -49,7 +49,7 @@ export class Decoder {
   }
 
   static hash(w: number): number {
-    return (w ^ (w >>> 13) ^ (w >>> 23)) & (Decoder.CACHE_SIZE - 1);
+    return Math.imul(w, 0x9e3779b1) >>> 16;
   }
 
   /** Semantics of word `w` (32-bit form), filling the cache. */

@@ -22,6 +22,7 @@ import {
   type MmuContext,
 } from './mmu.js';
 import { csrOp } from './csr.js';
+import type { CodeCache } from './jit/cache.js';
 import { amo } from './amo.js';
 
 /** What the board gives a hart: the platform timer and a physical-store watch (HTIF, code pages). */
@@ -105,6 +106,9 @@ export class RiscvHart implements Hart, MmuContext {
   satpMode = 0;
   satpPpn = 0;
   mxr = false;
+
+  /** Translated code of this machine, when the translator is on (shared by all harts). */
+  codeCache: CodeCache | undefined = undefined;
 
   // LR/SC reservation (physical address, or -1).
   reservation = -1;
@@ -325,7 +329,14 @@ export class RiscvHart implements Hart, MmuContext {
       return -1;
     }
     const pageOff = pa - (pa % PAGE) - this.mem.base;
-    if (pageOff >= 0 && pageOff < this.mem.sizeBytes && !this.isWatchedPage(pa)) {
+    const code = this.codeCache;
+    if (
+      pageOff >= 0 &&
+      pageOff < this.mem.sizeBytes &&
+      !this.isWatchedPage(pa) &&
+      // Stores to pages with translated code must reach writePhys, which invalidates them.
+      !(access === ACCESS_STORE && code !== undefined && code.codePage[pageOff / PAGE] === 1)
+    ) {
       const idx = ctx + ((va >>> 12) & (TLB_ENTRIES - 1));
       this.tlb.tag[idx] = va - (va & 4095);
       this.tlb.off[idx] = pageOff;
@@ -443,6 +454,18 @@ export class RiscvHart implements Hart, MmuContext {
       }
       const w = this.env.watch;
       if (w !== undefined && pa < w.end && w.start < pa + bytes) w.onStore(pa, bytes);
+      const code = this.codeCache;
+      if (code !== undefined) {
+        const first = Math.floor(off / PAGE);
+        const last = Math.floor((off + bytes - 1) / PAGE);
+        for (let p = first; p <= last; p++) {
+          if (code.codePage[p] === 1) {
+            code.invalidatePage(p);
+            // The block running now may be the one just dropped; end it at this instruction.
+            this.yieldLoop = true;
+          }
+        }
+      }
       return true;
     }
     if (this.bus.mmioWrite(pa, bytes, lo, hi)) return true;

@@ -7,7 +7,8 @@ import type { RiscvHart } from './hart.js';
 import { TLB_ENTRIES } from './mmu.js';
 
 const PAGE_MASK = 4095;
-const sharedDecoder = new Decoder();
+/** The decoder shared by every hart (its cache holds no per-hart state). */
+export const sharedDecoder = new Decoder();
 
 /**
  * Run up to `budget` instructions on `h`. Stops early when an instruction asks the loop to
@@ -25,7 +26,7 @@ export function runInterpreter(h: RiscvHart, budget: number, dec: Decoder = shar
   let curPage = NaN;
   let curHalf = 0;
   let n = 0;
-  h.yieldLoop = false;
+  if (budget > 1) h.yieldLoop = false;
   while (n < budget) {
     n++;
     const pc = h.pc;

@@ -5,6 +5,8 @@ import { setImmediate as yieldToHost } from 'node:timers/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RiscvHart } from '../../cpu/riscv/hart.js';
 import { runInterpreter } from '../../cpu/riscv/interp.js';
+import { CodeCache } from '../../cpu/riscv/jit/cache.js';
+import { runJit } from '../../cpu/riscv/jit/run.js';
 
 /** What a board provides to the loop. */
 export interface TcgBoard {
@@ -24,6 +26,8 @@ export interface LoopOptions {
   maxInstructions?: number;
   /** Instructions per hart per slice: bounds interrupt latency. */
   sliceInstructions?: number;
+  /** Translate hot code to JavaScript (default) or interpret everything. */
+  jit?: boolean;
 }
 
 /** Why the loop returned. */
@@ -36,6 +40,14 @@ export async function runLoop(board: TcgBoard, opts: LoopOptions = {}): Promise<
   const slice = opts.sliceInstructions ?? 20000;
   const max = opts.maxInstructions ?? Infinity;
   let total = 0;
+  let cache: CodeCache | undefined;
+  if (opts.jit ?? true) {
+    cache = new CodeCache(board.harts[0].mem.sizeBytes);
+    for (const h of board.harts) {
+      h.codeCache = cache;
+      cache.attach(h.tlb);
+    }
+  }
   while (!board.stopped) {
     const turnEnd = performance.now() + HOST_TURN_MS;
     let idle = false;
@@ -47,7 +59,7 @@ export async function runLoop(board: TcgBoard, opts: LoopOptions = {}): Promise<
         h.checkInterrupts();
         if (h.waiting) continue;
         ran = true;
-        total += runInterpreter(h, slice);
+        total += cache !== undefined ? runJit(h, cache, slice) : runInterpreter(h, slice);
         board.afterSlice();
         if (board.stopped) break;
       }

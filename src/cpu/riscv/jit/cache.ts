@@ -1,0 +1,104 @@
+// The translation cache: compiled blocks keyed by the guest-physical RAM offset of their first
+// instruction, checked against the virtual pc they were made for (QEMU keys TBs by physical
+// address and pc too). Pages holding translated code are "code pages": stores to
+// them leave the TLB fast path, and the first store to one drops every block of that page.
+
+import type { Tlb } from '../mmu.js';
+
+/**
+ * A translated block: runs on a hart, returns the number of instructions it executed. `pc` is the
+ * virtual address it was translated for: pc-relative results are constants in its code, so the
+ * same physical bytes reached through another mapping need a block of their own.
+ */
+export type BlockFn = ((h: import('../hart.js').RiscvHart) => number) & { pc: number };
+
+const PAGE_SHIFT = 12;
+
+export class CodeCache {
+  private readonly blocks = new Map<number, BlockFn>();
+  /** Block keys per code page, to drop them when the page is written. */
+  private readonly pageBlocks = new Map<number, number[]>();
+  /** 1 for pages that hold translated code. */
+  readonly codePage: Uint8Array;
+  /** Execution counts of untranslated block starts, hashed (a block is compiled once hot). */
+  private readonly heat = new Uint16Array(1 << 16);
+  private readonly tlbs: Tlb[] = [];
+  /** Blocks compiled and pages invalidated, for --stats and tests. */
+  compiled = 0;
+  invalidations = 0;
+
+  /**
+   * @param ramBytes size of guest RAM
+   * @param maxBlocks bound on cached blocks; the cache is flushed whole when it is reached
+   * @param threshold executions of a block start before it is compiled
+   */
+  constructor(
+    ramBytes: number,
+    readonly maxBlocks = 65536,
+    readonly threshold = 16,
+  ) {
+    this.codePage = new Uint8Array(Math.ceil(ramBytes / 4096));
+  }
+
+  /** TLBs that may map code pages writable (one per hart). */
+  attach(tlb: Tlb): void {
+    this.tlbs.push(tlb);
+  }
+
+  /** The block for `pc` whose code is at `ramOff`, if translated. */
+  get(ramOff: number, pc: number): BlockFn | undefined {
+    const b = this.blocks.get(ramOff);
+    return b !== undefined && b.pc === pc ? b : undefined;
+  }
+
+  /** Count one execution of the block starting at `ramOff`; true when it should be compiled. */
+  hot(ramOff: number): boolean {
+    const k = Math.imul(ramOff, 0x9e3779b1) >>> 16;
+    const n = this.heat[k] + 1;
+    if (n >= this.threshold) {
+      this.heat[k] = 0;
+      return true;
+    }
+    this.heat[k] = n;
+    return false;
+  }
+
+  put(ramOff: number, fn: BlockFn): void {
+    if (this.blocks.size >= this.maxBlocks) this.clear();
+    const replaced = this.blocks.has(ramOff);
+    this.blocks.set(ramOff, fn);
+    if (replaced) return;
+    this.compiled++;
+    const page = ramOff >>> PAGE_SHIFT;
+    let list = this.pageBlocks.get(page);
+    if (list === undefined) {
+      list = [];
+      this.pageBlocks.set(page, list);
+      this.codePage[page] = 1;
+      // Stores to this page must now take the slow path, which invalidates.
+      for (const t of this.tlbs) t.flushRamPage(page << PAGE_SHIFT);
+    }
+    list.push(ramOff);
+  }
+
+  /** A store touched RAM page `page` (by offset): drop its translations. */
+  invalidatePage(page: number): void {
+    const list = this.pageBlocks.get(page);
+    this.codePage[page] = 0;
+    if (list === undefined) return;
+    for (const k of list) this.blocks.delete(k);
+    this.pageBlocks.delete(page);
+    this.invalidations++;
+  }
+
+  /** Drop everything (cache full). */
+  clear(): void {
+    this.blocks.clear();
+    this.pageBlocks.clear();
+    this.codePage.fill(0);
+  }
+
+  get size(): number {
+    return this.blocks.size;
+  }
+}

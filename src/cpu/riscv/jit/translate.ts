@@ -1,0 +1,162 @@
+// The translator: turns a run of guest instructions into one JavaScript function that calls each
+// instruction's `exec` from the ISA tables directly, with the instruction word as a constant.
+// Every call site then has exactly one target, so V8 inlines the semantics and folds the operand
+// fields; there is no second description of any instruction here, only block bookkeeping.
+
+import type { Decoder } from '../decode.js';
+import { expandCompressed } from '../isa/c.js';
+import type { Exec, InsnSpec } from '../isa/types.js';
+import type { BlockFn } from './cache.js';
+
+/** Longest block, in instructions: bounds interrupt latency and compile cost. */
+export const MAX_BLOCK_INSNS = 64;
+
+/** Instructions that end a block: control transfers and everything that changes privileged state. */
+const ENDS_BLOCK = new Set([
+  'jal',
+  'jalr',
+  'beq',
+  'bne',
+  'blt',
+  'bge',
+  'bltu',
+  'bgeu',
+  'ecall',
+  'ebreak',
+  'mret',
+  'sret',
+  'wfi',
+  'sfence.vma',
+  'fence.i',
+  'csrrw',
+  'csrrs',
+  'csrrc',
+  'csrrwi',
+  'csrrsi',
+  'csrrci',
+]);
+
+/**
+ * Instructions that cannot trap and do not read pc: the block need not publish pc or check for
+ * a trap around them.
+ */
+const PURE = new Set([
+  'lui',
+  'addi',
+  'slti',
+  'sltiu',
+  'xori',
+  'ori',
+  'andi',
+  'slli',
+  'srli',
+  'srai',
+  'add',
+  'sub',
+  'sll',
+  'slt',
+  'sltu',
+  'xor',
+  'srl',
+  'sra',
+  'or',
+  'and',
+  'addiw',
+  'slliw',
+  'srliw',
+  'sraiw',
+  'addw',
+  'subw',
+  'sllw',
+  'srlw',
+  'sraw',
+  'mul',
+  'mulh',
+  'mulhsu',
+  'mulhu',
+  'div',
+  'divu',
+  'rem',
+  'remu',
+  'mulw',
+  'divw',
+  'divuw',
+  'remw',
+  'remuw',
+  'fence',
+]);
+
+/** Reads a halfword of guest RAM at a byte offset. */
+export type ReadHalf = (ramOff: number) => number;
+
+interface Insn {
+  pc: number;
+  len: number;
+  raw: number;
+  word: number;
+  spec: InsnSpec;
+}
+
+/**
+ * Translate the block at guest pc `pc`, whose bytes start at RAM offset `ramOff`, up to the end of
+ * its page. Returns undefined when the first instruction cannot be translated (illegal, or it
+ * straddles the page end): the interpreter handles that one.
+ */
+export function translateBlock(
+  pc: number,
+  ramOff: number,
+  read: ReadHalf,
+  dec: Decoder,
+): BlockFn | undefined {
+  const insns: Insn[] = [];
+  const pageEnd = ramOff - (ramOff % 4096) + 4096;
+  let off = ramOff;
+  let at = pc;
+  while (insns.length < MAX_BLOCK_INSNS && off + 2 <= pageEnd) {
+    const lo = read(off);
+    let raw: number, word: number, len: number;
+    if ((lo & 3) !== 3) {
+      raw = lo;
+      word = expandCompressed(lo);
+      len = 2;
+    } else {
+      if (off + 4 > pageEnd) break; // straddles the page: left to the interpreter
+      raw = word = lo | (read(off + 2) << 16);
+      len = 4;
+    }
+    const spec = word === 0 ? undefined : dec.find(word);
+    if (spec === undefined) break; // illegal: the interpreter raises it precisely
+    insns.push({ pc: at, len, raw, word, spec });
+    off += len;
+    at += len;
+    if (ENDS_BLOCK.has(spec.name)) break;
+  }
+  if (insns.length === 0) return undefined;
+  const fn = compile(insns) as BlockFn;
+  fn.pc = pc;
+  return fn;
+}
+
+function compile(insns: Insn[]): (h: import('../hart.js').RiscvHart) => number {
+  const fns: Exec[] = insns.map((x) => x.spec.exec);
+  const lines: string[] = [];
+  insns.forEach((x, k) => {
+    if (PURE.has(x.spec.name)) {
+      lines.push(`e${k}(h, ${x.word});`);
+      return;
+    }
+    lines.push(`h.pc = ${x.pc}; h.npc = ${x.pc + x.len}; h.insnBits = ${x.raw};`);
+    lines.push(`e${k}(h, ${x.word});`);
+    // A trap: the instructions before this one retired; pc goes to the handler.
+    lines.push(`if (h.trapped) { h.trapped = false; h.retired += ${k}; h.pc = h.npc; return ${k + 1}; }`);
+    // The instruction asked for a re-examination of interrupts, or wrote to translated code
+    // (possibly this block): leave after it.
+    lines.push(`if (h.yieldLoop) { h.retired += ${k + 1}; h.pc = h.npc; return ${k + 1}; }`);
+  });
+  const last = insns[insns.length - 1];
+  if (PURE.has(last.spec.name)) lines.push(`h.npc = ${last.pc + last.len};`);
+  lines.push(`h.retired += ${insns.length}; h.pc = h.npc; return ${insns.length};`);
+  const consts = fns.map((_, k) => `const e${k} = fns[${k}];`).join('\n');
+  const src = `${consts}\nreturn function block(h) {\n${lines.join('\n')}\n};`;
+  return new Function('fns', src)(fns) as (h: import('../hart.js').RiscvHart) => number;
+}

@@ -1,0 +1,92 @@
+// A scripted guest session for full-system tests: start `bin/tsvirt run` with pipes, wait for
+// console text, run shell commands and collect their output between markers, like a person at
+// the console would (v86 tests/full/run.js and Firecracker's integration tests work this way).
+
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const TSVIRT = `${ROOT}/bin/tsvirt`;
+
+/** Paths of the default Debian guest, building it with `tsvirt image` when missing. */
+export function debianGuest() {
+  const r = spawnSync(TSVIRT, ['image', '--print-paths'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (r.status !== 0) throw new Error(`tsvirt image failed with status ${r.status}`);
+  const paths = {};
+  for (const line of r.stdout.split('\n')) {
+    const m = /^([A-Z_]+)=(.*)$/.exec(line);
+    if (m) paths[m[1]] = m[2];
+  }
+  return paths;
+}
+
+export class Guest {
+  /** @param {string[]} args arguments after `tsvirt run` */
+  constructor(args, { log = false } = {}) {
+    this.output = '';
+    this.exited = new Promise((resolve) => {
+      this.proc = spawn(TSVIRT, ['run', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+      this.proc.on('exit', (code, signal) => resolve({ code, signal }));
+    });
+    this.waiters = [];
+    const onData = (d) => {
+      this.output += d.toString('latin1');
+      if (log) process.stderr.write(d);
+      for (const w of [...this.waiters]) w();
+    };
+    this.proc.stdout.on('data', onData);
+    this.proc.stderr.on('data', onData);
+  }
+
+  /** Wait until the console output (from `from` on) matches `re`; returns the match. */
+  waitFor(re, timeoutMs, from = 0) {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const m = re.exec(this.output.slice(from));
+        if (m) {
+          this.waiters = this.waiters.filter((w) => w !== check);
+          clearTimeout(timer);
+          resolve(m);
+        }
+      };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== check);
+        reject(
+          new Error(
+            `timed out after ${timeoutMs} ms waiting for ${re}; console tail:\n${this.output.slice(-2000)}`,
+          ),
+        );
+      }, timeoutMs);
+      this.waiters.push(check);
+      check();
+    });
+  }
+
+  send(text) {
+    this.proc.stdin.write(text);
+  }
+
+  /** Run `cmd` in the guest shell and return what it printed. */
+  async run(cmd, timeoutMs = 120_000) {
+    const tag = `T${Math.random().toString(36).slice(2, 8)}`;
+    const start = this.output.length;
+    // The markers are built by the shell (the $ expansion), so the echo of the typed line never
+    // matches them.
+    this.send(`echo ${tag}_$((1+1)); ${cmd}; echo ${tag}_$((2+1))\n`);
+    await this.waitFor(new RegExp(`${tag}_3`), timeoutMs, start);
+    const text = this.output.slice(start);
+    const a = text.indexOf(`${tag}_2`);
+    const b = text.indexOf(`${tag}_3`);
+    return text
+      .slice(a + tag.length + 2, b)
+      .replace(/\r/g, '')
+      .trim();
+  }
+
+  kill() {
+    this.proc.kill('SIGKILL');
+  }
+}
