@@ -74,8 +74,11 @@ test('/init mounts proc, sysfs, devtmpfs and devpts, loads modules in order, the
     'exec <>/dev/console >&0 2>&0',
     INIT_DONE_MARKER,
     '/sys/class/tty/console/active',
+    // PID 1 turns BusyBox's poweroff/reboot signals into the real thing.
+    "trap 'sync; poweroff -f' USR1 USR2",
+    "trap 'sync; reboot -f' TERM",
     'setsid',
-    'poweroff -f',
+    'wait $!',
   ].map(at);
   assert.deepEqual(
     order,

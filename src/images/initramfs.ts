@@ -37,7 +37,8 @@ const EARLY_APPLETS = ['sh', 'mount', 'mkdir'];
  * messages come after the modules, since the console may be one of their devices. The
  * shell gets the console named last in /sys/class/tty/console/active (the device behind
  * /dev/console, e.g. ttyS0 or hvc0) as controlling terminal, so job control and ^C work; PID 1 never
- * exits (that would panic the kernel): when the shell ends, the machine powers off.
+ * exits (that would panic the kernel): when the shell ends, the machine powers off. The shell runs
+ * in the background so that `poweroff`/`reboot` from it, which signal PID 1, take effect at once.
  */
 export function initScript(spec: Pick<InitramfsSpec, 'kernelRelease' | 'modules' | 'hostname'>): string {
   const modDir = `/lib/modules/${spec.kernelRelease}`;
@@ -60,17 +61,21 @@ echo "tsvirt: loaded ${spec.modules.length} modules\${failed:+; insmod failed fo
 echo "${INIT_DONE_MARKER} (kernel $(uname -r))"
 con=$(cat /sys/class/tty/console/active 2>/dev/null)
 con=\${con##* }
+# BusyBox's poweroff, reboot and halt (without -f) signal PID 1 the way BusyBox init expects.
+trap 'sync; poweroff -f' USR1 USR2
+trap 'sync; reboot -f' TERM
 while :; do
   if [ -n "$con" ] && [ -c "/dev/$con" ]; then
-    setsid sh -c "exec sh -l <>/dev/$con >&0 2>&0"
+    setsid sh -c "exec sh -l <>/dev/$con >&0 2>&0" &
   else
-    setsid cttyhack sh -l
+    setsid cttyhack sh -l &
   fi
+  # wait returns early when a trapped signal arrives, so the trap runs at once.
+  wait $!
   echo "tsvirt: shell exited, powering off"
   sync
   poweroff -f
-done
-`;
+done`;
 }
 
 const PROFILE = `export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root
