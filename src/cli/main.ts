@@ -10,6 +10,17 @@ import { KernelError } from '../loaders/linux.js';
 import { ElfError } from '../loaders/elf.js';
 import { parseRunOptions, UsageError, type RunOptions } from './options.js';
 import { defaultGuest } from './default-guest.js';
+import { openDisk, DiskOpenError } from '../backends/block/open.js';
+import { parseDiskSpec, DiskSpecError } from '../backends/block/spec.js';
+import { parseNetSpec, NetSpecError } from '../backends/net/spec.js';
+import { openNetBackend, NetOpenError } from '../backends/net/socket.js';
+import { HostEntropySource } from '../backends/entropy.js';
+import type { CharBackend } from '../backends/char.js';
+import { VirtioBlk } from '../devices/virtio/blk/device.js';
+import { VirtioNet } from '../devices/virtio/net/device.js';
+import { VirtioRng } from '../devices/virtio/rng/device.js';
+import { VirtioConsole } from '../devices/virtio/console/device.js';
+import type { VirtioDevice } from '../devices/virtio/types.js';
 import { imageMain } from '../images/cli.js';
 
 /** Exit statuses of `tsvirt run` (also printed by --help). */
@@ -38,6 +49,13 @@ Options of run:
   --max-instructions N    stop after about N instructions
   --stats                 print instructions retired and MIPS on exit (stderr)
   --jit on|off            translate hot guest code to JavaScript (default on) or interpret all
+  --disk file=IMG[,readonly][,overlay=FILE][,snapshot][,serial=ID]
+                          virt: a virtio-blk disk (repeatable). overlay keeps changes in FILE and
+                          never modifies IMG; snapshot throws the changes away at exit
+  --net SPEC              virt: a virtio-net NIC (repeatable): socket,listen=PATH | socket,connect=PATH
+                          | udp,local=[HOST:]PORT,remote=[HOST:]PORT, each with optional mac=, mtu=
+  --rng                   virt: a virtio-rng device fed by the host's CSPRNG
+  --console stdio|virtio  virt: the console on the NS16550A (ttyS0, default) or on virtio (hvc0)
 
 Console: the UART is connected to stdin/stdout. On a terminal it is raw; Ctrl-A x quits and
 Ctrl-A h prints help. With pipes, bytes pass through unchanged (scriptable).
@@ -67,7 +85,13 @@ function readInput(option: string, path: string): Uint8Array {
   }
 }
 
-function buildSpike(o: RunOptions): { board: TcgBoard; status: () => number; close: () => void } {
+interface Machine {
+  board: TcgBoard;
+  status: () => number;
+  close: () => Promise<void> | void;
+}
+
+function buildSpike(o: RunOptions): Machine {
   const out: number[] = [];
   const flush = (): void => {
     if (out.length > 0) process.stdout.write(Buffer.from(out.splice(0)));
@@ -85,7 +109,7 @@ function buildSpike(o: RunOptions): { board: TcgBoard; status: () => number; clo
   return { board, status: () => statusForHtif(board.exitCode ?? 0), close: flush };
 }
 
-function buildVirt(o: RunOptions): { board: TcgBoard; status: () => number; close: () => void } {
+async function buildVirt(o: RunOptions): Promise<Machine> {
   let kernelPath = o.kernel;
   let initrdPath = o.initrd;
   if (kernelPath === undefined) {
@@ -96,22 +120,68 @@ function buildVirt(o: RunOptions): { board: TcgBoard; status: () => number; clos
   const kernel = readInput('--kernel', kernelPath);
   const initrd = initrdPath === undefined ? undefined : readInput('--initrd', initrdPath);
   const bios = o.bios === undefined ? undefined : readInput('--bios', o.bios);
+  const devices: VirtioDevice[] = [];
+  const closers: (() => Promise<void>)[] = [];
+  const fail = async (e: unknown): Promise<never> => {
+    for (const c of closers) await c().catch(() => {});
+    throw e;
+  };
+  for (const [k, text] of o.disks.entries()) {
+    let blk: VirtioBlk;
+    try {
+      const spec = parseDiskSpec(text);
+      const backend = await openDisk(spec);
+      blk = new VirtioBlk({ backend, serial: spec.serial ?? `tsvirt-disk${k}` });
+      closers.push(async () => {
+        await blk.quiesce();
+        await backend.close();
+      });
+    } catch (e) {
+      return fail(e instanceof DiskSpecError || e instanceof DiskOpenError ? new UsageError(e.message) : e);
+    }
+    devices.push(blk);
+  }
+  for (const [k, text] of o.nets.entries()) {
+    try {
+      const spec = parseNetSpec(text, '--net', k);
+      const backend = await openNetBackend(spec.backend);
+      closers.push(() => backend.close());
+      devices.push(new VirtioNet({ backend, mac: spec.mac, mtu: spec.mtu }));
+    } catch (e) {
+      return fail(e instanceof NetSpecError || e instanceof NetOpenError ? new UsageError(e.message) : e);
+    }
+  }
+  if (o.rng) devices.push(new VirtioRng(new HostEntropySource()));
   let quit = false;
-  const console = new StdioConsole({
+  const stdio = new StdioConsole({
     onQuit: () => {
       quit = true;
       b.harts.forEach((h) => (h.yieldLoop = true));
     },
   });
-  const b: VirtBoard = new VirtBoard({
-    memoryBytes: o.memoryBytes,
-    harts: o.smp,
-    kernel,
-    initrd,
-    append: o.append ?? 'console=ttyS0 earlycon=sbi',
-    bios,
-    console,
-  });
+  let uartSide: CharBackend = stdio;
+  if (o.console === 'virtio') {
+    devices.push(new VirtioConsole(stdio));
+    // The UART stays (early boot messages, firmware) but only prints: input belongs to hvc0.
+    uartSide = { write: (bytes) => stdio.write(bytes), onInput: () => {} };
+  }
+  let b: VirtBoard;
+  try {
+    b = new VirtBoard({
+      memoryBytes: o.memoryBytes,
+      harts: o.smp,
+      kernel,
+      initrd,
+      append: o.append ?? (o.console === 'virtio' ? 'console=hvc0' : 'console=ttyS0'),
+      bios,
+      console: uartSide,
+      virtio: devices,
+      warn: (m) => process.stderr.write(`tsvirt: ${m}\n`),
+    });
+  } catch (e) {
+    stdio.close();
+    return fail(e);
+  }
   return {
     board: {
       get harts() {
@@ -129,19 +199,22 @@ function buildVirt(o: RunOptions): { board: TcgBoard; status: () => number; clos
       if (s === undefined || s.kind === 'poweroff') return EXIT.ok;
       return s.kind === 'reboot' ? EXIT.reboot : EXIT.guestFailure;
     },
-    close: () => console.close(),
+    close: async () => {
+      stdio.close();
+      for (const c of closers) await c();
+    },
   };
 }
 
 async function run(argv: string[]): Promise<number> {
   const o = parseRunOptions(argv);
-  const m = o.machine === 'spike' ? buildSpike(o) : buildVirt(o);
+  const m = o.machine === 'spike' ? buildSpike(o) : await buildVirt(o);
   const t0 = performance.now();
   let end: LoopEnd;
   try {
     end = await runLoop(m.board, { maxInstructions: o.maxInstructions, jit: o.jit });
   } finally {
-    m.close();
+    await m.close();
   }
   const seconds = (performance.now() - t0) / 1000;
   if (o.stats) {

@@ -17,6 +17,12 @@ export interface RunOptions {
   stats: boolean;
   maxInstructions: number | undefined;
   jit: boolean;
+  /** --disk specs, in order (parsed by the block backend). */
+  disks: string[];
+  /** --net specs, in order. */
+  nets: string[];
+  rng: boolean;
+  console: 'stdio' | 'virtio';
 }
 
 /** Parse a size such as 512M, 1G, 65536 or 64K into bytes. */
@@ -53,6 +59,10 @@ export function parseRunOptions(argv: string[]): RunOptions {
         stats: { type: 'boolean', default: false },
         'max-instructions': { type: 'string' },
         jit: { type: 'string', default: 'on' },
+        disk: { type: 'string', multiple: true },
+        net: { type: 'string', multiple: true },
+        rng: { type: 'boolean', default: false },
+        console: { type: 'string', default: 'stdio' },
       },
     });
   } catch (e) {
@@ -79,8 +89,18 @@ export function parseRunOptions(argv: string[]): RunOptions {
     throw new UsageError('--memory: must be a multiple of 4 KiB between 1M and 16G');
   }
   if (v.jit !== 'on' && v.jit !== 'off') throw new UsageError(`--jit: '${v.jit}' is not on or off`);
+  if (v.console !== 'stdio' && v.console !== 'virtio') {
+    throw new UsageError(`--console: '${v.console}' is not stdio or virtio`);
+  }
+  if (machine === 'spike' && (v.disk !== undefined || v.net !== undefined || v.rng === true)) {
+    throw new UsageError('--disk, --net and --rng apply to --machine virt only');
+  }
   return {
     jit: v.jit === 'on',
+    disks: v.disk ?? [],
+    nets: v.net ?? [],
+    rng: v.rng ?? false,
+    console: v.console === 'virtio' ? 'virtio' : 'stdio',
     machine,
     kernel: v.kernel,
     initrd: v.initrd,

@@ -19,6 +19,12 @@ export class GuestMemory {
    * @param sizeBytes multiple of 4 KiB
    * @param shared back RAM with a SharedArrayBuffer so that workers can see it
    */
+  /**
+   * Called after a device (not a CPU) wrote guest RAM, with the RAM offset and length, so that the
+   * translator can drop code it made from those bytes (DMA into executable pages).
+   */
+  onDeviceWrite: ((offset: number, len: number) => void) | undefined = undefined;
+
   constructor(
     readonly base: number,
     readonly sizeBytes: number,

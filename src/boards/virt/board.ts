@@ -13,6 +13,8 @@ import type { IrqLine } from '../../devices/irq.js';
 import { Plic, plicSize } from '../../devices/plic/plic.js';
 import { SifiveTestDevice } from '../../devices/syscon/test-device.js';
 import { Uart16550 } from '../../devices/uart16550/uart.js';
+import { VirtioMmio } from '../../devices/virtio/mmio.js';
+import type { VirtioDevice } from '../../devices/virtio/types.js';
 import type { TcgBoard } from '../../engine/tcg/loop.js';
 import { loadKernel } from '../../loaders/linux.js';
 import { PhysBus } from '../../memory/bus.js';
@@ -41,7 +43,12 @@ export interface VirtOptions {
   append: string;
   /** M-mode firmware image (flat binary loaded at RAM base), or undefined for the built-in SBI. */
   bios?: Uint8Array;
+  /** The NS16550A's host side (the console, unless the console is virtio). */
   console: CharBackend;
+  /** virtio devices, placed in the virtio-mmio slots in order (at most 8). */
+  virtio?: readonly VirtioDevice[];
+  /** Diagnostics for the user (a device that needs a reset, ...). */
+  warn?: (msg: string) => void;
 }
 
 /** The ISA this CPU implements, as riscv,isa-extensions spells it. */
@@ -98,10 +105,23 @@ export class VirtBoard implements TcgBoard {
     this.bus.map('clint', VIRT_MAP.clint.base, VIRT_MAP.clint.size, this.clint);
     this.bus.map('plic', VIRT_MAP.plic.base, plicSize(2 * n), this.plic);
     this.bus.map('uart0', VIRT_MAP.uart0.base, VIRT_MAP.uart0.size, this.uart);
+    const devices = opts.virtio ?? [];
+    if (devices.length > VIRT_MAP.virtio.count) {
+      throw new BootError(`at most ${VIRT_MAP.virtio.count} virtio devices fit the virt board`);
+    }
     for (let k = 0; k < VIRT_MAP.virtio.count; k++) {
+      const base = VIRT_MAP.virtio.base + k * VIRT_MAP.virtio.size;
+      const dev = devices[k];
+      if (dev !== undefined) {
+        const t = new VirtioMmio(dev, this.mem, this.plic.source(VIRT_MAP.virtio.firstIrq + k), {
+          onNeedsReset: (why) => opts.warn?.(`virtio slot ${k}: device needs reset: ${why}`),
+        });
+        this.bus.map(`virtio${k}`, base, VIRT_MAP.virtio.size, t);
+        continue;
+      }
       // An empty slot has a valid MagicValue and Version and DeviceID 0, so the driver skips it
       // quietly (virtio 1.2 section 4.2.3.1.1).
-      this.bus.map(`virtio${k}`, VIRT_MAP.virtio.base + k * VIRT_MAP.virtio.size, VIRT_MAP.virtio.size, {
+      this.bus.map(`virtio${k}`, base, VIRT_MAP.virtio.size, {
         read: (off) => (off === 0 ? 0x74726976 : off === 4 ? 2 : 0),
         write: () => {},
       });

@@ -42,7 +42,8 @@ export async function runLoop(board: TcgBoard, opts: LoopOptions = {}): Promise<
   let total = 0;
   let cache: CodeCache | undefined;
   if (opts.jit ?? true) {
-    cache = new CodeCache(board.harts[0].mem.sizeBytes);
+    const c = (cache = new CodeCache(board.harts[0].mem.sizeBytes));
+    board.harts[0].mem.onDeviceWrite = (off, len) => c.invalidateRange(off, len);
     for (const h of board.harts) {
       h.codeCache = cache;
       cache.attach(h.tlb);

@@ -91,6 +91,12 @@ export class CodeCache {
     this.invalidations++;
   }
 
+  /** RAM bytes [off, off+len) changed behind the CPUs' back (device DMA). */
+  invalidateRange(off: number, len: number): void {
+    const last = Math.floor((off + len - 1) / 4096);
+    for (let p = Math.floor(off / 4096); p <= last; p++) if (this.codePage[p] === 1) this.invalidatePage(p);
+  }
+
   /** Drop everything (cache full). */
   clear(): void {
     this.blocks.clear();
