@@ -59,6 +59,20 @@ ${inserts.join('')}# A console behind a module (hvc0 needs virtio_mmio) exists o
 if (: <>/dev/console) 2>/dev/null; then exec <>/dev/console >&0 2>&0; fi
 echo "tsvirt: loaded ${spec.modules.length} modules\${failed:+; insmod failed for:$failed}"
 echo "${INIT_DONE_MARKER} (kernel $(uname -r))"
+# root=DEV on the command line: mount it and make it the root file system (its /sbin/init runs).
+root=
+fstype=ext4
+for arg in $(cat /proc/cmdline); do
+  case "$arg" in
+    root=*) root=\${arg#root=} ;;
+    rootfstype=*) fstype=\${arg#rootfstype=} ;;
+  esac
+done
+if [ -n "$root" ] && mkdir -p /newroot && mount -t "$fstype" "$root" /newroot; then
+  echo "tsvirt: switching to root $root"
+  for m in dev proc sys run; do [ -d "/newroot/$m" ] && mount --move "/$m" "/newroot/$m"; done
+  exec switch_root /newroot /sbin/init
+fi
 con=$(cat /sys/class/tty/console/active 2>/dev/null)
 con=\${con##* }
 # BusyBox's poweroff, reboot and halt (without -f) signal PID 1 the way BusyBox init expects.
