@@ -153,10 +153,12 @@ async function buildVirt(o: RunOptions): Promise<Machine> {
   }
   if (o.rng) devices.push(new VirtioRng(new HostEntropySource()));
   let quit = false;
+  let wakeLoop: (() => void) | undefined;
   const stdio = new StdioConsole({
     onQuit: () => {
       quit = true;
       b.harts.forEach((h) => (h.yieldLoop = true));
+      wakeLoop?.();
     },
   });
   let uartSide: CharBackend = stdio;
@@ -193,6 +195,10 @@ async function buildVirt(o: RunOptions): Promise<Machine> {
       tick: () => b.tick(),
       afterSlice: () => b.afterSlice(),
       msToNextEvent: () => b.msToNextEvent(),
+      setWaker: (w) => {
+        wakeLoop = w;
+        b.setWaker(w);
+      },
     },
     status: () => {
       const s = b.stop;

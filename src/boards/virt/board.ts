@@ -252,9 +252,17 @@ export class VirtBoard implements TcgBoard {
     h.updateContext();
   }
 
+  private waker: (() => void) | undefined;
+
+  setWaker(wake: () => void): void {
+    this.waker = wake;
+  }
+
   private setLine(hart: number, bit: number, level: boolean): void {
     const h = this.harts[hart];
-    if (h !== undefined) h.irqLines = level ? h.irqLines | bit : h.irqLines & ~bit;
+    if (h === undefined) return;
+    h.irqLines = level ? h.irqLines | bit : h.irqLines & ~bit;
+    if (level) this.waker?.();
   }
 
   private halt(s: VirtStop): void {

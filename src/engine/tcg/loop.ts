@@ -2,7 +2,6 @@
 // thread, device time between slices, and host sleep while every hart waits in WFI.
 
 import { setImmediate as yieldToHost } from 'node:timers/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { RiscvHart } from '../../cpu/riscv/hart.js';
 import { runInterpreter } from '../../cpu/riscv/interp.js';
 import { CodeCache } from '../../cpu/riscv/jit/cache.js';
@@ -19,6 +18,11 @@ export interface TcgBoard {
   afterSlice(): void;
   /** Milliseconds until the next timer event that could wake a hart, or Infinity. */
   msToNextEvent(): number;
+  /**
+   * Register the function that ends an idle sleep early: the board calls it when a device raises
+   * an interrupt line from host I/O (console input, a completed disk request, a received frame).
+   */
+  setWaker?(wake: () => void): void;
 }
 
 export interface LoopOptions {
@@ -35,6 +39,8 @@ export type LoopEnd = 'stopped' | 'instruction-limit';
 
 /** Host time to run guest code before giving the event loop a turn (console input, I/O). */
 const HOST_TURN_MS = 20;
+/** Longest idle sleep; devices wake the loop earlier through the board's waker. */
+const MAX_IDLE_MS = 1000;
 
 export async function runLoop(board: TcgBoard, opts: LoopOptions = {}): Promise<LoopEnd> {
   const slice = opts.sliceInstructions ?? 20000;
@@ -49,6 +55,18 @@ export async function runLoop(board: TcgBoard, opts: LoopOptions = {}): Promise<
       cache.attach(h.tlb);
     }
   }
+  let wake: (() => void) | undefined;
+  board.setWaker?.(() => wake?.());
+  const idleSleep = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(t);
+        wake = undefined;
+        resolve();
+      }
+      wake = done;
+    });
   while (!board.stopped) {
     const turnEnd = performance.now() + HOST_TURN_MS;
     let idle = false;
@@ -70,7 +88,7 @@ export async function runLoop(board: TcgBoard, opts: LoopOptions = {}): Promise<
         break;
       }
     }
-    if (idle) await sleep(Math.max(0, Math.min(board.msToNextEvent(), HOST_TURN_MS)));
+    if (idle) await idleSleep(Math.max(0, Math.min(board.msToNextEvent(), MAX_IDLE_MS)));
     else await yieldToHost();
   }
   return 'stopped';
