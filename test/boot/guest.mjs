@@ -25,10 +25,10 @@ export function debianGuest() {
 
 export class Guest {
   /** @param {string[]} args arguments after `tsvirt run` */
-  constructor(args, { log = false } = {}) {
+  constructor(args, { log = false, command = TSVIRT, argv = ['run', ...args] } = {}) {
     this.output = '';
     this.exited = new Promise((resolve) => {
-      this.proc = spawn(TSVIRT, ['run', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+      this.proc = spawn(command, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
       this.proc.on('exit', (code, signal) => resolve({ code, signal }));
     });
     this.waiters = [];
@@ -65,6 +65,11 @@ export class Guest {
     });
   }
 
+  /** A session with another emulator (a peer such as QEMU) driven the same way. */
+  static spawn(command, argv, opts = {}) {
+    return new Guest([], { ...opts, command, argv });
+  }
+
   send(text) {
     this.proc.stdin.write(text);
   }
@@ -80,9 +85,13 @@ export class Guest {
     const text = this.output.slice(start);
     const a = text.indexOf(`${tag}_2`);
     const b = text.indexOf(`${tag}_3`);
+    // Kernel messages may land on the same console in the middle of a command's output.
     return text
       .slice(a + tag.length + 2, b)
       .replace(/\r/g, '')
+      .split('\n')
+      .filter((l) => !/^\[\s*\d+\.\d+\] /.test(l))
+      .join('\n')
       .trim();
   }
 

@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+// virtio-blk throughput inside the guest, side by side in one run: tsvirt and
+// qemu-system-riscv64 -M virt (TCG, virtio-blk-device) boot the same Debian kernel and initramfs
+// with the same raw image, and the guest runs dd with O_DIRECT (bypassing the page cache) for a
+// sequential write and a sequential read. dd's own MB/s figures are reported, and their ratio.
+//
+//   node bench/blk.mjs [--size-mb 64] [--no-qemu]
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Guest, debianGuest } from '../test/boot/guest.mjs';
+
+const args = process.argv.slice(2);
+const sizeMb = Number(args.includes('--size-mb') ? args[args.indexOf('--size-mb') + 1] : 64);
+const g = debianGuest();
+const work = mkdtempSync(join(tmpdir(), 'tsvirt-blk-'));
+const image = join(work, 'disk.img');
+spawnSync('truncate', ['-s', `${sizeMb + 16}M`, image]);
+
+const DD_WRITE = `dd if=/dev/zero of=/dev/vda bs=1M count=${sizeMb} oflag=direct 2>&1 | tail -1`;
+const DD_READ = `dd if=/dev/vda of=/dev/null bs=1M count=${sizeMb} iflag=direct 2>&1 | tail -1`;
+
+/** MB/s from BusyBox dd's summary line ("N bytes (X MB) copied, T seconds, R MB/s"). */
+function rate(line) {
+  const m = /([\d.]+) seconds/.exec(line);
+  if (!m) throw new Error(`cannot parse dd output: ${line}`);
+  return sizeMb / Number(m[1]);
+}
+
+async function measure(name, guest) {
+  try {
+    await guest.waitFor(/tsvirt: init done/, 1_200_000);
+    await guest.waitFor(/# $/m, 120_000);
+    const w = rate(await guest.run(DD_WRITE, 600_000));
+    const r = rate(await guest.run(DD_READ, 600_000));
+    console.log(`${name.padEnd(22)} write ${w.toFixed(1)} MB/s   read ${r.toFixed(1)} MB/s`);
+    guest.send('poweroff -f\n');
+    return { w, r };
+  } finally {
+    guest.kill();
+  }
+}
+
+const t = await measure(
+  'tsvirt',
+  new Guest([
+    '--kernel',
+    g.KERNEL,
+    '--initrd',
+    g.INITRD,
+    '--append',
+    'console=ttyS0',
+    '--disk',
+    `file=${image}`,
+  ]),
+);
+const qemuBin = '/usr/bin/qemu-system-riscv64';
+if (!args.includes('--no-qemu') && existsSync(qemuBin)) {
+  const q = await measure('qemu-system-riscv64', qemuGuest(image));
+  console.log(`ratio tsvirt/QEMU: write ${(t.w / q.w).toFixed(2)}x, read ${(t.r / q.r).toFixed(2)}x`);
+} else {
+  console.log('qemu-system-riscv64 not found (tools/setup.sh --bench installs it): tsvirt only');
+}
+rmSync(work, { recursive: true, force: true });
+
+function qemuGuest(img) {
+  return Guest.spawn(qemuBin, [
+    '-M',
+    'virt',
+    '-m',
+    '512M',
+    '-nographic',
+    '-kernel',
+    g.KERNEL,
+    '-initrd',
+    g.INITRD,
+    '-append',
+    'console=ttyS0',
+    '-drive',
+    `file=${img},format=raw,if=none,id=d0,cache=none`,
+    '-device',
+    'virtio-blk-device,drive=d0',
+  ]);
+}
