@@ -19,14 +19,18 @@ const work = mkdtempSync(join(tmpdir(), 'tsvirt-blk-'));
 const image = join(work, 'disk.img');
 spawnSync('truncate', ['-s', `${sizeMb + 16}M`, image]);
 
-const DD_WRITE = `dd if=/dev/zero of=/dev/vda bs=1M count=${sizeMb} oflag=direct 2>&1 | tail -1`;
-const DD_READ = `dd if=/dev/vda of=/dev/null bs=1M count=${sizeMb} iflag=direct 2>&1 | tail -1`;
+// BusyBox's dd prints no timing, so the guest reads its uptime (10 ms resolution, host-paced)
+// around each run.
+const timed = (cmd) =>
+  `a=$(cut -d' ' -f1 /proc/uptime); ${cmd} 2>/dev/null; b=$(cut -d' ' -f1 /proc/uptime); echo "elapsed $a $b"`;
+const DD_WRITE = timed(`dd if=/dev/zero of=/dev/vda bs=1M count=${sizeMb} oflag=direct`);
+const DD_READ = timed(`dd if=/dev/vda of=/dev/null bs=1M count=${sizeMb} iflag=direct`);
 
-/** MB/s from BusyBox dd's summary line ("N bytes (X MB) copied, T seconds, R MB/s"). */
-function rate(line) {
-  const m = /([\d.]+) seconds/.exec(line);
-  if (!m) throw new Error(`cannot parse dd output: ${line}`);
-  return sizeMb / Number(m[1]);
+/** MB/s from the "elapsed START END" line. */
+function rate(text) {
+  const m = /elapsed ([\d.]+) ([\d.]+)/.exec(text);
+  if (!m) throw new Error(`cannot parse the timing: ${text}`);
+  return sizeMb / Math.max(0.01, Number(m[2]) - Number(m[1]));
 }
 
 async function measure(name, guest) {
