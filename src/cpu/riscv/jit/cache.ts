@@ -13,6 +13,7 @@ import type { Tlb } from '../mmu.js';
 export type BlockFn = ((h: import('../hart.js').RiscvHart) => number) & { pc: number };
 
 const PAGE_SHIFT = 12;
+const FAST_ENTRIES = 1 << 14;
 
 export class CodeCache {
   private readonly blocks = new Map<number, BlockFn>();
@@ -45,10 +46,22 @@ export class CodeCache {
     this.tlbs.push(tlb);
   }
 
+  /** Direct-mapped front of `blocks`: the dispatcher probes it once per block. */
+  private readonly fastKey = new Float64Array(FAST_ENTRIES).fill(-1);
+  private readonly fastFn: (BlockFn | undefined)[] = new Array<BlockFn | undefined>(FAST_ENTRIES).fill(undefined);
+
   /** The block for `pc` whose code is at `ramOff`, if translated. */
   get(ramOff: number, pc: number): BlockFn | undefined {
+    const k = (ramOff >>> 1) & (FAST_ENTRIES - 1);
+    if (this.fastKey[k] === ramOff) {
+      const f = this.fastFn[k];
+      if (f !== undefined && f.pc === pc) return f;
+    }
     const b = this.blocks.get(ramOff);
-    return b !== undefined && b.pc === pc ? b : undefined;
+    if (b === undefined || b.pc !== pc) return undefined;
+    this.fastKey[k] = ramOff;
+    this.fastFn[k] = b;
+    return b;
   }
 
   /** Count one execution of the block starting at `ramOff`; true when it should be compiled. */
@@ -67,6 +80,8 @@ export class CodeCache {
     if (this.blocks.size >= this.maxBlocks) this.clear();
     const replaced = this.blocks.has(ramOff);
     this.blocks.set(ramOff, fn);
+    const f = (ramOff >>> 1) & (FAST_ENTRIES - 1);
+    if (this.fastKey[f] === ramOff) this.fastKey[f] = -1;
     if (replaced) return;
     this.compiled++;
     const page = ramOff >>> PAGE_SHIFT;
@@ -86,7 +101,11 @@ export class CodeCache {
     const list = this.pageBlocks.get(page);
     this.codePage[page] = 0;
     if (list === undefined) return;
-    for (const k of list) this.blocks.delete(k);
+    for (const k of list) {
+      this.blocks.delete(k);
+      const f = (k >>> 1) & (FAST_ENTRIES - 1);
+      if (this.fastKey[f] === k) this.fastKey[f] = -1;
+    }
     this.pageBlocks.delete(page);
     this.invalidations++;
   }
@@ -100,6 +119,7 @@ export class CodeCache {
   /** Drop everything (cache full). */
   clear(): void {
     this.blocks.clear();
+    this.fastKey.fill(-1);
     this.pageBlocks.clear();
     this.codePage.fill(0);
   }
