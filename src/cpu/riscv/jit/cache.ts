@@ -48,7 +48,9 @@ export class CodeCache {
 
   /** Direct-mapped front of `blocks`: the dispatcher probes it once per block. */
   private readonly fastKey = new Float64Array(FAST_ENTRIES).fill(-1);
-  private readonly fastFn: (BlockFn | undefined)[] = new Array<BlockFn | undefined>(FAST_ENTRIES).fill(undefined);
+  private readonly fastFn: (BlockFn | undefined)[] = new Array<BlockFn | undefined>(FAST_ENTRIES).fill(
+    undefined,
+  );
 
   /** The block for `pc` whose code is at `ramOff`, if translated. */
   get(ramOff: number, pc: number): BlockFn | undefined {
