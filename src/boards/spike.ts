@@ -2,7 +2,7 @@
 // 0x8000_0000, a CLINT at 0x200_0000, HTIF through the ELF's tohost/fromhost symbols. Execution
 // starts at the ELF entry in M-mode with a0 = hart id.
 
-import { HostClock } from '../core/clock.js';
+import { HostClock, type Clock } from '../core/clock.js';
 import type { RiscvHart } from '../cpu/riscv/hart.js';
 import { RiscvHart as Hart } from '../cpu/riscv/hart.js';
 import { MIP_MSIP, MIP_MTIP } from '../cpu/riscv/csr-defs.js';
@@ -29,6 +29,8 @@ export interface SpikeOptions {
   putchar(byte: number): void;
   /** Diagnostics (unsupported HTIF commands). */
   warn(msg: string): void;
+  /** The timebase (default: host time at 10 MHz); tests pass a deterministic one. */
+  clock?: Clock;
 }
 
 export class SpikeBoard implements TcgBoard {
@@ -51,7 +53,7 @@ export class SpikeBoard implements TcgBoard {
     loadElf(this.mem, opts.elf, img);
     const bus = new PhysBus(this.mem);
     const n = opts.harts ?? 1;
-    const clock = new HostClock(SPIKE_TIMEBASE_HZ);
+    const clock = opts.clock ?? new HostClock(SPIKE_TIMEBASE_HZ);
     this.clint = new Clint(n, clock, {
       setSoftware: (h, level) => this.setLine(h, MIP_MSIP, level),
       setTimer: (h, level) => this.setLine(h, MIP_MTIP, level),

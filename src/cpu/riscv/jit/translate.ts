@@ -140,22 +140,34 @@ export function translateBlock(
 function compile(insns: Insn[]): (h: import('../hart.js').RiscvHart) => number {
   const fns: Exec[] = insns.map((x) => x.spec.exec);
   const lines: string[] = [];
+  // h.retired is brought up to date lazily: before an instruction that can read it (the CSR and
+  // system instructions, which end blocks), at a trap, and at the end.
+  let counted = 0;
+  const settle = (upTo: number): string => {
+    const d = upTo - counted;
+    counted = upTo;
+    return d === 0 ? '' : `h.retired += ${d}; `;
+  };
   insns.forEach((x, k) => {
     if (PURE.has(x.spec.name)) {
       lines.push(`e${k}(h, ${x.word});`);
       return;
     }
-    lines.push(`h.pc = ${x.pc}; h.npc = ${x.pc + x.len}; h.insnBits = ${x.raw};`);
+    const pre = ENDS_BLOCK.has(x.spec.name) ? settle(k) : '';
+    lines.push(`${pre}h.pc = ${x.pc}; h.npc = ${x.pc + x.len}; h.insnBits = ${x.raw};`);
     lines.push(`e${k}(h, ${x.word});`);
     // A trap: the instructions before this one retired; pc goes to the handler.
-    lines.push(`if (h.trapped) { h.trapped = false; h.retired += ${k}; h.pc = h.npc; return ${k + 1}; }`);
+    const before = k - counted;
+    lines.push(
+      `if (h.trapped) { h.trapped = false; ${before > 0 ? `h.retired += ${before}; ` : ''}h.pc = h.npc; return ${k + 1}; }`,
+    );
     // The instruction asked for a re-examination of interrupts, or wrote to translated code
     // (possibly this block): leave after it.
-    lines.push(`if (h.yieldLoop) { h.retired += ${k + 1}; h.pc = h.npc; return ${k + 1}; }`);
+    lines.push(`if (h.yieldLoop) { h.retired += ${k + 1 - counted}; h.pc = h.npc; return ${k + 1}; }`);
   });
   const last = insns[insns.length - 1];
   if (PURE.has(last.spec.name)) lines.push(`h.npc = ${last.pc + last.len};`);
-  lines.push(`h.retired += ${insns.length}; h.pc = h.npc; return ${insns.length};`);
+  lines.push(`${settle(insns.length)}h.pc = h.npc; return ${insns.length};`);
   const consts = fns.map((_, k) => `const e${k} = fns[${k}];`).join('\n');
   const src = `${consts}\nreturn function block(h) {\n${lines.join('\n')}\n};`;
   return new Function('fns', src)(fns) as (h: import('../hart.js').RiscvHart) => number;
