@@ -257,7 +257,8 @@ export async function main(argv: string[]): Promise<number> {
       e instanceof KernelError ||
       e instanceof BootError
     ) {
-      process.stderr.write(`tsvirt: error: ${e.message}\n`);
+      const where = e instanceof ElfError || e instanceof KernelError ? '--kernel: ' : '';
+      process.stderr.write(`tsvirt: error: ${where}${e.message}\n`);
       return EXIT.error;
     }
     throw e;
