@@ -79,6 +79,9 @@ export async function runLoop(board: TcgBoard, opts: LoopOptions = {}): Promise<
         if (h.waiting) continue;
         ran = true;
         total += cache !== undefined ? runJit(h, cache, slice) : runInterpreter(h, slice);
+        // Another hart runs next and may store to the reserved address: an LR/SC pair must not
+        // span the switch, so the SC fails and the guest's loop retries (always allowed).
+        if (board.harts.length > 1) h.reservation = -1;
         board.afterSlice();
         if (board.stopped) break;
       }
