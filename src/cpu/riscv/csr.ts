@@ -1,7 +1,7 @@
 // Zicsr instructions and the CSR file (privileged spec chapter 2 and 3.1; Sstc for stimecmp).
 // CSR values travel as int32 pairs: reads leave the low word in `rd.lo`, the high one in `rd.hi`.
 
-import { fromBig, out, toBig } from '../../core/u64.js';
+import { fromBig, fromNum, out, toBig, toNum, toNumU } from '../../core/u64.js';
 import * as C from './csr-defs.js';
 import type { RiscvHart } from './hart.js';
 
@@ -150,8 +150,8 @@ function read(h: RiscvHart, csr: number): boolean {
 }
 
 function retNum(v: number): boolean {
-  const hi = Math.floor(v / 4294967296);
-  return ret((v - hi * 4294967296) | 0, hi | 0);
+  const lo = fromNum(v);
+  return ret(lo, out.hi);
 }
 
 function stimecmpAllowed(h: RiscvHart): boolean {
@@ -159,9 +159,6 @@ function stimecmpAllowed(h: RiscvHart): boolean {
   if (h.priv === C.PRV_U) return false;
   return (h.menvcfgHi & C.MENVCFG_HI_STCE) !== 0 && (h.mcounteren & 2) !== 0;
 }
-
-const num = (lo: number, hi: number): number => hi * 4294967296 + (lo >>> 0);
-const unum = (lo: number, hi: number): number => (hi >>> 0) * 4294967296 + (lo >>> 0);
 
 /** Write CSR `csr`; WARL fields keep legal values. Returns false for a non-writable CSR. */
 function write(h: RiscvHart, csr: number, lo: number, hi: number): boolean {
@@ -208,14 +205,14 @@ function write(h: RiscvHart, csr: number, lo: number, hi: number): boolean {
       return true;
     case C.CSR_STIMECMP:
       setPair(h.stimecmp, lo, hi);
-      h.stimecmpNum = unum(lo, hi);
+      h.stimecmpNum = toNumU(lo, hi);
       return true;
     case C.CSR_SATP: {
       const mode = hi >>> 28;
       // Writes of an unsupported mode have no effect (4.1.11). ASIDs are not implemented (ASIDLEN=0).
       if (mode !== C.SATP_MODE_BARE && mode !== C.SATP_MODE_SV39 && mode !== C.SATP_MODE_SV48) return true;
       h.satpMode = mode;
-      h.satpPpn = unum(lo, hi & 0xfff);
+      h.satpPpn = toNumU(lo, hi & 0xfff);
       h.tlb.flush();
       h.updateContext();
       return true;
@@ -349,7 +346,7 @@ function setPair(p: Int32Array, lo: number, hi: number): boolean {
 /** xtvec: MODE 0 (direct) or 1 (vectored); reserved modes keep the base and read as direct. */
 function legalTvec(lo: number, hi: number): number {
   const mode = lo & 3;
-  return num(lo & ~3, hi) + (mode === 1 ? 1 : 0);
+  return toNum(lo & ~3, hi) + (mode === 1 ? 1 : 0);
 }
 
 function writeMstatus(h: RiscvHart, lo: number): void {

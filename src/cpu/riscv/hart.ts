@@ -3,7 +3,7 @@
 
 import type { GuestMemory } from '../../memory/guest-memory.js';
 import type { PhysBus } from '../../memory/bus.js';
-import { out, toNum, fromBig, toBig } from '../../core/u64.js';
+import { out, toNum, fromBig, fromNum, toBig } from '../../core/u64.js';
 import { Fpu } from './fpu/fpu.js';
 import type { Hart } from './isa/types.js';
 import * as C from './csr-defs.js';
@@ -507,9 +507,9 @@ export class RiscvHart implements Hart, MmuContext {
   enterTrap(cause: number, interrupt: boolean, tval: number, epc: number): void {
     const deleg = interrupt ? this.mideleg : this.medeleg;
     const toS = this.priv <= C.PRV_S && ((deleg >>> cause) & 1) !== 0;
-    const lo = fromNumExact(tval);
+    const lo = fromNum(tval);
     const hi = out.hi;
-    const elo = fromNumExact(epc);
+    const elo = fromNum(epc);
     const ehi = out.hi;
     let s = this.mstatus;
     let vec: number;
@@ -708,11 +708,4 @@ export class RiscvHart implements Hart, MmuContext {
   fpDirty(): void {
     this.mstatus |= C.MSTATUS_FS;
   }
-}
-
-/** Words of an integral number that may be negative (an address or a cause value). */
-function fromNumExact(v: number): number {
-  const hi = Math.floor(v / 4294967296);
-  out.hi = hi | 0;
-  return (v - hi * 4294967296) | 0;
 }
