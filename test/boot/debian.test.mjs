@@ -46,6 +46,8 @@ for (const mode of ['builtin', 'bios']) {
           const cpuinfo = await g.run('cat /proc/cpuinfo');
           assert.match(cpuinfo, /isa\s*: rv64imafdc_zicntr_zicsr_zifencei/);
           assert.equal((cpuinfo.match(/^processor/gm) ?? []).length, smp);
+          // BusyBox ping reads the time counter from user mode (rdtime): scounteren must allow it.
+          assert.match(await g.run('ping -c 1 127.0.0.1'), /1 packets received/);
           const dmesg = await g.run('dmesg');
           const complaints = dmesg.split('\n').filter((l) => DT_COMPLAINTS.test(l));
           assert.deepEqual(complaints, [], 'dmesg has warnings');

@@ -152,11 +152,9 @@ test('virtio-rng and hvc0 as the console', { timeout: BOOT_TIMEOUT_MS + 300_000 
   }
 });
 
-// Known bug: BusyBox ping dies with SIGILL inside the guest (also against 127.0.0.1), so the
-// two-VM ping cannot pass yet.
 test(
   'ping between two VMs over virtio-net through a unix socket',
-  { skip: 'known bug: BusyBox ping gets SIGILL in the guest', timeout: BOOT_TIMEOUT_MS + 300_000 },
+  { timeout: BOOT_TIMEOUT_MS + 300_000 },
   async () => {
     const sock = join(work, 'net.sock');
     const a = boot(['--net', `socket,listen=${sock}`]);

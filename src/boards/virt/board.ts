@@ -247,6 +247,10 @@ export class VirtBoard implements TcgBoard {
     h.pc = h.npc = pc;
     h.satpMode = 0;
     h.mstatus &= ~C.MSTATUS_SIE;
+    // What M-mode firmware leaves behind (OpenSBI does the same on every hart start): user mode
+    // may read cycle, time and instret. Linux only rewrites scounteren when an SBI PMU exists;
+    // without this, user-space rdtime (the vDSO clock, BusyBox ping) is an illegal instruction.
+    h.scounteren = 7;
     h.setX(10, h.hartId, 0);
     h.waiting = false;
     h.updateContext();
