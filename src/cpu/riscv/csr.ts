@@ -378,11 +378,15 @@ export function csrOp(h: RiscvHart, i: number): void {
     const sHi = f3 & 4 ? 0 : h.x[2 * rs1 + 1];
     let nLo = sLo,
       nHi = sHi;
+    // mip.SEIP reads as the software bit OR the interrupt controller's line, but a CSRRS/CSRRC
+    // must modify the software bit alone (privileged spec 3.1.9); otherwise firmware setting
+    // mip.SSIP while a device interrupt is pending latches SEIP on for good (an interrupt storm).
+    const baseLo = csr === C.CSR_MIP ? (oldLo & ~C.MIP_SEIP) | (h.mip & C.MIP_SEIP) : oldLo;
     if (op === 2) {
-      nLo = oldLo | sLo;
+      nLo = baseLo | sLo;
       nHi = oldHi | sHi;
     } else if (op === 3) {
-      nLo = oldLo & ~sLo;
+      nLo = baseLo & ~sLo;
       nHi = oldHi & ~sHi;
     }
     if (!write(h, csr, nLo, nHi)) return h.illegal();
