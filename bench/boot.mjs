@@ -3,11 +3,12 @@
 // tsvirt (`--machine virt`, built-in SBI and OpenSBI) and for qemu-system-riscv64 -M virt (TCG, with
 // its bundled OpenSBI), on the same Debian kernel and initramfs (`tsvirt image`). The shell is
 // reached when /init prints "tsvirt: init done"; we then power off and stop the clock at the marker.
+// Each row also gives the process's peak resident memory (VmHWM) at that moment.
 //
 //   node bench/boot.mjs [--runs N] [--smp N] [--memory 512M] [--no-qemu] [--jit on|off]
 
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { debianGuest, ROOT } from '../test/boot/guest.mjs';
 
 const args = process.argv.slice(2);
@@ -21,7 +22,17 @@ const memory = opt('--memory', '512M');
 const jit = opt('--jit', 'on');
 const MARKER = 'tsvirt: init done';
 
-/** Run `cmd`, return seconds until MARKER appears on its output, then kill it. */
+/** Peak resident set of process `pid` in MiB (Linux /proc), or NaN when unreadable. */
+function peakRssMiB(pid) {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Run `cmd`, return seconds until MARKER appears on its output and the peak RSS, then kill it. */
 function timeToMarker(cmd, argv, timeoutS = 1200) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
@@ -35,9 +46,10 @@ function timeToMarker(cmd, argv, timeoutS = 1200) {
       out += d.toString('latin1');
       if (out.includes(MARKER)) {
         const s = (performance.now() - t0) / 1000;
+        const rss = peakRssMiB(p.pid);
         clearTimeout(timer);
         p.kill('SIGKILL');
-        resolve(s);
+        resolve({ s, rss });
       }
     };
     p.stdout.on('data', onData);
@@ -52,9 +64,14 @@ const rows = [];
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 async function measure(name, cmd, argv) {
   const times = [];
-  for (let k = 0; k < runs; k++) times.push(await timeToMarker(cmd, argv));
+  let rss = 0;
+  for (let k = 0; k < runs; k++) {
+    const r = await timeToMarker(cmd, argv);
+    times.push(r.s);
+    rss = Math.max(rss, r.rss);
+  }
   rows.push({ name, seconds: median(times) });
-  console.log(`${name.padEnd(34)} ${median(times).toFixed(1)} s`);
+  console.log(`${name.padEnd(34)} ${median(times).toFixed(1)} s   peak RSS ${rss.toFixed(0)} MiB`);
 }
 
 await measure(`tsvirt --sbi builtin (jit ${jit})`, `${ROOT}/bin/tsvirt`, [

@@ -22,7 +22,7 @@ import {
   type MmuContext,
 } from './mmu.js';
 import { csrOp } from './csr.js';
-import type { CodeCache } from './jit/cache.js';
+import type { BlockFn, CodeCache } from './jit/cache.js';
 import { amo } from './amo.js';
 
 /** What the board gives a hart: the platform timer and a physical-store watch (HTIF, code pages). */
@@ -109,6 +109,8 @@ export class RiscvHart implements Hart, MmuContext {
 
   /** Translated code of this machine, when the translator is on (shared by all harts). */
   codeCache: CodeCache | undefined = undefined;
+  /** The translated block this hart ran last, whose links may lead to the next (jit/run.ts). */
+  jitPrev: BlockFn | undefined = undefined;
 
   // LR/SC reservation (physical address, or -1).
   reservation = -1;

@@ -43,6 +43,11 @@ export const FAULT_ACCESS = -2;
 export class Tlb {
   readonly tag = new Float64Array(CONTEXTS * 3 * TLB_ENTRIES).fill(NaN);
   readonly off = new Float64Array(CONTEXTS * 3 * TLB_ENTRIES);
+  /**
+   * Counts flushes. Whatever was derived from a translation (a chained jump between translated
+   * blocks) is valid only while the epoch it was made in lasts.
+   */
+  epoch = 0;
 
   /** Index of the entry for `va` in the TLB of (ctx, access). */
   static index(ctx: number, access: number, va: number): number {
@@ -50,11 +55,13 @@ export class Tlb {
   }
 
   flush(): void {
+    this.epoch++;
     this.tag.fill(NaN);
   }
 
   /** Drop the entries of one virtual page in every context (SFENCE.VMA with rs1 != x0). */
   flushPage(va: number): void {
+    this.epoch++;
     const page = va - (va & 4095);
     const slot = (va >>> 12) & TLB_MASK;
     for (let t = 0; t < CONTEXTS * 3; t++) {
@@ -65,6 +72,7 @@ export class Tlb {
 
   /** Drop every entry for the physical RAM page at `ramOff` (used when a page becomes watched). */
   flushRamPage(ramOff: number): void {
+    this.epoch++;
     for (let i = 0; i < this.off.length; i++) if (this.off[i] === ramOff) this.tag[i] = NaN;
   }
 }

@@ -10,7 +10,38 @@ import type { Tlb } from '../mmu.js';
  * virtual address it was translated for: pc-relative results are constants in its code, so the
  * same physical bytes reached through another mapping need a block of their own.
  */
-export type BlockFn = ((h: import('../hart.js').RiscvHart) => number) & { pc: number };
+export type BlockFn = ((h: import('../hart.js').RiscvHart) => number) & BlockInfo;
+
+/**
+ * Bookkeeping on each block. `next0`/`next1` chain it to the blocks that followed it in the same
+ * virtual page (QEMU's direct TB links): a jump between them skips the TLB and the cache lookup.
+ * A link holds only in the translation context (`fetchBase`) and TLB epoch it was made in.
+ */
+export interface BlockInfo {
+  pc: number;
+  /** Set when the block was dropped from the cache (its page was written, or the cache flushed). */
+  dead: boolean;
+  next0: BlockFn | undefined;
+  next0Ctx: number;
+  next0Epoch: number;
+  next1: BlockFn | undefined;
+  next1Ctx: number;
+  next1Epoch: number;
+}
+
+/** Give a compiled function its block fields, all in one order so every block shares a shape. */
+export function makeBlock(fn: (h: import('../hart.js').RiscvHart) => number, pc: number): BlockFn {
+  const b = fn as BlockFn;
+  b.pc = pc;
+  b.dead = false;
+  b.next0 = undefined;
+  b.next0Ctx = -1;
+  b.next0Epoch = -1;
+  b.next1 = undefined;
+  b.next1Ctx = -1;
+  b.next1Epoch = -1;
+  return b;
+}
 
 const PAGE_SHIFT = 12;
 const FAST_ENTRIES = 1 << 14;
@@ -80,7 +111,9 @@ export class CodeCache {
 
   put(ramOff: number, fn: BlockFn): void {
     if (this.blocks.size >= this.maxBlocks) this.clear();
-    const replaced = this.blocks.has(ramOff);
+    const old = this.blocks.get(ramOff);
+    const replaced = old !== undefined;
+    if (old !== undefined) old.dead = true;
     this.blocks.set(ramOff, fn);
     const f = (ramOff >>> 1) & (FAST_ENTRIES - 1);
     if (this.fastKey[f] === ramOff) this.fastKey[f] = -1;
@@ -104,6 +137,8 @@ export class CodeCache {
     this.codePage[page] = 0;
     if (list === undefined) return;
     for (const k of list) {
+      const b = this.blocks.get(k);
+      if (b !== undefined) b.dead = true;
       this.blocks.delete(k);
       const f = (k >>> 1) & (FAST_ENTRIES - 1);
       if (this.fastKey[f] === k) this.fastKey[f] = -1;
@@ -120,6 +155,7 @@ export class CodeCache {
 
   /** Drop everything (cache full). */
   clear(): void {
+    for (const b of this.blocks.values()) b.dead = true;
     this.blocks.clear();
     this.fastKey.fill(-1);
     this.pageBlocks.clear();

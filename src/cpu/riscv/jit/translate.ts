@@ -6,7 +6,7 @@
 import type { Decoder } from '../decode.js';
 import { expandCompressed } from '../isa/c.js';
 import type { Exec, InsnSpec } from '../isa/types.js';
-import type { BlockFn } from './cache.js';
+import { type BlockFn, makeBlock } from './cache.js';
 
 /** Longest block, in instructions: bounds interrupt latency and compile cost. */
 export const MAX_BLOCK_INSNS = 64;
@@ -86,6 +86,13 @@ const PURE = new Set([
   'fence',
 ]);
 
+/**
+ * Integer loads and stores: they may trap (page or access fault, which needs pc for epc) but
+ * never raise illegal-instruction (no insnBits) and never read npc.
+ */
+const LOAD_STORE = new Set(['lb', 'lh', 'lw', 'ld', 'lbu', 'lhu', 'lwu', 'sb', 'sh', 'sw', 'sd']);
+const STORE = new Set(['sb', 'sh', 'sw', 'sd']);
+
 /** Reads a halfword of guest RAM at a byte offset. */
 export type ReadHalf = (ramOff: number) => number;
 
@@ -132,9 +139,7 @@ export function translateBlock(
     if (ENDS_BLOCK.has(spec.name)) break;
   }
   if (insns.length === 0) return undefined;
-  const fn = compile(insns) as BlockFn;
-  fn.pc = pc;
-  return fn;
+  return makeBlock(compile(insns), pc);
 }
 
 function compile(insns: Insn[]): (h: import('../hart.js').RiscvHart) => number {
@@ -153,21 +158,28 @@ function compile(insns: Insn[]): (h: import('../hart.js').RiscvHart) => number {
       lines.push(`e${k}(h, ${x.word});`);
       return;
     }
+    const memory = LOAD_STORE.has(x.spec.name);
     const pre = ENDS_BLOCK.has(x.spec.name) ? settle(k) : '';
-    lines.push(`${pre}h.pc = ${x.pc}; h.npc = ${x.pc + x.len}; h.insnBits = ${x.raw};`);
+    lines.push(
+      memory ? `h.pc = ${x.pc};` : `${pre}h.pc = ${x.pc}; h.npc = ${x.pc + x.len}; h.insnBits = ${x.raw};`,
+    );
     lines.push(`e${k}(h, ${x.word});`);
-    // A trap: the instructions before this one retired; pc goes to the handler.
+    // A trap: the instructions before this one retired; pc goes to the handler (enterTrap left it
+    // in npc).
     const before = k - counted;
     lines.push(
       `if (h.trapped) { h.trapped = false; ${before > 0 ? `h.retired += ${before}; ` : ''}h.pc = h.npc; return ${k + 1}; }`,
     );
     // The instruction asked for a re-examination of interrupts, or wrote to translated code
-    // (possibly this block): leave after it.
-    lines.push(`if (h.yieldLoop) { h.retired += ${k + 1 - counted}; h.pc = h.npc; return ${k + 1}; }`);
+    // (possibly this block): leave after it. Loads do neither.
+    if (!memory || STORE.has(x.spec.name)) {
+      const next = ENDS_BLOCK.has(x.spec.name) ? 'h.npc' : `${x.pc + x.len}`;
+      lines.push(`if (h.yieldLoop) { h.retired += ${k + 1 - counted}; h.pc = ${next}; return ${k + 1}; }`);
+    }
   });
   const last = insns[insns.length - 1];
-  if (PURE.has(last.spec.name)) lines.push(`h.npc = ${last.pc + last.len};`);
-  lines.push(`${settle(insns.length)}h.pc = h.npc; return ${insns.length};`);
+  const end = ENDS_BLOCK.has(last.spec.name) ? 'h.npc' : `${last.pc + last.len}`;
+  lines.push(`${settle(insns.length)}h.pc = ${end}; return ${insns.length};`);
   const consts = fns.map((_, k) => `const e${k} = fns[${k}];`).join('\n');
   const src = `${consts}\nreturn function block(h) {\n${lines.join('\n')}\n};`;
   return new Function('fns', src)(fns) as (h: import('../hart.js').RiscvHart) => number;
