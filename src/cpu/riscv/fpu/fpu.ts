@@ -3,11 +3,11 @@
 // §Floating-Point Register State, §NaN Boxing of Narrower Values; D chapter).
 
 import { CANON_NAN_S, CANON_NAN_D_HI, DYN, NV, NX, RNE } from './bits.js';
-import { fclass32, fclass64, halfUlp64, isNaN32, isNaN64, isSNaN32, isSNaN64 } from './bits.js';
+import { fclass32, fclass64, isNaN32, isNaN64, isSNaN32, isSNaN64 } from './bits.js';
 import { twoProdErr, twoSumErr } from './exact.js';
-import { LO, HI, divFast, fmaFast, mulFast, rneF32, sqrtFast } from './fast.js';
+import { divFast, mulFast, rneF32, sqrtFast } from './fast.js';
 import { add32, mul32, div32, sqrt32, fma32, fromDouble32, fromInt32x2 } from './ops32.js';
-import { add64, mul64, div64, sqrt64, fma64, fromInt64 } from './ops64.js';
+import { add64, mul64, div64, sqrt64, fmaFast64, fmaSlow, fromInt64 } from './ops64.js';
 import { CVT_W, CVT_WU, CVT_L, type IntSink, toInt } from './cvt.js';
 
 /** Snapshot of the FPU: raw register words (f[r] = f[2r+1]:f[2r]) and fcsr fields. */
@@ -139,8 +139,9 @@ export class Fpu implements IntSink {
 
   // --- arithmetic ------------------------------------------------------------------------------
   // Each operation first tries an inline round-to-nearest-even fast path for normal results
-  // (native arithmetic plus an exact error term; see fast.ts), then falls back to the complete
-  // implementation in ops32.ts / ops64.ts, which handles every mode, NaN, infinity and subnormal.
+  // (native arithmetic plus an exact error term; see fast.ts; fmaD's covers every mode), then falls
+  // back to the complete implementation in ops32.ts / ops64.ts, which handles every mode, NaN,
+  // infinity and subnormal.
 
   addS(rd: number, r1: number, r2: number, rm: number): void {
     const a = this.s(r1);
@@ -265,23 +266,14 @@ export class Fpu implements IntSink {
     const a = negProd ? -this.f64[r1] : this.f64[r1];
     const b = this.f64[r2];
     const c = negAdd ? -this.f64[r3] : this.f64[r3];
-    const p = a * b;
-    if (rm === RNE && fmaFast(a, b, c, p)) {
-      // a*b + c = th + tl + pe = r + d exactly; r is the answer when |d| < ulp(r)/4 (so not a tie).
-      const pe = twoProdErr(a, b, p);
-      const th = p + c;
-      const tl = twoSumErr(p, c, th);
-      const w = tl + pe;
-      const r = th + w;
-      const d = twoSumErr(th, w, r) + twoSumErr(tl, pe, w);
-      const ar = Math.abs(r);
-      if (ar >= LO && ar < HI && Math.abs(d) < halfUlp64(r) / 2) return this.putD(rd, r, d !== 0);
-    }
+    // Every rounding mode, zero products and exact zero sums are decided with doubles (ops64.ts).
+    const r = fmaFast64(this, a, b, c, rm);
+    if (r === r) return this.putD(rd, r, false);
     if (a !== a || b !== b || c !== c) {
       if (this.sigD(r3) || infTimesZero(a, b)) this.fflags |= NV;
       return this.setDv(rd, this.nanD(r1, r2));
     }
-    this.setDv(rd, fma64(this, a, b, c, rm));
+    this.setDv(rd, fmaSlow(this, a, b, c, rm));
   }
 
   // --- sign injection, min/max, compare, classify ------------------------------------------------

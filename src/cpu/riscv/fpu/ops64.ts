@@ -7,7 +7,7 @@
 // term is exact and the result is normal. Everything else goes through exact BigInt arithmetic.
 
 import { type FlagSink, BINARY64, NV, DZ, NX, OF, RNE, RTZ, RDN, RUP, RMM } from './bits.js';
-import { halfUlp64, stepAway64, stepToZero64 } from './bits.js';
+import { halfUlp64, loWord, pow2, stepAway64, stepToZero64 } from './bits.js';
 import { LO, HI, mulFast, divFast, sqrtFast, fmaFast } from './fast.js';
 import {
   type Exact,
@@ -189,31 +189,63 @@ function fmaSpecial(s: FlagSink, a: number, b: number, c: number, rm: number): n
   return undefined;
 }
 
-/** a * b + c with a single rounding (FMADD.D; the other three negate a and/or c). */
-export function fma64(s: FlagSink, a: number, b: number, c: number, rm: number): number {
+const TWO_53 = pow2(53);
+
+/**
+ * a * b + c with a single rounding in mode rm, decided with doubles alone (accruing NX), or NaN when
+ * that is not possible: NaN or infinite operands, a product or result that may overflow or be tiny.
+ * Covers zero products and exact zero sums too, so ordinary operands never reach the BigInt path.
+ */
+export function fmaFast64(s: FlagSink, a: number, b: number, c: number, rm: number): number {
   const p = a * b;
-  if (fmaFast(a, b, c, p)) {
-    // a*b + c = th + tl + pe exactly; then = r + e1 + e2 exactly.
-    const pe = twoProdErr(a, b, p);
-    const th = p + c;
-    const tl = twoSumErr(p, c, th);
-    const w = tl + pe;
-    const e2 = twoSumErr(tl, pe, w);
-    const r = th + w;
-    const e1 = twoSumErr(th, w, r);
-    const d = e1 + e2;
-    const ar = Math.abs(r);
-    // r is RN(a*b + c) when the residual is under a quarter ulp (also rules out ties).
-    if (ar >= LO && ar < HI && Math.abs(d) < halfUlp64(r) / 2) {
-      if (d === 0) return r;
-      s.fflags |= NX;
-      return rm === RNE || rm === RMM ? r : directed64(s, r, d, rm);
-    }
+  if (!fmaFast(a, b, c, p)) {
+    // A zero product (a or b zero, the other finite) leaves c exact: the result is c or a signed zero.
+    if (p === 0 && (a === 0 || b === 0) && c === c) return c !== 0 ? c : zeroSum(p, c, rm);
+    return NaN;
   }
-  return fmaSlow(s, a, b, c, rm);
+  // a*b + c = th + tl + pe = r + e1 + e2 exactly (TwoProduct, then TwoSum three times).
+  const pe = twoProdErr(a, b, p);
+  const th = p + c;
+  const tl = twoSumErr(p, c, th);
+  const w = tl + pe;
+  const r = th + w;
+  const e1 = twoSumErr(th, w, r);
+  const e2 = twoSumErr(tl, pe, w);
+  // d = fl(e1 + e2) has the sign of x - r (x the exact value) and is 0 iff x === r.
+  const d = e1 + e2;
+  const ar = Math.abs(r);
+  if (!(ar >= LO && ar < HI)) return r === 0 && d === 0 ? zeroSum(p, c, rm) : NaN;
+  if (d === 0) return r;
+  // x lies between r and its neighbour n on x's side; `half` is half the gap between them, which
+  // is half an ulp of r except towards zero from a power of two, where the gap halves.
+  const toward = d < 0 !== r < 0;
+  const h = halfUlp64(r);
+  const half = toward && ar === h * TWO_53 ? h / 2 : h;
+  const ad = Math.abs(d);
+  // |e1| is at most half the gap and e2 is far smaller, so x never reaches n; the steps below rely
+  // on that, hence the check.
+  if (!(ad < 2 * half)) return NaN;
+  s.fflags |= NX;
+  if (rm !== RNE && rm !== RMM) return directed64(s, r, d, rm);
+  if (ad < half) return r;
+  const n = toward ? stepToZero64(r) : stepAway64(r);
+  if (ad > half) return n;
+  // |d| is exactly half the gap (a power of two): x - r = d + dd says whether x is past the midpoint.
+  const dd = twoSumErr(e1, e2, d);
+  if (dd !== 0) return dd > 0 === d > 0 ? n : r;
+  // A tie: RMM rounds away from zero, RNE to the even significand.
+  if (rm === RMM) return toward ? r : n;
+  return (loWord(r) & 1) === 0 ? r : n;
 }
 
-function fmaSlow(s: FlagSink, a: number, b: number, c: number, rm: number): number {
+/** a * b + c with a single rounding (FMADD.D; the other three negate a and/or c). */
+export function fma64(s: FlagSink, a: number, b: number, c: number, rm: number): number {
+  const r = fmaFast64(s, a, b, c, rm);
+  return r === r ? r : fmaSlow(s, a, b, c, rm);
+}
+
+/** a * b + c on exact BigInt values (non-NaN operands): the reference for `fmaFast64`. */
+export function fmaSlow(s: FlagSink, a: number, b: number, c: number, rm: number): number {
   const sp = fmaSpecial(s, a, b, c, rm);
   if (sp !== undefined) return sp;
   const prod = exactMul(split64(a), split64(b));
