@@ -10,12 +10,23 @@ const PAGE_MASK = 4095;
 /** The decoder shared by every hart (its cache holds no per-hart state). */
 export const sharedDecoder = new Decoder();
 
+/** Major opcodes that end a translated block: branches, JAL, JALR, SYSTEM, MISC-MEM (fence.i). */
+const BLOCK_END_OPCODES =
+  (1 << (0x63 >> 2)) | (1 << (0x6f >> 2)) | (1 << (0x67 >> 2)) | (1 << (0x73 >> 2)) | (1 << (0x0f >> 2));
+
 /**
  * Run up to `budget` instructions on `h`. Stops early when an instruction asks the loop to
- * re-examine interrupts (CSR writes, xRET, WFI, SFENCE.VMA). Returns the number of instructions
+ * re-examine interrupts (CSR writes, xRET, WFI, SFENCE.VMA), and with `toBlockEnd` after an
+ * instruction that would end a translated block or after a trap, so the translator's dispatcher
+ * sees cold code at the same block starts as hot code. Returns the number of instructions
  * executed (retired or trapped).
  */
-export function runInterpreter(h: RiscvHart, budget: number, dec: Decoder = sharedDecoder): number {
+export function runInterpreter(
+  h: RiscvHart,
+  budget: number,
+  dec: Decoder = sharedDecoder,
+  toBlockEnd = false,
+): number {
   const tag = h.tlb.tag;
   const toff = h.tlb.off;
   const u16 = h.mem.halfwords;
@@ -50,6 +61,7 @@ export function runInterpreter(h: RiscvHart, budget: number, dec: Decoder = shar
           h.trapped = false;
           h.pc = h.npc;
           curPage = NaN;
+          if (toBlockEnd) break;
           continue;
         }
         w = f;
@@ -67,12 +79,15 @@ export function runInterpreter(h: RiscvHart, budget: number, dec: Decoder = shar
     const k = Decoder.hash(w);
     const fn = keys[k] === w ? fns[k] : dec.lookup(w);
     fn(h, w);
+    let trapped = false;
     if (h.trapped) {
       h.trapped = false;
       curPage = NaN;
+      trapped = true;
     } else h.retired++;
     h.pc = h.npc;
     if (h.yieldLoop) break;
+    if (toBlockEnd && (trapped || ((BLOCK_END_OPCODES >>> ((w >>> 2) & 31)) & 1) !== 0)) break;
   }
   return n;
 }

@@ -7,7 +7,7 @@ import type { RiscvHart } from '../hart.js';
 import { runInterpreter, sharedDecoder } from '../interp.js';
 import { TLB_ENTRIES } from '../mmu.js';
 import type { BlockFn, CodeCache } from './cache.js';
-import { translateBlock } from './translate.js';
+import { MAX_BLOCK_INSNS, translateBlock } from './translate.js';
 
 /**
  * Run about `budget` instructions on `h` using translated blocks where hot. Stops early when an
@@ -51,8 +51,9 @@ export function runJit(h: RiscvHart, cache: CodeCache, budget: number, dec: Deco
         }
       }
       if (fn === undefined) {
-        // Cold code, a TLB miss or a page crossing: one interpreted instruction fills the TLB.
-        n += runInterpreter(h, 1, dec);
+        // Cold code, a TLB miss or a page crossing: interpret up to the end of the basic block
+        // (as far as a translated block would reach), which also fills the TLB.
+        n += runInterpreter(h, Math.min(MAX_BLOCK_INSNS, budget - n), dec, true);
         prev = undefined;
         if (h.yieldLoop) break;
         continue;
