@@ -1,0 +1,230 @@
+#!/usr/bin/env node
+// Differential test of the translator against the interpreter on a real workload: the Debian
+// kernel and initramfs (from `tsvirt image`) boot on two virt boards in lockstep for the first N
+// instructions, 1 hart, with tsvirt's built-in SBI or (--bios) OpenSBI fw_dynamic. As in
+// tools/jit-lockstep.mjs, the translated side runs one block, the interpreted side the same number
+// of instructions, and both boards share one deterministic clock that advances with the
+// instructions executed (and jumps to the next timer event while the hart waits in WFI). pc and
+// retired count are compared after every block; x and f registers, fcsr, privilege and the main
+// CSRs every --every K blocks (default 1) and after the last one; the console output as it is
+// written. The first difference is reported with its instruction count, pc and registers.
+//
+//   node tools/jit-lockstep-boot.mjs [--instructions N] [--bios] [--every K] [--threshold T]
+
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { VirtBoard } from '../dist/boards/virt/board.js';
+import { VIRT_TIMEBASE_HZ } from '../dist/boards/virt/memory-map.js';
+import { runInterpreter } from '../dist/cpu/riscv/interp.js';
+import { runJit } from '../dist/cpu/riscv/jit/run.js';
+import { CodeCache } from '../dist/cpu/riscv/jit/cache.js';
+
+const TSVIRT = new URL('../bin/tsvirt', import.meta.url).pathname;
+const MEMORY_BYTES = 512 << 20;
+const PROGRESS_EVERY = 50_000_000;
+/** Wall-clock time the RTC reports at mtime 0 (2025-01-01). */
+const RTC_EPOCH_NS = 1_735_689_600_000_000_000n;
+
+const { values: opts } = parseArgs({
+  options: {
+    instructions: { type: 'string', default: '50000000' },
+    bios: { type: 'boolean', default: false },
+    every: { type: 'string', default: '1' },
+    // 1: translate every block on first sight, the most translation for the instructions run.
+    threshold: { type: 'string', default: '1' },
+  },
+});
+const limit = Number(opts.instructions);
+const every = Number(opts.every);
+const threshold = Number(opts.threshold);
+for (const [name, v] of Object.entries({ instructions: limit, every, threshold })) {
+  if (!Number.isInteger(v) || v < 1) {
+    console.error(`--${name}: expected a positive integer`);
+    process.exit(2);
+  }
+}
+
+/** KERNEL, INITRD, FW_DYNAMIC, ... as printed by `tsvirt image --print-paths`. */
+function imagePaths() {
+  const r = spawnSync(process.execPath, [TSVIRT, 'image', '--print-paths'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`tsvirt image --print-paths failed:\n${r.stderr}`);
+  const paths = {};
+  for (const line of r.stdout.split('\n')) {
+    const m = /^([A-Z_]+)=(.*)$/.exec(line);
+    if (m) paths[m[1]] = m[2];
+  }
+  return paths;
+}
+
+/** mtime = instructions executed so far on either side, plus the time skipped while waiting. */
+const clock = { freqHz: VIRT_TIMEBASE_HZ, now: 0, ticks: () => clock.now };
+
+function board(paths, out) {
+  const b = new VirtBoard({
+    memoryBytes: MEMORY_BYTES,
+    harts: 1,
+    kernel: readFileSync(paths.KERNEL),
+    initrd: readFileSync(paths.INITRD),
+    append: 'console=ttyS0',
+    bios: opts.bios ? readFileSync(paths.FW_DYNAMIC) : undefined,
+    console: out,
+  });
+  // The board takes its time from the host; both sides must see the same time instead. These are
+  // private fields of Clint and GoldfishRtc: fail loudly if they are renamed.
+  if (!('clock' in b.clint) || !('nowNs' in b.rtc))
+    throw new Error('Clint.clock or GoldfishRtc.nowNs is gone');
+  b.clint.clock = clock;
+  b.rtc.nowNs = () => RTC_EPOCH_NS + BigInt(clock.now) * 100n;
+  return b;
+}
+
+/** Captures console output as a string. */
+function recorder() {
+  const r = {
+    text: '',
+    write: (bytes) => (r.text += Buffer.from(bytes).toString('latin1')),
+    onInput: () => {},
+  };
+  return r;
+}
+
+const SCALARS = ['pc', 'priv', 'retired', 'waiting', 'reservation', 'mstatus', 'mie', 'mip', 'irqLines'];
+SCALARS.push('medeleg', 'mideleg', 'mtvec', 'stvec', 'mcounteren', 'scounteren', 'senvcfg');
+SCALARS.push('menvcfgLo', 'menvcfgHi', 'satpMode', 'satpPpn');
+const PAIRS = ['mepc', 'sepc', 'mcause', 'scause', 'mtval', 'stval', 'mscratch', 'sscratch', 'stimecmp'];
+
+const hex64 = (lo, hi) => ((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0)).toString(16);
+/** Numbers as the 64-bit values they stand for (a kernel pc is a negative number). */
+const show = (v) => (Number.isInteger(v) ? `0x${BigInt.asUintN(64, BigInt(v)).toString(16)}` : String(v));
+
+/** Every architectural difference between the interpreted hart a and the translated hart b. */
+function differences(a, b) {
+  const d = [];
+  for (const k of SCALARS) if (!Object.is(a[k], b[k])) d.push(`${k} ${show(a[k])} vs ${show(b[k])}`);
+  for (const k of PAIRS) {
+    if (a[k][0] !== b[k][0] || a[k][1] !== b[k][1])
+      d.push(`${k} ${hex64(a[k][0], a[k][1])} vs ${hex64(b[k][0], b[k][1])}`);
+  }
+  if (a.fpu.fflags !== b.fpu.fflags || a.fpu.frm !== b.fpu.frm) {
+    d.push(`fcsr ${a.fpu.frm}/${a.fpu.fflags} vs ${b.fpu.frm}/${b.fpu.fflags}`);
+  }
+  for (const [name, x, y] of [
+    ['x', a.x, b.x],
+    ['f', a.fpu.bits, b.fpu.bits],
+  ]) {
+    for (let r = 0; r < 64; r += 2) {
+      if (x[r] !== y[r] || x[r + 1] !== y[r + 1]) {
+        d.push(`${name}${r >> 1} ${hex64(x[r], x[r + 1])} vs ${hex64(y[r], y[r + 1])}`);
+      }
+    }
+  }
+  return d;
+}
+
+const paths = imagePaths();
+const outA = recorder();
+const outB = recorder();
+const A = board(paths, outA);
+const B = board(paths, outB);
+const a = A.harts[0];
+const b = B.harts[0];
+for (const k of [...SCALARS, ...PAIRS]) if (a[k] === undefined) throw new Error(`RiscvHart.${k} is gone`);
+// The translated side, set up as the TCG loop does it.
+const cache = new CodeCache(B.mem.sizeBytes, 65536, threshold);
+B.mem.onDeviceWrite = (off, len) => cache.invalidateRange(off, len);
+b.codeCache = cache;
+cache.attach(b.tlb);
+
+const mode = opts.bios ? '--bios fw_dynamic' : '--sbi builtin';
+console.log(`lockstep boot (${mode}): ${limit} instructions, full compare every ${every} blocks`);
+const started = performance.now();
+const recent = []; // start pcs of the last blocks, for context
+let steps = 0;
+let idle = 0;
+let blocks = 0;
+let nextProgress = PROGRESS_EVERY;
+let matched = 0; // instructions at the last full comparison that found no difference
+let problem;
+while (steps < limit && !A.stopped && !B.stopped) {
+  A.tick();
+  B.tick();
+  a.checkInterrupts();
+  b.checkInterrupts();
+  if (a.waiting || b.waiting) {
+    if (a.waiting !== b.waiting) {
+      problem = [`waiting ${a.waiting} vs ${b.waiting}`];
+      break;
+    }
+    // WFI: move time on to the next event, identically for both sides.
+    const ms = A.msToNextEvent();
+    if (!Number.isFinite(ms)) {
+      problem = ['the hart waits for an interrupt and no timer is armed'];
+      break;
+    }
+    idle += Math.max(1, Math.ceil((ms * clock.freqHz) / 1000));
+    clock.now = steps + idle;
+    continue;
+  }
+  const pc = b.pc;
+  const n = runJit(b, cache, 1);
+  const m = runInterpreter(a, n);
+  A.afterSlice();
+  B.afterSlice();
+  steps += n;
+  clock.now = steps + idle;
+  blocks++;
+  recent.push(pc);
+  if (recent.length > 8) recent.shift();
+  const last = steps >= limit || A.stopped || B.stopped;
+  if (m !== n) problem = [`the block ran ${n} instructions, the interpreter ${m}`];
+  else if (a.pc !== b.pc || a.retired !== b.retired || last || blocks % every === 0) {
+    const d = differences(a, b);
+    if (d.length > 0) problem = d;
+    else matched = steps;
+  }
+  if (problem === undefined && outA.text.length !== outB.text.length) problem = ['console output'];
+  if (problem !== undefined) break;
+  if (steps >= nextProgress) {
+    const t = ((performance.now() - started) / 1000).toFixed(1);
+    console.log(`  ${steps} instructions, ${t} s, console ${outA.text.length} bytes`);
+    nextProgress += PROGRESS_EVERY;
+  }
+}
+if (problem === undefined && outA.text !== outB.text) problem = ['console output'];
+if (problem === undefined && A.stopped !== B.stopped) problem = [`stopped ${A.stopped} vs ${B.stopped}`];
+
+const seconds = ((performance.now() - started) / 1000).toFixed(1);
+const tail = (text) =>
+  text === ''
+    ? ['    (no output yet)']
+    : text
+        .trimEnd()
+        .split('\n')
+        .slice(-3)
+        .map((l) => `    | ${l}`);
+if (problem === undefined) {
+  const why = A.stopped ? `the guest stopped (${JSON.stringify(A.stop)})` : 'instruction limit';
+  console.log(
+    `ok: ${steps} instructions, ${blocks} blocks, ${cache.compiled} translated, ${seconds} s; ${why}`,
+  );
+  console.log(`  console (${outA.text.length} bytes), last lines:`);
+  for (const l of tail(outA.text)) console.log(l);
+  process.exit(0);
+}
+console.log(`FAIL after ${steps} instructions (block ${blocks}, mtime ${clock.now}), ${seconds} s`);
+console.log(`  block at ${show(recent.at(-1))}, priv ${a.priv} vs ${b.priv}; interpreter vs translator:`);
+for (const l of problem) console.log(`    ${l}`);
+if (every > 1) console.log(`  the full state last matched after ${matched} instructions`);
+console.log(`  last block starts: ${recent.map(show).join(' ')}`);
+if (outA.text !== outB.text) {
+  console.log('  console, interpreter:');
+  for (const l of tail(outA.text)) console.log(l);
+  console.log('  console, translator:');
+  for (const l of tail(outB.text)) console.log(l);
+} else {
+  console.log('  console, last lines:');
+  for (const l of tail(outA.text)) console.log(l);
+}
+process.exit(1);
