@@ -36,6 +36,11 @@ const PAGE = 4096;
 export const FAULT_PAGE = -1;
 export const FAULT_ACCESS = -2;
 
+let epochs = 0;
+function nextEpoch(): number {
+  return ++epochs;
+}
+
 /**
  * Direct-mapped software TLB. `tag[i]` is the virtual page base, `off[i]` the byte offset of the
  * physical page in guest RAM. Only RAM pages that need no per-access check are ever entered.
@@ -44,10 +49,16 @@ export class Tlb {
   readonly tag = new Float64Array(CONTEXTS * 3 * TLB_ENTRIES).fill(NaN);
   readonly off = new Float64Array(CONTEXTS * 3 * TLB_ENTRIES);
   /**
-   * Counts flushes. Whatever was derived from a translation (a chained jump between translated
-   * blocks) is valid only while the epoch it was made in lasts.
+   * Changes at every flush, to a number no TLB has had before. Whatever was derived from a
+   * translation (a chained jump between translated blocks) is valid only while the epoch it was
+   * made in lasts, and only on this TLB's hart.
    */
-  epoch = 0;
+  epoch = nextEpoch();
+
+  /** Void everything derived from the current contents (flushes, and dropped translations). */
+  renew(): void {
+    this.epoch = nextEpoch();
+  }
 
   /** Index of the entry for `va` in the TLB of (ctx, access). */
   static index(ctx: number, access: number, va: number): number {
@@ -55,13 +66,13 @@ export class Tlb {
   }
 
   flush(): void {
-    this.epoch++;
+    this.renew();
     this.tag.fill(NaN);
   }
 
   /** Drop the entries of one virtual page in every context (SFENCE.VMA with rs1 != x0). */
   flushPage(va: number): void {
-    this.epoch++;
+    this.renew();
     const page = va - (va & 4095);
     const slot = (va >>> 12) & TLB_MASK;
     for (let t = 0; t < CONTEXTS * 3; t++) {
@@ -72,7 +83,7 @@ export class Tlb {
 
   /** Drop every entry for the physical RAM page at `ramOff` (used when a page becomes watched). */
   flushRamPage(ramOff: number): void {
-    this.epoch++;
+    this.renew();
     for (let i = 0; i < this.off.length; i++) if (this.off[i] === ramOff) this.tag[i] = NaN;
   }
 }

@@ -15,16 +15,20 @@ export type BlockFn = ((h: import('../hart.js').RiscvHart) => number) & BlockInf
 /**
  * Bookkeeping on each block. `next0`/`next1` chain it to the blocks that followed it in the same
  * virtual page (QEMU's direct TB links): a jump between them skips the TLB and the cache lookup.
- * A link holds only in the translation context (`fetchBase`) and TLB epoch it was made in.
+ * A link holds only in the translation context (`fetchBase`) and TLB epoch it was made in; dropping
+ * any block starts a new epoch in every attached TLB, so no link leads to a dropped block. Epochs
+ * are never reused, so one hart cannot follow a link another made.
  */
 export interface BlockInfo {
   pc: number;
   /** Set when the block was dropped from the cache (its page was written, or the cache flushed). */
   dead: boolean;
   next0: BlockFn | undefined;
+  next0Pc: number;
   next0Ctx: number;
   next0Epoch: number;
   next1: BlockFn | undefined;
+  next1Pc: number;
   next1Ctx: number;
   next1Epoch: number;
 }
@@ -35,9 +39,11 @@ export function makeBlock(fn: (h: import('../hart.js').RiscvHart) => number, pc:
   b.pc = pc;
   b.dead = false;
   b.next0 = undefined;
+  b.next0Pc = NaN;
   b.next0Ctx = -1;
   b.next0Epoch = -1;
   b.next1 = undefined;
+  b.next1Pc = NaN;
   b.next1Ctx = -1;
   b.next1Epoch = -1;
   return b;
@@ -113,7 +119,10 @@ export class CodeCache {
     if (this.blocks.size >= this.maxBlocks) this.clear();
     const old = this.blocks.get(ramOff);
     const replaced = old !== undefined;
-    if (old !== undefined) old.dead = true;
+    if (old !== undefined) {
+      old.dead = true;
+      this.newEpoch();
+    }
     this.blocks.set(ramOff, fn);
     const f = (ramOff >>> 1) & (FAST_ENTRIES - 1);
     if (this.fastKey[f] === ramOff) this.fastKey[f] = -1;
@@ -136,6 +145,7 @@ export class CodeCache {
     const list = this.pageBlocks.get(page);
     this.codePage[page] = 0;
     if (list === undefined) return;
+    this.newEpoch();
     for (const k of list) {
       const b = this.blocks.get(k);
       if (b !== undefined) b.dead = true;
@@ -156,10 +166,16 @@ export class CodeCache {
   /** Drop everything (cache full). */
   clear(): void {
     for (const b of this.blocks.values()) b.dead = true;
+    this.newEpoch();
     this.blocks.clear();
     this.fastKey.fill(-1);
     this.pageBlocks.clear();
     this.codePage.fill(0);
+  }
+
+  /** Links made before now are void (see BlockInfo). */
+  private newEpoch(): void {
+    for (const t of this.tlbs) t.renew();
   }
 
   get size(): number {

@@ -28,16 +28,11 @@ export function runJit(h: RiscvHart, cache: CodeCache, budget: number, dec: Deco
     const pc = h.pc;
     let fn: BlockFn | undefined;
     if (prev !== undefined) {
+      // Everything is checked on prev (one object): the target's pc, context and epoch.
       const ctx = h.fetchBase;
       const epoch = tlb.epoch;
-      const a = prev.next0;
-      if (a !== undefined && a.pc === pc && !a.dead && prev.next0Ctx === ctx && prev.next0Epoch === epoch)
-        fn = a;
-      else {
-        const b = prev.next1;
-        if (b !== undefined && b.pc === pc && !b.dead && prev.next1Ctx === ctx && prev.next1Epoch === epoch)
-          fn = b;
-      }
+      if (prev.next0Pc === pc && prev.next0Epoch === epoch && prev.next0Ctx === ctx) fn = prev.next0;
+      else if (prev.next1Pc === pc && prev.next1Epoch === epoch && prev.next1Ctx === ctx) fn = prev.next1;
     }
     if (fn === undefined) {
       const pgoff = pc & 4095;
@@ -70,18 +65,14 @@ export function runJit(h: RiscvHart, cache: CodeCache, budget: number, dec: Deco
   return n;
 }
 
-/** Remember `to` as a successor of `from`: the empty slot, else the older one. */
+/** Remember `to` as the newest successor of `from`, keeping the previous one. */
 function link(from: BlockFn, to: BlockFn, h: RiscvHart): void {
-  if (from.next0 === undefined || from.next0.dead) {
-    from.next0 = to;
-    from.next0Ctx = h.fetchBase;
-    from.next0Epoch = h.tlb.epoch;
-  } else {
-    from.next1 = from.next0;
-    from.next1Ctx = from.next0Ctx;
-    from.next1Epoch = from.next0Epoch;
-    from.next0 = to;
-    from.next0Ctx = h.fetchBase;
-    from.next0Epoch = h.tlb.epoch;
-  }
+  from.next1 = from.next0;
+  from.next1Pc = from.next0Pc;
+  from.next1Ctx = from.next0Ctx;
+  from.next1Epoch = from.next0Epoch;
+  from.next0 = to;
+  from.next0Pc = to.pc;
+  from.next0Ctx = h.fetchBase;
+  from.next0Epoch = h.tlb.epoch;
 }
