@@ -5,6 +5,7 @@
 // the driver made device-writable. Used by the unit test (few cases) and tools/fuzz-virtqueue.mjs.
 
 import { MemoryCharBackend } from '../../backends/char.js';
+import { mulberry32 } from '../../core/prng.js';
 import { GuestMemory } from '../../memory/guest-memory.js';
 import { NO_IRQ } from '../irq.js';
 import { VirtioConsole } from './console/device.js';
@@ -54,18 +55,11 @@ const RAM_BYTES = 32 * 1024;
 /** Driver-like layouts keep rings and tables below this offset and data buffers above it. */
 const META_BYTES = 12 * 1024;
 
-/** mulberry32: a small, fast, seedable PRNG (not for cryptography). */
+/** Seeded choices for the fuzzer, on mulberry32 (core/prng.ts). */
 export class Prng {
-  private s: number;
+  readonly u32: () => number;
   constructor(seed: number) {
-    this.s = seed >>> 0;
-  }
-  u32(): number {
-    this.s = (this.s + 0x6d2b79f5) >>> 0;
-    let t = this.s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
+    this.u32 = mulberry32(seed);
   }
   /** Integer in [0, n). */
   below(n: number): number {

@@ -8,6 +8,7 @@ import { Fpu } from './fpu.js';
 import { BINARY32, BINARY64, type Fmt, NV, DZ, OF, UF, NX, RNE, RTZ, RDN, RUP, RMM } from './bits.js';
 import { type Exact, split64, exactAdd, exactMul, exactDiv, exactSqrt } from './exact.js';
 import { roundBig } from './round.js';
+import { prng } from '../../../core/prng.js';
 
 const MODES = [RNE, RTZ, RDN, RUP, RMM];
 const DV = new DataView(new ArrayBuffer(8));
@@ -265,16 +266,6 @@ test('directed rounding of add, mul, div and sqrt', () => {
   assert.deepEqual(S('fmadd', RNE, 2 ** -24, 1 - 2 ** -24, 1), [0x3f800000, NX]);
   assert.deepEqual(S('fmadd', RNE, 2 ** -24, 1 + 2 ** -23, 1), [0x3f800001, NX]);
 });
-
-/** A tiny deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Exact reference: the operation on exact values, rounded once by the BigInt rounder. */
 function reference(

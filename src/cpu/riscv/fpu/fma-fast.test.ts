@@ -15,6 +15,7 @@ import { HI, LO } from './fast.js';
 import { fma32 } from './ops32.js';
 import { fmaFast64, fmaSlow } from './ops64.js';
 import { roundBig } from './round.js';
+import { prng } from '../../../core/prng.js';
 
 const MODES = [RNE, RTZ, RDN, RUP, RMM];
 /** [negProd, negAdd] of FMADD, FMSUB, FNMSUB, FNMADD. */
@@ -26,16 +27,6 @@ const VARIANTS: [boolean, boolean][] = [
 ];
 const CASES = Number(process.env.FMA_FAST_CASES ?? 0);
 const SEED = Number(process.env.FMA_FAST_SEED ?? 1);
-
-/** A tiny deterministic PRNG (mulberry32) so failures reproduce. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Gen = (rnd: () => number) => [number, number, number];
 

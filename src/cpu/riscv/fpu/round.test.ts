@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { roundF32, roundBig } from './round.js';
 import { BINARY32, BINARY64, NX, UF, OF, RNE, RTZ, RDN, RUP, RMM } from './bits.js';
 import { split64 } from './exact.js';
+import { prng } from '../../../core/prng.js';
 
 const MODES = [RNE, RTZ, RDN, RUP, RMM];
 const DV = new DataView(new ArrayBuffer(8));
@@ -27,16 +28,6 @@ function rBig(x: number, rm: number, f = BINARY64): [number, number] {
   const s = { fflags: 0 };
   const e = split64(x);
   return [roundBig(s, e.neg, e.m, e.e, false, f, rm), s.fflags];
-}
-
-/** A tiny deterministic PRNG (mulberry32) so failures reproduce. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 test('binary32: ties go to even in RNE and away from zero in RMM', () => {
