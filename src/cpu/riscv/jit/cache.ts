@@ -21,8 +21,6 @@ export type BlockFn = ((h: import('../hart.js').RiscvHart) => number) & BlockInf
  */
 export interface BlockInfo {
   pc: number;
-  /** Set when the block was dropped from the cache (its page was written, or the cache flushed). */
-  dead: boolean;
   next0: BlockFn | undefined;
   next0Pc: number;
   next0Ctx: number;
@@ -37,7 +35,6 @@ export interface BlockInfo {
 export function makeBlock(fn: (h: import('../hart.js').RiscvHart) => number, pc: number): BlockFn {
   const b = fn as BlockFn;
   b.pc = pc;
-  b.dead = false;
   b.next0 = undefined;
   b.next0Pc = NaN;
   b.next0Ctx = -1;
@@ -117,12 +114,8 @@ export class CodeCache {
 
   put(ramOff: number, fn: BlockFn): void {
     if (this.blocks.size >= this.maxBlocks) this.clear();
-    const old = this.blocks.get(ramOff);
-    const replaced = old !== undefined;
-    if (old !== undefined) {
-      old.dead = true;
-      this.newEpoch();
-    }
+    const replaced = this.blocks.has(ramOff);
+    if (replaced) this.newEpoch();
     this.blocks.set(ramOff, fn);
     const f = (ramOff >>> 1) & (FAST_ENTRIES - 1);
     if (this.fastKey[f] === ramOff) this.fastKey[f] = -1;
@@ -147,8 +140,6 @@ export class CodeCache {
     if (list === undefined) return;
     this.newEpoch();
     for (const k of list) {
-      const b = this.blocks.get(k);
-      if (b !== undefined) b.dead = true;
       this.blocks.delete(k);
       const f = (k >>> 1) & (FAST_ENTRIES - 1);
       if (this.fastKey[f] === k) this.fastKey[f] = -1;
@@ -165,7 +156,6 @@ export class CodeCache {
 
   /** Drop everything (cache full). */
   clear(): void {
-    for (const b of this.blocks.values()) b.dead = true;
     this.newEpoch();
     this.blocks.clear();
     this.fastKey.fill(-1);
