@@ -9,7 +9,7 @@
 // CSRs every --every K blocks (default 1) and after the last one; the console output as it is
 // written. The first difference is reported with its instruction count, pc and registers.
 //
-//   node tools/jit-lockstep-boot.mjs [--instructions N] [--bios] [--every K] [--threshold T]
+//   node tools/jit-lockstep-boot.mjs [--instructions N] [--bios] [--every K] [--threshold T] [--wasm]
 
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -20,6 +20,7 @@ import { VIRT_TIMEBASE_HZ } from '../dist/boards/virt/memory-map.js';
 import { runInterpreter } from '../dist/cpu/riscv/interp.js';
 import { runJit } from '../dist/cpu/riscv/jit/run.js';
 import { CodeCache } from '../dist/cpu/riscv/jit/cache.js';
+import { WasmJit } from '../dist/cpu/riscv/jit/wasm/engine.js';
 
 const TSVIRT = new URL('../bin/tsvirt', import.meta.url).pathname;
 const MEMORY_BYTES = 512 << 20;
@@ -34,6 +35,8 @@ const { values: opts } = parseArgs({
     every: { type: 'string', default: '1' },
     // 1: translate every block on first sight, the most translation for the instructions run.
     threshold: { type: 'string', default: '1' },
+    // Check the WebAssembly translator instead of the JavaScript one.
+    wasm: { type: 'boolean', default: false },
   },
 });
 const limit = Number(opts.instructions);
@@ -132,13 +135,26 @@ const a = A.harts[0];
 const b = B.harts[0];
 for (const k of [...SCALARS, ...PAIRS]) if (a[k] === undefined) throw new Error(`RiscvHart.${k} is gone`);
 // The translated side, set up as the TCG loop does it.
-const cache = new CodeCache(B.mem.sizeBytes, 65536, threshold);
+let cache;
+let runBlock;
+if (opts.wasm) {
+  // Batches of one: a block is translated as soon as it is hot, as with the JavaScript side.
+  const jit = WasmJit.create(B.mem, { threshold, batch: 1 });
+  jit.attach(b);
+  cache = jit.cache;
+  runBlock = () => jit.run(b, 1);
+} else {
+  cache = new CodeCache(B.mem.sizeBytes, 65536, threshold);
+  b.codeCache = cache;
+  cache.attach(b.tlb);
+  runBlock = () => runJit(b, cache, 1);
+}
 B.mem.onDeviceWrite = (off, len) => cache.invalidateRange(off, len);
-b.codeCache = cache;
-cache.attach(b.tlb);
 
 const mode = opts.bios ? '--bios fw_dynamic' : '--sbi builtin';
-console.log(`lockstep boot (${mode}): ${limit} instructions, full compare every ${every} blocks`);
+console.log(
+  `lockstep boot (${mode}${opts.wasm ? ', WebAssembly' : ''}): ${limit} instructions, full compare every ${every} blocks`,
+);
 const started = performance.now();
 const recent = []; // start pcs of the last blocks, for context
 let steps = 0;
@@ -168,7 +184,7 @@ while (steps < limit && !A.stopped && !B.stopped) {
     continue;
   }
   const pc = b.pc;
-  const n = runJit(b, cache, 1);
+  const n = runBlock();
   const m = runInterpreter(a, n);
   A.afterSlice();
   B.afterSlice();

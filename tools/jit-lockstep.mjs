@@ -6,7 +6,7 @@
 // mstatus, fcsr, retired count. Both boards (the programs read mtime and take timer interrupts)
 // share one deterministic clock that advances with the instructions executed.
 //
-//   node tools/jit-lockstep.mjs [--filter SUBSTRING]     (run `npm run test:isa` first to build)
+//   node tools/jit-lockstep.mjs [--filter SUBSTRING] [--wasm]     (run `npm run test:isa` first to build)
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,11 +14,14 @@ import { SpikeBoard } from '../dist/boards/spike.js';
 import { runInterpreter } from '../dist/cpu/riscv/interp.js';
 import { runJit } from '../dist/cpu/riscv/jit/run.js';
 import { CodeCache } from '../dist/cpu/riscv/jit/cache.js';
+import { WasmJit } from '../dist/cpu/riscv/jit/wasm/engine.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const dir = join(ROOT, 'build/isa');
 const filter = process.argv.includes('--filter') ? process.argv[process.argv.indexOf('--filter') + 1] : '';
 const MAX_STEPS = 5_000_000;
+/** --wasm: check the WebAssembly translator instead of the JavaScript one. */
+const wasm = process.argv.includes('--wasm');
 
 /** mtime = instructions executed so far on either side (they run in lockstep). */
 const clock = { freqHz: 10_000_000, now: 0, ticks: () => clock.now };
@@ -49,9 +52,19 @@ for (const name of readdirSync(dir)
   const a = A.harts[0];
   const b = B.harts[0];
   // Threshold 1: translate every block on first sight, the hardest case for invalidation.
-  const cache = new CodeCache(64 << 20, 65536, 1);
-  b.codeCache = cache;
-  cache.attach(b.tlb);
+  let cache;
+  let runBlock;
+  if (wasm) {
+    const jit = WasmJit.create(b.mem, { threshold: 1, batch: 1 });
+    jit.attach(b);
+    cache = jit.cache;
+    runBlock = () => jit.run(b, 1);
+  } else {
+    cache = new CodeCache(64 << 20, 65536, 1);
+    b.codeCache = cache;
+    cache.attach(b.tlb);
+    runBlock = () => runJit(b, cache, 1);
+  }
   let steps = 0;
   clock.now = 0;
   let problem;
@@ -61,7 +74,7 @@ for (const name of readdirSync(dir)
     a.checkInterrupts();
     b.checkInterrupts();
     const pc = b.pc;
-    const n = runJit(b, cache, 1);
+    const n = runBlock();
     const m = runInterpreter(a, n);
     A.afterSlice();
     B.afterSlice();

@@ -6,6 +6,7 @@ import { HostClock, type Clock } from '../core/clock.js';
 import type { RiscvHart } from '../cpu/riscv/hart.js';
 import { RiscvHart as Hart } from '../cpu/riscv/hart.js';
 import { MIP_MSIP, MIP_MTIP } from '../cpu/riscv/csr-defs.js';
+import { hostBytesFor } from '../cpu/riscv/jit/wasm/layout.js';
 import { Clint, CLINT_SIZE } from '../devices/clint/clint.js';
 import { Htif } from '../devices/htif/htif.js';
 import { ElfError, loadElf, parseElf } from '../loaders/elf.js';
@@ -49,10 +50,10 @@ export class SpikeBoard implements TcgBoard {
         'the ELF file has no `tohost` symbol: programs for the spike board report through HTIF',
       );
     }
-    this.mem = new GuestMemory(SPIKE_MEMORY_MAP.ram.base, opts.memoryBytes);
+    const n = opts.harts ?? 1;
+    this.mem = new GuestMemory(SPIKE_MEMORY_MAP.ram.base, opts.memoryBytes, false, hostBytesFor(n));
     loadElf(this.mem, opts.elf, img);
     const bus = new PhysBus(this.mem);
-    const n = opts.harts ?? 1;
     const clock = opts.clock ?? new HostClock(SPIKE_TIMEBASE_HZ);
     this.clint = new Clint(n, clock, {
       setSoftware: (h, level) => this.setLine(h, MIP_MSIP, level),

@@ -16,7 +16,8 @@ export interface RunOptions {
   smp: number;
   stats: boolean;
   maxInstructions: number | undefined;
-  jit: boolean;
+  /** Off, the JavaScript translator (on), or the WebAssembly translator (experimental). */
+  jit: boolean | 'wasm';
   /** --disk specs, in order (parsed by the block backend). */
   disks: string[];
   /** --net specs, in order. */
@@ -88,7 +89,9 @@ export function parseRunOptions(argv: string[]): RunOptions {
   if (memoryBytes < 1024 * 1024 || memoryBytes % 4096 !== 0 || memoryBytes > 16 * 1024 ** 3) {
     throw new UsageError('--memory: must be a multiple of 4 KiB between 1M and 16G');
   }
-  if (v.jit !== 'on' && v.jit !== 'off') throw new UsageError(`--jit: '${v.jit}' is not on or off`);
+  if (v.jit !== 'on' && v.jit !== 'off' && v.jit !== 'wasm') {
+    throw new UsageError(`--jit: '${v.jit}' is not on, off or wasm`);
+  }
   if (v.console !== 'stdio' && v.console !== 'virtio') {
     throw new UsageError(`--console: '${v.console}' is not stdio or virtio`);
   }
@@ -96,7 +99,7 @@ export function parseRunOptions(argv: string[]): RunOptions {
     throw new UsageError('--disk, --net and --rng apply to --machine virt only');
   }
   return {
-    jit: v.jit === 'on',
+    jit: v.jit === 'wasm' ? 'wasm' : v.jit === 'on',
     disks: v.disk ?? [],
     nets: v.net ?? [],
     rng: v.rng ?? false,

@@ -8,6 +8,10 @@ export class GuestMemoryError extends Error {
   }
 }
 
+const WASM_PAGE = 65536;
+/** A 32-bit WebAssembly memory holds at most 4 GiB. */
+const MAX_WASM_PAGES = 65536;
+
 export class GuestMemory {
   readonly bytes: Uint8Array;
   /** Halfword view: instruction fetch reads 16-bit parcels (RVC allows 2-byte alignment). */
@@ -25,17 +29,49 @@ export class GuestMemory {
    */
   onDeviceWrite: ((offset: number, len: number) => void) | undefined = undefined;
 
+  /**
+   * The WebAssembly memory that holds RAM at offset 0 and, after it, the host areas handed out by
+   * `allocHost` (CPU state that translated WebAssembly code reads directly). Undefined when RAM
+   * is too large for a 32-bit WebAssembly memory or no host area was asked for.
+   */
+  readonly wasm: WebAssembly.Memory | undefined;
+  private hostNext: number;
+  private readonly hostEnd: number;
+
+  /**
+   * @param hostBytes bytes to reserve after RAM for `allocHost` (0: plain buffer)
+   */
   constructor(
     readonly base: number,
     readonly sizeBytes: number,
     shared = false,
+    hostBytes = 0,
   ) {
     if (sizeBytes <= 0 || sizeBytes % 4096 !== 0)
       throw new RangeError(`RAM size must be a multiple of 4 KiB`);
-    const buf = shared ? new SharedArrayBuffer(sizeBytes) : new ArrayBuffer(sizeBytes);
-    this.bytes = new Uint8Array(buf);
-    this.view = new DataView(buf);
-    this.halfwords = new Uint16Array(buf);
+    const total = Math.ceil((sizeBytes + hostBytes) / WASM_PAGE);
+    let buf: ArrayBufferLike;
+    if (hostBytes > 0 && total <= MAX_WASM_PAGES) {
+      this.wasm = new WebAssembly.Memory({ initial: total, maximum: total, shared });
+      buf = this.wasm.buffer;
+    } else {
+      this.wasm = undefined;
+      buf = shared ? new SharedArrayBuffer(sizeBytes) : new ArrayBuffer(sizeBytes);
+    }
+    this.hostNext = sizeBytes;
+    this.hostEnd = this.wasm === undefined ? sizeBytes : total * WASM_PAGE;
+    // Views end where RAM ends: host areas are never guest-addressable.
+    this.bytes = new Uint8Array(buf, 0, sizeBytes);
+    this.view = new DataView(buf, 0, sizeBytes);
+    this.halfwords = new Uint16Array(buf, 0, sizeBytes / 2);
+  }
+
+  /** Byte offset (8-aligned) of a fresh host area in the WebAssembly memory, or -1 if none. */
+  allocHost(bytes: number): number {
+    const at = this.hostNext;
+    if (this.wasm === undefined || at + bytes > this.hostEnd) return -1;
+    this.hostNext = at + ((bytes + 7) & ~7);
+    return at;
   }
 
   /** True when [addr, addr+len) lies inside RAM. */

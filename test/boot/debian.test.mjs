@@ -1,6 +1,7 @@
 // Full-system tests: Debian's unmodified riscv64 kernel boots to a BusyBox shell on the `virt`
 // board, with tsvirt's built-in SBI (PV) and with Debian's OpenSBI (full emulation), on 1 and 4
-// harts. Commands run at the shell, and `poweroff` ends tsvirt with status 0.
+// harts, and with the WebAssembly translator. Commands run at the shell, and `poweroff` ends
+// tsvirt with status 0.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,56 +17,63 @@ const guest = debianGuest();
 const DT_COMPLAINTS =
   /WARNING|deprecated|falling back|Wrong magic|Oops|Call Trace|BUG:|failed to|missing|lockup|stall/i;
 
-for (const mode of ['builtin', 'bios']) {
-  for (const smp of [1, 4]) {
-    test(
-      `Debian boots to a shell: --${mode === 'bios' ? 'bios fw_dynamic' : 'sbi builtin'} --smp ${smp}`,
-      { timeout: BOOT_TIMEOUT_MS + 300_000 },
-      async () => {
-        const args = [
-          '--machine',
-          'virt',
-          '--kernel',
-          guest.KERNEL,
-          '--initrd',
-          guest.INITRD,
-          '--smp',
-          String(smp),
-        ];
-        args.push(...(mode === 'bios' ? ['--bios', guest.FW_DYNAMIC] : ['--sbi', 'builtin']));
-        args.push('--append', 'console=ttyS0');
-        const g = new Guest(args, { log: process.env.TSVIRT_TEST_LOG === '1' });
-        try {
-          await g.waitFor(/tsvirt: init done/, BOOT_TIMEOUT_MS);
-          await g.waitFor(/# $/m, 120_000);
-          assert.equal(await g.run('nproc'), String(smp));
-          const guestNow = Number(await g.run('date +%s'));
-          assert.ok(
-            Math.abs(guestNow - Date.now() / 1000) < 120,
-            `guest date ${guestNow} far from host time`,
-          );
-          const cpuinfo = await g.run('cat /proc/cpuinfo');
-          assert.match(cpuinfo, /isa\s*: rv64imafdc_zicntr_zicsr_zifencei/);
-          assert.equal((cpuinfo.match(/^processor/gm) ?? []).length, smp);
-          // Work on every hart at once: scheduling and TLB shootdowns send IPIs (through OpenSBI's
-          // M-mode handler under --bios), while console interrupts keep arriving.
-          const spin = 'i=0; while [ $i -lt 3000 ]; do i=$((i+1)); done';
-          assert.match(
-            await g.run(`for n in $(seq ${smp}); do (${spin}) & done; wait; echo spun`, 600_000),
-            /spun$/,
-          );
-          // BusyBox ping reads the time counter from user mode (rdtime): scounteren must allow it.
-          assert.match(await g.run('ip link set lo up; ping -c 1 127.0.0.1'), /1 packets received/);
-          const dmesg = await g.run('dmesg');
-          const complaints = dmesg.split('\n').filter((l) => DT_COMPLAINTS.test(l));
-          assert.deepEqual(complaints, [], 'dmesg has warnings');
-          g.send('poweroff\n');
-          const { code } = await g.exited;
-          assert.equal(code, 0, 'tsvirt exit status after poweroff');
-        } finally {
-          g.kill();
-        }
-      },
-    );
-  }
+/** [SBI mode, harts, translator]: both modes on 1 and 4 harts, and the WebAssembly translator. */
+const CASES = [
+  ['builtin', 1, 'on'],
+  ['builtin', 4, 'on'],
+  ['bios', 1, 'on'],
+  ['bios', 4, 'on'],
+  ['builtin', 4, 'wasm'],
+  ['bios', 4, 'wasm'],
+];
+
+for (const [mode, smp, jit] of CASES) {
+  test(
+    `Debian boots to a shell: --${mode === 'bios' ? 'bios fw_dynamic' : 'sbi builtin'} --smp ${smp} --jit ${jit}`,
+    { timeout: BOOT_TIMEOUT_MS + 300_000 },
+    async () => {
+      const args = [
+        '--machine',
+        'virt',
+        '--kernel',
+        guest.KERNEL,
+        '--initrd',
+        guest.INITRD,
+        '--smp',
+        String(smp),
+        '--jit',
+        jit,
+      ];
+      args.push(...(mode === 'bios' ? ['--bios', guest.FW_DYNAMIC] : ['--sbi', 'builtin']));
+      args.push('--append', 'console=ttyS0');
+      const g = new Guest(args, { log: process.env.TSVIRT_TEST_LOG === '1' });
+      try {
+        await g.waitFor(/tsvirt: init done/, BOOT_TIMEOUT_MS);
+        await g.waitFor(/# $/m, 120_000);
+        assert.equal(await g.run('nproc'), String(smp));
+        const guestNow = Number(await g.run('date +%s'));
+        assert.ok(Math.abs(guestNow - Date.now() / 1000) < 120, `guest date ${guestNow} far from host time`);
+        const cpuinfo = await g.run('cat /proc/cpuinfo');
+        assert.match(cpuinfo, /isa\s*: rv64imafdc_zicntr_zicsr_zifencei/);
+        assert.equal((cpuinfo.match(/^processor/gm) ?? []).length, smp);
+        // Work on every hart at once: scheduling and TLB shootdowns send IPIs (through OpenSBI's
+        // M-mode handler under --bios), while console interrupts keep arriving.
+        const spin = 'i=0; while [ $i -lt 3000 ]; do i=$((i+1)); done';
+        assert.match(
+          await g.run(`for n in $(seq ${smp}); do (${spin}) & done; wait; echo spun`, 600_000),
+          /spun$/,
+        );
+        // BusyBox ping reads the time counter from user mode (rdtime): scounteren must allow it.
+        assert.match(await g.run('ip link set lo up; ping -c 1 127.0.0.1'), /1 packets received/);
+        const dmesg = await g.run('dmesg');
+        const complaints = dmesg.split('\n').filter((l) => DT_COMPLAINTS.test(l));
+        assert.deepEqual(complaints, [], 'dmesg has warnings');
+        g.send('poweroff\n');
+        const { code } = await g.exited;
+        assert.equal(code, 0, 'tsvirt exit status after poweroff');
+      } finally {
+        g.kill();
+      }
+    },
+  );
 }

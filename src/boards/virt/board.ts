@@ -7,6 +7,7 @@ import type { CharBackend } from '../../backends/char.js';
 import { HostClock } from '../../core/clock.js';
 import * as C from '../../cpu/riscv/csr-defs.js';
 import { RiscvHart } from '../../cpu/riscv/hart.js';
+import { hostBytesFor } from '../../cpu/riscv/jit/wasm/layout.js';
 import { Clint } from '../../devices/clint/clint.js';
 import { GoldfishRtc } from '../../devices/goldfish-rtc/rtc.js';
 import type { IrqLine } from '../../devices/irq.js';
@@ -84,7 +85,7 @@ export class VirtBoard implements TcgBoard {
 
   constructor(readonly opts: VirtOptions) {
     const n = opts.harts;
-    this.mem = new GuestMemory(VIRT_MAP.ram.base, opts.memoryBytes);
+    this.mem = new GuestMemory(VIRT_MAP.ram.base, opts.memoryBytes, false, hostBytesFor(n));
     this.bus = new PhysBus(this.mem);
     const clock = new HostClock(VIRT_TIMEBASE_HZ);
     const line = (hart: number, bit: number): IrqLine => ({ set: (level) => this.setLine(hart, bit, level) });

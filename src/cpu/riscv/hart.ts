@@ -22,8 +22,9 @@ import {
   type MmuContext,
 } from './mmu.js';
 import { csrOp } from './csr.js';
-import type { BlockFn, CodeCache } from './jit/cache.js';
+import type { BlockFn, CodePages } from './jit/cache.js';
 import { amo } from './amo.js';
+import { AREA_BYTES, AREA_FETCH_BASE, AREA_TLB_OFF, AREA_TLB_TAG, AREA_X } from './jit/wasm/layout.js';
 
 /** What the board gives a hart: the platform timer and a physical-store watch (HTIF, code pages). */
 export interface HartEnv {
@@ -42,7 +43,7 @@ const FAULT_CAUSE = [
 ];
 
 export class RiscvHart implements Hart, MmuContext {
-  readonly x = new Int32Array(64);
+  readonly x: Int32Array;
   pc = 0;
   npc = 0;
   readonly fpu = new Fpu();
@@ -108,7 +109,7 @@ export class RiscvHart implements Hart, MmuContext {
   mxr = false;
 
   /** Translated code of this machine, when the translator is on (shared by all harts). */
-  codeCache: CodeCache | undefined = undefined;
+  codeCache: CodePages | undefined = undefined;
   /** The translated block this hart ran last, whose links may lead to the next (jit/run.ts). */
   jitPrev: BlockFn | undefined = undefined;
 
@@ -116,8 +117,14 @@ export class RiscvHart implements Hart, MmuContext {
   reservation = -1;
 
   // Memory fast path.
-  readonly tlb = new Tlb();
+  readonly tlb: Tlb;
   readonly view: DataView;
+  /**
+   * Byte offset of this hart's state area in the WebAssembly memory (jit/wasm/layout.ts), or -1
+   * when RAM is not in one: x and the TLB live there, and `ctl` mirrors the TLB slot bases.
+   */
+  readonly area: number;
+  private readonly ctl: Int32Array;
   fetchBase = 0;
   loadBase = 0;
   storeBase = 0;
@@ -134,6 +141,17 @@ export class RiscvHart implements Hart, MmuContext {
     readonly env: HartEnv,
   ) {
     this.view = mem.view;
+    this.area = mem.allocHost(AREA_BYTES);
+    const buf = mem.wasm?.buffer;
+    if (this.area >= 0 && buf !== undefined) {
+      this.x = new Int32Array(buf, this.area + AREA_X, 64);
+      this.ctl = new Int32Array(buf, this.area + AREA_FETCH_BASE, 3);
+      this.tlb = new Tlb(buf, this.area + AREA_TLB_TAG, this.area + AREA_TLB_OFF);
+    } else {
+      this.x = new Int32Array(64);
+      this.ctl = new Int32Array(3);
+      this.tlb = new Tlb();
+    }
     this.reset(0);
   }
 
@@ -197,6 +215,9 @@ export class RiscvHart implements Hart, MmuContext {
     this.fetchBase = (fetchCtx * 3 + ACCESS_FETCH) * TLB_ENTRIES;
     this.loadBase = (dataCtx * 3 + ACCESS_LOAD) * TLB_ENTRIES;
     this.storeBase = (dataCtx * 3 + ACCESS_STORE) * TLB_ENTRIES;
+    this.ctl[0] = this.fetchBase;
+    this.ctl[1] = this.loadBase;
+    this.ctl[2] = this.storeBase;
     const mxr = (this.mstatus & C.MSTATUS_MXR) !== 0;
     if (mxr !== this.mxr) {
       this.mxr = mxr;

@@ -30,6 +30,8 @@ const PTE_D = 128;
 /** Entries per TLB (one TLB per context and access kind); a power of two. */
 export const TLB_ENTRIES = 1024;
 const TLB_MASK = TLB_ENTRIES - 1;
+/** Entries over all contexts and access kinds. */
+export const TLB_SLOTS = CONTEXTS * 3 * TLB_ENTRIES;
 const PAGE = 4096;
 
 /** Result of a walk that failed: the page-fault or access-fault kind to raise. */
@@ -46,8 +48,15 @@ function nextEpoch(): number {
  * physical page in guest RAM. Only RAM pages that need no per-access check are ever entered.
  */
 export class Tlb {
-  readonly tag = new Float64Array(CONTEXTS * 3 * TLB_ENTRIES).fill(NaN);
-  readonly off = new Float64Array(CONTEXTS * 3 * TLB_ENTRIES);
+  readonly tag: Float64Array;
+  readonly off: Float64Array;
+
+  /** Entries live in `buf` at byte offsets `tagAt` and `offAt` when given (translated code reads them). */
+  constructor(buf?: ArrayBufferLike, tagAt = 0, offAt = 0) {
+    this.tag = buf === undefined ? new Float64Array(TLB_SLOTS) : new Float64Array(buf, tagAt, TLB_SLOTS);
+    this.off = buf === undefined ? new Float64Array(TLB_SLOTS) : new Float64Array(buf, offAt, TLB_SLOTS);
+    this.tag.fill(NaN);
+  }
   /**
    * Changes at every flush, to a number no TLB has had before. Whatever was derived from a
    * translation (a chained jump between translated blocks) is valid only while the epoch it was

@@ -6,6 +6,7 @@ import type { RiscvHart } from '../../cpu/riscv/hart.js';
 import { runInterpreter } from '../../cpu/riscv/interp.js';
 import { CodeCache } from '../../cpu/riscv/jit/cache.js';
 import { runJit } from '../../cpu/riscv/jit/run.js';
+import { WasmJit } from '../../cpu/riscv/jit/wasm/engine.js';
 
 /** What a board provides to the loop. */
 export interface TcgBoard {
@@ -30,8 +31,8 @@ export interface LoopOptions {
   maxInstructions?: number;
   /** Instructions per hart per slice: bounds interrupt latency. */
   sliceInstructions?: number;
-  /** Translate hot code to JavaScript (default) or interpret everything. */
-  jit?: boolean;
+  /** Translate hot code to JavaScript (default), to WebAssembly, or interpret everything. */
+  jit?: boolean | 'wasm';
 }
 
 /** Why the loop returned. */
@@ -47,7 +48,11 @@ export async function runLoop(board: TcgBoard, opts: LoopOptions = {}): Promise<
   const max = opts.maxInstructions ?? Infinity;
   let total = 0;
   let cache: CodeCache | undefined;
-  if (opts.jit ?? true) {
+  const wasm = opts.jit === 'wasm' ? WasmJit.create(board.harts[0].mem) : undefined;
+  if (wasm !== undefined) {
+    board.harts[0].mem.onDeviceWrite = (off, len) => wasm.cache.invalidateRange(off, len);
+    for (const h of board.harts) wasm.attach(h);
+  } else if (opts.jit ?? true) {
     const c = (cache = new CodeCache(board.harts[0].mem.sizeBytes));
     board.harts[0].mem.onDeviceWrite = (off, len) => c.invalidateRange(off, len);
     for (const h of board.harts) {
@@ -78,7 +83,12 @@ export async function runLoop(board: TcgBoard, opts: LoopOptions = {}): Promise<
         h.checkInterrupts();
         if (h.waiting) continue;
         ran = true;
-        total += cache !== undefined ? runJit(h, cache, slice) : runInterpreter(h, slice);
+        total +=
+          wasm !== undefined
+            ? wasm.run(h, slice)
+            : cache !== undefined
+              ? runJit(h, cache, slice)
+              : runInterpreter(h, slice);
         // Another hart runs next and may store to the reserved address: an LR/SC pair must not
         // span the switch, so the SC fails and the guest's loop retries (always allowed).
         if (board.harts.length > 1) h.reservation = -1;

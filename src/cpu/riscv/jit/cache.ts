@@ -49,8 +49,19 @@ export function makeBlock(fn: (h: import('../hart.js').RiscvHart) => number, pc:
 const PAGE_SHIFT = 12;
 const FAST_ENTRIES = 1 << 14;
 
-export class CodeCache {
-  private readonly blocks = new Map<number, BlockFn>();
+/** What the hart's store path needs of a translation cache of either kind. */
+export interface CodePages {
+  readonly codePage: Uint8Array;
+  invalidatePage(page: number): void;
+}
+
+/** A translated block of either kind: all the cache needs is the virtual pc it was made for. */
+export interface CachedBlock {
+  readonly pc: number;
+}
+
+export class CodeCache<B extends CachedBlock = BlockFn> {
+  private readonly blocks = new Map<number, B>();
   /** Block keys per code page, to drop them when the page is written. */
   private readonly pageBlocks = new Map<number, number[]>();
   /** 1 for pages that hold translated code. */
@@ -82,12 +93,12 @@ export class CodeCache {
 
   /** Direct-mapped front of `blocks`: the dispatcher probes it once per block. */
   private readonly fastKey = new Float64Array(FAST_ENTRIES).fill(-1);
-  private readonly fastFn: (BlockFn | undefined)[] = new Array<BlockFn | undefined>(FAST_ENTRIES).fill(
-    undefined,
-  );
+  private readonly fastFn: (B | undefined)[] = new Array<B | undefined>(FAST_ENTRIES).fill(undefined);
+  /** Called for every block dropped (replaced, invalidated, or flushed with the whole cache). */
+  onDrop: ((ramOff: number, block: B) => void) | undefined = undefined;
 
   /** The block for `pc` whose code is at `ramOff`, if translated. */
-  get(ramOff: number, pc: number): BlockFn | undefined {
+  get(ramOff: number, pc: number): B | undefined {
     const k = (ramOff >>> 1) & (FAST_ENTRIES - 1);
     if (this.fastKey[k] === ramOff) {
       const f = this.fastFn[k];
@@ -112,10 +123,14 @@ export class CodeCache {
     return false;
   }
 
-  put(ramOff: number, fn: BlockFn): void {
+  put(ramOff: number, fn: B): void {
     if (this.blocks.size >= this.maxBlocks) this.clear();
-    const replaced = this.blocks.has(ramOff);
-    if (replaced) this.newEpoch();
+    const old = this.blocks.get(ramOff);
+    const replaced = old !== undefined;
+    if (replaced) {
+      this.newEpoch();
+      this.onDrop?.(ramOff, old);
+    }
     this.blocks.set(ramOff, fn);
     const f = (ramOff >>> 1) & (FAST_ENTRIES - 1);
     if (this.fastKey[f] === ramOff) this.fastKey[f] = -1;
@@ -140,6 +155,8 @@ export class CodeCache {
     if (list === undefined) return;
     this.newEpoch();
     for (const k of list) {
+      const b = this.blocks.get(k);
+      if (b !== undefined) this.onDrop?.(k, b);
       this.blocks.delete(k);
       const f = (k >>> 1) & (FAST_ENTRIES - 1);
       if (this.fastKey[f] === k) this.fastKey[f] = -1;
@@ -157,6 +174,7 @@ export class CodeCache {
   /** Drop everything (cache full). */
   clear(): void {
     this.newEpoch();
+    if (this.onDrop !== undefined) for (const [k, b] of this.blocks) this.onDrop(k, b);
     this.blocks.clear();
     this.fastKey.fill(-1);
     this.pageBlocks.clear();

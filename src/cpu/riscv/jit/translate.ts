@@ -12,7 +12,7 @@ import { type BlockFn, makeBlock } from './cache.js';
 export const MAX_BLOCK_INSNS = 64;
 
 /** Instructions that end a block: control transfers and everything that changes privileged state. */
-const ENDS_BLOCK = new Set([
+export const ENDS_BLOCK = new Set([
   'jal',
   'jalr',
   'beq',
@@ -96,7 +96,7 @@ const STORE = new Set(['sb', 'sh', 'sw', 'sd']);
 /** Reads a halfword of guest RAM at a byte offset. */
 export type ReadHalf = (ramOff: number) => number;
 
-interface Insn {
+export interface Insn {
   pc: number;
   len: number;
   raw: number;
@@ -115,6 +115,17 @@ export function translateBlock(
   read: ReadHalf,
   dec: Decoder,
 ): BlockFn | undefined {
+  const insns = scanBlock(pc, ramOff, read, dec);
+  if (insns.length === 0) return undefined;
+  return makeBlock(compile(insns), pc);
+}
+
+/**
+ * The instructions of the block at guest pc `pc`, whose bytes start at RAM offset `ramOff`: up to
+ * a control transfer or system instruction, MAX_BLOCK_INSNS, or the end of the page. Empty when
+ * the first instruction is illegal or straddles the page end (left to the interpreter).
+ */
+export function scanBlock(pc: number, ramOff: number, read: ReadHalf, dec: Decoder): Insn[] {
   const insns: Insn[] = [];
   const pageEnd = ramOff - (ramOff % 4096) + 4096;
   let off = ramOff;
@@ -138,8 +149,7 @@ export function translateBlock(
     at += len;
     if (ENDS_BLOCK.has(spec.name)) break;
   }
-  if (insns.length === 0) return undefined;
-  return makeBlock(compile(insns), pc);
+  return insns;
 }
 
 function compile(insns: Insn[]): (h: import('../hart.js').RiscvHart) => number {

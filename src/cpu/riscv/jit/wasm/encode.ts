@@ -1,0 +1,316 @@
+// A WebAssembly binary writer, just large enough for translated blocks and the dispatcher
+// (WebAssembly Core Specification 2.0, chapter 5 "Binary Format"). Written by hand because the
+// translator emits thousands of tiny modules at run time: a general toolkit (binaryen, wabt)
+// would cost more to call per block than the whole encoding does here.
+
+export const I32 = 0x7f;
+export const I64 = 0x7e;
+export const F64 = 0x7c;
+export type ValType = typeof I32 | typeof I64 | typeof F64;
+
+/** Opcodes used by the translator, named as in the specification's text format. */
+export const enum Op {
+  unreachable = 0x00,
+  block = 0x02,
+  loop = 0x03,
+  if = 0x04,
+  else = 0x05,
+  end = 0x0b,
+  br = 0x0c,
+  br_if = 0x0d,
+  return = 0x0f,
+  call = 0x10,
+  call_indirect = 0x11,
+  drop = 0x1a,
+  select = 0x1b,
+  local_get = 0x20,
+  local_set = 0x21,
+  local_tee = 0x22,
+  i32_load = 0x28,
+  i64_load = 0x29,
+  f64_load = 0x2b,
+  i64_load8_s = 0x30,
+  i64_load8_u = 0x31,
+  i64_load16_s = 0x32,
+  i64_load16_u = 0x33,
+  i64_load32_s = 0x34,
+  i64_load32_u = 0x35,
+  i32_store = 0x36,
+  i64_store = 0x37,
+  f64_store = 0x39,
+  i64_store8 = 0x3c,
+  i64_store16 = 0x3d,
+  i64_store32 = 0x3e,
+  i32_const = 0x41,
+  i64_const = 0x42,
+  f64_const = 0x44,
+  i32_eqz = 0x45,
+  i32_eq = 0x46,
+  i32_ne = 0x47,
+  i32_lt_s = 0x48,
+  i32_lt_u = 0x49,
+  i32_gt_u = 0x4b,
+  i32_le_u = 0x4d,
+  i32_ge_s = 0x4e,
+  i32_ge_u = 0x4f,
+  i64_eqz = 0x50,
+  i64_eq = 0x51,
+  i64_ne = 0x52,
+  i64_lt_s = 0x53,
+  i64_lt_u = 0x54,
+  i64_gt_s = 0x55,
+  i64_gt_u = 0x56,
+  i64_le_s = 0x57,
+  i64_le_u = 0x58,
+  i64_ge_s = 0x59,
+  i64_ge_u = 0x5a,
+  f64_eq = 0x61,
+  f64_ne = 0x62,
+  i32_add = 0x6a,
+  i32_sub = 0x6b,
+  i32_mul = 0x6c,
+  i32_div_s = 0x6d,
+  i32_div_u = 0x6e,
+  i32_rem_s = 0x6f,
+  i32_rem_u = 0x70,
+  i32_and = 0x71,
+  i32_or = 0x72,
+  i32_xor = 0x73,
+  i32_shl = 0x74,
+  i32_shr_s = 0x75,
+  i32_shr_u = 0x76,
+  i64_add = 0x7c,
+  i64_sub = 0x7d,
+  i64_mul = 0x7e,
+  i64_div_s = 0x7f,
+  i64_div_u = 0x80,
+  i64_rem_s = 0x81,
+  i64_rem_u = 0x82,
+  i64_and = 0x83,
+  i64_or = 0x84,
+  i64_xor = 0x85,
+  i64_shl = 0x86,
+  i64_shr_s = 0x87,
+  i64_shr_u = 0x88,
+  f64_add = 0xa0,
+  i32_wrap_i64 = 0xa7,
+  i32_trunc_f64_u = 0xab,
+  f64_convert_i32_s = 0xb7,
+  i64_extend_i32_s = 0xac,
+  i64_extend_i32_u = 0xad,
+  f64_convert_i64_s = 0xb9,
+}
+
+/** Empty block type (blocks and ifs that leave nothing on the stack). */
+export const VOID = 0x40;
+
+/** Bytes of one function body's instructions. */
+export class Code {
+  readonly b: number[] = [];
+
+  op(o: Op): this {
+    this.b.push(o);
+    return this;
+  }
+  u32(v: number): this {
+    uleb(this.b, v);
+    return this;
+  }
+  i32(v: number): this {
+    this.b.push(Op.i32_const);
+    slebNum(this.b, v | 0);
+    return this;
+  }
+  /** An i64 constant: a safe integer number, or any bigint (taken modulo 2^64). */
+  i64(v: number | bigint): this {
+    this.b.push(Op.i64_const);
+    if (typeof v === 'number') slebNum(this.b, v);
+    else sleb(this.b, BigInt.asIntN(64, v));
+    return this;
+  }
+  f64(v: number): this {
+    this.b.push(Op.f64_const);
+    F64_SCRATCH[0] = v;
+    for (let k = 0; k < 8; k++) this.b.push(F64_BYTES[k]);
+    return this;
+  }
+  get(l: number): this {
+    this.b.push(Op.local_get);
+    uleb(this.b, l);
+    return this;
+  }
+  set(l: number): this {
+    this.b.push(Op.local_set);
+    uleb(this.b, l);
+    return this;
+  }
+  tee(l: number): this {
+    this.b.push(Op.local_tee);
+    uleb(this.b, l);
+    return this;
+  }
+  /** A load or store with an immediate offset (alignment hint 0: guest accesses may be misaligned). */
+  mem(o: Op, offset = 0): this {
+    this.b.push(o, 0);
+    uleb(this.b, offset);
+    return this;
+  }
+  /** block/loop/if with a result type or VOID. */
+  begin(o: Op.block | Op.loop | Op.if, type: number = VOID): this {
+    this.b.push(o, type);
+    return this;
+  }
+  br(o: Op.br | Op.br_if, depth: number): this {
+    this.b.push(o);
+    uleb(this.b, depth);
+    return this;
+  }
+  call(fn: number): this {
+    this.b.push(Op.call);
+    uleb(this.b, fn);
+    return this;
+  }
+  callIndirect(type: number, table = 0): this {
+    this.b.push(Op.call_indirect);
+    uleb(this.b, type);
+    uleb(this.b, table);
+    return this;
+  }
+}
+
+export interface FuncType {
+  params: ValType[];
+  results: ValType[];
+}
+
+export interface ModuleSpec {
+  types: FuncType[];
+  /** Imported functions (module "e"), by type index; they take the first function indices. */
+  importFuncs: { name: string; type: number }[];
+  importMemory: boolean;
+  importTable: boolean;
+  funcs: { type: number; locals: ValType[]; code: Code; export?: string }[];
+}
+
+/** Encode a module: imports come from the module named "e". */
+export function encodeModule(m: ModuleSpec): Uint8Array {
+  const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  section(out, 1, (s) => {
+    uleb(s, m.types.length);
+    for (const t of m.types) {
+      s.push(0x60);
+      vec(s, t.params);
+      vec(s, t.results);
+    }
+  });
+  const nImports = m.importFuncs.length + (m.importMemory ? 1 : 0) + (m.importTable ? 1 : 0);
+  if (nImports > 0) {
+    section(out, 2, (s) => {
+      uleb(s, nImports);
+      if (m.importMemory) {
+        name(s, 'e');
+        name(s, 'mem');
+        s.push(0x02, 0x00, 0x00); // memory, limits {min 0}
+      }
+      if (m.importTable) {
+        name(s, 'e');
+        name(s, 'tab');
+        s.push(0x01, 0x70, 0x00, 0x00); // funcref table, limits {min 0}
+      }
+      for (const f of m.importFuncs) {
+        name(s, 'e');
+        name(s, f.name);
+        s.push(0x00);
+        uleb(s, f.type);
+      }
+    });
+  }
+  section(out, 3, (s) => {
+    uleb(s, m.funcs.length);
+    for (const f of m.funcs) uleb(s, f.type);
+  });
+  const exported = m.funcs.map((f, k) => ({ f, k })).filter((e) => e.f.export !== undefined);
+  section(out, 7, (s) => {
+    uleb(s, exported.length);
+    for (const e of exported) {
+      name(s, e.f.export as string);
+      s.push(0x00);
+      uleb(s, m.importFuncs.length + e.k);
+    }
+  });
+  section(out, 10, (s) => {
+    uleb(s, m.funcs.length);
+    for (const f of m.funcs) {
+      const body: number[] = [];
+      // Locals, run-length grouped by type.
+      const groups: [number, number][] = [];
+      for (const t of f.locals) {
+        const g = groups[groups.length - 1];
+        if (g !== undefined && g[1] === t) g[0]++;
+        else groups.push([1, t]);
+      }
+      uleb(body, groups.length);
+      for (const [n, t] of groups) {
+        uleb(body, n);
+        body.push(t);
+      }
+      for (const x of f.code.b) body.push(x);
+      body.push(Op.end);
+      uleb(s, body.length);
+      for (const x of body) s.push(x);
+    }
+  });
+  return Uint8Array.from(out);
+}
+
+function section(out: number[], id: number, fill: (s: number[]) => void): void {
+  const s: number[] = [];
+  fill(s);
+  out.push(id);
+  uleb(out, s.length);
+  for (const x of s) out.push(x);
+}
+
+function vec(s: number[], types: ValType[]): void {
+  uleb(s, types.length);
+  for (const t of types) s.push(t);
+}
+
+function name(s: number[], n: string): void {
+  uleb(s, n.length);
+  for (let k = 0; k < n.length; k++) s.push(n.charCodeAt(k));
+}
+
+export function uleb(out: number[], v: number): void {
+  v >>>= 0;
+  do {
+    let b = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) b |= 0x80;
+    out.push(b);
+  } while (v !== 0);
+}
+
+const F64_SCRATCH = new Float64Array(1);
+const F64_BYTES = new Uint8Array(F64_SCRATCH.buffer);
+
+/** Signed LEB128 of a safe integer (|v| < 2^53), without BigInt. */
+export function slebNum(out: number[], v: number): void {
+  for (;;) {
+    const b = v - Math.floor(v / 128) * 128; // v mod 128, for negative v too
+    v = Math.floor(v / 128);
+    const done = (v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0);
+    out.push(done ? b : b | 0x80);
+    if (done) return;
+  }
+}
+
+export function sleb(out: number[], v: bigint): void {
+  for (;;) {
+    const b = Number(v & 0x7fn);
+    v >>= 7n;
+    const done = (v === 0n && (b & 0x40) === 0) || (v === -1n && (b & 0x40) !== 0);
+    out.push(done ? b : b | 0x80);
+    if (done) return;
+  }
+}

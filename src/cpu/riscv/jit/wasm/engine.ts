@@ -1,0 +1,318 @@
+// The WebAssembly translator's runtime: a dispatcher written in WebAssembly that finds the block
+// for pc (instruction TLB, then a hash table in the shared memory) and calls it through a
+// function table, so that hot code runs block after block without returning to JavaScript. On a
+// miss it returns; JavaScript then translates the block once it is hot or interprets it.
+
+import { fromNum, out } from '../../../../core/u64.js';
+import type { GuestMemory } from '../../../../memory/guest-memory.js';
+import { ALL_INSNS, type Decoder } from '../../decode.js';
+import type { RiscvHart } from '../../hart.js';
+import { runInterpreter, sharedDecoder } from '../../interp.js';
+import type { InsnSpec } from '../../isa/types.js';
+import { TLB_ENTRIES } from '../../mmu.js';
+import { CodeCache } from '../cache.js';
+import { type Insn, MAX_BLOCK_INSNS, scanBlock } from '../translate.js';
+import { Code, encodeModule, I32, I64, Op } from './encode.js';
+import {
+  AREA_FETCH_BASE,
+  AREA_PC,
+  AREA_RETIRED,
+  AREA_STOP,
+  AREA_TLB_OFF,
+  AREA_TLB_TAG,
+  HASH_BYTES,
+  HASH_ENTRIES,
+} from './layout.js';
+import { blocksModule, compileBlock, ST_LEAVE, ST_OK, ST_TRAP, TYPE_BLOCK, TYPES } from './translate.js';
+
+/** A translated block: its virtual pc and its slot in the function table. */
+interface WasmBlock {
+  readonly pc: number;
+  readonly slot: number;
+}
+
+const SPEC_INDEX = new Map<InsnSpec, number>(ALL_INSNS.map((s, k) => [s, k]));
+
+export interface WasmJitOptions {
+  maxBlocks?: number;
+  threshold?: number;
+  /** Blocks compiled together in one module (see blocksModule). */
+  batch?: number;
+  /** Instructions interpreted while hot blocks wait, before a partial batch is compiled. */
+  maxWait?: number;
+}
+
+/** A hot block waiting for its batch. */
+interface Pending {
+  readonly pc: number;
+  readonly ramOff: number;
+  readonly insns: Insn[];
+}
+
+/** Translated WebAssembly code for one machine (shared by its harts). */
+export class WasmJit {
+  readonly cache: CodeCache<WasmBlock>;
+  private readonly table: WebAssembly.Table;
+  private readonly dispatch: (area: number, budget: number) => number;
+  private readonly freeSlots: number[] = [];
+  private readonly hashAt: number;
+  private readonly i32: Int32Array;
+  private readonly f64: Float64Array;
+  private readonly imports: WebAssembly.Imports;
+  /** The hart running WebAssembly now (helpers act on it). */
+  private cur: RiscvHart | undefined = undefined;
+  /** Set by a helper that left pc where an i64 cannot say it (an address beyond 2^53). */
+  private wildPc = false;
+  private pending: Pending[] = [];
+  private readonly pendingAt = new Set<number>();
+  /** Instructions interpreted since the oldest pending block was queued. */
+  private waited = 0;
+  private readonly batch: number;
+  private readonly maxWait: number;
+
+  /** Undefined when the machine's RAM is not in a WebAssembly memory. */
+  static create(mem: GuestMemory, opts: WasmJitOptions = {}): WasmJit | undefined {
+    const hashAt = mem.allocHost(HASH_BYTES);
+    if (mem.wasm === undefined || hashAt < 0) return undefined;
+    return new WasmJit(mem, mem.wasm, hashAt, opts);
+  }
+
+  private constructor(mem: GuestMemory, wasmMem: WebAssembly.Memory, hashAt: number, opts: WasmJitOptions) {
+    this.cache = new CodeCache<WasmBlock>(mem.sizeBytes, opts.maxBlocks, opts.threshold);
+    this.cache.onDrop = (ramOff, b) => this.drop(ramOff, b);
+    this.batch = opts.batch ?? 64;
+    this.maxWait = opts.maxWait ?? 20_000;
+    this.hashAt = hashAt;
+    this.i32 = new Int32Array(wasmMem.buffer);
+    this.f64 = new Float64Array(wasmMem.buffer);
+    // Every entry starts empty: no RAM offset is -1.
+    for (let e = 0; e < HASH_ENTRIES; e++) this.i32[(hashAt >> 2) + e * 4 + 2] = -1;
+    this.table = new WebAssembly.Table({ element: 'anyfunc', initial: 0 });
+    this.imports = { e: { mem: wasmMem, tab: this.table, helper: this.helper } };
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(dispatcherModule(hashAt)), this.imports);
+    this.dispatch = inst.exports.run as (area: number, budget: number) => number;
+  }
+
+  /** Attach the harts: their TLBs must drop writable mappings of code pages. */
+  attach(h: RiscvHart): void {
+    h.codeCache = this.cache;
+    this.cache.attach(h.tlb);
+  }
+
+  /**
+   * Runs one instruction that has no WebAssembly emitter (or whose fast path failed) with the
+   * interpreter's semantics. `k` instructions of the block retired before it.
+   */
+  private readonly helper = (spec: number, word: number, raw: number, pc: number, k: number): number => {
+    const h = this.cur as RiscvHart;
+    h.pc = pc;
+    h.npc = pc + ((raw & 3) === 3 ? 4 : 2);
+    h.insnBits = raw;
+    h.retired = this.f64[(h.area + AREA_RETIRED) >>> 3] + k;
+    ALL_INSNS[spec].exec(h, word);
+    let st = ST_OK;
+    if (h.trapped) {
+      h.trapped = false;
+      st = ST_TRAP;
+      // The block counts it as executed; the dispatcher adds that count to the retired ones.
+      this.f64[(h.area + AREA_RETIRED) >>> 3] -= 1;
+    } else if (h.yieldLoop) st = ST_LEAVE;
+    const next = h.npc;
+    if (Number.isNaN(next)) {
+      // A jump beyond 2^53: JavaScript keeps the pc; the interpreter raises the fetch fault.
+      h.pc = next;
+      this.wildPc = true;
+      this.i32[(h.area + AREA_STOP) >>> 2] = 1;
+      return st === ST_TRAP ? st : ST_LEAVE;
+    }
+    this.setPc(h, next);
+    if (h.yieldLoop) this.i32[(h.area + AREA_STOP) >>> 2] = 1;
+    return st;
+  };
+
+  private setPc(h: RiscvHart, pc: number): void {
+    const at = (h.area + AREA_PC) >>> 2;
+    this.i32[at] = fromNum(pc);
+    this.i32[at + 1] = out.hi;
+  }
+
+  private getPc(h: RiscvHart): number {
+    const at = (h.area + AREA_PC) >>> 2;
+    return this.i32[at + 1] * 4294967296 + (this.i32[at] >>> 0);
+  }
+
+  /**
+   * Run about `budget` instructions on `h`: WebAssembly while blocks are found, the interpreter
+   * for cold code. Stops early when an instruction asks the loop to re-examine interrupts.
+   */
+  run(h: RiscvHart, budget: number, dec: Decoder = sharedDecoder): number {
+    const tlb = h.tlb;
+    const u16 = h.mem.halfwords;
+    const read = (off: number): number => u16[off >>> 1];
+    const stop = (h.area + AREA_STOP) >>> 2;
+    const retired = (h.area + AREA_RETIRED) >>> 3;
+    let n = 0;
+    let installed = NaN;
+    h.yieldLoop = false;
+    this.cur = h;
+    while (n < budget) {
+      if (!Number.isNaN(h.pc)) {
+        this.setPc(h, h.pc);
+        this.i32[stop] = 0;
+        this.f64[retired] = h.retired;
+        this.wildPc = false;
+        const r = this.dispatch(h.area, budget - n);
+        n += r;
+        h.retired = this.f64[retired];
+        if (!this.wildPc) h.pc = this.getPc(h);
+        if (h.yieldLoop || n >= budget) break;
+        if (this.i32[stop] !== 0 && !this.wildPc) continue; // a trap: go on at the handler
+        if (r === 0 && h.pc === installed) installed = NaN;
+        else {
+          // A miss: find or make the block, unless it was just installed and still missed.
+          const pc = h.pc;
+          const pgoff = pc & 4095;
+          const idx = h.fetchBase + ((pc >>> 12) & (TLB_ENTRIES - 1));
+          if (tlb.tag[idx] === pc - pgoff) {
+            const ramOff = tlb.off[idx] + pgoff;
+            let b = this.cache.get(ramOff, pc);
+            if (b === undefined && !this.pendingAt.has(ramOff) && this.cache.hot(ramOff)) {
+              this.enqueue(pc, ramOff, read, dec);
+              b = this.cache.get(ramOff, pc);
+            }
+            if (b !== undefined) {
+              this.install(ramOff, b);
+              installed = pc;
+              continue;
+            }
+          }
+        }
+      }
+      // Cold code, a TLB miss or a page crossing: interpret to the end of the basic block.
+      const m = runInterpreter(h, Math.min(MAX_BLOCK_INSNS, budget - n), dec, true);
+      n += m;
+      if (this.pending.length > 0) {
+        this.waited += m;
+        if (this.waited >= this.maxWait) this.compilePending(read);
+      }
+      if (h.yieldLoop) break;
+    }
+    this.cur = undefined;
+    return n;
+  }
+
+  /** Queue the block at `pc` for translation; compile the batch when it is full. */
+  private enqueue(pc: number, ramOff: number, read: (off: number) => number, dec: Decoder): void {
+    const insns = scanBlock(pc, ramOff, read, dec);
+    if (insns.length === 0) return;
+    if (this.pending.length === 0) this.waited = 0;
+    this.pending.push({ pc, ramOff, insns });
+    this.pendingAt.add(ramOff);
+    if (this.pending.length >= this.batch) this.compilePending(read);
+  }
+
+  /** Compile every pending block whose bytes are still those it was scanned from. */
+  private compilePending(read: (off: number) => number): void {
+    // Until a block is in the cache its page is not watched, so a store may have changed it.
+    const ok = this.pending.filter((p) =>
+      p.insns.every((i) => {
+        const off = p.ramOff + (i.pc - p.pc);
+        const now = i.len === 2 ? read(off) : read(off) | (read(off + 2) << 16);
+        return now === (i.len === 2 ? i.raw : i.raw | 0);
+      }),
+    );
+    this.pending = [];
+    this.pendingAt.clear();
+    if (ok.length === 0) return;
+    const bodies = ok.map((p) => compileBlock(p.insns, (i) => SPEC_INDEX.get(i.spec) as number));
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(blocksModule(bodies)), this.imports);
+    ok.forEach((p, k) => {
+      const slot = this.freeSlots.pop() ?? this.table.grow(1);
+      this.table.set(slot, inst.exports[`b${k}`]);
+      this.cache.put(p.ramOff, { pc: p.pc, slot });
+    });
+  }
+
+  private entry(ramOff: number): number {
+    return (this.hashAt >>> 2) + ((ramOff >>> 1) & (HASH_ENTRIES - 1)) * 4;
+  }
+
+  /** Enter `b` in the dispatcher's table (replacing whatever shared its entry). */
+  private install(ramOff: number, b: WasmBlock): void {
+    const e = this.entry(ramOff);
+    this.i32[e] = fromNum(b.pc);
+    this.i32[e + 1] = out.hi;
+    this.i32[e + 2] = ramOff;
+    this.i32[e + 3] = b.slot;
+  }
+
+  private drop(ramOff: number, b: WasmBlock): void {
+    const e = this.entry(ramOff);
+    if (this.i32[e + 2] === ramOff && this.i32[e + 3] === b.slot) this.i32[e + 2] = -1;
+    this.table.set(b.slot, null);
+    this.freeSlots.push(b.slot);
+  }
+}
+
+/** The dispatcher: run(area, budget) -> instructions executed; returns on a miss or a stop. */
+function dispatcherModule(hashAt: number): Uint8Array {
+  const H = 0,
+    BUDGET = 1,
+    N = 2,
+    PC = 3,
+    TI = 4,
+    RO = 5,
+    E = 6,
+    R = 7;
+  const c = new Code();
+  const leave = (): void => {
+    c.begin(Op.if).get(N).op(Op.return).op(Op.end);
+  };
+  c.begin(Op.loop);
+  c.get(N).get(BUDGET).op(Op.i32_ge_s);
+  leave();
+  c.get(H).mem(Op.i64_load, AREA_PC).set(PC);
+  // The instruction TLB entry for pc.
+  c.get(H).mem(Op.i32_load, AREA_FETCH_BASE);
+  c.get(PC)
+    .op(Op.i32_wrap_i64)
+    .i32(12)
+    .op(Op.i32_shr_u)
+    .i32(TLB_ENTRIES - 1)
+    .op(Op.i32_and)
+    .op(Op.i32_add);
+  c.i32(3).op(Op.i32_shl).get(H).op(Op.i32_add).tee(TI).mem(Op.f64_load, AREA_TLB_TAG);
+  c.get(PC).i64(-4096n).op(Op.i64_and).op(Op.f64_convert_i64_s).op(Op.f64_ne);
+  leave();
+  // The block whose code is at that RAM offset, if it was made for this pc.
+  c.get(TI).mem(Op.f64_load, AREA_TLB_OFF).op(Op.i32_trunc_f64_u);
+  c.get(PC).op(Op.i32_wrap_i64).i32(4095).op(Op.i32_and).op(Op.i32_add).tee(RO);
+  c.i32(1)
+    .op(Op.i32_shr_u)
+    .i32(HASH_ENTRIES - 1)
+    .op(Op.i32_and)
+    .i32(4)
+    .op(Op.i32_shl)
+    .i32(hashAt)
+    .op(Op.i32_add)
+    .tee(E);
+  c.mem(Op.i32_load, 8).get(RO).op(Op.i32_ne);
+  leave();
+  c.get(E).mem(Op.i64_load, 0).get(PC).op(Op.i64_ne);
+  leave();
+  c.get(H).get(E).mem(Op.i32_load, 12).callIndirect(TYPE_BLOCK).set(R);
+  c.get(H).get(H).mem(Op.f64_load, AREA_RETIRED).get(R).op(Op.f64_convert_i32_s).op(Op.f64_add);
+  c.mem(Op.f64_store, AREA_RETIRED);
+  c.get(N).get(R).op(Op.i32_add).set(N);
+  c.get(H).mem(Op.i32_load, AREA_STOP);
+  leave();
+  c.br(Op.br, 0).op(Op.end);
+  c.get(N);
+  return encodeModule({
+    types: [...TYPES, { params: [I32, I32], results: [I32] }],
+    importFuncs: [],
+    importMemory: true,
+    importTable: true,
+    funcs: [{ type: TYPES.length, locals: [I32, I64, I32, I32, I32, I32], code: c, export: 'run' }],
+  });
+}

@@ -1,0 +1,28 @@
+// Where a hart's state lives in the WebAssembly memory, so that translated WebAssembly code reads
+// registers and the software TLB directly and JavaScript sees the same bytes through typed arrays.
+
+import { TLB_SLOTS } from '../../mmu.js';
+
+/** x0..x31 as little-endian i64 (the interpreter's int32 pairs are the same bytes). */
+export const AREA_X = 0;
+/** The pc as an i64, valid only across a call into WebAssembly. */
+export const AREA_PC = 256;
+/** i32 mirrors of the hart's fetchBase, loadBase, storeBase (TLB slot bases). */
+export const AREA_FETCH_BASE = 264;
+export const AREA_LOAD_BASE = 268;
+export const AREA_STORE_BASE = 272;
+/** Nonzero when translated code must return to JavaScript (a trap or a yield in a helper). */
+export const AREA_STOP = 276;
+/** Instructions retired (f64), kept by the dispatcher while WebAssembly runs. */
+export const AREA_RETIRED = 280;
+/** The TLB's tags (f64 virtual page bases), then its RAM offsets (f64). */
+export const AREA_TLB_TAG = 512;
+export const AREA_TLB_OFF = AREA_TLB_TAG + TLB_SLOTS * 8;
+export const AREA_BYTES = AREA_TLB_OFF + TLB_SLOTS * 8;
+
+/** The block lookup table shared by all harts: 16-byte entries {pc i64, ramOff i32, table index i32}. */
+export const HASH_ENTRIES = 1 << 16;
+export const HASH_BYTES = HASH_ENTRIES * 16;
+
+/** Host bytes a board reserves after RAM for `harts` harts and the translator's table. */
+export const hostBytesFor = (harts: number): number => harts * AREA_BYTES + HASH_BYTES + 4096;

@@ -1,0 +1,343 @@
+// The WebAssembly translator: one guest block becomes one WebAssembly function that keeps the
+// guest registers it touches in i64 locals, loads and stores guest RAM through the software TLB
+// in the shared memory, and hands every instruction it has no emitter for to the interpreter's
+// own `exec` through one helper call. Exits are precise: before a helper runs or the block
+// leaves, every register the block changed is back in the hart's state area.
+
+import type { Insn } from '../translate.js';
+import { ENDS_BLOCK } from '../translate.js';
+import { Code, encodeModule, F64, type FuncType, I32, I64, Op, type ValType } from './encode.js';
+import { AREA_LOAD_BASE, AREA_PC, AREA_STORE_BASE, AREA_TLB_OFF, AREA_TLB_TAG, AREA_X } from './layout.js';
+import { EMITTERS } from './ops.js';
+
+/** Local indices: the hart's area base is the parameter, then x1..x31, then scratch. */
+const L_H = 0;
+const L_T0 = 32;
+const L_TA = 33;
+const L_TI = 34;
+const L_ST = 35;
+const LOCALS: ValType[] = [...new Array<ValType>(31).fill(I64), I64, I32, I32, I32];
+
+/** Function types shared by every block module and the dispatcher (structurally equal). */
+export const TYPE_BLOCK = 0;
+export const TYPE_HELPER = 1;
+export const TYPES: FuncType[] = [
+  { params: [I32], results: [I32] },
+  // helper(spec index, instruction word, raw bits, pc, instructions before it in the block) -> status
+  { params: [I32, I32, I32, F64, I32], results: [I32] },
+];
+const F_HELPER = 0;
+
+/**
+ * Helper results: go on, the instruction trapped (pc is the handler), or leave after it. Blocks
+ * return the instructions they executed, a trapped one included, as the interpreter counts them.
+ */
+export const ST_OK = 0;
+export const ST_TRAP = 1;
+export const ST_LEAVE = 2;
+
+/**
+ * What an instruction emitter sees: the operands of the instruction being translated and the
+ * services every emitter shares (register access, memory access through the TLB, exits).
+ */
+export class BlockBuilder {
+  readonly c = new Code();
+  private readonly loaded = new Uint8Array(32);
+  private readonly dirty = new Uint8Array(32);
+  insn!: Insn;
+  /** Position of the instruction in its block (instructions retired before it, in the block). */
+  k = 0;
+  ended = false;
+
+  constructor(private readonly specIndex: (i: Insn) => number) {}
+
+  get word(): number {
+    return this.insn.word;
+  }
+  get pc(): number {
+    return this.insn.pc;
+  }
+  get next(): number {
+    return this.insn.pc + this.insn.len;
+  }
+
+  /** Pop an i64 into the scratch local T0 (the jump target of `jump`). */
+  setT0(): void {
+    this.c.set(L_T0);
+  }
+
+  /** Make sure x[r] is in its local, so that code inside a branch may read it with `x`. */
+  use(r: number): void {
+    if (r !== 0 && this.loaded[r] === 0) {
+      this.c
+        .get(L_H)
+        .mem(Op.i64_load, AREA_X + 8 * r)
+        .set(r);
+      this.loaded[r] = 1;
+    }
+  }
+
+  /** Push x[r] (i64). */
+  x(r: number): void {
+    const c = this.c;
+    if (r === 0) {
+      c.i64(0);
+      return;
+    }
+    if (this.loaded[r] === 0) {
+      c.get(L_H)
+        .mem(Op.i64_load, AREA_X + 8 * r)
+        .set(r);
+      this.loaded[r] = 1;
+    }
+    c.get(r);
+  }
+
+  /** x[r] = the i64 that `value` pushes; writes to x0 are dropped (value is not evaluated). */
+  setX(r: number, value: () => void): void {
+    if (r === 0) return;
+    value();
+    this.c.set(r);
+    this.loaded[r] = this.dirty[r] = 1;
+  }
+
+  /** Store every changed register to the state area (the compile-time state is left as it is). */
+  private writeBack(): void {
+    for (let r = 1; r < 32; r++) {
+      if (this.dirty[r] === 1)
+        this.c
+          .get(L_H)
+          .get(r)
+          .mem(Op.i64_store, AREA_X + 8 * r);
+    }
+  }
+
+  /** Leave the block: registers back, pc = what `pc` pushes (i64), `count` instructions retired. */
+  exit(pc: () => void, count: number): void {
+    this.writeBack();
+    this.c.get(L_H);
+    pc();
+    this.c.mem(Op.i64_store, AREA_PC).i32(count).op(Op.return);
+  }
+
+  /**
+   * Run this instruction through the interpreter's semantics. With `mayReturn`, code after it
+   * continues only when the helper returns ST_OK; registers are reloaded as needed afterwards.
+   */
+  helper(): void {
+    const c = this.c;
+    this.writeBack();
+    this.dirty.fill(0);
+    c.i32(this.specIndex(this.insn))
+      .i32(this.insn.word)
+      .i32(this.insn.raw)
+      .f64(this.insn.pc)
+      .i32(this.k)
+      .call(F_HELPER)
+      .set(L_ST);
+    this.loaded.fill(0);
+    this.leaveOnStatus();
+  }
+
+  /**
+   * After a helper: leave when it trapped or asked to, with k + 1 instructions executed (the
+   * helper took a trapped one off the retired count).
+   */
+  private leaveOnStatus(): void {
+    this.c
+      .get(L_ST)
+      .begin(Op.if)
+      .i32(this.k + 1)
+      .op(Op.return)
+      .op(Op.end);
+  }
+
+  /**
+   * The helper as a rare side path (inside an `if` or after a failed fast path): registers are
+   * written back but the compile-time state is kept, because the other path continues with it.
+   * `reload` is a register the helper writes, reloaded into its local afterwards.
+   */
+  private sideHelper(reload: number): void {
+    const c = this.c;
+    this.writeBack();
+    c.i32(this.specIndex(this.insn))
+      .i32(this.insn.word)
+      .i32(this.insn.raw)
+      .f64(this.insn.pc)
+      .i32(this.k)
+      .call(F_HELPER)
+      .set(L_ST);
+    this.leaveOnStatus();
+    if (reload !== 0)
+      c.get(L_H)
+        .mem(Op.i64_load, AREA_X + 8 * reload)
+        .set(reload);
+  }
+
+  /**
+   * Compute the effective address x[rs1] + imm into T0, then, if the TLB of `base` maps its page
+   * to RAM and the access stays in the page, leave the RAM offset on the stack and run `fast`;
+   * otherwise run the instruction through the helper.
+   */
+  private access(
+    rs1: number,
+    imm: number,
+    bytes: number,
+    base: number,
+    fast: () => void,
+    reload: number,
+  ): void {
+    const c = this.c;
+    this.use(rs1);
+    this.x(rs1);
+    c.i64(imm).op(Op.i64_add).tee(L_T0).op(Op.i32_wrap_i64).set(L_TA);
+    c.begin(Op.block).begin(Op.block);
+    // In one page?
+    c.get(L_TA)
+      .i32(4095)
+      .op(Op.i32_and)
+      .i32(4096 - bytes)
+      .op(Op.i32_gt_u)
+      .br(Op.br_if, 0);
+    // The TLB slot and its tag.
+    c.get(L_H).mem(Op.i32_load, base);
+    c.get(L_TA).i32(12).op(Op.i32_shr_u).i32(1023).op(Op.i32_and).op(Op.i32_add).i32(3).op(Op.i32_shl);
+    c.get(L_H).op(Op.i32_add).tee(L_TI).mem(Op.f64_load, AREA_TLB_TAG);
+    c.get(L_T0).i64(-4096n).op(Op.i64_and).op(Op.f64_convert_i64_s).op(Op.f64_ne).br(Op.br_if, 0);
+    c.get(L_TI).mem(Op.f64_load, AREA_TLB_OFF).op(Op.i32_trunc_f64_u);
+    c.get(L_TA).i32(4095).op(Op.i32_and).op(Op.i32_add);
+    fast();
+    c.br(Op.br, 1).op(Op.end);
+    this.sideHelper(reload);
+    c.op(Op.end);
+  }
+
+  /** Load `bytes` at x[rs1] + imm into x[rd]. */
+  load(rd: number, rs1: number, imm: number, bytes: number, signed: boolean): void {
+    const op =
+      bytes === 8
+        ? Op.i64_load
+        : bytes === 4
+          ? signed
+            ? Op.i64_load32_s
+            : Op.i64_load32_u
+          : bytes === 2
+            ? signed
+              ? Op.i64_load16_s
+              : Op.i64_load16_u
+            : signed
+              ? Op.i64_load8_s
+              : Op.i64_load8_u;
+    this.access(
+      rs1,
+      imm,
+      bytes,
+      AREA_LOAD_BASE,
+      () => {
+        if (rd === 0) {
+          this.c.op(Op.drop);
+          return;
+        }
+        this.c.mem(op).set(rd);
+      },
+      rd,
+    );
+    if (rd !== 0) this.loaded[rd] = this.dirty[rd] = 1;
+  }
+
+  /** Store the low `bytes` of x[rs2] at x[rs1] + imm. */
+  store(rs1: number, rs2: number, imm: number, bytes: number): void {
+    const op =
+      bytes === 8
+        ? Op.i64_store
+        : bytes === 4
+          ? Op.i64_store32
+          : bytes === 2
+            ? Op.i64_store16
+            : Op.i64_store8;
+    this.use(rs2); // before the fast path, so that both paths see it loaded
+    this.access(
+      rs1,
+      imm,
+      bytes,
+      AREA_STORE_BASE,
+      () => {
+        this.x(rs2);
+        this.c.mem(op);
+      },
+      0,
+    );
+  }
+
+  /** End the block at a conditional branch: `cond` pushes an i32, taken to pc + offset. */
+  branch(cond: () => void, offset: number): void {
+    this.exit(() => {
+      this.c.i64(this.pc + offset).i64(this.next);
+      cond();
+      this.c.op(Op.select);
+    }, this.k + 1);
+    this.ended = true;
+  }
+
+  /** End the block with a jump to `target` (i64 in T0 when `target` is undefined). */
+  jump(rd: number, target: number | undefined): void {
+    const c = this.c;
+    if (target === undefined) {
+      // A target beyond +-2^53 cannot be a JavaScript pc: the interpreter's jalr takes it.
+      c.get(L_T0)
+        .i64(2n ** 53n)
+        .op(Op.i64_add)
+        .i64(2n ** 54n)
+        .op(Op.i64_gt_u)
+        .begin(Op.if);
+      this.sideHelper(0);
+      c.i32(this.k + 1)
+        .op(Op.return)
+        .op(Op.end);
+    }
+    this.setX(rd, () => c.i64(this.next));
+    this.exit(() => (target === undefined ? c.get(L_T0) : c.i64(target)), this.k + 1);
+    this.ended = true;
+  }
+
+  /** Fall off the end of the block into the next instruction. */
+  finish(count: number): void {
+    if (!this.ended) this.exit(() => this.c.i64(this.next), count);
+  }
+}
+
+/** The function body of one block (type TYPE_BLOCK, locals LOCALS). */
+export function compileBlock(insns: Insn[], specIndex: (i: Insn) => number): Code {
+  const b = new BlockBuilder(specIndex);
+  insns.forEach((insn, k) => {
+    b.insn = insn;
+    b.k = k;
+    const emit = EMITTERS.get(insn.spec.name);
+    if (emit !== undefined) emit(b);
+    else {
+      b.helper();
+      if (ENDS_BLOCK.has(insn.spec.name)) {
+        // The helper left pc in the state area.
+        b.c.i32(k + 1).op(Op.return);
+        b.ended = true;
+      }
+    }
+  });
+  b.finish(insns.length);
+  return b.c;
+}
+
+/**
+ * One module holding many blocks, exported as "b0", "b1", ...: V8 spends ~0.3 ms on every
+ * module whatever its size, against a few microseconds per function, so blocks are compiled in
+ * batches.
+ */
+export function blocksModule(bodies: Code[]): Uint8Array {
+  return encodeModule({
+    types: TYPES,
+    importFuncs: [{ name: 'helper', type: TYPE_HELPER }],
+    importMemory: true,
+    importTable: false,
+    funcs: bodies.map((code, k) => ({ type: TYPE_BLOCK, locals: LOCALS, code, export: `b${k}` })),
+  });
+}
