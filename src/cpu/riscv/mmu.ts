@@ -90,10 +90,16 @@ export class Tlb {
     }
   }
 
-  /** Drop every entry for the physical RAM page at `ramOff` (used when a page becomes watched). */
+  /**
+   * Drop every store entry for the physical RAM page at `ramOff` (used when a page becomes
+   * watched: stores to it must take the slow path; fetches and loads may stay fast).
+   */
   flushRamPage(ramOff: number): void {
     this.renew();
-    for (let i = 0; i < this.off.length; i++) if (this.off[i] === ramOff) this.tag[i] = NaN;
+    for (let ctx = 0; ctx < CONTEXTS; ctx++) {
+      const first = (ctx * 3 + ACCESS_STORE) * TLB_ENTRIES;
+      for (let i = first; i < first + TLB_ENTRIES; i++) if (this.off[i] === ramOff) this.tag[i] = NaN;
+    }
   }
 }
 

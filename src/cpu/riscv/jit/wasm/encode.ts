@@ -194,81 +194,88 @@ export interface ModuleSpec {
 
 /** Encode a module: imports come from the module named "e". */
 export function encodeModule(m: ModuleSpec): Uint8Array {
-  const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-  section(out, 1, (s) => {
-    uleb(s, m.types.length);
-    for (const t of m.types) {
-      s.push(0x60);
-      vec(s, t.params);
-      vec(s, t.results);
-    }
-  });
+  // Parts are gathered and copied once at the end: function bodies are most of the bytes.
+  const parts: number[][] = [[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]];
+  const section = (id: number, content: number[][]): void => {
+    let len = 0;
+    for (const c of content) len += c.length;
+    const head = [id];
+    uleb(head, len);
+    parts.push(head, ...content);
+  };
+  const types: number[] = [];
+  uleb(types, m.types.length);
+  for (const t of m.types) {
+    types.push(0x60);
+    vec(types, t.params);
+    vec(types, t.results);
+  }
+  section(1, [types]);
   const nImports = m.importFuncs.length + (m.importMemory ? 1 : 0) + (m.importTable ? 1 : 0);
   if (nImports > 0) {
-    section(out, 2, (s) => {
-      uleb(s, nImports);
-      if (m.importMemory) {
-        name(s, 'e');
-        name(s, 'mem');
-        s.push(0x02, 0x00, 0x00); // memory, limits {min 0}
-      }
-      if (m.importTable) {
-        name(s, 'e');
-        name(s, 'tab');
-        s.push(0x01, 0x70, 0x00, 0x00); // funcref table, limits {min 0}
-      }
-      for (const f of m.importFuncs) {
-        name(s, 'e');
-        name(s, f.name);
-        s.push(0x00);
-        uleb(s, f.type);
-      }
-    });
-  }
-  section(out, 3, (s) => {
-    uleb(s, m.funcs.length);
-    for (const f of m.funcs) uleb(s, f.type);
-  });
-  const exported = m.funcs.map((f, k) => ({ f, k })).filter((e) => e.f.export !== undefined);
-  section(out, 7, (s) => {
-    uleb(s, exported.length);
-    for (const e of exported) {
-      name(s, e.f.export as string);
+    const s: number[] = [];
+    uleb(s, nImports);
+    if (m.importMemory) {
+      name(s, 'e');
+      name(s, 'mem');
+      s.push(0x02, 0x00, 0x00); // memory, limits {min 0}
+    }
+    if (m.importTable) {
+      name(s, 'e');
+      name(s, 'tab');
+      s.push(0x01, 0x70, 0x00, 0x00); // funcref table, limits {min 0}
+    }
+    for (const f of m.importFuncs) {
+      name(s, 'e');
+      name(s, f.name);
       s.push(0x00);
-      uleb(s, m.importFuncs.length + e.k);
+      uleb(s, f.type);
     }
-  });
-  section(out, 10, (s) => {
-    uleb(s, m.funcs.length);
-    for (const f of m.funcs) {
-      const body: number[] = [];
-      // Locals, run-length grouped by type.
-      const groups: [number, number][] = [];
-      for (const t of f.locals) {
-        const g = groups[groups.length - 1];
-        if (g !== undefined && g[1] === t) g[0]++;
-        else groups.push([1, t]);
-      }
-      uleb(body, groups.length);
-      for (const [n, t] of groups) {
-        uleb(body, n);
-        body.push(t);
-      }
-      for (const x of f.code.b) body.push(x);
-      body.push(Op.end);
-      uleb(s, body.length);
-      for (const x of body) s.push(x);
+    section(2, [s]);
+  }
+  const funcs: number[] = [];
+  uleb(funcs, m.funcs.length);
+  for (const f of m.funcs) uleb(funcs, f.type);
+  section(3, [funcs]);
+  const exports: number[] = [];
+  const exported = m.funcs.map((f, k) => ({ f, k })).filter((e) => e.f.export !== undefined);
+  uleb(exports, exported.length);
+  for (const e of exported) {
+    name(exports, e.f.export as string);
+    exports.push(0x00);
+    uleb(exports, m.importFuncs.length + e.k);
+  }
+  section(7, [exports]);
+  const code: number[][] = [[]];
+  uleb(code[0], m.funcs.length);
+  for (const f of m.funcs) {
+    // Locals, run-length grouped by type.
+    const groups: [number, number][] = [];
+    for (const t of f.locals) {
+      const g = groups[groups.length - 1];
+      if (g !== undefined && g[1] === t) g[0]++;
+      else groups.push([1, t]);
     }
-  });
-  return Uint8Array.from(out);
-}
-
-function section(out: number[], id: number, fill: (s: number[]) => void): void {
-  const s: number[] = [];
-  fill(s);
-  out.push(id);
-  uleb(out, s.length);
-  for (const x of s) out.push(x);
+    const locals: number[] = [];
+    uleb(locals, groups.length);
+    for (const [n, t] of groups) {
+      uleb(locals, n);
+      locals.push(t);
+    }
+    const size: number[] = [];
+    uleb(size, locals.length + f.code.b.length + 1);
+    code.push(size, locals, f.code.b, [Op.end]);
+  }
+  section(10, code);
+  let total = 0;
+  for (const p of parts) total += p.length;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 function vec(s: number[], types: ValType[]): void {

@@ -1,5 +1,5 @@
 // WebAssembly emitters for the instructions the translator runs natively: RV64I integer
-// arithmetic, loads, stores, branches and jumps, and RV64M except the high multiplies. Each
+// arithmetic, loads, stores, branches and jumps, and RV64M. Each
 // follows the same chapter of the unprivileged ISA manual as the interpreter's entry in isa/;
 // every other instruction (and every slow path) runs that entry itself through the helper.
 
@@ -126,6 +126,37 @@ const divide =
     });
   };
 
+/**
+ * The high 64 bits of the 128-bit product (mulh, mulhsu, mulhu), from four 32x32-bit products:
+ * the unsigned high word, then minus b when a is negative and minus a when b is (signed operands).
+ */
+const mulHigh =
+  (signedA: boolean, signedB: boolean): Emit =>
+  (b) => {
+    const i = b.word;
+    const [A, B, M1, M2] = [b.tmp(0), b.tmp(1), b.tmp(2), b.tmp(3)];
+    const lo32 = 0xffffffff;
+    b.setX(rd(i), () => {
+      const c = b.c;
+      b.x(rs1(i));
+      c.set(A);
+      b.x(rs2(i));
+      c.set(B);
+      // m1 = hi(a) * lo(b) + hi(lo(a) * lo(b)): no overflow, (2^32-1)^2 + 2^32-1 < 2^64.
+      c.get(A).i64(32).op(Op.i64_shr_u).get(B).i64(lo32).op(Op.i64_and).op(Op.i64_mul);
+      c.get(A).i64(lo32).op(Op.i64_and).get(B).i64(lo32).op(Op.i64_and).op(Op.i64_mul);
+      c.i64(32).op(Op.i64_shr_u).op(Op.i64_add).set(M1);
+      // m2 = lo(a) * hi(b) + lo(m1)
+      c.get(A).i64(lo32).op(Op.i64_and).get(B).i64(32).op(Op.i64_shr_u).op(Op.i64_mul);
+      c.get(M1).i64(lo32).op(Op.i64_and).op(Op.i64_add).set(M2);
+      // hi(a) * hi(b) + hi(m1) + hi(m2)
+      c.get(A).i64(32).op(Op.i64_shr_u).get(B).i64(32).op(Op.i64_shr_u).op(Op.i64_mul);
+      c.get(M1).i64(32).op(Op.i64_shr_u).op(Op.i64_add).get(M2).i64(32).op(Op.i64_shr_u).op(Op.i64_add);
+      if (signedA) c.get(A).i64(63).op(Op.i64_shr_s).get(B).op(Op.i64_and).op(Op.i64_sub);
+      if (signedB) c.get(B).i64(63).op(Op.i64_shr_s).get(A).op(Op.i64_and).op(Op.i64_sub);
+    });
+  };
+
 const branch =
   (op: Op): Emit =>
   (b) => {
@@ -205,6 +236,9 @@ export const EMITTERS = new Map<string, Emit>([
   ['srlw', regW(Op.i32_shr_u)],
   ['sraw', regW(Op.i32_shr_s)],
   ['mul', reg(Op.i64_mul)],
+  ['mulh', mulHigh(true, true)],
+  ['mulhsu', mulHigh(true, false)],
+  ['mulhu', mulHigh(false, false)],
   ['mulw', regW(Op.i32_mul)],
   ['div', divide('div', false)],
   ['divu', divide('divu', false)],

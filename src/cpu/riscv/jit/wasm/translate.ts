@@ -16,7 +16,17 @@ const L_T0 = 32;
 const L_TA = 33;
 const L_TI = 34;
 const L_ST = 35;
-const LOCALS: ValType[] = [...new Array<ValType>(31).fill(I64), I64, I32, I32, I32];
+/** Scratch i64 locals for emitters (`tmp`). */
+const L_TMP = 36;
+const TMPS = 4;
+const LOCALS: ValType[] = [
+  ...new Array<ValType>(31).fill(I64),
+  I64,
+  I32,
+  I32,
+  I32,
+  ...new Array<ValType>(TMPS).fill(I64),
+];
 
 /** Function types shared by every block module and the dispatcher (structurally equal). */
 export const TYPE_BLOCK = 0;
@@ -59,6 +69,11 @@ export class BlockBuilder {
   }
   get next(): number {
     return this.insn.pc + this.insn.len;
+  }
+
+  /** Local index of scratch i64 number `n` (0..3), free for an emitter's own use. */
+  tmp(n: number): number {
+    return L_TMP + n;
   }
 
   /** Pop an i64 into the scratch local T0 (the jump target of `jump`). */
