@@ -1,171 +1,24 @@
 // RV64M: integer multiplication and division (unprivileged ISA, "M" chapter). Division by zero
-// and signed overflow give the results of the chapter's table, never a trap.
+// and signed overflow give the results of the chapter's table, never a trap (each backend's
+// primitive implements that table; see isa/sem.ts).
 
-import { div, divu, mul, mulh, mulhsu, mulhu, out, rem, remu } from '../../../core/u64.js';
-import { rd, rs1, rs2 } from './fields.js';
+import { semInsn } from './sem.js';
 import type { InsnSpec } from './types.js';
 
 const R_TYPE = 0xfe00707f;
 
 export const RV64M: InsnSpec[] = [
-  {
-    name: 'mul',
-    match: 0x02000033,
-    mask: R_TYPE,
-    ext: 'M',
-    format: 'R',
-    exec: (h, i) => {
-      const x = h.x,
-        a = rs1(i) << 1,
-        b = rs2(i) << 1;
-      h.setX(rd(i), mul(x[a], x[a + 1], x[b], x[b + 1]), out.hi);
-    },
-  },
-  {
-    name: 'mulh',
-    match: 0x02001033,
-    mask: R_TYPE,
-    ext: 'M',
-    format: 'R',
-    exec: (h, i) => {
-      const x = h.x,
-        a = rs1(i) << 1,
-        b = rs2(i) << 1;
-      h.setX(rd(i), mulh(x[a], x[a + 1], x[b], x[b + 1]), out.hi);
-    },
-  },
-  {
-    name: 'mulhsu',
-    match: 0x02002033,
-    mask: R_TYPE,
-    ext: 'M',
-    format: 'R',
-    exec: (h, i) => {
-      const x = h.x,
-        a = rs1(i) << 1,
-        b = rs2(i) << 1;
-      h.setX(rd(i), mulhsu(x[a], x[a + 1], x[b], x[b + 1]), out.hi);
-    },
-  },
-  {
-    name: 'mulhu',
-    match: 0x02003033,
-    mask: R_TYPE,
-    ext: 'M',
-    format: 'R',
-    exec: (h, i) => {
-      const x = h.x,
-        a = rs1(i) << 1,
-        b = rs2(i) << 1;
-      h.setX(rd(i), mulhu(x[a], x[a + 1], x[b], x[b + 1]), out.hi);
-    },
-  },
-  {
-    name: 'div',
-    match: 0x02004033,
-    mask: R_TYPE,
-    ext: 'M',
-    format: 'R',
-    exec: (h, i) => {
-      const x = h.x,
-        a = rs1(i) << 1,
-        b = rs2(i) << 1;
-      h.setX(rd(i), div(x[a], x[a + 1], x[b], x[b + 1]), out.hi);
-    },
-  },
-  {
-    name: 'divu',
-    match: 0x02005033,
-    mask: R_TYPE,
-    ext: 'M',
-    format: 'R',
-    exec: (h, i) => {
-      const x = h.x,
-        a = rs1(i) << 1,
-        b = rs2(i) << 1;
-      h.setX(rd(i), divu(x[a], x[a + 1], x[b], x[b + 1]), out.hi);
-    },
-  },
-  {
-    name: 'rem',
-    match: 0x02006033,
-    mask: R_TYPE,
-    ext: 'M',
-    format: 'R',
-    exec: (h, i) => {
-      const x = h.x,
-        a = rs1(i) << 1,
-        b = rs2(i) << 1;
-      h.setX(rd(i), rem(x[a], x[a + 1], x[b], x[b + 1]), out.hi);
-    },
-  },
-  {
-    name: 'remu',
-    match: 0x02007033,
-    mask: R_TYPE,
-    ext: 'M',
-    format: 'R',
-    exec: (h, i) => {
-      const x = h.x,
-        a = rs1(i) << 1,
-        b = rs2(i) << 1;
-      h.setX(rd(i), remu(x[a], x[a + 1], x[b], x[b + 1]), out.hi);
-    },
-  },
-  {
-    name: 'mulw',
-    match: 0x0200003b,
-    mask: R_TYPE,
-    ext: 'M',
-    format: 'R',
-    exec: (h, i) => h.setX32(rd(i), Math.imul(h.x[rs1(i) << 1], h.x[rs2(i) << 1])),
-  },
-  {
-    name: 'divw',
-    match: 0x0200403b,
-    mask: R_TYPE,
-    ext: 'M',
-    format: 'R',
-    exec: (h, i) => {
-      const a = h.x[rs1(i) << 1],
-        b = h.x[rs2(i) << 1];
-      h.setX32(rd(i), b === 0 ? -1 : b === -1 ? -a | 0 : (a / b) | 0);
-    },
-  },
-  {
-    name: 'divuw',
-    match: 0x0200503b,
-    mask: R_TYPE,
-    ext: 'M',
-    format: 'R',
-    exec: (h, i) => {
-      const a = h.x[rs1(i) << 1] >>> 0,
-        b = h.x[rs2(i) << 1] >>> 0;
-      h.setX32(rd(i), b === 0 ? -1 : Math.floor(a / b) | 0);
-    },
-  },
-  {
-    name: 'remw',
-    match: 0x0200603b,
-    mask: R_TYPE,
-    ext: 'M',
-    format: 'R',
-    exec: (h, i) => {
-      const a = h.x[rs1(i) << 1],
-        b = h.x[rs2(i) << 1];
-      h.setX32(rd(i), b === 0 ? a : b === -1 ? 0 : (a % b) | 0);
-    },
-  },
-  {
-    name: 'remuw',
-    match: 0x0200703b,
-    mask: R_TYPE,
-    ext: 'M',
-    format: 'R',
-    exec: (h, i) => {
-      const a = h.x[rs1(i) << 1] >>> 0,
-        b = h.x[rs2(i) << 1] >>> 0;
-      h.setX32(rd(i), b === 0 ? a | 0 : (a % b) | 0);
-    },
-  },
+  semInsn('mul', 0x02000033, R_TYPE, 'M', 'R', { kind: 'op', prim: 'mul', rhs: 'rs2' }),
+  semInsn('mulh', 0x02001033, R_TYPE, 'M', 'R', { kind: 'op', prim: 'mulh', rhs: 'rs2' }),
+  semInsn('mulhsu', 0x02002033, R_TYPE, 'M', 'R', { kind: 'op', prim: 'mulhsu', rhs: 'rs2' }),
+  semInsn('mulhu', 0x02003033, R_TYPE, 'M', 'R', { kind: 'op', prim: 'mulhu', rhs: 'rs2' }),
+  semInsn('div', 0x02004033, R_TYPE, 'M', 'R', { kind: 'op', prim: 'div', rhs: 'rs2' }),
+  semInsn('divu', 0x02005033, R_TYPE, 'M', 'R', { kind: 'op', prim: 'divu', rhs: 'rs2' }),
+  semInsn('rem', 0x02006033, R_TYPE, 'M', 'R', { kind: 'op', prim: 'rem', rhs: 'rs2' }),
+  semInsn('remu', 0x02007033, R_TYPE, 'M', 'R', { kind: 'op', prim: 'remu', rhs: 'rs2' }),
+  semInsn('mulw', 0x0200003b, R_TYPE, 'M', 'R', { kind: 'op32', prim: 'mul', rhs: 'rs2' }),
+  semInsn('divw', 0x0200403b, R_TYPE, 'M', 'R', { kind: 'op32', prim: 'div', rhs: 'rs2' }),
+  semInsn('divuw', 0x0200503b, R_TYPE, 'M', 'R', { kind: 'op32', prim: 'divu', rhs: 'rs2' }),
+  semInsn('remw', 0x0200603b, R_TYPE, 'M', 'R', { kind: 'op32', prim: 'rem', rhs: 'rs2' }),
+  semInsn('remuw', 0x0200703b, R_TYPE, 'M', 'R', { kind: 'op32', prim: 'remu', rhs: 'rs2' }),
 ];

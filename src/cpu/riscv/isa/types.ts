@@ -3,6 +3,7 @@
 // Listings" (match/mask as in riscv-opcodes).
 
 import type { Fpu } from '../fpu/fpu.js';
+import type { Sem } from './sem.js';
 
 /** Extension an instruction belongs to, spelled as in the ISA manual. */
 export type Ext = 'I' | 'M' | 'A' | 'F' | 'D' | 'C' | 'Zicsr' | 'Zifencei' | 'priv';
@@ -99,6 +100,11 @@ export interface InsnSpec {
   readonly ext: Ext;
   readonly format: Format;
   readonly exec: Exec;
+  /**
+   * What the instruction computes, for the integer instructions (isa/sem.ts): `exec` is made
+   * from it, and so is the WebAssembly translator's code.
+   */
+  readonly sem?: Sem;
 }
 
 /**

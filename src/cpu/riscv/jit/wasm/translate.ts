@@ -4,11 +4,12 @@
 // own `exec` through one helper call. Exits are precise: before a helper runs or the block
 // leaves, every register the block changed is back in the hart's state area.
 
+import type { InsnSpec } from '../../isa/types.js';
 import type { Insn } from '../translate.js';
 import { ENDS_BLOCK } from '../translate.js';
 import { Code, encodeModule, F64, type FuncType, I32, I64, Op, type ValType } from './encode.js';
 import { AREA_LOAD_BASE, AREA_PC, AREA_STORE_BASE, AREA_TLB_OFF, AREA_TLB_TAG, AREA_X } from './layout.js';
-import { EMITTERS } from './ops.js';
+import { type Emit, emitterFor } from './ops.js';
 
 /** Local indices: the hart's area base is the parameter, then x1..x31, then scratch. */
 const L_H = 0;
@@ -321,13 +322,24 @@ export class BlockBuilder {
   }
 }
 
+const emitters = new Map<InsnSpec, Emit | undefined>();
+/** The WebAssembly code of an instruction with semantics, made once per table entry. */
+function emitterOf(spec: InsnSpec): Emit | undefined {
+  let e = emitters.get(spec);
+  if (e === undefined && !emitters.has(spec)) {
+    e = spec.sem === undefined ? undefined : emitterFor(spec.sem);
+    emitters.set(spec, e);
+  }
+  return e;
+}
+
 /** The function body of one block (type TYPE_BLOCK, locals LOCALS). */
 export function compileBlock(insns: Insn[], specIndex: (i: Insn) => number): Code {
   const b = new BlockBuilder(specIndex);
   insns.forEach((insn, k) => {
     b.insn = insn;
     b.k = k;
-    const emit = EMITTERS.get(insn.spec.name);
+    const emit = emitterOf(insn.spec);
     if (emit !== undefined) emit(b);
     else {
       b.helper();
