@@ -48,8 +48,8 @@ Options of run:
   --smp N                 number of harts (default 1)
   --max-instructions N    stop after about N instructions
   --stats                 print instructions retired and MIPS on exit (stderr)
-  --jit on|off|wasm       translate hot guest code to JavaScript (on, the default), to
-                          WebAssembly (wasm, experimental), or interpret all (off)
+  --jit on|off|js         translate hot guest code to WebAssembly (on, the default), to
+                          JavaScript (js), or interpret everything (off)
   --disk file=IMG[,readonly][,overlay=FILE][,snapshot][,serial=ID]
                           virt: a virtio-blk disk (repeatable). overlay keeps changes in FILE and
                           never modifies IMG; snapshot throws the changes away at exit

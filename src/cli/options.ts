@@ -1,6 +1,7 @@
 // Command-line parsing for `tsvirt run`, with errors that name the offending option.
 
 import { parseArgs } from 'node:util';
+import type { JitMode } from '../engine/tcg/loop.js';
 
 export class UsageError extends Error {}
 
@@ -16,8 +17,8 @@ export interface RunOptions {
   smp: number;
   stats: boolean;
   maxInstructions: number | undefined;
-  /** Off, the JavaScript translator (on), or the WebAssembly translator (experimental). */
-  jit: boolean | 'wasm';
+  /** The translator: WebAssembly (on), JavaScript (js), or none: interpret everything (off). */
+  jit: JitMode;
   /** --disk specs, in order (parsed by the block backend). */
   disks: string[];
   /** --net specs, in order. */
@@ -89,8 +90,8 @@ export function parseRunOptions(argv: string[]): RunOptions {
   if (memoryBytes < 1024 * 1024 || memoryBytes % 4096 !== 0 || memoryBytes > 16 * 1024 ** 3) {
     throw new UsageError('--memory: must be a multiple of 4 KiB between 1M and 16G');
   }
-  if (v.jit !== 'on' && v.jit !== 'off' && v.jit !== 'wasm') {
-    throw new UsageError(`--jit: '${v.jit}' is not on, off or wasm`);
+  if (v.jit !== 'on' && v.jit !== 'off' && v.jit !== 'js') {
+    throw new UsageError(`--jit: '${v.jit}' is not on, off or js`);
   }
   if (v.console !== 'stdio' && v.console !== 'virtio') {
     throw new UsageError(`--console: '${v.console}' is not stdio or virtio`);
@@ -99,7 +100,7 @@ export function parseRunOptions(argv: string[]): RunOptions {
     throw new UsageError('--disk, --net and --rng apply to --machine virt only');
   }
   return {
-    jit: v.jit === 'wasm' ? 'wasm' : v.jit === 'on',
+    jit: v.jit === 'on' ? 'wasm' : v.jit,
     disks: v.disk ?? [],
     nets: v.net ?? [],
     rng: v.rng ?? false,

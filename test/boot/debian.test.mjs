@@ -1,6 +1,6 @@
 // Full-system tests: Debian's unmodified riscv64 kernel boots to a BusyBox shell on the `virt`
 // board, with tsvirt's built-in SBI (PV) and with Debian's OpenSBI (full emulation), on 1 and 4
-// harts, and with the WebAssembly translator. Commands run at the shell, and `poweroff` ends
+// harts, and with the JavaScript translator. Commands run at the shell, and `poweroff` ends
 // tsvirt with status 0.
 
 import { test } from 'node:test';
@@ -17,14 +17,14 @@ const guest = debianGuest();
 const DT_COMPLAINTS =
   /WARNING|deprecated|falling back|Wrong magic|Oops|Call Trace|BUG:|failed to|missing|lockup|stall/i;
 
-/** [SBI mode, harts, translator]: both modes on 1 and 4 harts, and the WebAssembly translator. */
+/** [SBI mode, harts, translator]: both modes on 1 and 4 harts, and the JavaScript translator. */
 const CASES = [
   ['builtin', 1, 'on'],
   ['builtin', 4, 'on'],
   ['bios', 1, 'on'],
   ['bios', 4, 'on'],
-  ['builtin', 4, 'wasm'],
-  ['bios', 4, 'wasm'],
+  ['builtin', 4, 'js'],
+  ['bios', 4, 'js'],
 ];
 
 for (const [mode, smp, jit] of CASES) {

@@ -8,6 +8,9 @@ import { CodeCache } from '../../cpu/riscv/jit/cache.js';
 import { runJit } from '../../cpu/riscv/jit/run.js';
 import { WasmJit } from '../../cpu/riscv/jit/wasm/engine.js';
 
+/** Which translator runs hot guest code, if any. */
+export type JitMode = 'wasm' | 'js' | 'off';
+
 /** What a board provides to the loop. */
 export interface TcgBoard {
   readonly harts: readonly RiscvHart[];
@@ -31,8 +34,11 @@ export interface LoopOptions {
   maxInstructions?: number;
   /** Instructions per hart per slice: bounds interrupt latency. */
   sliceInstructions?: number;
-  /** Translate hot code to JavaScript (default), to WebAssembly, or interpret everything. */
-  jit?: boolean | 'wasm';
+  /**
+   * Translate hot code to WebAssembly (the default; JavaScript when RAM does not fit a 32-bit
+   * WebAssembly memory), to JavaScript, or interpret everything.
+   */
+  jit?: JitMode;
 }
 
 /** Why the loop returned. */
@@ -48,11 +54,12 @@ export async function runLoop(board: TcgBoard, opts: LoopOptions = {}): Promise<
   const max = opts.maxInstructions ?? Infinity;
   let total = 0;
   let cache: CodeCache | undefined;
-  const wasm = opts.jit === 'wasm' ? WasmJit.create(board.harts[0].mem) : undefined;
+  const mode = opts.jit ?? 'wasm';
+  const wasm = mode === 'wasm' ? WasmJit.create(board.harts[0].mem) : undefined;
   if (wasm !== undefined) {
     board.harts[0].mem.onDeviceWrite = (off, len) => wasm.cache.invalidateRange(off, len);
     for (const h of board.harts) wasm.attach(h);
-  } else if (opts.jit ?? true) {
+  } else if (mode !== 'off') {
     const c = (cache = new CodeCache(board.harts[0].mem.sizeBytes));
     board.harts[0].mem.onDeviceWrite = (off, len) => c.invalidateRange(off, len);
     for (const h of board.harts) {

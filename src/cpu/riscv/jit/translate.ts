@@ -36,6 +36,9 @@ export const ENDS_BLOCK = new Set([
   'csrrci',
 ]);
 
+/** Conditional branches: with `throughBranches`, a block goes on past them (side exits). */
+const BRANCHES = new Set(['beq', 'bne', 'blt', 'bge', 'bltu', 'bgeu']);
+
 /**
  * Instructions that cannot trap and do not read pc: the block need not publish pc or check for
  * a trap around them.
@@ -123,9 +126,16 @@ export function translateBlock(
 /**
  * The instructions of the block at guest pc `pc`, whose bytes start at RAM offset `ramOff`: up to
  * a control transfer or system instruction, MAX_BLOCK_INSNS, or the end of the page. Empty when
- * the first instruction is illegal or straddles the page end (left to the interpreter).
+ * the first instruction is illegal or straddles the page end (left to the interpreter). With
+ * `throughBranches`, conditional branches do not end it.
  */
-export function scanBlock(pc: number, ramOff: number, read: ReadHalf, dec: Decoder): Insn[] {
+export function scanBlock(
+  pc: number,
+  ramOff: number,
+  read: ReadHalf,
+  dec: Decoder,
+  throughBranches = false,
+): Insn[] {
   const insns: Insn[] = [];
   const pageEnd = ramOff - (ramOff % 4096) + 4096;
   let off = ramOff;
@@ -147,7 +157,7 @@ export function scanBlock(pc: number, ramOff: number, read: ReadHalf, dec: Decod
     insns.push({ pc: at, len, raw, word, spec });
     off += len;
     at += len;
-    if (ENDS_BLOCK.has(spec.name)) break;
+    if (ENDS_BLOCK.has(spec.name) && !(throughBranches && BRANCHES.has(spec.name))) break;
   }
   return insns;
 }

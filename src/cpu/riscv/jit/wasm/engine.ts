@@ -203,7 +203,7 @@ export class WasmJit {
 
   /** Queue the block at `pc` for translation; compile the batch when it is full. */
   private enqueue(pc: number, ramOff: number, read: (off: number) => number, dec: Decoder): void {
-    const insns = scanBlock(pc, ramOff, read, dec);
+    const insns = scanBlock(pc, ramOff, read, dec, true);
     if (insns.length === 0) return;
     if (this.pending.length === 0) this.waited = 0;
     this.pending.push({ pc, ramOff, insns });

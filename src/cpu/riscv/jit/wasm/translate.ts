@@ -9,6 +9,7 @@ import type { Insn } from '../translate.js';
 import { ENDS_BLOCK } from '../translate.js';
 import { Code, encodeModule, F64, type FuncType, I32, I64, Op, type ValType } from './encode.js';
 import { AREA_LOAD_BASE, AREA_PC, AREA_STORE_BASE, AREA_TLB_OFF, AREA_TLB_TAG, AREA_X } from './layout.js';
+import { immB, rd, rs1, rs2 } from '../../isa/fields.js';
 import { type Emit, emitterFor } from './ops.js';
 
 /** Local indices: the hart's area base is the parameter, then x1..x31, then scratch. */
@@ -20,6 +21,8 @@ const L_ST = 35;
 /** Scratch i64 locals for emitters (`tmp`). */
 const L_TMP = 36;
 const TMPS = 4;
+/** Instructions executed by earlier iterations of a block that loops on itself. */
+const L_DONE = L_TMP + TMPS;
 const LOCALS: ValType[] = [
   ...new Array<ValType>(31).fill(I64),
   I64,
@@ -27,6 +30,7 @@ const LOCALS: ValType[] = [
   I32,
   I32,
   ...new Array<ValType>(TMPS).fill(I64),
+  I32,
 ];
 
 /** Function types shared by every block module and the dispatcher (structurally equal). */
@@ -38,6 +42,8 @@ export const TYPES: FuncType[] = [
   { params: [I32, I32, I32, F64, I32], results: [I32] },
 ];
 const F_HELPER = 0;
+/** Instructions a looping block runs before it returns to the dispatcher (interrupt latency). */
+const LOOP_LIMIT = 4096;
 
 /**
  * Helper results: go on, the instruction trapped (pc is the handler), or leave after it. Blocks
@@ -58,7 +64,12 @@ export class BlockBuilder {
   insn!: Insn;
   /** Position of the instruction in its block (instructions retired before it, in the block). */
   k = 0;
+  /** The instruction is the block's last. */
+  last = false;
   ended = false;
+  /** Guest pc of the block's first instruction, and whether branches to it loop in place. */
+  start = 0;
+  loops = false;
 
   constructor(private readonly specIndex: (i: Insn) => number) {}
 
@@ -128,12 +139,43 @@ export class BlockBuilder {
     }
   }
 
+  /** Push `count` plus what earlier iterations executed: instructions since the block began. */
+  private executed(count: number): void {
+    this.c.i32(count);
+    if (this.loops) this.c.get(L_DONE).op(Op.i32_add);
+  }
+
+  /** Return `count` (plus earlier iterations) instructions executed. */
+  private ret(count: number): void {
+    this.executed(count);
+    this.c.op(Op.return);
+  }
+
   /** Leave the block: registers back, pc = what `pc` pushes (i64), `count` instructions retired. */
   exit(pc: () => void, count: number): void {
     this.writeBack();
     this.c.get(L_H);
     pc();
-    this.c.mem(Op.i64_store, AREA_PC).i32(count).op(Op.return);
+    this.c.mem(Op.i64_store, AREA_PC);
+    this.ret(count);
+  }
+
+  /**
+   * Load every register the block names into its local and count those it writes as changed, so
+   * that the compile-time state is the same at the loop head on every iteration.
+   */
+  enterLoop(insns: readonly Insn[]): void {
+    for (const i of insns) {
+      const sem = i.spec.sem;
+      if (sem === undefined) continue;
+      for (const r of [rs1(i.word), rs2(i.word)]) this.use(r);
+      const d = rd(i.word);
+      if (d !== 0 && sem.kind !== 'branch' && sem.kind !== 'store' && sem.kind !== 'nop') {
+        this.use(d);
+        this.dirty[d] = 1;
+      }
+    }
+    this.c.i32(0).set(L_DONE).begin(Op.loop);
   }
 
   /**
@@ -144,13 +186,9 @@ export class BlockBuilder {
     const c = this.c;
     this.writeBack();
     this.dirty.fill(0);
-    c.i32(this.specIndex(this.insn))
-      .i32(this.insn.word)
-      .i32(this.insn.raw)
-      .f64(this.insn.pc)
-      .i32(this.k)
-      .call(F_HELPER)
-      .set(L_ST);
+    c.i32(this.specIndex(this.insn)).i32(this.insn.word).i32(this.insn.raw).f64(this.insn.pc);
+    this.executed(this.k);
+    c.call(F_HELPER).set(L_ST);
     this.loaded.fill(0);
     this.leaveOnStatus();
   }
@@ -160,12 +198,9 @@ export class BlockBuilder {
    * helper took a trapped one off the retired count).
    */
   private leaveOnStatus(): void {
-    this.c
-      .get(L_ST)
-      .begin(Op.if)
-      .i32(this.k + 1)
-      .op(Op.return)
-      .op(Op.end);
+    this.c.get(L_ST).begin(Op.if);
+    this.ret(this.k + 1);
+    this.c.op(Op.end);
   }
 
   /**
@@ -176,13 +211,9 @@ export class BlockBuilder {
   private sideHelper(reload: number): void {
     const c = this.c;
     this.writeBack();
-    c.i32(this.specIndex(this.insn))
-      .i32(this.insn.word)
-      .i32(this.insn.raw)
-      .f64(this.insn.pc)
-      .i32(this.k)
-      .call(F_HELPER)
-      .set(L_ST);
+    c.i32(this.specIndex(this.insn)).i32(this.insn.word).i32(this.insn.raw).f64(this.insn.pc);
+    this.executed(this.k);
+    c.call(F_HELPER).set(L_ST);
     this.leaveOnStatus();
     if (reload !== 0)
       c.get(L_H)
@@ -285,14 +316,44 @@ export class BlockBuilder {
     );
   }
 
-  /** End the block at a conditional branch: `cond` pushes an i32, taken to pc + offset. */
+  /**
+   * A conditional branch (`cond` pushes an i32) to pc + offset. A branch back to the start of a
+   * looping block stays in the function (a bounded number of times); any other taken branch
+   * leaves the block; not taken, the block goes on, or ends here if this is its last instruction.
+   */
   branch(cond: () => void, offset: number): void {
-    this.exit(() => {
-      this.c.i64(this.pc + offset).i64(this.next);
+    const c = this.c;
+    const target = this.pc + offset;
+    if (this.loops && target === this.start) {
       cond();
-      this.c.op(Op.select);
-    }, this.k + 1);
-    this.ended = true;
+      c.begin(Op.if);
+      c.get(L_DONE)
+        .i32(this.k + 1)
+        .op(Op.i32_add)
+        .tee(L_DONE)
+        .i32(LOOP_LIMIT)
+        .op(Op.i32_lt_u)
+        .br(Op.br_if, 1);
+      this.exit(() => c.i64(target), 0);
+      c.op(Op.end);
+    } else if (this.last) {
+      this.exit(() => {
+        c.i64(target).i64(this.next);
+        cond();
+        c.op(Op.select);
+      }, this.k + 1);
+      this.ended = true;
+      return;
+    } else {
+      cond();
+      c.begin(Op.if);
+      this.exit(() => c.i64(target), this.k + 1);
+      c.op(Op.end);
+    }
+    if (this.last) {
+      this.exit(() => c.i64(this.next), this.k + 1);
+      this.ended = true;
+    }
   }
 
   /** End the block with a jump to `target` (i64 in T0 when `target` is undefined). */
@@ -307,12 +368,17 @@ export class BlockBuilder {
         .op(Op.i64_gt_u)
         .begin(Op.if);
       this.sideHelper(0);
-      c.i32(this.k + 1)
-        .op(Op.return)
-        .op(Op.end);
+      this.ret(this.k + 1);
+      c.op(Op.end);
     }
     this.setX(rd, () => c.i64(this.next));
     this.exit(() => (target === undefined ? c.get(L_T0) : c.i64(target)), this.k + 1);
+    this.ended = true;
+  }
+
+  /** End the block after a helper that left pc in the state area. */
+  leave(count: number): void {
+    this.ret(count);
     this.ended = true;
   }
 
@@ -336,21 +402,29 @@ function emitterOf(spec: InsnSpec): Emit | undefined {
 /** The function body of one block (type TYPE_BLOCK, locals LOCALS). */
 export function compileBlock(insns: Insn[], specIndex: (i: Insn) => number): Code {
   const b = new BlockBuilder(specIndex);
+  b.start = insns[0].pc;
+  // A block of native instructions that branches back to its start loops inside its function,
+  // its registers staying in locals. (A helper may change any register behind the locals.)
+  b.loops =
+    insns.every((i) => i.spec.sem !== undefined) &&
+    insns.some((i) => i.spec.sem?.kind === 'branch' && i.pc + immB(i.word) === b.start);
+  if (b.loops) b.enterLoop(insns);
   insns.forEach((insn, k) => {
     b.insn = insn;
     b.k = k;
+    b.last = k === insns.length - 1;
     const emit = emitterOf(insn.spec);
     if (emit !== undefined) emit(b);
     else {
       b.helper();
       if (ENDS_BLOCK.has(insn.spec.name)) {
         // The helper left pc in the state area.
-        b.c.i32(k + 1).op(Op.return);
-        b.ended = true;
+        b.leave(k + 1);
       }
     }
   });
   b.finish(insns.length);
+  if (b.loops) b.c.op(Op.end).op(Op.unreachable);
   return b.c;
 }
 
