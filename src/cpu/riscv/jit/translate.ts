@@ -5,6 +5,7 @@
 
 import type { Decoder } from '../decode.js';
 import { expandCompressed } from '../isa/c.js';
+import { immJ } from '../isa/fields.js';
 import type { Exec, InsnSpec } from '../isa/types.js';
 import { type BlockFn, makeBlock } from './cache.js';
 
@@ -36,7 +37,7 @@ export const ENDS_BLOCK = new Set([
   'csrrci',
 ]);
 
-/** Conditional branches: with `throughBranches`, a block goes on past them (side exits). */
+/** Conditional branches: with `trace`, a block goes on past them (side exits). */
 const BRANCHES = new Set(['beq', 'bne', 'blt', 'bge', 'bltu', 'bgeu']);
 
 /**
@@ -127,15 +128,10 @@ export function translateBlock(
  * The instructions of the block at guest pc `pc`, whose bytes start at RAM offset `ramOff`: up to
  * a control transfer or system instruction, MAX_BLOCK_INSNS, or the end of the page. Empty when
  * the first instruction is illegal or straddles the page end (left to the interpreter). With
- * `throughBranches`, conditional branches do not end it.
+ * `trace`, conditional branches do not end it (they become side exits), and it follows direct
+ * jumps within the page: its instructions are then not contiguous.
  */
-export function scanBlock(
-  pc: number,
-  ramOff: number,
-  read: ReadHalf,
-  dec: Decoder,
-  throughBranches = false,
-): Insn[] {
+export function scanBlock(pc: number, ramOff: number, read: ReadHalf, dec: Decoder, trace = false): Insn[] {
   const insns: Insn[] = [];
   const pageEnd = ramOff - (ramOff % 4096) + 4096;
   let off = ramOff;
@@ -157,7 +153,14 @@ export function scanBlock(
     insns.push({ pc: at, len, raw, word, spec });
     off += len;
     at += len;
-    if (ENDS_BLOCK.has(spec.name) && !(throughBranches && BRANCHES.has(spec.name))) break;
+    if (!ENDS_BLOCK.has(spec.name) || (trace && BRANCHES.has(spec.name))) continue;
+    if (!trace || spec.name !== 'jal') break;
+    // Follow a direct jump that stays in the page, unless to an instruction already in the block.
+    const target = at - len + immJ(word);
+    const pageOff = target - (pc - (pc & 4095));
+    if (pageOff < 0 || pageOff >= 4096 || insns.some((x) => x.pc === target)) break;
+    off = pageEnd - 4096 + pageOff;
+    at = target;
   }
   return insns;
 }

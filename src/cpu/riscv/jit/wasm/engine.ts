@@ -11,7 +11,7 @@ import { runInterpreter, sharedDecoder } from '../../interp.js';
 import type { InsnSpec } from '../../isa/types.js';
 import { TLB_ENTRIES } from '../../mmu.js';
 import { CodeCache } from '../cache.js';
-import { type Insn, MAX_BLOCK_INSNS, scanBlock } from '../translate.js';
+import { ENDS_BLOCK, type Insn, MAX_BLOCK_INSNS, scanBlock } from '../translate.js';
 import { Code, encodeModule, I32, I64, Op } from './encode.js';
 import {
   AREA_FETCH_BASE,
@@ -32,6 +32,8 @@ interface WasmBlock {
 }
 
 const SPEC_INDEX = new Map<InsnSpec, number>(ALL_INSNS.map((s, k) => [s, k]));
+/** 1 for the table entries that end a block: they may read the retired count, and set pc. */
+const ENDS = Uint8Array.from(ALL_INSNS, (s) => (ENDS_BLOCK.has(s.name) ? 1 : 0));
 
 export interface WasmJitOptions {
   maxBlocks?: number;
@@ -108,7 +110,9 @@ export class WasmJit {
     h.pc = pc;
     h.npc = pc + ((raw & 3) === 3 ? 4 : 2);
     h.insnBits = raw;
-    h.retired = this.f64[(h.area + AREA_RETIRED) >>> 3] + k;
+    const ends = ENDS[spec] === 1;
+    // Only system instructions read minstret/mcycle (and they end blocks).
+    if (ends) h.retired = this.f64[(h.area + AREA_RETIRED) >>> 3] + k;
     ALL_INSNS[spec].exec(h, word);
     let st = ST_OK;
     if (h.trapped) {
@@ -125,7 +129,8 @@ export class WasmJit {
       this.i32[(h.area + AREA_STOP) >>> 2] = 1;
       return st === ST_TRAP ? st : ST_LEAVE;
     }
-    this.setPc(h, next);
+    // The block continues after an instruction that does not end it, unless it stopped.
+    if (ends || st !== ST_OK) this.setPc(h, next);
     if (h.yieldLoop) this.i32[(h.area + AREA_STOP) >>> 2] = 1;
     return st;
   };

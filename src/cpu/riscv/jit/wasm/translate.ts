@@ -9,7 +9,7 @@ import type { Insn } from '../translate.js';
 import { ENDS_BLOCK } from '../translate.js';
 import { Code, encodeModule, F64, type FuncType, I32, I64, Op, type ValType } from './encode.js';
 import { AREA_LOAD_BASE, AREA_PC, AREA_STORE_BASE, AREA_TLB_OFF, AREA_TLB_TAG, AREA_X } from './layout.js';
-import { immB, rd, rs1, rs2 } from '../../isa/fields.js';
+import { immB, immJ, rd, rs1, rs2 } from '../../isa/fields.js';
 import { type Emit, emitterFor } from './ops.js';
 
 /** Local indices: the hart's area base is the parameter, then x1..x31, then scratch. */
@@ -66,6 +66,8 @@ export class BlockBuilder {
   k = 0;
   /** The instruction is the block's last. */
   last = false;
+  /** Guest pc of the instruction after this one in the block (a followed jump's target). */
+  following = NaN;
   ended = false;
   /** Guest pc of the block's first instruction, and whether branches to it loop in place. */
   start = 0;
@@ -327,14 +329,7 @@ export class BlockBuilder {
     if (this.loops && target === this.start) {
       cond();
       c.begin(Op.if);
-      c.get(L_DONE)
-        .i32(this.k + 1)
-        .op(Op.i32_add)
-        .tee(L_DONE)
-        .i32(LOOP_LIMIT)
-        .op(Op.i32_lt_u)
-        .br(Op.br_if, 1);
-      this.exit(() => c.i64(target), 0);
+      this.backEdge(1);
       c.op(Op.end);
     } else if (this.last) {
       this.exit(() => {
@@ -356,9 +351,22 @@ export class BlockBuilder {
     }
   }
 
-  /** End the block with a jump to `target` (i64 in T0 when `target` is undefined). */
+  /**
+   * A jump to `target` (i64 in T0 when `target` is undefined). It ends the block unless the block
+   * goes on at the target (a followed direct jump) or loops back to its start.
+   */
   jump(rd: number, target: number | undefined): void {
     const c = this.c;
+    if (target !== undefined && target === this.following) {
+      this.setX(rd, () => c.i64(this.next));
+      return;
+    }
+    if (target !== undefined && this.loops && target === this.start) {
+      this.setX(rd, () => c.i64(this.next));
+      this.backEdge();
+      this.ended = true;
+      return;
+    }
     if (target === undefined) {
       // A target beyond +-2^53 cannot be a JavaScript pc: the interpreter's jalr takes it.
       c.get(L_T0)
@@ -374,6 +382,22 @@ export class BlockBuilder {
     this.setX(rd, () => c.i64(this.next));
     this.exit(() => (target === undefined ? c.get(L_T0) : c.i64(target)), this.k + 1);
     this.ended = true;
+  }
+
+  /**
+   * Go back to the start of a looping block, `depth` constructs inside the loop, unless the block
+   * has run long enough: then leave it, at its start.
+   */
+  private backEdge(depth = 0): void {
+    const c = this.c;
+    c.get(L_DONE)
+      .i32(this.k + 1)
+      .op(Op.i32_add)
+      .tee(L_DONE)
+      .i32(LOOP_LIMIT)
+      .op(Op.i32_lt_u)
+      .br(Op.br_if, depth);
+    this.exit(() => c.i64(this.start), 0);
   }
 
   /** End the block after a helper that left pc in the state area. */
@@ -407,12 +431,17 @@ export function compileBlock(insns: Insn[], specIndex: (i: Insn) => number): Cod
   // its registers staying in locals. (A helper may change any register behind the locals.)
   b.loops =
     insns.every((i) => i.spec.sem !== undefined) &&
-    insns.some((i) => i.spec.sem?.kind === 'branch' && i.pc + immB(i.word) === b.start);
+    insns.some(
+      (i) =>
+        (i.spec.sem?.kind === 'branch' && i.pc + immB(i.word) === b.start) ||
+        (i.spec.sem?.kind === 'jal' && i.pc + immJ(i.word) === b.start),
+    );
   if (b.loops) b.enterLoop(insns);
   insns.forEach((insn, k) => {
     b.insn = insn;
     b.k = k;
     b.last = k === insns.length - 1;
+    b.following = b.last ? NaN : insns[k + 1].pc;
     const emit = emitterOf(insn.spec);
     if (emit !== undefined) emit(b);
     else {
