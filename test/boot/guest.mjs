@@ -23,17 +23,26 @@ export function debianGuest() {
   return paths;
 }
 
+/** ECMA-48 control sequences (ESC [ parameters final byte). */
+// eslint-disable-next-line no-control-regex
+const CSI = /\x1b\[[0-9;?]*[@-~]/g;
+
 export class Guest {
   /** @param {string[]} args arguments after `tsvirt run` */
   constructor(args, { log = false, command = TSVIRT, argv = ['run', ...args] } = {}) {
     this.output = '';
+    let raw = '';
     this.exited = new Promise((resolve) => {
       this.proc = spawn(command, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
       this.proc.on('exit', (code, signal) => resolve({ code, signal }));
     });
     this.waiters = [];
     const onData = (d) => {
-      this.output += d.toString('latin1');
+      // Without terminal control sequences: BusyBox's shell follows its prompt with a cursor
+      // position query (ESC [ 6 n), which must not hide the prompt at the end of a line. The
+      // whole text is cleaned each time because a chunk may end inside a sequence.
+      raw += d.toString('latin1');
+      this.output = raw.replace(CSI, '');
       if (log) process.stderr.write(d);
       for (const w of [...this.waiters]) w();
     };
