@@ -2,7 +2,10 @@
 // Guest CPU benchmark, side by side: tsvirt and qemu-system-riscv64 (TCG) run the same bare-metal
 // spike ELF (bench/cpu/, built by bench/cpu/build.sh) in one invocation on this machine.
 //
-//   node bench/cpu.mjs [--quick] [--elf FILE] [--runs N] [--timeout SEC] [--no-qemu] [--no-tsvirt] [--json]
+//   node bench/cpu.mjs [--quick] [--elf FILE] [--runs N] [--timeout SEC] [--no-qemu] [--no-tsvirt]
+//                      [--jit on,js,off] [--json]
+// --jit takes a comma-separated list of tsvirt translator modes to measure side by side (default:
+// on, the WebAssembly translator, and off, the interpreter).
 //
 // The instruction count comes from QEMU with `-icount shift=0`, where the guest's minstret is exact
 // (without icount QEMU's minstret returns host ticks): the program prints `instret_total N`, retired
@@ -20,7 +23,16 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 function parseArgs(argv) {
-  const opts = { quick: false, elf: '', runs: 3, timeout: 600, qemu: true, tsvirt: true, json: false };
+  const opts = {
+    quick: false,
+    elf: '',
+    runs: 3,
+    timeout: 600,
+    qemu: true,
+    tsvirt: true,
+    json: false,
+    jit: ['on', 'off'],
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') opts.quick = true;
@@ -30,9 +42,10 @@ function parseArgs(argv) {
     else if (a === '--no-qemu') opts.qemu = false;
     else if (a === '--no-tsvirt') opts.tsvirt = false;
     else if (a === '--json') opts.json = true;
+    else if (a === '--jit') opts.jit = argv[++i].split(',');
     else {
       console.error(
-        `usage: node bench/cpu.mjs [--quick] [--elf FILE] [--runs N] [--timeout SEC] [--no-qemu] [--no-tsvirt] [--json]`,
+        `usage: node bench/cpu.mjs [--quick] [--elf FILE] [--runs N] [--timeout SEC] [--no-qemu] [--no-tsvirt] [--jit on,js,off] [--json]`,
       );
       process.exit(2);
     }
@@ -122,7 +135,7 @@ async function main() {
   }
   const elf = relative(root, opts.elf);
   const qemuArgs = ['-M', 'spike', '-bios', 'none', '-nographic', '-kernel', elf];
-  const results = { node: process.version, elf, instructions: null, qemu: null, tsvirt: null, ratio: null };
+  const results = { node: process.version, elf, instructions: null, qemu: null, tsvirt: {} };
   console.log(`guest CPU benchmark: ${elf}`);
 
   // 1. Exact instruction count (QEMU icount) and the reference output.
@@ -168,10 +181,52 @@ async function main() {
       'tsvirt: bin/tsvirt does not exist yet (the emulator is not written or not built); QEMU only',
     );
   } else {
+    for (const mode of opts.jit) {
+      const r = await measureTsvirt(bin, elf, mode, opts, instructions);
+      if (r === null) break;
+      if (instructions == null) instructions = r.count;
+      results.tsvirt[mode] = r;
+    }
+  }
+  results.instructions = instructions;
+
+  // Report.
+  console.log('');
+  console.log(
+    `instructions: ${instructions ?? 'unknown'} (whole program; guest minstret under QEMU -icount)`,
+  );
+  console.log('engine          wall s    MIPS   vs QEMU  (best of ' + opts.runs + ')');
+  const q = results.qemu;
+  if (q) console.log(`qemu          ${fmt(q.seconds, 3).padStart(8)} ${fmt(q.mips, 1).padStart(7)}    1`);
+  for (const [mode, t] of Object.entries(results.tsvirt)) {
+    t.mips = instructions ? instructions / t.seconds / 1e6 : null;
+    t.ratio = q ? q.seconds / t.seconds : null;
+    console.log(
+      `tsvirt --jit ${mode.padEnd(3)}${fmt(t.seconds, 3).padStart(7)} ${fmt(t.mips, 1).padStart(7)} ${fmt(t.ratio, 3).padStart(8)}` +
+        `   (--stats: ${t.statsInstructions ?? '?'} instructions in ${fmt(t.statsSeconds, 3)} s)`,
+    );
+  }
+  const modes = Object.keys(results.tsvirt);
+  for (const a of modes) {
+    for (const b of modes) {
+      if (a !== b && (b === 'off' || (a === 'on' && b === 'js'))) {
+        const r = results.tsvirt[b].seconds / results.tsvirt[a].seconds;
+        console.log(`speed --jit ${a} / --jit ${b}: ${fmt(r, 2)}`);
+      }
+    }
+  }
+  if (results.tsvirt.on && q)
+    console.log(`ratio tsvirt/qemu speed: ${fmt(results.tsvirt.on.ratio, 3)} (target >= 0.5)`);
+  if (opts.json) console.log(JSON.stringify(results));
+}
+
+/** Best of opts.runs runs of tsvirt with `--jit mode`, or null when tsvirt cannot run. */
+async function measureTsvirt(bin, elf, mode, opts, instructions) {
+  {
     let best = null;
     let failed = null;
     let failures = 0;
-    const args = [bin, 'run', '--machine', 'spike', '--kernel', elf, '--stats'];
+    const args = [bin, 'run', '--machine', 'spike', '--kernel', elf, '--stats', '--jit', mode];
     for (let i = 0; i < opts.runs; i++) {
       const r = await run(process.execPath, args, opts.timeout);
       const g = parseGuest(r.stdout);
@@ -197,46 +252,20 @@ async function main() {
         console.log(tail(failed.stdout + failed.stderr, 12));
       }
     }
-    if (best) {
-      const count = instructions ?? best.stats.instructions ?? best.guest.instret;
-      if (instructions == null) instructions = count;
-      results.tsvirt = {
-        seconds: best.seconds,
-        mips: count ? count / best.seconds / 1e6 : null,
-        statsInstructions: best.stats.instructions,
-        statsSeconds: best.stats.seconds,
-        statsMips: best.stats.mips,
-        guestInstret: best.guest.total ?? best.guest.instret,
-      };
-      if (!best.stats.instructions) console.log('tsvirt: no --stats line found on stderr');
-      console.log(`tsvirt: ${opts.runs - failures} of ${opts.runs} runs passed; ${best.guest.sums}`);
-    }
-  }
-  results.instructions = instructions;
-  if (results.qemu && results.tsvirt) results.ratio = results.qemu.seconds / results.tsvirt.seconds;
-
-  // Report.
-  console.log('');
-  console.log(
-    `instructions: ${instructions ?? 'unknown'} (whole program; guest minstret under QEMU -icount)`,
-  );
-  console.log('engine    wall s    MIPS   (best of ' + opts.runs + ')');
-  if (results.qemu)
+    if (!best) return null;
     console.log(
-      `qemu    ${fmt(results.qemu.seconds, 3).padStart(8)} ${fmt(results.qemu.mips, 1).padStart(7)}`,
+      `tsvirt --jit ${mode}: ${opts.runs - failures} of ${opts.runs} runs passed; ${best.guest.sums}`,
     );
-  const t = results.tsvirt;
-  if (t) {
-    console.log(`tsvirt  ${fmt(t.seconds, 3).padStart(8)} ${fmt(t.mips, 1).padStart(7)}`);
-    console.log(
-      `tsvirt --stats: ${t.statsInstructions ?? '?'} instructions in ${fmt(t.statsSeconds, 3)} s ` +
-        `(${fmt(t.statsMips, 1)} MIPS); guest instret ${t.guestInstret ?? '?'}`,
-    );
+    if (!best.stats.instructions) console.log('tsvirt: no --stats line found on stderr');
+    return {
+      count: instructions ?? best.stats.instructions ?? best.guest.instret,
+      seconds: best.seconds,
+      statsInstructions: best.stats.instructions,
+      statsSeconds: best.stats.seconds,
+      statsMips: best.stats.mips,
+      guestInstret: best.guest.total ?? best.guest.instret,
+    };
   }
-  if (results.ratio != null) {
-    console.log(`ratio tsvirt/qemu speed: ${fmt(results.ratio, 3)} (target >= 0.5)`);
-  }
-  if (opts.json) console.log(JSON.stringify(results));
 }
 
 await main();

@@ -34,6 +34,9 @@ const TLB_MASK = TLB_ENTRIES - 1;
 export const TLB_SLOTS = CONTEXTS * 3 * TLB_ENTRIES;
 const PAGE = 4096;
 
+/** Bytes mapped by one PTE at each level (4 KiB, 2 MiB, 1 GiB, 512 GiB): a table, not `**`. */
+const LEVEL_SPAN = [2 ** 12, 2 ** 21, 2 ** 30, 2 ** 39];
+
 /** Result of a walk that failed: the page-fault or access-fault kind to raise. */
 export const FAULT_PAGE = -1;
 export const FAULT_ACCESS = -2;
@@ -127,7 +130,7 @@ export function walk(mem: GuestMemory, c: MmuContext, va: number, access: number
   let a = c.satpPpn * PAGE;
   const view = mem.view;
   for (let level = levels - 1; level >= 0; level--) {
-    const vpn = Math.floor(uva / 2 ** (12 + 9 * level)) % 512;
+    const vpn = Math.floor(uva / LEVEL_SPAN[level]) % 512;
     const pteAddr = a + vpn * 8;
     if (!mem.contains(pteAddr, 8)) return FAULT_ACCESS;
     const pteOff = pteAddr - mem.base;
@@ -153,7 +156,7 @@ export function walk(mem: GuestMemory, c: MmuContext, va: number, access: number
       if (ctx === CTX_U ? (lo & PTE_U) === 0 : (lo & PTE_U) !== 0 && ctx !== CTX_S_SUM) return FAULT_PAGE;
     }
     // A superpage's low PPN fields must be zero (misaligned superpage).
-    const span = 2 ** (9 * level);
+    const span = LEVEL_SPAN[level] / PAGE;
     if (ppn % span !== 0) return FAULT_PAGE;
     // Hardware A/D update (Svadu behaviour, as QEMU does).
     const need = access === ACCESS_STORE ? PTE_A | PTE_D : PTE_A;
