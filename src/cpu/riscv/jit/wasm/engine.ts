@@ -82,7 +82,7 @@ export class WasmJit {
   private constructor(mem: GuestMemory, wasmMem: WebAssembly.Memory, hashAt: number, opts: WasmJitOptions) {
     this.cache = new CodeCache<WasmBlock>(mem.sizeBytes, opts.maxBlocks, opts.threshold);
     this.cache.onDrop = (ramOff, b) => this.drop(ramOff, b);
-    this.batch = opts.batch ?? 64;
+    this.batch = opts.batch ?? 256;
     this.maxWait = opts.maxWait ?? 20_000;
     this.hashAt = hashAt;
     this.i32 = new Int32Array(wasmMem.buffer);
