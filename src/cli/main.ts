@@ -50,6 +50,8 @@ Options of run:
   --stats                 print instructions retired and MIPS on exit (stderr)
   --jit on|off|js         translate hot guest code to WebAssembly (on, the default), to
                           JavaScript (js), or interpret everything (off)
+  --jit-cache N           keep at most N translated blocks (default 65536, 16 to 1048576); a
+                          full cache is dropped whole and refilled from hot code
   --disk file=IMG[,readonly][,overlay=FILE][,snapshot][,serial=ID]
                           virt: a virtio-blk disk (repeatable). overlay keeps changes in FILE and
                           never modifies IMG; snapshot throws the changes away at exit
@@ -219,7 +221,7 @@ async function run(argv: string[]): Promise<number> {
   const t0 = performance.now();
   let end: LoopEnd;
   try {
-    end = await runLoop(m.board, { maxInstructions: o.maxInstructions, jit: o.jit });
+    end = await runLoop(m.board, { maxInstructions: o.maxInstructions, jit: o.jit, jitCache: o.jitCache });
   } finally {
     await m.close();
   }

@@ -19,6 +19,8 @@ export interface RunOptions {
   maxInstructions: number | undefined;
   /** The translator: WebAssembly (on), JavaScript (js), or none: interpret everything (off). */
   jit: JitMode;
+  /** Most translated blocks kept at once (the whole cache is dropped when it fills). */
+  jitCache: number;
   /** --disk specs, in order (parsed by the block backend). */
   disks: string[];
   /** --net specs, in order. */
@@ -61,6 +63,7 @@ export function parseRunOptions(argv: string[]): RunOptions {
         stats: { type: 'boolean', default: false },
         'max-instructions': { type: 'string' },
         jit: { type: 'string', default: 'on' },
+        'jit-cache': { type: 'string', default: '65536' },
         disk: { type: 'string', multiple: true },
         net: { type: 'string', multiple: true },
         rng: { type: 'boolean', default: false },
@@ -101,6 +104,7 @@ export function parseRunOptions(argv: string[]): RunOptions {
   }
   return {
     jit: v.jit === 'on' ? 'wasm' : v.jit,
+    jitCache: parseCount('--jit-cache', v['jit-cache'] ?? '65536', 16, 1 << 20),
     disks: v.disk ?? [],
     nets: v.net ?? [],
     rng: v.rng ?? false,

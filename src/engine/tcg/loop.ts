@@ -39,6 +39,8 @@ export interface LoopOptions {
    * WebAssembly memory), to JavaScript, or interpret everything.
    */
   jit?: JitMode;
+  /** Most translated blocks kept at once. */
+  jitCache?: number;
 }
 
 /** Why the loop returned. */
@@ -55,12 +57,12 @@ export async function runLoop(board: TcgBoard, opts: LoopOptions = {}): Promise<
   let total = 0;
   let cache: CodeCache | undefined;
   const mode = opts.jit ?? 'wasm';
-  const wasm = mode === 'wasm' ? WasmJit.create(board.harts[0].mem) : undefined;
+  const wasm = mode === 'wasm' ? WasmJit.create(board.harts[0].mem, { maxBlocks: opts.jitCache }) : undefined;
   if (wasm !== undefined) {
     board.harts[0].mem.onDeviceWrite = (off, len) => wasm.cache.invalidateRange(off, len);
     for (const h of board.harts) wasm.attach(h);
   } else if (mode !== 'off') {
-    const c = (cache = new CodeCache(board.harts[0].mem.sizeBytes));
+    const c = (cache = new CodeCache(board.harts[0].mem.sizeBytes, opts.jitCache));
     board.harts[0].mem.onDeviceWrite = (off, len) => c.invalidateRange(off, len);
     for (const h of board.harts) {
       h.codeCache = cache;

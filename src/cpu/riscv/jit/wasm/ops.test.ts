@@ -90,11 +90,12 @@ function setX(h: RiscvHart, r: number, v: bigint): void {
   h.x[2 * r + 1] = Number(BigInt.asIntN(32, v >> 32n));
 }
 
-test('translated arithmetic matches the interpreter on edge and random operands', () => {
+/** Run every form on every operand pair, translated and interpreted; returns the checks made. */
+function compare(maxBlocks: number, values: [bigint, bigint][]): number {
   const forms = words();
   const t = machine();
   const ref = machine();
-  const jit = WasmJit.create(t.mem, { threshold: 1, batch: 1 });
+  const jit = WasmJit.create(t.mem, { threshold: 1, batch: 1, maxBlocks });
   assert.ok(jit);
   jit.attach(t);
   forms.forEach((f, k) => {
@@ -103,11 +104,6 @@ test('translated arithmetic matches the interpreter on edge and random operands'
       h.mem.write32(BASE + 8 * k + 4, JAL_SELF);
     }
   });
-  const r = prng(11);
-  const rand = (): bigint => (BigInt(Math.floor(r() * 2 ** 32)) << 32n) | BigInt(Math.floor(r() * 2 ** 32));
-  const values: [bigint, bigint][] = [];
-  for (const a of EDGES) for (const b of EDGES) values.push([a, b]);
-  for (let k = 0; k < 40; k++) values.push([rand(), rand()]);
   let checked = 0;
   forms.forEach((f, k) => {
     const pc = BASE + 8 * k;
@@ -130,8 +126,27 @@ test('translated arithmetic matches the interpreter on edge and random operands'
         }
       }
       checked++;
+      assert.ok(jit.cache.size <= maxBlocks, 'the cache stays within its bound');
     }
   });
   assert.equal(jit.cache.compiled, forms.length, 'every form was translated');
-  assert.ok(checked > 100000);
+  return checked;
+}
+
+function operands(): [bigint, bigint][] {
+  const r = prng(11);
+  const rand = (): bigint => (BigInt(Math.floor(r() * 2 ** 32)) << 32n) | BigInt(Math.floor(r() * 2 ** 32));
+  const values: [bigint, bigint][] = [];
+  for (const a of EDGES) for (const b of EDGES) values.push([a, b]);
+  for (let k = 0; k < 40; k++) values.push([rand(), rand()]);
+  return values;
+}
+
+test('translated arithmetic matches the interpreter on edge and random operands', () => {
+  assert.ok(compare(65536, operands()) > 100000);
+});
+
+test('a cache of 16 blocks stays within its bound, dropping and retranslating, and stays exact', () => {
+  // Several operand pairs per form, so that each form's block is found again or retranslated.
+  assert.ok(compare(16, operands().slice(0, 8)) > 3000);
 });
