@@ -4,12 +4,12 @@
 // own `exec` through one helper call. Exits are precise: before a helper runs or the block
 // leaves, every register the block changed is back in the hart's state area.
 
+import { immB, immJ, rd, rs1, rs2 } from '../../isa/fields.js';
 import type { InsnSpec } from '../../isa/types.js';
 import type { Insn } from '../translate.js';
 import { ENDS_BLOCK } from '../translate.js';
 import { Code, encodeModule, F64, type FuncType, I32, I64, Op, type ValType } from './encode.js';
 import { AREA_LOAD_BASE, AREA_PC, AREA_STORE_BASE, AREA_TLB_OFF, AREA_TLB_TAG, AREA_X } from './layout.js';
-import { immB, immJ, rd, rs1, rs2 } from '../../isa/fields.js';
 import { type Emit, emitterFor } from './ops.js';
 
 /** The hart's area base is the one parameter, local 0. */
@@ -208,28 +208,13 @@ export class BlockBuilder {
   }
 
   /**
-   * Run this instruction through the interpreter's semantics. With `mayReturn`, code after it
-   * continues only when the helper returns ST_OK; registers are reloaded as needed afterwards.
+   * Run this instruction through the interpreter's semantics; code after it runs only when the
+   * helper returns ST_OK. Any register may have changed: they are reloaded as needed afterwards.
    */
   helper(): void {
-    const c = this.c;
-    this.writeBack();
+    this.callHelper();
     this.dirty.fill(0);
-    c.i32(this.specIndex(this.insn)).i32(this.insn.word).i32(this.insn.raw).f64(this.insn.pc);
-    this.executed(this.k);
-    c.call(F_HELPER).set(this.st);
     this.loaded.fill(0);
-    this.leaveOnStatus();
-  }
-
-  /**
-   * After a helper: leave when it trapped or asked to, with k + 1 instructions executed (the
-   * helper took a trapped one off the retired count).
-   */
-  private leaveOnStatus(): void {
-    this.c.get(this.st).begin(Op.if);
-    this.ret(this.k + 1);
-    this.c.op(Op.end);
   }
 
   /**
@@ -238,16 +223,28 @@ export class BlockBuilder {
    * `reload` is a register the helper writes, reloaded into its local afterwards.
    */
   private sideHelper(reload: number): void {
+    this.callHelper();
+    if (reload !== 0)
+      this.c
+        .get(L_H)
+        .mem(Op.i64_load, AREA_X + 8 * reload)
+        .set(this.reg(reload));
+  }
+
+  /**
+   * Write the changed registers back, call the helper for this instruction, and leave when it
+   * trapped or asked to, with k + 1 instructions executed (the helper took a trapped one off the
+   * retired count).
+   */
+  private callHelper(): void {
     const c = this.c;
     this.writeBack();
     c.i32(this.specIndex(this.insn)).i32(this.insn.word).i32(this.insn.raw).f64(this.insn.pc);
     this.executed(this.k);
     c.call(F_HELPER).set(this.st);
-    this.leaveOnStatus();
-    if (reload !== 0)
-      c.get(L_H)
-        .mem(Op.i64_load, AREA_X + 8 * reload)
-        .set(this.reg(reload));
+    c.get(this.st).begin(Op.if);
+    this.ret(this.k + 1);
+    c.op(Op.end);
   }
 
   /**
