@@ -171,7 +171,6 @@ export class WasmJit {
         h.retired = this.f64[retired];
         if (!this.wildPc) h.pc = this.getPc(h);
         if (h.yieldLoop || n >= budget) break;
-        if (this.i32[stop] !== 0 && !this.wildPc) continue; // a trap: go on at the handler
         if (r === 0 && h.pc === installed) installed = NaN;
         else {
           // A miss: find or make the block, unless it was just installed and still missed.
