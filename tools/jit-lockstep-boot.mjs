@@ -17,10 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { VirtBoard } from '../dist/boards/virt/board.js';
 import { VIRT_TIMEBASE_HZ } from '../dist/boards/virt/memory-map.js';
-import { runInterpreter } from '../dist/cpu/riscv/interp.js';
-import { runJit } from '../dist/cpu/riscv/jit/run.js';
-import { CodeCache } from '../dist/cpu/riscv/jit/cache.js';
-import { WasmJit } from '../dist/cpu/riscv/jit/wasm/engine.js';
+import { beginStep, runPair, translatedSide } from './lockstep-lib.mjs';
 
 const TSVIRT = new URL('../bin/tsvirt', import.meta.url).pathname;
 const MEMORY_BYTES = 512 << 20;
@@ -135,21 +132,7 @@ const a = A.harts[0];
 const b = B.harts[0];
 for (const k of [...SCALARS, ...PAIRS]) if (a[k] === undefined) throw new Error(`RiscvHart.${k} is gone`);
 // The translated side, set up as the TCG loop does it.
-let cache;
-let runBlock;
-if (opts.wasm) {
-  // Batches of one: a block is translated as soon as it is hot, as with the JavaScript side.
-  const jit = WasmJit.create(B.mem, { threshold, batch: 1 });
-  jit.attach(b);
-  cache = jit.cache;
-  runBlock = () => jit.run(b, 1);
-} else {
-  cache = new CodeCache(B.mem.sizeBytes, 65536, threshold);
-  b.codeCache = cache;
-  cache.attach(b.tlb);
-  runBlock = () => runJit(b, cache, 1);
-}
-B.mem.onDeviceWrite = (off, len) => cache.invalidateRange(off, len);
+const { cache, runBlock } = translatedSide(B, { wasm: opts.wasm, threshold });
 
 const mode = opts.bios ? '--bios fw_dynamic' : '--sbi builtin';
 console.log(
@@ -164,10 +147,7 @@ let nextProgress = PROGRESS_EVERY;
 let matched = 0; // instructions at the last full comparison that found no difference
 let problem;
 while (steps < limit && !A.stopped && !B.stopped) {
-  A.tick();
-  B.tick();
-  a.checkInterrupts();
-  b.checkInterrupts();
+  beginStep(A, B);
   if (a.waiting || b.waiting) {
     if (a.waiting !== b.waiting) {
       problem = [`waiting ${a.waiting} vs ${b.waiting}`];
@@ -184,10 +164,7 @@ while (steps < limit && !A.stopped && !B.stopped) {
     continue;
   }
   const pc = b.pc;
-  const n = runBlock();
-  const m = runInterpreter(a, n);
-  A.afterSlice();
-  B.afterSlice();
+  const [n, m] = runPair(A, B, runBlock);
   steps += n;
   clock.now = steps + idle;
   blocks++;

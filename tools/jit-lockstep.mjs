@@ -11,10 +11,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SpikeBoard } from '../dist/boards/spike.js';
-import { runInterpreter } from '../dist/cpu/riscv/interp.js';
-import { runJit } from '../dist/cpu/riscv/jit/run.js';
-import { CodeCache } from '../dist/cpu/riscv/jit/cache.js';
-import { WasmJit } from '../dist/cpu/riscv/jit/wasm/engine.js';
+import { beginStep, runPair, translatedSide } from './lockstep-lib.mjs';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const dir = join(ROOT, 'build/isa');
@@ -52,32 +49,14 @@ for (const name of readdirSync(dir)
   const a = A.harts[0];
   const b = B.harts[0];
   // Threshold 1: translate every block on first sight, the hardest case for invalidation.
-  let cache;
-  let runBlock;
-  if (wasm) {
-    const jit = WasmJit.create(b.mem, { threshold: 1, batch: 1 });
-    jit.attach(b);
-    cache = jit.cache;
-    runBlock = () => jit.run(b, 1);
-  } else {
-    cache = new CodeCache(64 << 20, 65536, 1);
-    b.codeCache = cache;
-    cache.attach(b.tlb);
-    runBlock = () => runJit(b, cache, 1);
-  }
+  const { cache, runBlock } = translatedSide(B, { wasm, threshold: 1 });
   let steps = 0;
   clock.now = 0;
   let problem;
   while (!A.stopped && !B.stopped && steps < MAX_STEPS) {
-    A.tick();
-    B.tick();
-    a.checkInterrupts();
-    b.checkInterrupts();
+    beginStep(A, B);
     const pc = b.pc;
-    const n = runBlock();
-    const m = runInterpreter(a, n);
-    A.afterSlice();
-    B.afterSlice();
+    const [n, m] = runPair(A, B, runBlock);
     steps += n;
     clock.now = steps;
     problem = m !== n ? `block at ${pc.toString(16)} ran ${n}, interpreter ${m}` : compare(a, b);
