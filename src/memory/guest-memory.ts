@@ -19,11 +19,6 @@ export class GuestMemory {
   readonly view: DataView;
 
   /**
-   * @param base guest-physical address of the first byte
-   * @param sizeBytes multiple of 4 KiB
-   * @param shared back RAM with a SharedArrayBuffer so that workers can see it
-   */
-  /**
    * Called after a device (not a CPU) wrote guest RAM, with the RAM offset and length, so that the
    * translator can drop code it made from those bytes (DMA into executable pages).
    */
@@ -39,7 +34,10 @@ export class GuestMemory {
   private readonly hostEnd: number;
 
   /**
-   * @param hostBytes bytes to reserve after RAM for `allocHost` (0: plain buffer)
+   * @param base guest-physical address of the first byte
+   * @param sizeBytes multiple of 4 KiB
+   * @param shared back RAM with shared memory so that workers can see it
+   * @param hostBytes bytes to reserve after RAM for `allocHost` (0: a plain buffer)
    */
   constructor(
     readonly base: number,
