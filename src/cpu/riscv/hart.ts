@@ -24,7 +24,16 @@ import {
 import { csrOp } from './csr.js';
 import type { BlockFn, CodePages } from './jit/cache.js';
 import { amo } from './amo.js';
-import { AREA_BYTES, AREA_FETCH_BASE, AREA_TLB_OFF, AREA_TLB_TAG, AREA_X } from './jit/wasm/layout.js';
+import {
+  AREA_BYTES,
+  AREA_F,
+  AREA_FETCH_BASE,
+  AREA_FFLAGS,
+  AREA_FPMODE,
+  AREA_TLB_OFF,
+  AREA_TLB_TAG,
+  AREA_X,
+} from './jit/wasm/layout.js';
 
 /** What the board gives a hart: the platform timer and a physical-store watch (HTIF, code pages). */
 export interface HartEnv {
@@ -46,7 +55,7 @@ export class RiscvHart implements Hart, MmuContext {
   readonly x: Int32Array;
   pc = 0;
   npc = 0;
-  readonly fpu = new Fpu();
+  readonly fpu: Fpu;
   priv = C.PRV_M;
   /** Raw bits of the instruction being executed (16-bit for compressed): the illegal-instruction tval. */
   insnBits = 0;
@@ -125,6 +134,8 @@ export class RiscvHart implements Hart, MmuContext {
    */
   readonly area: number;
   private readonly ctl: Int32Array;
+  /** The AREA_FPMODE word (see `syncFpMode`). */
+  private readonly fpMode: Int32Array;
   fetchBase = 0;
   loadBase = 0;
   storeBase = 0;
@@ -147,10 +158,14 @@ export class RiscvHart implements Hart, MmuContext {
       this.x = new Int32Array(buf, this.area + AREA_X, 64);
       this.ctl = new Int32Array(buf, this.area + AREA_FETCH_BASE, 3);
       this.tlb = new Tlb(buf, this.area + AREA_TLB_TAG, this.area + AREA_TLB_OFF);
+      this.fpu = new Fpu(buf, this.area + AREA_F, this.area + AREA_FFLAGS);
+      this.fpMode = new Int32Array(buf, this.area + AREA_FPMODE, 1);
     } else {
       this.x = new Int32Array(64);
       this.ctl = new Int32Array(3);
       this.tlb = new Tlb();
+      this.fpu = new Fpu();
+      this.fpMode = new Int32Array(1);
     }
     this.reset(0);
   }
@@ -730,5 +745,14 @@ export class RiscvHart implements Hart, MmuContext {
 
   fpDirty(): void {
     this.mstatus |= C.MSTATUS_FS;
+  }
+
+  /**
+   * Tell translated code what it may assume about the FPU: frm while mstatus.FS is Dirty (so an
+   * F/D instruction has nothing to mark and only the rounding mode to check), -1 otherwise.
+   * Called before WebAssembly runs and after each helper, the only places mstatus and frm change.
+   */
+  syncFpMode(): void {
+    this.fpMode[0] = (this.mstatus & C.MSTATUS_FS) === C.MSTATUS_FS ? this.fpu.frm : -1;
   }
 }

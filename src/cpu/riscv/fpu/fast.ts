@@ -35,7 +35,8 @@ export function fmaFast(a: number, b: number, c: number, p: number): boolean {
   return ap >= LO && ap < HI && Math.abs(a) < HI && Math.abs(b) < HI && Math.abs(c) < HI;
 }
 
-const MIN_NORMAL_S = pow2(-126);
+/** The smallest normal binary32, 2^-126. */
+export const MIN_NORMAL_S = pow2(-126);
 
 /**
  * Round-to-nearest-even of x to binary32 given v = RN64(x) and err with the sign of x - v. Returns

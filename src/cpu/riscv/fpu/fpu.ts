@@ -30,13 +30,31 @@ const FRM_SHIFT = 5;
  */
 export class Fpu implements IntSink {
   /** Raw register file: f[r] low word at bits[2r], high word at bits[2r+1]. */
-  readonly bits = new Int32Array(64);
+  readonly bits: Int32Array;
   /** f[r] as a double (f64[r]) over the same storage; moves must use `bits` (NaN payloads). */
-  readonly f64 = new Float64Array(this.bits.buffer);
+  readonly f64: Float64Array;
   /** Low halves as binary32 (f32[2r]) over the same storage; valid only where NaN-boxed. */
-  readonly f32 = new Float32Array(this.bits.buffer);
+  readonly f32: Float32Array;
+  private readonly flagWord: Int32Array;
+
+  /**
+   * The registers and fflags live in `buf` at byte offsets `regsAt` (256 bytes) and `flagsAt`
+   * when given (the WebAssembly translator's shared memory), else in memory of their own.
+   */
+  constructor(buf?: ArrayBufferLike, regsAt = 0, flagsAt = 0) {
+    this.bits = buf === undefined ? new Int32Array(64) : new Int32Array(buf, regsAt, 64);
+    this.f64 = new Float64Array(this.bits.buffer, this.bits.byteOffset, 32);
+    this.f32 = new Float32Array(this.bits.buffer, this.bits.byteOffset, 64);
+    this.flagWord = buf === undefined ? new Int32Array(1) : new Int32Array(buf, flagsAt, 1);
+  }
+
   /** Accrued exceptions NV DZ OF UF NX (bits 4..0). */
-  fflags = 0;
+  get fflags(): number {
+    return this.flagWord[0];
+  }
+  set fflags(v: number) {
+    this.flagWord[0] = v;
+  }
   /** Dynamic rounding mode (3 bits; 5..7 are stored but make dynamic-rm instructions illegal). */
   frm = 0;
   /** 64-bit integer result of the last `cvtIntS`/`cvtIntD` (sign-extended for the 32-bit kinds). */

@@ -3,6 +3,7 @@
 // Listings" (match/mask as in riscv-opcodes).
 
 import type { Fpu } from '../fpu/fpu.js';
+import type { FSem } from './fsem.js';
 import type { Sem } from './sem.js';
 
 /** Extension an instruction belongs to, spelled as in the ISA manual. */
@@ -105,6 +106,8 @@ export interface InsnSpec {
    * from it, and so is the WebAssembly translator's code.
    */
   readonly sem?: Sem;
+  /** The same for the F and D instructions (isa/fsem.ts). */
+  readonly fsem?: FSem;
 }
 
 /**

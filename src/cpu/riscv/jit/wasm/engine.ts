@@ -114,6 +114,7 @@ export class WasmJit {
     // Only system instructions read minstret/mcycle (and they end blocks).
     if (ends) h.retired = this.f64[(h.area + AREA_RETIRED) >>> 3] + k;
     ALL_INSNS[spec].exec(h, word);
+    h.syncFpMode();
     let st = ST_OK;
     if (h.trapped) {
       h.trapped = false;
@@ -165,6 +166,7 @@ export class WasmJit {
         this.setPc(h, h.pc);
         this.i32[stop] = 0;
         this.f64[retired] = h.retired;
+        h.syncFpMode();
         this.wildPc = false;
         const r = this.dispatch(h.area, budget - n);
         n += r;

@@ -15,8 +15,17 @@ export const AREA_STORE_BASE = 272;
 export const AREA_STOP = 276;
 /** Instructions retired (f64), kept by the dispatcher while WebAssembly runs. */
 export const AREA_RETIRED = 280;
+/** fflags (i32, bits 4..0), shared by the FPU in JavaScript and translated code. */
+export const AREA_FFLAGS = 288;
+/**
+ * What translated F/D code may assume, refreshed by JavaScript before WebAssembly runs and after
+ * every helper: frm (0..7) when mstatus.FS is Dirty (nothing to mark), else -1.
+ */
+export const AREA_FPMODE = 292;
+/** f0..f31 as little-endian i64 (the FPU's int32 pairs are the same bytes). */
+export const AREA_F = 512;
 /** The TLB's tags (f64 virtual page bases), then its RAM offsets (f64). */
-export const AREA_TLB_TAG = 512;
+export const AREA_TLB_TAG = 768;
 export const AREA_TLB_OFF = AREA_TLB_TAG + TLB_SLOTS * 8;
 export const AREA_BYTES = AREA_TLB_OFF + TLB_SLOTS * 8;
 

@@ -9,7 +9,16 @@ import type { InsnSpec } from '../../isa/types.js';
 import type { Insn } from '../translate.js';
 import { ENDS_BLOCK } from '../translate.js';
 import { Code, encodeModule, F64, type FuncType, I32, I64, Op, type ValType } from './encode.js';
-import { AREA_LOAD_BASE, AREA_PC, AREA_STORE_BASE, AREA_TLB_OFF, AREA_TLB_TAG, AREA_X } from './layout.js';
+import {
+  AREA_F,
+  AREA_LOAD_BASE,
+  AREA_PC,
+  AREA_STORE_BASE,
+  AREA_TLB_OFF,
+  AREA_TLB_TAG,
+  AREA_X,
+} from './layout.js';
+import { fpEmitterFor, fpNative, fpXRegs } from './fops.js';
 import { type Emit, emitterFor } from './ops.js';
 
 /** The hart's area base is the one parameter, local 0. */
@@ -117,6 +126,39 @@ export class BlockBuilder {
     return this.scratch(`tmp${n}`, I64);
   }
 
+  /** Local index of scratch f64 number `n`, free for an emitter's own use. */
+  ftmp(n: number): number {
+    return this.scratch(`ftmp${n}`, F64);
+  }
+
+  /** Push the base of the hart's state area (i32). */
+  area(): void {
+    this.c.get(L_H);
+  }
+
+  /**
+   * A fast path that may give up: `body` runs at depth 0 of a block that its `br_if 0` leaves
+   * for the helper, and must not change any state before its last such branch. `uses` are the
+   * x registers the body reads (loaded first, so that both paths see them in their locals);
+   * `writes` is the x register it sets (0 if none), which the helper's path reloads.
+   */
+  fastOrHelper(uses: readonly number[], writes: number, body: () => void): void {
+    const c = this.c;
+    for (const r of uses) this.use(r);
+    c.begin(Op.block).begin(Op.block);
+    body();
+    c.br(Op.br, 1).op(Op.end);
+    this.sideHelper(writes);
+    c.op(Op.end);
+    if (writes !== 0) this.loaded[writes] = this.dirty[writes] = 1;
+  }
+
+  /** Pop an i64 into x[rd]'s local inside `fastOrHelper`'s body (dropped for x0). */
+  popX(rd: number): void {
+    if (rd === 0) this.c.op(Op.drop);
+    else this.c.set(this.reg(rd));
+  }
+
   /** Pop an i64 into the scratch local T0 (the jump target of `jump`). */
   setT0(): void {
     this.c.set(this.t0);
@@ -196,6 +238,14 @@ export class BlockBuilder {
   enterLoop(insns: readonly Insn[]): void {
     for (const i of insns) {
       const sem = i.spec.sem;
+      if (i.spec.fsem !== undefined) {
+        const { reads, writes } = fpXRegs(i.spec.fsem, i.word);
+        for (const r of reads) this.use(r);
+        if (writes !== 0) {
+          this.use(writes);
+          this.dirty[writes] = 1;
+        }
+      }
       if (sem === undefined) continue;
       for (const r of [rs1(i.word), rs2(i.word)]) this.use(r);
       const d = rd(i.word);
@@ -259,12 +309,14 @@ export class BlockBuilder {
     base: number,
     fast: () => void,
     reload: number,
+    guard?: () => void,
   ): void {
     const c = this.c;
     this.use(rs1);
     this.x(rs1);
     c.i64(imm).op(Op.i64_add).tee(this.t0).op(Op.i32_wrap_i64).set(this.ta);
     c.begin(Op.block).begin(Op.block);
+    guard?.();
     // In one page?
     c.get(this.ta)
       .i32(4095)
@@ -339,6 +391,48 @@ export class BlockBuilder {
         this.c.mem(op);
       },
       0,
+    );
+  }
+
+  /**
+   * FLD/FLW into f[frd] (FLW NaN-boxes), or FSD/FSW from f[frs] (the low word for FSW), when
+   * `guard` (branching out at depth 0 when the fast path may not run) lets it.
+   */
+  fpLoad(frd: number, rs1: number, imm: number, bytes: 4 | 8, guard: () => void): void {
+    const c = this.c;
+    this.access(
+      rs1,
+      imm,
+      bytes,
+      AREA_LOAD_BASE,
+      () => {
+        c.set(this.ta);
+        c.get(L_H).get(this.ta);
+        if (bytes === 8) c.mem(Op.i64_load);
+        else
+          c.mem(Op.i64_load32_u)
+            .i64(-(2n ** 32n))
+            .op(Op.i64_or);
+        c.mem(Op.i64_store, AREA_F + 8 * frd);
+      },
+      0,
+      guard,
+    );
+  }
+
+  fpStore(rs1: number, frs: number, imm: number, bytes: 4 | 8, guard: () => void): void {
+    this.access(
+      rs1,
+      imm,
+      bytes,
+      AREA_STORE_BASE,
+      () => {
+        this.c.get(L_H);
+        if (bytes === 8) this.c.mem(Op.i64_load, AREA_F + 8 * frs).mem(Op.i64_store);
+        else this.c.mem(Op.i32_load, AREA_F + 8 * frs).mem(Op.i32_store);
+      },
+      0,
+      guard,
     );
   }
 
@@ -441,7 +535,12 @@ const emitters = new Map<InsnSpec, Emit | undefined>();
 function emitterOf(spec: InsnSpec): Emit | undefined {
   let e = emitters.get(spec);
   if (e === undefined && !emitters.has(spec)) {
-    e = spec.sem === undefined ? undefined : emitterFor(spec.sem);
+    e =
+      spec.sem !== undefined
+        ? emitterFor(spec.sem)
+        : spec.fsem !== undefined
+          ? fpEmitterFor(spec.fsem)
+          : undefined;
     emitters.set(spec, e);
   }
   return e;
@@ -459,7 +558,9 @@ export function compileBlock(insns: Insn[], specIndex: (i: Insn) => number): Blo
   // A block of native instructions that branches back to its start loops inside its function,
   // its registers staying in locals. (A helper may change any register behind the locals.)
   b.loops =
-    insns.every((i) => i.spec.sem !== undefined) &&
+    insns.every(
+      (i) => i.spec.sem !== undefined || (i.spec.fsem !== undefined && fpNative(i.spec.fsem, i.word)),
+    ) &&
     insns.some(
       (i) =>
         (i.spec.sem?.kind === 'branch' && i.pc + immB(i.word) === b.start) ||
