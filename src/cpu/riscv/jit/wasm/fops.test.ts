@@ -127,6 +127,12 @@ function operands(seed: number, randoms: number): { f: [bigint, bigint, bigint];
         x: ints[(i + j) % ints.length],
       });
     }
+  // Fused multiply-adds whose sum is exactly halfway between two doubles (a = 1: the product is
+  // exact; c = 0: the product's own error decides).
+  for (let k = 0; k < 40; k++) {
+    out.push({ f: [f64bits(1), randomD(r), randomD(r)], x: 0n });
+    out.push({ f: [randomD(r), f64bits(0.875), f64bits(0)], x: 0n });
+  }
   for (let k = 0; k < randoms; k++) {
     const d = r() < 0.5;
     const g = d ? randomD : randomS;

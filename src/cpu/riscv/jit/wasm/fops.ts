@@ -158,6 +158,9 @@ function rneF32(b: BlockBuilder, v: number, err: number, r: number): void {
   need(b, () => {
     c.get(r).op(Op.f64_abs).f64(MIN_NORMAL_S).op(Op.f64_gt);
     c.get(r).op(Op.f64_abs).f64(MAX_S).op(Op.f64_le).op(Op.i32_and);
+    // An exact zero (Mandelbrot's first iterations) is its own rounding.
+    c.get(v).f64(0).op(Op.f64_eq);
+    c.get(err).f64(0).op(Op.f64_eq).op(Op.i32_and).op(Op.i32_or);
   });
   // w = r + 2 (v - r): the point symmetric to r about v.
   c.get(r).f64(2).get(v).get(r).op(Op.f64_sub).op(Op.f64_mul).op(Op.f64_add).set(w);
@@ -194,11 +197,24 @@ function arith(b: BlockBuilder, fmt: Fmt, op: 'add' | 'sub' | 'mul' | 'div'): vo
     if (fmt === 'D') need(b, () => c.get(V).get(V).op(Op.f64_sub).f64(0).op(Op.f64_eq));
   } else if (op === 'mul') {
     if (fmt === 'D') {
-      need(b, () => absAtLeast(b, V, LO));
-      need(b, () => absBelow(b, V, BIG));
-      need(b, () => absBelow(b, A, HI));
-      need(b, () => absBelow(b, B, HI));
+      // TwoProduct's range, or a zero factor (the other finite), which makes the product exact.
+      const zero = (): void => {
+        c.get(V).f64(0).op(Op.f64_eq);
+        c.get(A).f64(0).op(Op.f64_eq).get(B).f64(0).op(Op.f64_eq).op(Op.i32_or).op(Op.i32_and);
+      };
+      need(b, () => {
+        absAtLeast(b, V, LO);
+        absBelow(b, V, BIG);
+        absBelow(b, A, HI);
+        absBelow(b, B, HI);
+        c.op(Op.i32_and).op(Op.i32_and).op(Op.i32_and);
+        zero();
+        c.op(Op.i32_or);
+      });
+      c.f64(0);
       twoProdErr(b, A, B, V);
+      zero();
+      c.op(Op.select);
     } else c.f64(0); // a product of two binary32 values is exact in binary64
     c.set(E);
   } else {
@@ -253,8 +269,8 @@ function sqrt(b: BlockBuilder, fmt: Fmt): void {
 
 /**
  * The fused multiply-adds in RNE. binary64: ops64.ts fmaFast64 (TwoProduct, then TwoSum three
- * times), keeping only results clear of a rounding boundary: exact, or off r by less than half
- * an ulp where r is not a power of two (the helper takes the rest). binary32: fpu.ts fmaS.
+ * times), keeping the results it proves are r (see below; the helper takes the rest) and zero
+ * factors. binary32: fpu.ts fmaS.
  */
 function fma(b: BlockBuilder, fmt: Fmt, negProd: boolean, negAdd: boolean): void {
   const c = b.c;
@@ -273,6 +289,16 @@ function fma(b: BlockBuilder, fmt: Fmt, negProd: boolean, negAdd: boolean): void
     finish(b, fmt, V, E, R);
     return;
   }
+  // A zero factor, the other finite, leaves c exact (or a zero sum, which native addition signs
+  // as IEEE 754 says for RNE): no flags unless c is a NaN, the helper's case.
+  c.begin(Op.block);
+  c.get(P).f64(0).op(Op.f64_ne);
+  c.get(A).f64(0).op(Op.f64_ne).get(B).f64(0).op(Op.f64_ne).op(Op.i32_and).op(Op.i32_or);
+  c.get(C).get(C).op(Op.f64_ne).op(Op.i32_or).br(Op.br_if, 0);
+  c.get(P).get(C).op(Op.f64_add).set(R);
+  putF(b, fmt, R);
+  c.br(Op.br, 2); // out of the fast path's block, past the helper
+  c.op(Op.end);
   need(b, () => absAtLeast(b, P, LO));
   need(b, () => absBelow(b, P, HI));
   need(b, () => absBelow(b, A, HI));
@@ -296,9 +322,12 @@ function fma(b: BlockBuilder, fmt: Fmt, negProd: boolean, negAdd: boolean): void
   need(b, () => absBelow(b, R, HI));
   const bits = b.tmp(0);
   c.get(R).op(Op.i64_reinterpret_f64).set(bits);
-  // Inexact results only where they are clearly r: a significand other than 1.0 (so the gap to
-  // either neighbour is an ulp) and |d| below half an ulp, 2^(E - 1076) for biased exponent E.
+  // r is the rounding of x when exact (d = 0), when e2 = 0 (then x = th + w, of which r is the
+  // native rounding, ties included), or when x is clearly nearest r: a significand other than
+  // 1.0 (so the gap to either neighbour is an ulp) and |d| below half an ulp, 2^(E - 1076) for
+  // biased exponent E.
   c.get(E).f64(0).op(Op.f64_eq);
+  c.get(E2).f64(0).op(Op.f64_eq).op(Op.i32_or);
   c.get(bits).i64(0xfffffffffffffn).op(Op.i64_and).i64(0).op(Op.i64_ne);
   c.get(E).op(Op.f64_abs);
   c.get(bits)
