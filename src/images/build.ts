@@ -68,6 +68,11 @@ const STAMP_FILE = '.tsvirt-build.json';
 
 /** This builder's own code, part of the build key so a changed builder rebuilds the outputs. */
 const BUILDER_FILES = ['build.js', 'initramfs.js', 'modules.js', 'modinfo.js', 'cpio.js', 'deb.js'];
+/** Where those files are: this module's directory, or dist/images/ beside the bundled CLI. */
+const BUILDER_DIR = new URL(
+  import.meta.url.endsWith('/images/build.js') ? './' : './images/',
+  import.meta.url,
+);
 
 /** A digest of everything the outputs depend on: the three packages, the module request, the builder. */
 function buildKey(manifest: Manifest, modules: readonly string[]): string {
@@ -75,7 +80,7 @@ function buildKey(manifest: Manifest, modules: readonly string[]): string {
   h.update(
     JSON.stringify([manifest.kernel.sha256, manifest.busybox.sha256, manifest.opensbi.sha256, modules]),
   );
-  for (const f of BUILDER_FILES) h.update(readFileSync(new URL(`./${f}`, import.meta.url)));
+  for (const f of BUILDER_FILES) h.update(readFileSync(new URL(f, BUILDER_DIR)));
   return h.digest('hex');
 }
 
