@@ -3,8 +3,9 @@
    registers in locals), conditional branches in the middle of straight-line code (side exits),
    direct jumps followed within a page, a loop closed by an unconditional jump, and the two
    things that must stay exact inside such a loop: a fault (precise pc and registers) and a timer
-   interrupt (taken while the loop runs, not after it). Every loop runs far more often than any
-   translation threshold. */
+   interrupt (taken while the loop runs, not after it), and conditional branches forward inside a
+   hot loop (instructions skipped, counts exact, a fault after the skip). Every loop runs far more
+   often than any translation threshold. */
 #include "test.h"
 #include "priv.h"
         .option norvc
@@ -121,6 +122,57 @@ TEST_BEGIN
         addi t0, t0, 1
         bne t1, t0, fail
 4:
+
+        /* An `if` without `else` in a hot loop: a conditional branch forward to a later
+           instruction of the loop's block (the translator branches there inside the block). The
+           instructions it skips do not retire: per iteration 4 instructions when it is taken (t2
+           odd) and 6 when not, plus the first csrr (checked in case 9). */
+        TEST_CASE(7)
+        li a0, 0
+        li a1, 0
+        li t2, 10000
+        csrr a5, minstret
+1:      andi t0, t2, 1
+        bnez t0, 2f
+        addi a0, a0, 1
+        addi a1, a1, 2
+2:      addi t2, t2, -1
+        bnez t2, 1b
+        csrr a6, minstret
+        CHECK_EQ(a0, 5000)
+        CHECK_EQ(a1, 10000)
+        sub a7, a6, a5                   /* checked in case 9 */
+
+        /* A fault after a forward branch in the same iteration: pointer 2999 is still BAD_PA
+           (case 5). mepc is the faulting load and the registers are those of that iteration
+           (t2 = 1001 is odd: the branch skipped the increment). */
+        TEST_CASE(8)
+        la t4, ptrs
+        li a0, 0
+        li t2, 4000
+        expect_trap 3f
+1:      ld t5, 0(t4)
+        andi t0, t2, 1
+        bnez t0, 2f
+        addi a0, a0, 1
+2:
+skip_load:
+        ld t3, 0(t5)
+        addi t4, t4, 8
+        addi t2, t2, -1
+        bnez t2, 1b
+        j fail
+3:      CHECK_EQ(s2, CAUSE_LOAD_ACCESS)
+        CHECK_LABEL(s3, skip_load)
+        CHECK_EQ(s4, BAD_PA)
+        CHECK_EQ(t2, 1001)
+        CHECK_EQ(a0, 1500)
+        CHECK_EQ(t0, 1)
+
+        /* Case 7's count. Last, because it needs exact instruction counting: QEMU 7.2 counts
+           minstret exactly only with -icount (it passes then). */
+        TEST_CASE(9)
+        CHECK_EQ(a7, 5000 * 4 + 5000 * 6 + 1)
         j pass
 
 /* a0 = the sum of the dwords that the 4000 pointers at `ptrs` point to. */

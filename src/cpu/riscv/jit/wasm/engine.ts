@@ -16,6 +16,7 @@ import { Code, encodeModule, I32, I64, Op } from './encode.js';
 import {
   AREA_FETCH_BASE,
   AREA_PC,
+  AREA_DONE,
   AREA_RETIRED,
   AREA_STOP,
   AREA_TLB_OFF,
@@ -112,14 +113,14 @@ export class WasmJit {
     h.insnBits = raw;
     const ends = ENDS[spec] === 1;
     // Only system instructions read minstret/mcycle (and they end blocks).
-    if (ends) h.retired = this.f64[(h.area + AREA_RETIRED) >>> 3] + k;
+    if (ends) h.retired = this.f64[(h.area + AREA_RETIRED) >>> 3] + this.i32[(h.area + AREA_DONE) >>> 2] + k;
     ALL_INSNS[spec].exec(h, word);
     h.syncFpMode();
     let st = ST_OK;
     if (h.trapped) {
       h.trapped = false;
       st = ST_TRAP;
-      // The block counts it as executed; the dispatcher adds that count to the retired ones.
+      // The block counts it as executed, and so does the dispatcher: take it off the base.
       this.f64[(h.area + AREA_RETIRED) >>> 3] -= 1;
     } else if (h.yieldLoop) st = ST_LEAVE;
     const next = h.npc;
@@ -170,7 +171,7 @@ export class WasmJit {
         this.wildPc = false;
         const r = this.dispatch(h.area, budget - n);
         n += r;
-        h.retired = this.f64[retired];
+        h.retired = this.f64[retired] + r;
         if (!this.wildPc) h.pc = this.getPc(h);
         if (h.yieldLoop || n >= budget) break;
         if (r === 0 && h.pc === installed) installed = NaN;
@@ -306,9 +307,9 @@ function dispatcherModule(hashAt: number): Uint8Array {
   leave();
   c.get(E).mem(Op.i64_load, 0).get(PC).op(Op.i64_ne);
   leave();
+  // Instructions retired = the base JavaScript left in AREA_RETIRED + those run since.
+  c.get(H).get(N).mem(Op.i32_store, AREA_DONE);
   c.get(H).get(E).mem(Op.i32_load, 12).callIndirect(TYPE_BLOCK).set(R);
-  c.get(H).get(H).mem(Op.f64_load, AREA_RETIRED).get(R).op(Op.f64_convert_i32_s).op(Op.f64_add);
-  c.mem(Op.f64_store, AREA_RETIRED);
   c.get(N).get(R).op(Op.i32_add).set(N);
   c.get(H).mem(Op.i32_load, AREA_STOP);
   leave();

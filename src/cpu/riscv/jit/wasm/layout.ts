@@ -13,8 +13,10 @@ export const AREA_LOAD_BASE = 268;
 export const AREA_STORE_BASE = 272;
 /** Nonzero when translated code must return to JavaScript (a trap or a yield in a helper). */
 export const AREA_STOP = 276;
-/** Instructions retired (f64), kept by the dispatcher while WebAssembly runs. */
+/** Instructions retired (f64) before the dispatcher was called, less the traps since. */
 export const AREA_RETIRED = 280;
+/** Instructions the dispatcher has run (i32) before the block running now. */
+export const AREA_DONE = 296;
 /** fflags (i32, bits 4..0), shared by the FPU in JavaScript and translated code. */
 export const AREA_FFLAGS = 288;
 /**

@@ -63,6 +63,15 @@ export class BlockBuilder {
   /** Guest pc of the block's first instruction, and whether branches to it loop in place. */
   start = 0;
   loops = false;
+  /**
+   * Indices of the instructions that branches earlier in the block jump to, whose `block`
+   * constructs are still open (innermost, the nearest target, first).
+   */
+  open: number[] = [];
+  /** `done` counts instructions (loops, and skips by forward branches) rather than staying 0. */
+  counted = false;
+  /** Guest pc of the block's instruction `j`. */
+  insnPc: (j: number) => number = () => NaN;
 
   /**
    * Types of the locals after the parameter, allocated on first use: Liftoff, which runs most
@@ -213,7 +222,7 @@ export class BlockBuilder {
   /** Push `count` plus what earlier iterations executed: instructions since the block began. */
   private executed(count: number): void {
     this.c.i32(count);
-    if (this.loops) this.c.get(this.done).op(Op.i32_add);
+    if (this.counted) this.c.get(this.done).op(Op.i32_add);
   }
 
   /** Return `count` (plus earlier iterations) instructions executed. */
@@ -233,9 +242,10 @@ export class BlockBuilder {
 
   /**
    * Load every register the block names into its local and count those it writes as changed, so
-   * that the compile-time state is the same at the loop head on every iteration.
+   * that the compile-time state is the same wherever control flow meets inside the block: at the
+   * loop head on every iteration, and at the target of a forward branch on either path.
    */
-  enterLoop(insns: readonly Insn[]): void {
+  preload(insns: readonly Insn[]): void {
     for (const i of insns) {
       const sem = i.spec.sem;
       if (i.spec.fsem !== undefined) {
@@ -254,7 +264,8 @@ export class BlockBuilder {
         this.dirty[d] = 1;
       }
     }
-    this.c.i32(0).set(this.done).begin(Op.loop);
+    this.counted = true;
+    this.c.i32(0).set(this.done);
   }
 
   /**
@@ -444,11 +455,19 @@ export class BlockBuilder {
   branch(cond: () => void, offset: number): void {
     const c = this.c;
     const target = this.pc + offset;
+    const inside = this.open.findIndex((j) => this.insnPc(j) === target);
     if (this.loops && target === this.start) {
       cond();
       c.begin(Op.if);
-      this.backEdge(1);
+      this.backEdge(1 + this.open.length);
       c.op(Op.end);
+    } else if (inside >= 0) {
+      // Forward within the block: skip to the target; the instructions skipped do not count.
+      cond();
+      c.begin(Op.if);
+      const skipped = this.open[inside] - this.k - 1;
+      if (skipped > 0) c.get(this.done).i32(skipped).op(Op.i32_sub).set(this.done);
+      c.br(Op.br, 1 + inside).op(Op.end);
     } else if (this.last) {
       this.exit(() => {
         c.i64(target).i64(this.next);
@@ -481,7 +500,7 @@ export class BlockBuilder {
     }
     if (target !== undefined && this.loops && target === this.start) {
       this.setX(rd, () => c.i64(this.next));
-      this.backEdge();
+      this.backEdge(this.open.length);
       this.ended = true;
       return;
     }
@@ -552,22 +571,48 @@ export interface BlockBody {
   locals: ValType[];
 }
 
-export function compileBlock(insns: Insn[], specIndex: (i: Insn) => number): BlockBody {
+export function compileBlock(scanned: Insn[], specIndex: (i: Insn) => number): BlockBody {
   const b = new BlockBuilder(specIndex);
-  b.start = insns[0].pc;
+  b.start = scanned[0].pc;
   // A block of native instructions that branches back to its start loops inside its function,
   // its registers staying in locals. (A helper may change any register behind the locals.)
-  b.loops =
-    insns.every(
-      (i) => i.spec.sem !== undefined || (i.spec.fsem !== undefined && fpNative(i.spec.fsem, i.word)),
-    ) &&
-    insns.some(
-      (i) =>
-        (i.spec.sem?.kind === 'branch' && i.pc + immB(i.word) === b.start) ||
-        (i.spec.sem?.kind === 'jal' && i.pc + immJ(i.word) === b.start),
-    );
-  if (b.loops) b.enterLoop(insns);
+  const isNative = (i: Insn): boolean =>
+    i.spec.sem !== undefined || (i.spec.fsem !== undefined && fpNative(i.spec.fsem, i.word));
+  const backEdge = (i: Insn): boolean =>
+    (i.spec.sem?.kind === 'branch' && i.pc + immB(i.word) === b.start) ||
+    (i.spec.sem?.kind === 'jal' && i.pc + immJ(i.word) === b.start);
+  // A loop followed by an instruction that needs the helper (a CSR read after the loop, say)
+  // becomes a block of the loop alone: it ends after its last back edge.
+  const prefix = scanned.findIndex((i) => !isNative(i));
+  let lastBack = -1;
+  for (let k = 0; k < (prefix < 0 ? 0 : prefix); k++) if (backEdge(scanned[k])) lastBack = k;
+  const insns = prefix >= 0 && lastBack >= 0 ? scanned.slice(0, lastBack + 1) : scanned;
+  const native = insns.every(isNative);
+  b.loops = native && insns.some(backEdge);
+  // Conditional branches forward to a later instruction of the block branch there inside the
+  // function, as `br` out of a `block` that ends before the target.
+  const targets = native
+    ? [
+        ...new Set(
+          insns.flatMap((i, k) => {
+            if (i.spec.sem?.kind !== 'branch') return [];
+            const t = i.pc + immB(i.word);
+            const j = insns.findIndex((x, n) => n > k && x.pc === t);
+            return j > k ? [j] : [];
+          }),
+        ),
+      ].sort((x, y) => x - y)
+    : [];
+  if (b.loops || targets.length > 0) b.preload(insns);
+  if (b.loops) b.c.begin(Op.loop);
+  for (let n = targets.length - 1; n >= 0; n--) b.c.begin(Op.block);
+  b.open = targets;
+  b.insnPc = (j) => insns[j].pc;
   insns.forEach((insn, k) => {
+    while (b.open.length > 0 && b.open[0] === k) {
+      b.c.op(Op.end);
+      b.open.shift();
+    }
     b.insn = insn;
     b.k = k;
     b.last = k === insns.length - 1;
