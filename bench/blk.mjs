@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Guest, debianGuest } from '../test/boot/guest.mjs';
+import { QEMU, qemuVirtArgs } from './qemu.mjs';
 
 const args = process.argv.slice(2);
 const sizeMb = Number(args.includes('--size-mb') ? args[args.indexOf('--size-mb') + 1] : 64);
@@ -60,8 +61,7 @@ const t = await measure(
     `file=${image}`,
   ]),
 );
-const qemuBin = '/usr/bin/qemu-system-riscv64';
-if (!args.includes('--no-qemu') && existsSync(qemuBin)) {
+if (!args.includes('--no-qemu') && existsSync(QEMU)) {
   const q = await measure('qemu-system-riscv64', qemuGuest(image));
   console.log(`ratio tsvirt/QEMU: write ${(t.w / q.w).toFixed(2)}x, read ${(t.r / q.r).toFixed(2)}x`);
 } else {
@@ -70,18 +70,8 @@ if (!args.includes('--no-qemu') && existsSync(qemuBin)) {
 rmSync(work, { recursive: true, force: true });
 
 function qemuGuest(img) {
-  return Guest.spawn(qemuBin, [
-    '-M',
-    'virt',
-    '-m',
-    '512M',
-    '-nographic',
-    '-kernel',
-    g.KERNEL,
-    '-initrd',
-    g.INITRD,
-    '-append',
-    'console=ttyS0',
+  return Guest.spawn(QEMU, [
+    ...qemuVirtArgs({ kernel: g.KERNEL, initrd: g.INITRD }),
     '-drive',
     `file=${img},format=raw,if=none,id=d0,cache=none`,
     '-device',

@@ -10,6 +10,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { debianGuest, ROOT } from '../test/boot/guest.mjs';
+import { QEMU, qemuVirtArgs } from './qemu.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -92,23 +93,12 @@ await measure(`tsvirt --bios fw_dynamic (jit ${jit})`, `${ROOT}/bin/tsvirt`, [
   '--append',
   'console=ttyS0',
 ]);
-const qemu = '/usr/bin/qemu-system-riscv64';
-if (!args.includes('--no-qemu') && existsSync(qemu)) {
-  await measure('qemu-system-riscv64 -M virt (TCG)', qemu, [
-    '-M',
-    'virt',
-    '-m',
-    memory,
-    '-smp',
-    smp,
-    '-nographic',
-    '-kernel',
-    g.KERNEL,
-    '-initrd',
-    g.INITRD,
-    '-append',
-    'console=ttyS0',
-  ]);
+if (!args.includes('--no-qemu') && existsSync(QEMU)) {
+  await measure(
+    'qemu-system-riscv64 -M virt (TCG)',
+    QEMU,
+    qemuVirtArgs({ kernel: g.KERNEL, initrd: g.INITRD, memory, smp }),
+  );
   const q = rows[rows.length - 1].seconds;
   for (const r of rows.slice(0, -1))
     console.log(`ratio ${r.name}: ${(r.seconds / q).toFixed(1)}x QEMU's time`);

@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+// The guest CPU benchmark inside Linux on `virt`, side by side with QEMU: both boot Debian's
+// kernel with the default initramfs plus the benchmark (bench/cpu/linux.c, a static user
+// program) appended as a second cpio archive, then run it at the shell `--runs` times. The
+// program times each part with the guest's CLOCK_MONOTONIC, so boot time is not in the figures;
+// both guests run the same binary and must print the same checksums (compared with the native
+// build's). Ratio = QEMU's time / tsvirt's time, best run of each (target: at least 0.5).
+//
+//   node bench/cpu-linux.mjs [--runs N] [--no-qemu] [--jit on|js|off] [--scale N] [--json]
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { writeCpio } from '../dist/images/cpio.js';
+import { debianGuest, Guest, ROOT } from '../test/boot/guest.mjs';
+import { QEMU, qemuVirtArgs } from './qemu.mjs';
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const runs = Number(opt('--runs', '3'));
+const jit = opt('--jit', 'on');
+const scale = opt('--scale', '');
+const BOOT_TIMEOUT_MS = 1_200_000;
+
+const elf = join(ROOT, 'build/bench/cpu-linux.elf');
+if (!existsSync(elf)) {
+  const r = spawnSync('sh', [join(ROOT, 'bench/cpu/build.sh')], { stdio: 'inherit' });
+  if (r.status !== 0 || !existsSync(elf)) {
+    console.error('cannot build build/bench/cpu-linux.elf (needs riscv64-linux-gnu-gcc)');
+    process.exit(1);
+  }
+}
+
+// The default initramfs with /bench/cpu added: the kernel unpacks concatenated archives in turn
+// (Documentation/driver-api/early-userspace/buffer-format.rst), each starting 4-byte aligned.
+const g = debianGuest();
+const base = readFileSync(g.INITRD);
+const pad = new Uint8Array((4 - (base.length % 4)) % 4);
+const extra = writeCpio([
+  { kind: 'dir', path: 'bench' },
+  { kind: 'file', path: 'bench/cpu', data: readFileSync(elf), mode: 0o755 },
+]);
+mkdirSync(join(ROOT, 'build/bench'), { recursive: true });
+const initrd = join(ROOT, 'build/bench/initrd-cpu.img');
+writeFileSync(initrd, Buffer.concat([base, pad, extra]));
+
+/** Parse the program's report: per-part times, total, checksums, pass. */
+function parseReport(text) {
+  const parts = {};
+  for (const m of text.matchAll(/^part (\w+) checksum=(0x[0-9a-f]+) (\w+).*?time_ms=(\d+)/gm))
+    parts[m[1]] = { sum: m[2], ok: m[3] === 'ok', ms: Number(m[4]) };
+  const total = /^time_ms (\d+)/m.exec(text);
+  return { parts, ms: total ? Number(total[1]) : NaN, pass: /^PASS$/m.test(text) };
+}
+
+/** Boot `guest`, run the benchmark `runs` times, return the best report. */
+async function measure(name, guest) {
+  try {
+    await guest.waitFor(/tsvirt: init done/, BOOT_TIMEOUT_MS);
+    await guest.waitFor(/# $/m, 120_000);
+    let best = null;
+    for (let k = 0; k < runs; k++) {
+      const t0 = performance.now();
+      const out = await guest.run(`/bench/cpu ${scale}`, 1_800_000);
+      const r = parseReport(out);
+      // The host's view of the same run (console round trip included): a check on the guest clock.
+      r.hostMs = performance.now() - t0;
+      if (!r.pass) throw new Error(`${name}: the benchmark did not pass:\n${out}`);
+      if (best === null || r.ms < best.ms) best = r;
+    }
+    const parts = Object.entries(best.parts)
+      .map(([p, v]) => `${p} ${v.ms} ms`)
+      .join(', ');
+    console.log(
+      `${name.padEnd(30)} ${String(best.ms).padStart(7)} ms   (${parts}; host clock ${best.hostMs.toFixed(0)} ms)`,
+    );
+    return best;
+  } finally {
+    guest.kill();
+  }
+}
+
+const results = {};
+results.tsvirt = await measure(
+  `tsvirt --jit ${jit}`,
+  new Guest([
+    '--kernel',
+    g.KERNEL,
+    '--initrd',
+    initrd,
+    '--memory',
+    '512M',
+    '--jit',
+    jit,
+    '--append',
+    'console=ttyS0',
+  ]),
+);
+if (!args.includes('--no-qemu') && existsSync(QEMU)) {
+  results.qemu = await measure(
+    'qemu-system-riscv64 -M virt',
+    Guest.spawn(QEMU, qemuVirtArgs({ kernel: g.KERNEL, initrd })),
+  );
+  for (const [p, v] of Object.entries(results.tsvirt.parts)) {
+    if (results.qemu.parts[p]?.sum !== v.sum) throw new Error(`part ${p}: checksums differ from QEMU's`);
+  }
+  const ratio = results.qemu.ms / results.tsvirt.ms;
+  const per = Object.keys(results.tsvirt.parts)
+    .map((p) => `${p} ${(results.qemu.parts[p].ms / results.tsvirt.parts[p].ms).toFixed(2)}x`)
+    .join(', ');
+  console.log(`ratio tsvirt/qemu speed: ${ratio.toFixed(3)} (${per}; target >= 0.5)`);
+  results.ratio = ratio;
+}
+if (args.includes('--json')) console.log(JSON.stringify(results));
