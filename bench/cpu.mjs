@@ -226,9 +226,9 @@ async function measureTsvirt(bin, elf, mode, opts, instructions) {
     let best = null;
     let failed = null;
     let failures = 0;
-    const args = [bin, 'run', '--machine', 'spike', '--kernel', elf, '--stats', '--jit', mode];
+    const args = ['run', '--machine', 'spike', '--kernel', elf, '--stats', '--jit', mode];
     for (let i = 0; i < opts.runs; i++) {
-      const r = await run(process.execPath, args, opts.timeout);
+      const r = await run(bin, args, opts.timeout);
       const g = parseGuest(r.stdout);
       if (r.error || !g.pass) {
         failures++;

@@ -215,7 +215,7 @@ function runCommand(elf, options) {
     return [QEMU, ['-M', 'spike', '-bios', 'none', '-kernel', elf, '-nographic']];
   }
   const tsvirt = path.join(ROOT, 'bin', 'tsvirt');
-  return [process.execPath, [tsvirt, 'run', '--machine', 'spike', '--kernel', elf, ...options.emulatorArgs]];
+  return [tsvirt, ['run', '--machine', 'spike', '--kernel', elf, ...options.emulatorArgs]];
 }
 
 function checkRunner(options) {

@@ -48,7 +48,7 @@ for (const [name, v] of Object.entries({ instructions: limit, every, threshold }
 
 /** KERNEL, INITRD, FW_DYNAMIC, ... as printed by `tsvirt image --print-paths`. */
 function imagePaths() {
-  const r = spawnSync(process.execPath, [TSVIRT, 'image', '--print-paths'], { encoding: 'utf8' });
+  const r = spawnSync(TSVIRT, ['image', '--print-paths'], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`tsvirt image --print-paths failed:\n${r.stderr}`);
   const paths = {};
   for (const line of r.stdout.split('\n')) {
