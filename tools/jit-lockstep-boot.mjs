@@ -10,6 +10,7 @@
 // written. The first difference is reported with its instruction count, pc and registers.
 //
 //   node tools/jit-lockstep-boot.mjs [--instructions N] [--bios] [--every K] [--threshold T] [--wasm]
+//                                    [--budget B]
 
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -34,12 +35,15 @@ const { values: opts } = parseArgs({
     threshold: { type: 'string', default: '1' },
     // Check the WebAssembly translator instead of the JavaScript one.
     wasm: { type: 'boolean', default: false },
+    // Instructions per translated step: above 1, chained blocks run back to back between compares.
+    budget: { type: 'string', default: '1' },
   },
 });
 const limit = Number(opts.instructions);
 const every = Number(opts.every);
 const threshold = Number(opts.threshold);
-for (const [name, v] of Object.entries({ instructions: limit, every, threshold })) {
+const budget = Number(opts.budget);
+for (const [name, v] of Object.entries({ instructions: limit, every, threshold, budget })) {
   if (!Number.isInteger(v) || v < 1) {
     console.error(`--${name}: expected a positive integer`);
     process.exit(2);
@@ -132,7 +136,7 @@ const a = A.harts[0];
 const b = B.harts[0];
 for (const k of [...SCALARS, ...PAIRS]) if (a[k] === undefined) throw new Error(`RiscvHart.${k} is gone`);
 // The translated side, set up as the TCG loop does it.
-const { cache, runBlock } = translatedSide(B, { wasm: opts.wasm, threshold });
+const { cache, runBlock } = translatedSide(B, { wasm: opts.wasm, threshold, budget });
 
 const mode = opts.bios ? '--bios fw_dynamic' : '--sbi builtin';
 console.log(

@@ -6,7 +6,11 @@
 // mstatus, fcsr, retired count. Both boards (the programs read mtime and take timer interrupts)
 // share one deterministic clock that advances with the instructions executed.
 //
-//   node tools/jit-lockstep.mjs [--filter SUBSTRING] [--wasm]     (run `npm run test:isa` first to build)
+// With --budget B the translated side runs blocks until about B instructions ran in each step, so
+// that chained blocks follow each other without a stop in between.
+//
+//   node tools/jit-lockstep.mjs [--filter SUBSTRING] [--wasm] [--budget B]
+//   (run `npm run test:isa` first to build)
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +23,13 @@ const filter = process.argv.includes('--filter') ? process.argv[process.argv.ind
 const MAX_STEPS = 5_000_000;
 /** --wasm: check the WebAssembly translator instead of the JavaScript one. */
 const wasm = process.argv.includes('--wasm');
+const budget = process.argv.includes('--budget')
+  ? Number(process.argv[process.argv.indexOf('--budget') + 1])
+  : 1;
+if (!Number.isInteger(budget) || budget < 1) {
+  console.error('--budget: expected a positive integer');
+  process.exit(2);
+}
 
 /** mtime = instructions executed so far on either side (they run in lockstep). */
 const clock = { freqHz: 10_000_000, now: 0, ticks: () => clock.now };
@@ -49,7 +60,7 @@ for (const name of readdirSync(dir)
   const a = A.harts[0];
   const b = B.harts[0];
   // Threshold 1: translate every block on first sight, the hardest case for invalidation.
-  const { cache, runBlock } = translatedSide(B, { wasm, threshold: 1 });
+  const { cache, runBlock } = translatedSide(B, { wasm, threshold: 1, budget });
   let steps = 0;
   clock.now = 0;
   let problem;

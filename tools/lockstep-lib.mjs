@@ -10,9 +10,10 @@ import { WasmJit } from '../dist/cpu/riscv/jit/wasm/engine.js';
 /**
  * Make `board` translate, with the WebAssembly translator (`wasm`) or the JavaScript one, a block
  * once its start ran `threshold` times. Returns the block cache and a function that runs one
- * block (or one interpreted instruction) on the board's first hart.
+ * block (or one interpreted instruction) on the board's first hart, or with `budget` > 1 blocks
+ * until about that many instructions ran: chained blocks then follow each other without a stop.
  */
-export function translatedSide(board, { wasm, threshold }) {
+export function translatedSide(board, { wasm, threshold, budget = 1 }) {
   const h = board.harts[0];
   let cache;
   let runBlock;
@@ -21,12 +22,12 @@ export function translatedSide(board, { wasm, threshold }) {
     const jit = WasmJit.create(board.mem, { threshold, batch: 1 });
     jit.attach(h);
     cache = jit.cache;
-    runBlock = () => jit.run(h, 1);
+    runBlock = () => jit.run(h, budget);
   } else {
     cache = new CodeCache(board.mem.sizeBytes, 65536, threshold);
     h.codeCache = cache;
     cache.attach(h.tlb);
-    runBlock = () => runJit(h, cache, 1);
+    runBlock = () => runJit(h, cache, budget);
   }
   board.mem.onDeviceWrite = (off, len) => cache.invalidateRange(off, len);
   return { cache, runBlock };

@@ -26,6 +26,7 @@ import type { BlockFn, CodePages } from './jit/cache.js';
 import { amo } from './amo.js';
 import {
   AREA_BYTES,
+  AREA_EPOCH,
   AREA_F,
   AREA_FETCH_BASE,
   AREA_FFLAGS,
@@ -157,7 +158,7 @@ export class RiscvHart implements Hart, MmuContext {
     if (this.area >= 0 && buf !== undefined) {
       this.x = new Int32Array(buf, this.area + AREA_X, 64);
       this.ctl = new Int32Array(buf, this.area + AREA_FETCH_BASE, 3);
-      this.tlb = new Tlb(buf, this.area + AREA_TLB_TAG, this.area + AREA_TLB_OFF);
+      this.tlb = new Tlb(buf, this.area + AREA_TLB_TAG, this.area + AREA_TLB_OFF, this.area + AREA_EPOCH);
       this.fpu = new Fpu(buf, this.area + AREA_F, this.area + AREA_FFLAGS);
       this.fpMode = new Int32Array(buf, this.area + AREA_FPMODE, 1);
     } else {
@@ -679,17 +680,17 @@ export class RiscvHart implements Hart, MmuContext {
     if (this.priv === C.PRV_U || (this.priv === C.PRV_S && (this.mstatus & C.MSTATUS_TVM) !== 0)) {
       return this.illegal();
     }
-    // Without ASIDs, rs2 does not narrow anything; rs1 names one page.
+    // Without ASIDs, rs2 does not narrow anything; rs1 names one page. No yield: every engine
+    // looks translations up afresh, and the flush renews the TLB's epoch, which translated
+    // code's links check (the kernel patching its text does this thousands of times a boot).
     if (rs1 !== 0) {
       const va = this.addr(rs1, 0);
       if (!Number.isNaN(va)) {
         this.tlb.flushPage(va);
-        this.yieldLoop = true;
         return;
       }
     }
     this.tlb.flush();
-    this.yieldLoop = true;
   }
 
   /** Whether checkInterrupts() would take an interrupt now (used to end a slice early). */

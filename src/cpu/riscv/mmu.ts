@@ -54,10 +54,18 @@ export class Tlb {
   readonly tag: Float64Array;
   readonly off: Float64Array;
 
-  /** Entries live in `buf` at byte offsets `tagAt` and `offAt` when given (translated code reads them). */
-  constructor(buf?: ArrayBufferLike, tagAt = 0, offAt = 0) {
+  /** The epoch, mirrored where translated code reads it (see `renew`). */
+  private readonly epochWord: Float64Array;
+
+  /**
+   * Entries live in `buf` at byte offsets `tagAt` and `offAt` when given, and the epoch at
+   * `epochAt` (translated code reads them).
+   */
+  constructor(buf?: ArrayBufferLike, tagAt = 0, offAt = 0, epochAt = 0) {
     this.tag = buf === undefined ? new Float64Array(TLB_SLOTS) : new Float64Array(buf, tagAt, TLB_SLOTS);
     this.off = buf === undefined ? new Float64Array(TLB_SLOTS) : new Float64Array(buf, offAt, TLB_SLOTS);
+    this.epochWord = buf === undefined ? new Float64Array(1) : new Float64Array(buf, epochAt, 1);
+    this.epochWord[0] = this.epoch;
     this.tag.fill(NaN);
   }
   /**
@@ -70,6 +78,7 @@ export class Tlb {
   /** Void everything derived from the current contents (flushes, and dropped translations). */
   renew(): void {
     this.epoch = nextEpoch();
+    this.epochWord[0] = this.epoch;
   }
 
   /** Index of the entry for `va` in the TLB of (ctx, access). */

@@ -17,12 +17,17 @@ import {
   AREA_FETCH_BASE,
   AREA_PC,
   AREA_DONE,
+  AREA_EPOCH,
+  AREA_LINK,
   AREA_RETIRED,
   AREA_STOP,
   AREA_TLB_OFF,
   AREA_TLB_TAG,
   HASH_BYTES,
   HASH_ENTRIES,
+  LINK_BYTES,
+  LINK_SLOTS,
+  LINKS,
 } from './layout.js';
 import { blocksModule, compileBlock, ST_LEAVE, ST_OK, ST_TRAP, TYPE_BLOCK, TYPES } from './translate.js';
 
@@ -76,11 +81,18 @@ export class WasmJit {
   /** Undefined when the machine's RAM is not in a WebAssembly memory. */
   static create(mem: GuestMemory, opts: WasmJitOptions = {}): WasmJit | undefined {
     const hashAt = mem.allocHost(HASH_BYTES);
-    if (mem.wasm === undefined || hashAt < 0) return undefined;
-    return new WasmJit(mem, mem.wasm, hashAt, opts);
+    const linkAt = mem.allocHost(LINK_BYTES);
+    if (mem.wasm === undefined || hashAt < 0 || linkAt < 0) return undefined;
+    return new WasmJit(mem, mem.wasm, hashAt, linkAt, opts);
   }
 
-  private constructor(mem: GuestMemory, wasmMem: WebAssembly.Memory, hashAt: number, opts: WasmJitOptions) {
+  private constructor(
+    mem: GuestMemory,
+    wasmMem: WebAssembly.Memory,
+    hashAt: number,
+    private readonly linkAt: number,
+    opts: WasmJitOptions,
+  ) {
     this.cache = new CodeCache<WasmBlock>(mem.sizeBytes, opts.maxBlocks, opts.threshold);
     this.cache.onDrop = (ramOff, b) => this.drop(ramOff, b);
     this.batch = opts.batch ?? 256;
@@ -92,7 +104,10 @@ export class WasmJit {
     for (let e = 0; e < HASH_ENTRIES; e++) this.i32[(hashAt >> 2) + e * 4 + 2] = -1;
     this.table = new WebAssembly.Table({ element: 'anyfunc', initial: 0 });
     this.imports = { e: { mem: wasmMem, tab: this.table, helper: this.helper } };
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(dispatcherModule(hashAt)), this.imports);
+    const inst = new WebAssembly.Instance(
+      new WebAssembly.Module(dispatcherModule(hashAt, linkAt)),
+      this.imports,
+    );
     this.dispatch = inst.exports.run as (area: number, budget: number) => number;
   }
 
@@ -235,6 +250,7 @@ export class WasmJit {
     const inst = new WebAssembly.Instance(new WebAssembly.Module(blocksModule(bodies)), this.imports);
     ok.forEach((p, k) => {
       const slot = this.freeSlots.pop() ?? this.table.grow(1);
+      this.clearLinks(slot);
       this.table.set(slot, inst.exports[`b${k}`]);
       this.cache.put(p.ramOff, { pc: p.pc, slot });
     });
@@ -258,11 +274,29 @@ export class WasmJit {
     if (this.i32[e + 2] === ramOff && this.i32[e + 3] === b.slot) this.i32[e + 2] = -1;
     this.table.set(b.slot, null);
     this.freeSlots.push(b.slot);
+    this.clearLinks(b.slot);
+  }
+
+  /**
+   * Void the link cells of a table slot (epoch 0 is never current): when its block is dropped, and
+   * again when a new block takes the slot, because the dispatcher may link the exit a block took
+   * after that block dropped itself (a store to its own page).
+   */
+  private clearLinks(slot: number): void {
+    if (slot < LINK_SLOTS)
+      for (let k = 0; k < LINKS; k++) this.f64[(this.linkAt + (slot * LINKS + k) * 16) >>> 3] = 0;
   }
 }
 
-/** The dispatcher: run(area, budget) -> instructions executed; returns on a miss or a stop. */
-function dispatcherModule(hashAt: number): Uint8Array {
+/**
+ * The dispatcher: run(area, budget) -> instructions executed; returns on a miss or a stop.
+ * Blocks are chained through link cells (layout.ts): a block that left by a linkable exit says so
+ * in AREA_LINK, and if that exit's cell was made in this TLB epoch and fetch context, the next
+ * block is called without looking it up; otherwise the lookup fills the cell. Calls still return
+ * here between blocks (WebAssembly tail calls are not in Node 20 without a flag), so each hop
+ * costs a check of the budget and the stop flag, as QEMU's exit requests do.
+ */
+function dispatcherModule(hashAt: number, linkAt: number): Uint8Array {
   const H = 0,
     BUDGET = 1,
     N = 2,
@@ -270,14 +304,32 @@ function dispatcherModule(hashAt: number): Uint8Array {
     TI = 4,
     RO = 5,
     E = 6,
-    R = 7;
+    R = 7,
+    CUR = 8,
+    CELL = 9,
+    NEXT = 10,
+    LK = 11;
   const c = new Code();
   const leave = (): void => {
     c.begin(Op.if).get(N).op(Op.return).op(Op.end);
   };
+  c.i32(-1).set(CUR);
   c.begin(Op.loop);
   c.get(N).get(BUDGET).op(Op.i32_ge_s);
   leave();
+  c.begin(Op.block); // $found: NEXT is the block to run
+  // The link cell of the exit the last block took, if it has one.
+  c.i32(0).set(CELL);
+  c.get(H).mem(Op.i32_load, AREA_LINK).tee(LK).i32(0).op(Op.i32_ne);
+  c.get(CUR).i32(LINK_SLOTS).op(Op.i32_lt_u).op(Op.i32_and);
+  c.begin(Op.if);
+  c.get(CUR).i32(LINKS).op(Op.i32_mul).get(LK).op(Op.i32_add).i32(1).op(Op.i32_sub);
+  c.i32(4).op(Op.i32_shl).i32(linkAt).op(Op.i32_add).tee(CELL);
+  c.mem(Op.f64_load, 0).get(H).mem(Op.f64_load, AREA_EPOCH).op(Op.f64_eq);
+  c.get(CELL).mem(Op.i32_load, 8).get(H).mem(Op.i32_load, AREA_FETCH_BASE).op(Op.i32_eq).op(Op.i32_and);
+  c.begin(Op.if);
+  c.get(CELL).mem(Op.i32_load, 12).set(NEXT).br(Op.br, 2);
+  c.op(Op.end).op(Op.end);
   c.get(H).mem(Op.i64_load, AREA_PC).set(PC);
   // The instruction TLB entry for pc.
   c.get(H).mem(Op.i32_load, AREA_FETCH_BASE);
@@ -307,9 +359,18 @@ function dispatcherModule(hashAt: number): Uint8Array {
   leave();
   c.get(E).mem(Op.i64_load, 0).get(PC).op(Op.i64_ne);
   leave();
+  c.get(E).mem(Op.i32_load, 12).set(NEXT);
+  // Link the exit to it, for this epoch and fetch context.
+  c.get(CELL).begin(Op.if);
+  c.get(CELL).get(H).mem(Op.f64_load, AREA_EPOCH).mem(Op.f64_store, 0);
+  c.get(CELL).get(H).mem(Op.i32_load, AREA_FETCH_BASE).mem(Op.i32_store, 8);
+  c.get(CELL).get(NEXT).mem(Op.i32_store, 12);
+  c.op(Op.end);
+  c.op(Op.end); // $found
+  c.get(H).i32(0).mem(Op.i32_store, AREA_LINK);
   // Instructions retired = the base JavaScript left in AREA_RETIRED + those run since.
   c.get(H).get(N).mem(Op.i32_store, AREA_DONE);
-  c.get(H).get(E).mem(Op.i32_load, 12).callIndirect(TYPE_BLOCK).set(R);
+  c.get(H).get(NEXT).tee(CUR).callIndirect(TYPE_BLOCK).set(R);
   c.get(N).get(R).op(Op.i32_add).set(N);
   c.get(H).mem(Op.i32_load, AREA_STOP);
   leave();
@@ -320,6 +381,13 @@ function dispatcherModule(hashAt: number): Uint8Array {
     importFuncs: [],
     importMemory: true,
     importTable: true,
-    funcs: [{ type: TYPES.length, locals: [I32, I64, I32, I32, I32, I32], code: c, export: 'run' }],
+    funcs: [
+      {
+        type: TYPES.length,
+        locals: [I32, I64, I32, I32, I32, I32, I32, I32, I32, I32],
+        code: c,
+        export: 'run',
+      },
+    ],
   });
 }

@@ -17,6 +17,10 @@ export const AREA_STOP = 276;
 export const AREA_RETIRED = 280;
 /** Instructions the dispatcher has run (i32) before the block running now. */
 export const AREA_DONE = 296;
+/** Which of its linkable exits (1..LINKS) the block left by, 0 for none (i32, see engine.ts). */
+export const AREA_LINK = 300;
+/** The TLB's epoch (f64, Tlb.epoch): links made in another epoch are void. */
+export const AREA_EPOCH = 304;
 /** fflags (i32, bits 4..0), shared by the FPU in JavaScript and translated code. */
 export const AREA_FFLAGS = 288;
 /**
@@ -35,5 +39,14 @@ export const AREA_BYTES = AREA_TLB_OFF + TLB_SLOTS * 8;
 export const HASH_ENTRIES = 1 << 16;
 export const HASH_BYTES = HASH_ENTRIES * 16;
 
-/** Host bytes a board reserves after RAM for `harts` harts and the translator's table. */
-export const hostBytesFor = (harts: number): number => harts * AREA_BYTES + HASH_BYTES + 4096;
+/**
+ * Direct chaining: each block's first LINKS exits to a constant pc have a 16-byte cell {epoch f64,
+ * fetchBase i32, next block's table slot i32}, at LINK_CELLS + (slot * LINKS + exit - 1) * 16 for
+ * blocks in table slots below LINK_SLOTS.
+ */
+export const LINKS = 4;
+export const LINK_SLOTS = 1 << 16;
+export const LINK_BYTES = LINK_SLOTS * LINKS * 16;
+
+/** Host bytes a board reserves after RAM for `harts` harts and the translator's tables. */
+export const hostBytesFor = (harts: number): number => harts * AREA_BYTES + HASH_BYTES + LINK_BYTES + 4096;

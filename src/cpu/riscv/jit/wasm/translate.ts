@@ -11,12 +11,14 @@ import { ENDS_BLOCK } from '../translate.js';
 import { Code, encodeModule, F64, type FuncType, I32, I64, Op, type ValType } from './encode.js';
 import {
   AREA_F,
+  AREA_LINK,
   AREA_LOAD_BASE,
   AREA_PC,
   AREA_STORE_BASE,
   AREA_TLB_OFF,
   AREA_TLB_TAG,
   AREA_X,
+  LINKS,
 } from './layout.js';
 import { fpEmitterFor, fpNative, fpXRegs } from './fops.js';
 import { type Emit, emitterFor } from './ops.js';
@@ -231,8 +233,29 @@ export class BlockBuilder {
     this.c.op(Op.return);
   }
 
-  /** Leave the block: registers back, pc = what `pc` pushes (i64), `count` instructions retired. */
-  exit(pc: () => void, count: number): void {
+  /** Exits given a link cell so far (at most LINKS). */
+  private links = 0;
+
+  /** The link number of a new exit to a constant pc, or 0 when the block has used them all. */
+  private newLink(): number {
+    return this.links < LINKS ? ++this.links : 0;
+  }
+
+  /** Tell the dispatcher which linkable exit this is (it may then jump straight to the next block). */
+  private setLink(link: number | (() => void)): void {
+    if (link === 0) return;
+    this.c.get(L_H);
+    if (typeof link === 'number') this.c.i32(link);
+    else link();
+    this.c.mem(Op.i32_store, AREA_LINK);
+  }
+
+  /**
+   * Leave the block: registers back, pc = what `pc` pushes (i64), `count` instructions retired.
+   * `target` is the pc when it is a constant (the exit may be linked).
+   */
+  exit(pc: () => void, count: number, target?: number): void {
+    if (target !== undefined) this.setLink(this.newLink());
     this.writeBack();
     this.c.get(L_H);
     pc();
@@ -469,6 +492,12 @@ export class BlockBuilder {
       if (skipped > 0) c.get(this.done).i32(skipped).op(Op.i32_sub).set(this.done);
       c.br(Op.br, 1 + inside).op(Op.end);
     } else if (this.last) {
+      const [taken, notTaken] = [this.newLink(), this.newLink()];
+      this.setLink(() => {
+        c.i32(taken).i32(notTaken);
+        cond();
+        c.op(Op.select);
+      });
       this.exit(() => {
         c.i64(target).i64(this.next);
         cond();
@@ -479,11 +508,11 @@ export class BlockBuilder {
     } else {
       cond();
       c.begin(Op.if);
-      this.exit(() => c.i64(target), this.k + 1);
+      this.exit(() => c.i64(target), this.k + 1, target);
       c.op(Op.end);
     }
     if (this.last) {
-      this.exit(() => c.i64(this.next), this.k + 1);
+      this.exit(() => c.i64(this.next), this.k + 1, this.next);
       this.ended = true;
     }
   }
@@ -517,7 +546,7 @@ export class BlockBuilder {
       c.op(Op.end);
     }
     this.setX(rd, () => c.i64(this.next));
-    this.exit(() => (target === undefined ? c.get(this.t0) : c.i64(target)), this.k + 1);
+    this.exit(() => (target === undefined ? c.get(this.t0) : c.i64(target)), this.k + 1, target);
     this.ended = true;
   }
 
@@ -534,7 +563,7 @@ export class BlockBuilder {
       .i32(LOOP_LIMIT)
       .op(Op.i32_lt_u)
       .br(Op.br_if, depth);
-    this.exit(() => c.i64(this.start), 0);
+    this.exit(() => c.i64(this.start), 0, this.start);
   }
 
   /** End the block after a helper that left pc in the state area. */
@@ -545,7 +574,7 @@ export class BlockBuilder {
 
   /** Fall off the end of the block into the next instruction. */
   finish(count: number): void {
-    if (!this.ended) this.exit(() => this.c.i64(this.next), count);
+    if (!this.ended) this.exit(() => this.c.i64(this.next), count, this.next);
   }
 }
 
