@@ -132,9 +132,12 @@ export const VOID = 0x40;
 /** Bytes of one function body's instructions. */
 export class Code {
   readonly b: number[] = [];
+  /** Constructs (block, loop, if) open here: a `br` to one opened at depth d uses depth - d. */
+  depth = 0;
 
   op(o: Op): this {
     this.b.push(o);
+    if (o === Op.end) this.depth--;
     return this;
   }
   u32(v: number): this {
@@ -183,6 +186,7 @@ export class Code {
   /** block/loop/if with a result type or VOID. */
   begin(o: Op.block | Op.loop | Op.if, type: number = VOID): this {
     this.b.push(o, type);
+    this.depth++;
     return this;
   }
   br(o: Op.br | Op.br_if, depth: number): this {

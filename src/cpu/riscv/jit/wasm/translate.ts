@@ -256,11 +256,42 @@ export class BlockBuilder {
    */
   exit(pc: () => void, count: number, target?: number): void {
     if (target !== undefined) this.setLink(this.newLink());
+    if (this.exitDepth > 0) {
+      pc();
+      this.c.set(this.scratch('pcx', I64));
+      this.executed(count);
+      this.c.set(this.scratch('cnt', I32)).br(Op.br, this.c.depth - this.exitDepth);
+      return;
+    }
     this.writeBack();
     this.c.get(L_H);
     pc();
     this.c.mem(Op.i64_store, AREA_PC);
     this.ret(count);
+  }
+
+  /**
+   * Depth of the `block` whose end is the block's one exit path (0: each exit writes registers
+   * back itself). Blocks without a full helper call have it: every register they write is
+   * loaded on entry, so the exit path can store them all whatever the way out, and each exit is
+   * a few bytes (less code to make, for V8 to compile and for the CPU to fetch).
+   */
+  private exitDepth = 0;
+
+  /** Open the shared exit path (after `preload`). */
+  openExit(): void {
+    this.c.begin(Op.block);
+    this.exitDepth = this.c.depth;
+  }
+
+  /** Close it: write back, pc = the exit's, return its count. */
+  closeExit(): void {
+    const c = this.c;
+    c.op(Op.end);
+    this.exitDepth = 0;
+    this.writeBack();
+    c.get(L_H).get(this.scratch('pcx', I64)).mem(Op.i64_store, AREA_PC);
+    c.get(this.scratch('cnt', I32)).op(Op.return);
   }
 
   /**
@@ -632,7 +663,14 @@ export function compileBlock(scanned: Insn[], specIndex: (i: Insn) => number): B
         ),
       ].sort((x, y) => x - y)
     : [];
-  if (b.loops || targets.length > 0) b.preload(insns);
+  // Blocks whose control flow meets inside them have their registers loaded on entry anyway:
+  // they also share one exit path. (For straight-line blocks, loading every register a block
+  // writes on entry costs more than the inline exits save: measured on the boot.)
+  const shared = b.loops || targets.length > 0;
+  if (shared) {
+    b.preload(insns);
+    b.openExit();
+  }
   if (b.loops) b.c.begin(Op.loop);
   for (let n = targets.length - 1; n >= 0; n--) b.c.begin(Op.block);
   b.open = targets;
@@ -658,6 +696,7 @@ export function compileBlock(scanned: Insn[], specIndex: (i: Insn) => number): B
   });
   b.finish(insns.length);
   if (b.loops) b.c.op(Op.end).op(Op.unreachable);
+  if (shared) b.closeExit();
   return { code: b.c, locals: b.locals };
 }
 
