@@ -2,21 +2,8 @@
 // rows of "RV32/64G Instruction Set Listings"). What each one computes is
 // said in isa/fsem.ts terms; the operations themselves are in fpu/fpu.ts.
 
-import { fpInsn } from './fsem.js';
+import { fpInsn, MASK_LS, MASK_OP, MASK_OP_F3, MASK_OP_RS2, MASK_OP_RS2_F3, MASK_R4 } from './fsem.js';
 import type { InsnSpec } from './types.js';
-
-/** funct7 and opcode fixed; rm (funct3) free. */
-const MASK_OP = 0xfe00007f;
-/** funct7, funct3 and opcode fixed. */
-const MASK_OP_F3 = 0xfe00707f;
-/** funct7, rs2 and opcode fixed; rm free. */
-const MASK_OP_RS2 = 0xfff0007f;
-/** funct7, rs2, funct3 and opcode fixed. */
-const MASK_OP_RS2_F3 = 0xfff0707f;
-/** fmt (bits 26:25) and opcode fixed: the R4 fused multiply-adds. */
-const MASK_R4 = 0x0600007f;
-/** funct3 and opcode fixed: loads and stores. */
-const MASK_LS = 0x0000707f;
 
 /** Every RV64F instruction. */
 export const F_INSNS: InsnSpec[] = [

@@ -39,6 +39,20 @@ export type FSem =
   /** f[rd] = raw bits of x[rs1] (FMV.W.X NaN-boxes) */
   | { readonly kind: 'mvFromX'; readonly fmt: Fmt };
 
+// Which encoding bits are fixed, for the F and D tables (the fmt field of funct7 tells them apart).
+/** funct7 and opcode fixed; rm (funct3) free. */
+export const MASK_OP = 0xfe00007f;
+/** funct7, funct3 and opcode fixed. */
+export const MASK_OP_F3 = 0xfe00707f;
+/** funct7, rs2 and opcode fixed; rm free. */
+export const MASK_OP_RS2 = 0xfff0007f;
+/** funct7, rs2, funct3 and opcode fixed. */
+export const MASK_OP_RS2_F3 = 0xfff0707f;
+/** fmt (bits 26:25) and opcode fixed: the R4 fused multiply-adds. */
+export const MASK_R4 = 0x0600007f;
+/** funct3 and opcode fixed: loads and stores. */
+export const MASK_LS = 0x0000707f;
+
 /** A table entry of the F or D extension whose `exec` is made from its semantics. */
 export function fpInsn(name: string, match: number, mask: number, format: Format, sem: FSem): InsnSpec {
   const ext = 'fmt' in sem && sem.fmt === 'S' ? 'F' : 'D';
