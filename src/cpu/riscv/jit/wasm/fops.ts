@@ -12,7 +12,7 @@
 
 import { immI, immS, rd, rmField, rs1, rs2, rs3 } from '../../isa/fields.js';
 import type { Fmt, FSem } from '../../isa/fsem.js';
-import { MAX_S, NX, RDN, RMM, RNE, RTZ, RUP } from '../../fpu/bits.js';
+import { MAX_S, RDN, RMM, RNE, RTZ, RUP } from '../../fpu/bits.js';
 import { BIG, HI, LO, MIN_NORMAL_S } from '../../fpu/fast.js';
 import { Op } from './encode.js';
 import { AREA_F, AREA_FFLAGS, AREA_FPMODE } from './layout.js';
@@ -103,13 +103,12 @@ function putF(b: BlockBuilder, fmt: Fmt, l: number): void {
   c.i32(-1).mem(Op.i32_store, at + 4);
 }
 
-/** fflags |= NX when the i32 that `inexact` pushes is nonzero (NX is bit 0). */
+/** fflags |= NX when the i32 that `inexact` pushes is 1 (NX is bit 0, the comparison's result). */
 function accrueNX(b: BlockBuilder, inexact: () => void): void {
   b.area();
   b.area();
   b.c.mem(Op.i32_load, AREA_FFLAGS);
   inexact();
-  if (NX !== 1) b.c.i32(NX).op(Op.i32_mul);
   b.c.op(Op.i32_or).mem(Op.i32_store, AREA_FFLAGS);
 }
 
@@ -505,9 +504,8 @@ function roundingOf(sem: FSem, word: number): Rounding | undefined {
       return 'none';
     case 'arith':
     case 'sqrt':
-    case 'narrow':
-      return 'rne';
     case 'fma':
+    case 'narrow':
       return 'rne';
     case 'toInt':
       return rmField(word) === RMM ? undefined : rmField(word) === DYN ? 'rne' : 'any';

@@ -272,9 +272,9 @@ export class BlockBuilder {
 
   /**
    * Depth of the `block` whose end is the block's one exit path (0: each exit writes registers
-   * back itself). Blocks without a full helper call have it: every register they write is
-   * loaded on entry, so the exit path can store them all whatever the way out, and each exit is
-   * a few bytes (less code to make, for V8 to compile and for the CPU to fetch).
+   * back itself). Blocks whose control flow meets inside them (loops, forward branches) have
+   * it: `preload` loaded every register they write on entry, so the exit path can store them all
+   * whatever the way out, and each exit is a few bytes.
    */
   private exitDepth = 0;
 
