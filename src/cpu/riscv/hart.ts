@@ -31,8 +31,7 @@ import {
   AREA_FETCH_BASE,
   AREA_FFLAGS,
   AREA_FPMODE,
-  AREA_TLB_OFF,
-  AREA_TLB_TAG,
+  AREA_TLB,
   AREA_X,
 } from './jit/wasm/layout.js';
 
@@ -158,7 +157,7 @@ export class RiscvHart implements Hart, MmuContext {
     if (this.area >= 0 && buf !== undefined) {
       this.x = new Int32Array(buf, this.area + AREA_X, 64);
       this.ctl = new Int32Array(buf, this.area + AREA_FETCH_BASE, 3);
-      this.tlb = new Tlb(buf, this.area + AREA_TLB_TAG, this.area + AREA_TLB_OFF, this.area + AREA_EPOCH);
+      this.tlb = new Tlb(buf, this.area + AREA_TLB, this.area + AREA_EPOCH);
       this.fpu = new Fpu(buf, this.area + AREA_F, this.area + AREA_FFLAGS);
       this.fpMode = new Int32Array(buf, this.area + AREA_FPMODE, 1);
     } else {
@@ -377,8 +376,7 @@ export class RiscvHart implements Hart, MmuContext {
       !(access === ACCESS_STORE && code !== undefined && code.codePage[pageOff / PAGE] === 1)
     ) {
       const idx = ctx + ((va >>> 12) & (TLB_ENTRIES - 1));
-      this.tlb.tag[idx] = va - (va & 4095);
-      this.tlb.off[idx] = pageOff;
+      this.tlb.set(idx, va - (va & 4095), pageOff);
     }
     return pa;
   }

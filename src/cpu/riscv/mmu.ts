@@ -49,24 +49,28 @@ function nextEpoch(): number {
 /**
  * Direct-mapped software TLB. `tag[i]` is the virtual page base, `off[i]` the byte offset of the
  * physical page in guest RAM. Only RAM pages that need no per-access check are ever entered.
+ *
+ * Translated code reads its own copy of the entries (`words`, 16 bytes each: the tag as an i64,
+ * then the offset as an i32): converting the f64 fields in WebAssembly took a rounding, a range
+ * check and a conversion on every guest load and store. A tag of 1 is never a page base.
  */
 export class Tlb {
-  readonly tag: Float64Array;
-  readonly off: Float64Array;
+  readonly tag = new Float64Array(TLB_SLOTS);
+  readonly off = new Float64Array(TLB_SLOTS);
+  /** Per entry: tag low, tag high, offset, unused (int32 words). */
+  readonly words: Int32Array;
 
   /** The epoch, mirrored where translated code reads it (see `renew`). */
   private readonly epochWord: Float64Array;
 
-  /**
-   * Entries live in `buf` at byte offsets `tagAt` and `offAt` when given, and the epoch at
-   * `epochAt` (translated code reads them).
-   */
-  constructor(buf?: ArrayBufferLike, tagAt = 0, offAt = 0, epochAt = 0) {
-    this.tag = buf === undefined ? new Float64Array(TLB_SLOTS) : new Float64Array(buf, tagAt, TLB_SLOTS);
-    this.off = buf === undefined ? new Float64Array(TLB_SLOTS) : new Float64Array(buf, offAt, TLB_SLOTS);
+  /** Entries live in `buf` at byte offset `wordsAt` when given, and the epoch at `epochAt`. */
+  constructor(buf?: ArrayBufferLike, wordsAt = 0, epochAt = 0) {
+    this.words =
+      buf === undefined ? new Int32Array(TLB_SLOTS * 4) : new Int32Array(buf, wordsAt, TLB_SLOTS * 4);
     this.epochWord = buf === undefined ? new Float64Array(1) : new Float64Array(buf, epochAt, 1);
     this.epochWord[0] = this.epoch;
     this.tag.fill(NaN);
+    this.words.fill(1);
   }
   /**
    * Changes at every flush, to a number no TLB has had before. Whatever was derived from a
@@ -86,9 +90,26 @@ export class Tlb {
     return (ctx * 3 + access) * TLB_ENTRIES + ((va >>> 12) & TLB_MASK);
   }
 
+  /** Map the virtual page `page` (a page base) to the RAM page at `ramOff` in entry `i`. */
+  set(i: number, page: number, ramOff: number): void {
+    this.tag[i] = page;
+    this.off[i] = ramOff;
+    const w = i * 4;
+    this.words[w] = (page % 4294967296) | 0;
+    this.words[w + 1] = Math.floor(page / 4294967296);
+    this.words[w + 2] = ramOff;
+  }
+
+  private drop(i: number): void {
+    this.tag[i] = NaN;
+    this.words[i * 4] = 1;
+    this.words[i * 4 + 1] = 0;
+  }
+
   flush(): void {
     this.renew();
     this.tag.fill(NaN);
+    this.words.fill(1);
   }
 
   /** Drop the entries of one virtual page in every context (SFENCE.VMA with rs1 != x0). */
@@ -98,7 +119,7 @@ export class Tlb {
     const slot = (va >>> 12) & TLB_MASK;
     for (let t = 0; t < CONTEXTS * 3; t++) {
       const i = t * TLB_ENTRIES + slot;
-      if (this.tag[i] === page) this.tag[i] = NaN;
+      if (this.tag[i] === page) this.drop(i);
     }
   }
 
@@ -110,7 +131,7 @@ export class Tlb {
     this.renew();
     for (let ctx = 0; ctx < CONTEXTS; ctx++) {
       const first = (ctx * 3 + ACCESS_STORE) * TLB_ENTRIES;
-      for (let i = first; i < first + TLB_ENTRIES; i++) if (this.off[i] === ramOff) this.tag[i] = NaN;
+      for (let i = first; i < first + TLB_ENTRIES; i++) if (this.off[i] === ramOff) this.drop(i);
     }
   }
 }

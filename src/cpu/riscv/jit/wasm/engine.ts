@@ -21,13 +21,14 @@ import {
   AREA_LINK,
   AREA_RETIRED,
   AREA_STOP,
-  AREA_TLB_OFF,
-  AREA_TLB_TAG,
+  AREA_TLB,
   HASH_BYTES,
   HASH_ENTRIES,
   LINK_BYTES,
   LINK_SLOTS,
   LINKS,
+  TLB_OFF,
+  TLB_TAG,
 } from './layout.js';
 import { blocksModule, compileBlock, ST_LEAVE, ST_OK, ST_TRAP, TYPE_BLOCK, TYPES } from './translate.js';
 
@@ -340,11 +341,16 @@ function dispatcherModule(hashAt: number, linkAt: number): Uint8Array {
     .i32(TLB_ENTRIES - 1)
     .op(Op.i32_and)
     .op(Op.i32_add);
-  c.i32(3).op(Op.i32_shl).get(H).op(Op.i32_add).tee(TI).mem(Op.f64_load, AREA_TLB_TAG);
-  c.get(PC).i64(-4096n).op(Op.i64_and).op(Op.f64_convert_i64_s).op(Op.f64_ne);
+  c.i32(4)
+    .op(Op.i32_shl)
+    .get(H)
+    .op(Op.i32_add)
+    .tee(TI)
+    .mem(Op.i64_load, AREA_TLB + TLB_TAG);
+  c.get(PC).i64(-4096n).op(Op.i64_and).op(Op.i64_ne);
   leave();
   // The block whose code is at that RAM offset, if it was made for this pc.
-  c.get(TI).mem(Op.f64_load, AREA_TLB_OFF).op(Op.i32_trunc_f64_u);
+  c.get(TI).mem(Op.i32_load, AREA_TLB + TLB_OFF);
   c.get(PC).op(Op.i32_wrap_i64).i32(4095).op(Op.i32_and).op(Op.i32_add).tee(RO);
   c.i32(1)
     .op(Op.i32_shr_u)

@@ -30,10 +30,12 @@ export const AREA_FFLAGS = 288;
 export const AREA_FPMODE = 292;
 /** f0..f31 as little-endian i64 (the FPU's int32 pairs are the same bytes). */
 export const AREA_F = 512;
-/** The TLB's tags (f64 virtual page bases), then its RAM offsets (f64). */
-export const AREA_TLB_TAG = 768;
-export const AREA_TLB_OFF = AREA_TLB_TAG + TLB_SLOTS * 8;
-export const AREA_BYTES = AREA_TLB_OFF + TLB_SLOTS * 8;
+/** The TLB's entries as translated code reads them (Tlb.words): 16 bytes each. */
+export const AREA_TLB = 768;
+/** In an entry: the virtual page base (i64; 1 when the entry is empty) and the RAM offset (i32). */
+export const TLB_TAG = 0;
+export const TLB_OFF = 8;
+export const AREA_BYTES = AREA_TLB + TLB_SLOTS * 16;
 
 /** The block lookup table shared by all harts: 16-byte entries {pc i64, ramOff i32, table index i32}. */
 export const HASH_ENTRIES = 1 << 16;

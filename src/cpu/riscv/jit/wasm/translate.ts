@@ -15,10 +15,11 @@ import {
   AREA_LOAD_BASE,
   AREA_PC,
   AREA_STORE_BASE,
-  AREA_TLB_OFF,
-  AREA_TLB_TAG,
+  AREA_TLB,
   AREA_X,
   LINKS,
+  TLB_OFF,
+  TLB_TAG,
 } from './layout.js';
 import { fpEmitterFor, fpNative, fpXRegs } from './fops.js';
 import { type Emit, emitterFor } from './ops.js';
@@ -391,10 +392,13 @@ export class BlockBuilder {
       .br(Op.br_if, 0);
     // The TLB slot and its tag.
     c.get(L_H).mem(Op.i32_load, base);
-    c.get(this.ta).i32(12).op(Op.i32_shr_u).i32(1023).op(Op.i32_and).op(Op.i32_add).i32(3).op(Op.i32_shl);
-    c.get(L_H).op(Op.i32_add).tee(this.ti).mem(Op.f64_load, AREA_TLB_TAG);
-    c.get(this.t0).i64(-4096n).op(Op.i64_and).op(Op.f64_convert_i64_s).op(Op.f64_ne).br(Op.br_if, 0);
-    c.get(this.ti).mem(Op.f64_load, AREA_TLB_OFF).op(Op.i32_trunc_f64_u);
+    c.get(this.ta).i32(12).op(Op.i32_shr_u).i32(1023).op(Op.i32_and).op(Op.i32_add).i32(4).op(Op.i32_shl);
+    c.get(L_H)
+      .op(Op.i32_add)
+      .tee(this.ti)
+      .mem(Op.i64_load, AREA_TLB + TLB_TAG);
+    c.get(this.t0).i64(-4096n).op(Op.i64_and).op(Op.i64_ne).br(Op.br_if, 0);
+    c.get(this.ti).mem(Op.i32_load, AREA_TLB + TLB_OFF);
     c.get(this.ta).i32(4095).op(Op.i32_and).op(Op.i32_add);
     fast();
     c.br(Op.br, 1).op(Op.end);

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ACCESS_LOAD, ACCESS_STORE, CTX_S, CTX_U, Tlb, TLB_SLOTS } from './mmu.js';
+
+/** The i64 tag and i32 offset translated code reads for entry `i`. */
+function wasmView(t: Tlb, i: number): { tag: bigint; off: number } {
+  const tags = new BigInt64Array(t.words.buffer, t.words.byteOffset, TLB_SLOTS * 2);
+  return { tag: tags[i * 2], off: t.words[i * 4 + 2] };
+}
+
+test('Tlb: translated code sees each tag as the 64-bit page base, two’s complement', () => {
+  const t = new Tlb(new ArrayBuffer(TLB_SLOTS * 16 + 4096), 0, TLB_SLOTS * 16);
+  // Sign-extended kernel addresses are negative numbers in JavaScript, and must be the same i64
+  // bits that a register holds; pages at and above 2^31 must not come out negative.
+  const pages = [
+    0,
+    0x1000,
+    0x7ffff000,
+    0x80000000,
+    0xfffff000,
+    0x3f_ffff_f000,
+    2 ** 52,
+    -0x80000000,
+    -0x1000,
+  ];
+  pages.forEach((page, k) => {
+    const i = Tlb.index(CTX_S, ACCESS_LOAD, page);
+    t.set(i, page, k * 4096);
+    assert.equal(wasmView(t, i).tag, BigInt(page), `page ${page}`);
+    assert.equal(wasmView(t, i).off, k * 4096);
+    assert.equal(t.tag[i], page);
+  });
+});
+
+test('Tlb: every way of dropping an entry drops it for translated code too', () => {
+  const t = new Tlb();
+  const empty = (i: number): boolean => Number.isNaN(t.tag[i]) && wasmView(t, i).tag === 1n;
+  const page = -0x7fff_f000;
+  const a = Tlb.index(CTX_S, ACCESS_LOAD, page);
+  const b = Tlb.index(CTX_U, ACCESS_STORE, 0x4000);
+  t.set(a, page, 0x2000);
+  t.set(b, 0x4000, 0x3000);
+  t.flushPage(page);
+  assert.ok(empty(a));
+  assert.ok(!empty(b));
+  t.flushRamPage(0x3000);
+  assert.ok(empty(b));
+  t.set(a, page, 0x2000);
+  t.flush();
+  assert.ok(empty(a));
+  // A tag of 1 never equals a page base, so an empty entry never matches.
+  assert.equal(wasmView(t, a).tag & 0xfffn, 1n);
+});
