@@ -20,7 +20,9 @@ export const enum Op {
   br_if = 0x0d,
   return = 0x0f,
   call = 0x10,
+  return_call = 0x12,
   call_indirect = 0x11,
+  return_call_indirect = 0x13,
   drop = 0x1a,
   select = 0x1b,
   local_get = 0x20,
@@ -194,13 +196,13 @@ export class Code {
     uleb(this.b, depth);
     return this;
   }
-  call(fn: number): this {
-    this.b.push(Op.call);
+  call(fn: number, tail = false): this {
+    this.b.push(tail ? Op.return_call : Op.call);
     uleb(this.b, fn);
     return this;
   }
-  callIndirect(type: number, table = 0): this {
-    this.b.push(Op.call_indirect);
+  callIndirect(type: number, table = 0, tail = false): this {
+    this.b.push(tail ? Op.return_call_indirect : Op.call_indirect);
     uleb(this.b, type);
     uleb(this.b, table);
     return this;

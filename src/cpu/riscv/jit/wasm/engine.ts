@@ -14,6 +14,7 @@ import { CodeCache } from '../cache.js';
 import { ENDS_BLOCK, type Insn, MAX_BLOCK_INSNS, scanBlock } from '../translate.js';
 import { Code, encodeModule, I32, I64, Op } from './encode.js';
 import {
+  AREA_BUDGET,
   AREA_FETCH_BASE,
   AREA_PC,
   AREA_DONE,
@@ -30,7 +31,16 @@ import {
   TLB_OFF,
   TLB_TAG,
 } from './layout.js';
-import { blocksModule, compileBlock, ST_LEAVE, ST_OK, ST_TRAP, TYPE_BLOCK, TYPES } from './translate.js';
+import {
+  blocksModule,
+  compileBlock,
+  ST_LEAVE,
+  ST_OK,
+  ST_TRAP,
+  TYPE_BLOCK,
+  TYPE_JUMP,
+  TYPES,
+} from './translate.js';
 
 /** A translated block: its virtual pc and its slot in the function table. */
 interface WasmBlock {
@@ -104,12 +114,13 @@ export class WasmJit {
     // Every entry starts empty: no RAM offset is -1.
     for (let e = 0; e < HASH_ENTRIES; e++) this.i32[(hashAt >> 2) + e * 4 + 2] = -1;
     this.table = new WebAssembly.Table({ element: 'anyfunc', initial: 0 });
-    this.imports = { e: { mem: wasmMem, tab: this.table, helper: this.helper } };
-    const inst = new WebAssembly.Instance(
-      new WebAssembly.Module(dispatcherModule(hashAt, linkAt)),
-      this.imports,
-    );
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(dispatcherModule(hashAt)), {
+      e: { mem: wasmMem, tab: this.table },
+    });
     this.dispatch = inst.exports.run as (area: number, budget: number) => number;
+    this.imports = {
+      e: { mem: wasmMem, helper: this.helper, jump: inst.exports.jump as WebAssembly.ImportValue },
+    };
   }
 
   /** Attach the harts: their TLBs must drop writable mappings of code pages. */
@@ -247,13 +258,20 @@ export class WasmJit {
     this.pending = [];
     this.pendingAt.clear();
     if (ok.length === 0) return;
-    const bodies = ok.map((p) => compileBlock(p.insns, (i) => SPEC_INDEX.get(i.spec) as number));
+    // Slots first: a block's link cells, which its exits read, belong to its slot.
+    const slots = ok.map(() => this.freeSlots.pop() ?? this.table.grow(1));
+    const bodies = ok.map((p, k) =>
+      compileBlock(
+        p.insns,
+        (i) => SPEC_INDEX.get(i.spec) as number,
+        slots[k] < LINK_SLOTS ? this.linkAt + slots[k] * LINKS * 16 : -1,
+      ),
+    );
     const inst = new WebAssembly.Instance(new WebAssembly.Module(blocksModule(bodies)), this.imports);
     ok.forEach((p, k) => {
-      const slot = this.freeSlots.pop() ?? this.table.grow(1);
-      this.clearLinks(slot);
-      this.table.set(slot, inst.exports[`b${k}`]);
-      this.cache.put(p.ramOff, { pc: p.pc, slot });
+      this.clearLinks(slots[k]);
+      this.table.set(slots[k], inst.exports[`b${k}`]);
+      this.cache.put(p.ramOff, { pc: p.pc, slot: slots[k] });
     });
   }
 
@@ -290,14 +308,13 @@ export class WasmJit {
 }
 
 /**
- * The dispatcher: run(area, budget) -> instructions executed; returns on a miss or a stop.
- * Blocks are chained through link cells (layout.ts): a block that left by a linkable exit says so
- * in AREA_LINK, and if that exit's cell was made in this TLB epoch and fetch context, the next
- * block is called without looking it up; otherwise the lookup fills the cell. Calls still return
- * here between blocks (WebAssembly tail calls are not in Node 20 without a flag), so each hop
- * costs a check of the budget and the stop flag, as QEMU's exit requests do.
+ * The dispatcher: run(area, budget) -> instructions executed; returns on a miss or a stop. It
+ * finds the block for pc (instruction TLB, then the hash table) and calls it. Blocks chain to the
+ * next block themselves through link cells (layout.ts) with tail calls while the budget lasts;
+ * a block that could not leaves its exit's cell in AREA_LINK, and the dispatcher fills that cell
+ * with the block it finds, for this TLB epoch and fetch context.
  */
-function dispatcherModule(hashAt: number, linkAt: number): Uint8Array {
+function dispatcherModule(hashAt: number): Uint8Array {
   const H = 0,
     BUDGET = 1,
     N = 2,
@@ -305,32 +322,18 @@ function dispatcherModule(hashAt: number, linkAt: number): Uint8Array {
     TI = 4,
     RO = 5,
     E = 6,
-    R = 7,
-    CUR = 8,
-    CELL = 9,
-    NEXT = 10,
-    LK = 11;
+    CELL = 7,
+    NEXT = 8;
   const c = new Code();
   const leave = (): void => {
     c.begin(Op.if).get(N).op(Op.return).op(Op.end);
   };
-  c.i32(-1).set(CUR);
+  c.get(H).get(BUDGET).mem(Op.i32_store, AREA_BUDGET);
+  c.get(H).i32(0).mem(Op.i32_store, AREA_LINK);
   c.begin(Op.loop);
   c.get(N).get(BUDGET).op(Op.i32_ge_s);
   leave();
-  c.begin(Op.block); // $found: NEXT is the block to run
-  // The link cell of the exit the last block took, if it has one.
-  c.i32(0).set(CELL);
-  c.get(H).mem(Op.i32_load, AREA_LINK).tee(LK).i32(0).op(Op.i32_ne);
-  c.get(CUR).i32(LINK_SLOTS).op(Op.i32_lt_u).op(Op.i32_and);
-  c.begin(Op.if);
-  c.get(CUR).i32(LINKS).op(Op.i32_mul).get(LK).op(Op.i32_add).i32(1).op(Op.i32_sub);
-  c.i32(4).op(Op.i32_shl).i32(linkAt).op(Op.i32_add).tee(CELL);
-  c.mem(Op.f64_load, 0).get(H).mem(Op.f64_load, AREA_EPOCH).op(Op.f64_eq);
-  c.get(CELL).mem(Op.i32_load, 8).get(H).mem(Op.i32_load, AREA_FETCH_BASE).op(Op.i32_eq).op(Op.i32_and);
-  c.begin(Op.if);
-  c.get(CELL).mem(Op.i32_load, 12).set(NEXT).br(Op.br, 2);
-  c.op(Op.end).op(Op.end);
+  c.get(H).mem(Op.i32_load, AREA_LINK).set(CELL);
   c.get(H).mem(Op.i64_load, AREA_PC).set(PC);
   // The instruction TLB entry for pc.
   c.get(H).mem(Op.i32_load, AREA_FETCH_BASE);
@@ -366,22 +369,21 @@ function dispatcherModule(hashAt: number, linkAt: number): Uint8Array {
   c.get(E).mem(Op.i64_load, 0).get(PC).op(Op.i64_ne);
   leave();
   c.get(E).mem(Op.i32_load, 12).set(NEXT);
-  // Link the exit to it, for this epoch and fetch context.
+  // Link the exit the last block took to it, for this epoch and fetch context.
   c.get(CELL).begin(Op.if);
   c.get(CELL).get(H).mem(Op.f64_load, AREA_EPOCH).mem(Op.f64_store, 0);
   c.get(CELL).get(H).mem(Op.i32_load, AREA_FETCH_BASE).mem(Op.i32_store, 8);
   c.get(CELL).get(NEXT).mem(Op.i32_store, 12);
-  c.op(Op.end);
-  c.op(Op.end); // $found
   c.get(H).i32(0).mem(Op.i32_store, AREA_LINK);
+  c.op(Op.end);
   // Instructions retired = the base JavaScript left in AREA_RETIRED + those run since.
   c.get(H).get(N).mem(Op.i32_store, AREA_DONE);
-  c.get(H).get(NEXT).tee(CUR).callIndirect(TYPE_BLOCK).set(R);
-  c.get(N).get(R).op(Op.i32_add).set(N);
+  c.get(H).get(N).get(NEXT).callIndirect(TYPE_BLOCK).set(N);
   c.get(H).mem(Op.i32_load, AREA_STOP);
   leave();
   c.br(Op.br, 0).op(Op.end);
   c.get(N);
+  const jump = new Code().get(0).get(1).get(2).callIndirect(TYPE_BLOCK, 0, true);
   return encodeModule({
     types: [...TYPES, { params: [I32, I32], results: [I32] }],
     importFuncs: [],
@@ -390,10 +392,11 @@ function dispatcherModule(hashAt: number, linkAt: number): Uint8Array {
     funcs: [
       {
         type: TYPES.length,
-        locals: [I32, I64, I32, I32, I32, I32, I32, I32, I32, I32],
+        locals: [I32, I64, I32, I32, I32, I32, I32],
         code: c,
         export: 'run',
       },
+      { type: TYPE_JUMP, locals: [], code: jump, export: 'jump' },
     ],
   });
 }

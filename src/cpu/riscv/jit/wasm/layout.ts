@@ -17,10 +17,12 @@ export const AREA_STOP = 276;
 export const AREA_RETIRED = 280;
 /** Instructions the dispatcher has run (i32) before the block running now. */
 export const AREA_DONE = 296;
-/** Which of its linkable exits (1..LINKS) the block left by, 0 for none (i32, see engine.ts). */
+/** The link cell of the exit the last block left by, when it could not chain (i32 address, or 0). */
 export const AREA_LINK = 300;
 /** The TLB's epoch (f64, Tlb.epoch): links made in another epoch are void. */
 export const AREA_EPOCH = 304;
+/** The budget of the dispatcher's current call (i32): chained blocks stop when it is spent. */
+export const AREA_BUDGET = 312;
 /** fflags (i32, bits 4..0), shared by the FPU in JavaScript and translated code. */
 export const AREA_FFLAGS = 288;
 /**

@@ -10,7 +10,11 @@ import type { Insn } from '../translate.js';
 import { ENDS_BLOCK } from '../translate.js';
 import { Code, encodeModule, F64, type FuncType, I32, I64, Op, type ValType } from './encode.js';
 import {
+  AREA_BUDGET,
+  AREA_DONE,
+  AREA_EPOCH,
   AREA_F,
+  AREA_FETCH_BASE,
   AREA_LINK,
   AREA_LOAD_BASE,
   AREA_PC,
@@ -24,18 +28,33 @@ import {
 import { fpEmitterFor, fpNative, fpXRegs } from './fops.js';
 import { type Emit, emitterFor } from './ops.js';
 
-/** The hart's area base is the one parameter, local 0. */
+/**
+ * The parameters: the hart's area base, and the instructions the dispatcher and the blocks
+ * chained before this one have run in this call of the dispatcher (which blocks add theirs to
+ * and return, or pass on to the next block).
+ */
 const L_H = 0;
+const L_N = 1;
 
 /** Function types shared by every block module and the dispatcher (structurally equal). */
 export const TYPE_BLOCK = 0;
 export const TYPE_HELPER = 1;
+export const TYPE_JUMP = 2;
 export const TYPES: FuncType[] = [
-  { params: [I32], results: [I32] },
+  { params: [I32, I32], results: [I32] },
   // helper(spec index, instruction word, raw bits, pc, instructions before it in the block) -> status
   { params: [I32, I32, I32, F64, I32], results: [I32] },
+  // jump(area, instructions so far, table slot) -> what the block in the slot returns
+  { params: [I32, I32, I32], results: [I32] },
 ];
 const F_HELPER = 0;
+/**
+ * The dispatcher module's jump, which tail-calls the block in a table slot: blocks chain through
+ * it rather than through the table itself, because V8 gives every instance that imports a table
+ * its own copy of the dispatch table, kept up to date on every `Table.set` (measured: a boot
+ * spent more time there than it saved).
+ */
+const F_JUMP = 1;
 /** Instructions a looping block runs before it returns to the dispatcher (interrupt latency). */
 const LOOP_LIMIT = 4096;
 
@@ -85,11 +104,18 @@ export class BlockBuilder {
   private readonly regLocal = new Uint16Array(32);
   private readonly named = new Map<string, number>();
 
-  constructor(private readonly specIndex: (i: Insn) => number) {}
+  /**
+   * @param cells address of the block's first link cell (layout.ts), or -1 when its table slot
+   *   has none
+   */
+  constructor(
+    private readonly specIndex: (i: Insn) => number,
+    private readonly cells = -1,
+  ) {}
 
   private alloc(type: ValType): number {
     this.locals.push(type);
-    return this.locals.length; // local 0 is the parameter
+    return this.locals.length + 1; // after the two parameters
   }
 
   /** The scratch local called `name` (one per name and block). */
@@ -228,10 +254,10 @@ export class BlockBuilder {
     if (this.counted) this.c.get(this.done).op(Op.i32_add);
   }
 
-  /** Return `count` (plus earlier iterations) instructions executed. */
+  /** Return `count` (plus earlier iterations) instructions executed, plus those before the block. */
   private ret(count: number): void {
     this.executed(count);
-    this.c.op(Op.return);
+    this.c.get(L_N).op(Op.i32_add).op(Op.return);
   }
 
   /** Exits given a link cell so far (at most LINKS). */
@@ -239,36 +265,80 @@ export class BlockBuilder {
 
   /** The link number of a new exit to a constant pc, or 0 when the block has used them all. */
   private newLink(): number {
-    return this.links < LINKS ? ++this.links : 0;
+    return this.cells >= 0 && this.links < LINKS ? ++this.links : 0;
   }
 
-  /** Tell the dispatcher which linkable exit this is (it may then jump straight to the next block). */
-  private setLink(link: number | (() => void)): void {
-    if (link === 0) return;
-    this.c.get(L_H);
-    if (typeof link === 'number') this.c.i32(link);
-    else link();
-    this.c.mem(Op.i32_store, AREA_LINK);
+  /**
+   * The end of every exit to a known pc once registers and pc are stored: the total so far is in
+   * local `nx` and the exit's link cell address in `cl` (nonzero). If the cell was made in this
+   * TLB epoch and fetch context and the budget is not spent, tail-call the block it names
+   * (direct chaining); otherwise leave the cell's address in AREA_LINK for the dispatcher, which
+   * looks the pc up and fills the cell.
+   */
+  private chain(): void {
+    const c = this.c;
+    const nx = this.scratch('nx', I32);
+    const cl = this.scratch('cl', I32);
+    c.get(nx).get(L_H).mem(Op.i32_load, AREA_BUDGET).op(Op.i32_lt_u);
+    c.get(cl).mem(Op.f64_load, 0).get(L_H).mem(Op.f64_load, AREA_EPOCH).op(Op.f64_eq).op(Op.i32_and);
+    c.get(cl).mem(Op.i32_load, 8).get(L_H).mem(Op.i32_load, AREA_FETCH_BASE).op(Op.i32_eq).op(Op.i32_and);
+    c.begin(Op.if);
+    c.get(L_H).get(nx).mem(Op.i32_store, AREA_DONE);
+    c.get(L_H).get(nx).get(cl).mem(Op.i32_load, 12).call(F_JUMP, true);
+    c.op(Op.end);
+    c.get(L_H).get(cl).mem(Op.i32_store, AREA_LINK);
+  }
+
+  /** The address of link `link`'s cell (`link` is 1..LINKS). */
+  private cell(link: number): number {
+    return this.cells + (link - 1) * 16;
   }
 
   /**
    * Leave the block: registers back, pc = what `pc` pushes (i64), `count` instructions retired.
-   * `target` is the pc when it is a constant (the exit may be linked).
+   * `link` is the exit's link number when it goes to a constant pc (0 for none), or pushes it.
    */
-  exit(pc: () => void, count: number, target?: number): void {
-    if (target !== undefined) this.setLink(this.newLink());
+  private leaveBy(pc: () => void, count: number, link: number | (() => void)): void {
+    const c = this.c;
     if (this.exitDepth > 0) {
       pc();
-      this.c.set(this.scratch('pcx', I64));
+      c.set(this.scratch('pcx', I64));
       this.executed(count);
-      this.c.set(this.scratch('cnt', I32)).br(Op.br, this.c.depth - this.exitDepth);
+      c.set(this.scratch('cnt', I32));
+      if (typeof link === 'number') c.i32(link);
+      else link();
+      c.set(this.scratch('lnk', I32)).br(Op.br, c.depth - this.exitDepth);
       return;
     }
     this.writeBack();
-    this.c.get(L_H);
+    c.get(L_H);
     pc();
-    this.c.mem(Op.i64_store, AREA_PC);
-    this.ret(count);
+    c.mem(Op.i64_store, AREA_PC);
+    if (link === 0) {
+      this.ret(count);
+      return;
+    }
+    this.executed(count);
+    c.get(L_N).op(Op.i32_add).set(this.scratch('nx', I32));
+    if (typeof link === 'number') c.i32(this.cell(link));
+    else {
+      link();
+      c.i32(16)
+        .op(Op.i32_mul)
+        .i32(this.cells - 16)
+        .op(Op.i32_add);
+    }
+    c.set(this.scratch('cl', I32));
+    this.chain();
+    c.get(this.scratch('nx', I32)).op(Op.return);
+  }
+
+  /**
+   * Leave the block: registers back, pc = what `pc` pushes (i64), `count` instructions retired.
+   * `target` is the pc when it is a constant (the exit may be chained to the block there).
+   */
+  exit(pc: () => void, count: number, target?: number): void {
+    this.leaveBy(pc, count, target === undefined ? 0 : this.newLink());
   }
 
   /**
@@ -285,14 +355,27 @@ export class BlockBuilder {
     this.exitDepth = this.c.depth;
   }
 
-  /** Close it: write back, pc = the exit's, return its count. */
+  /** Close it: write back, pc = the exit's, then chain or return its count. */
   closeExit(): void {
     const c = this.c;
     c.op(Op.end);
     this.exitDepth = 0;
     this.writeBack();
     c.get(L_H).get(this.scratch('pcx', I64)).mem(Op.i64_store, AREA_PC);
-    c.get(this.scratch('cnt', I32)).op(Op.return);
+    const nx = this.scratch('nx', I32);
+    c.get(this.scratch('cnt', I32)).get(L_N).op(Op.i32_add).set(nx);
+    if (this.links > 0) {
+      c.get(this.scratch('lnk', I32)).begin(Op.if);
+      c.get(this.scratch('lnk', I32))
+        .i32(16)
+        .op(Op.i32_mul)
+        .i32(this.cells - 16)
+        .op(Op.i32_add);
+      c.set(this.scratch('cl', I32));
+      this.chain();
+      c.op(Op.end);
+    }
+    c.get(nx).op(Op.return);
   }
 
   /**
@@ -527,17 +610,24 @@ export class BlockBuilder {
       if (skipped > 0) c.get(this.done).i32(skipped).op(Op.i32_sub).set(this.done);
       c.br(Op.br, 1 + inside).op(Op.end);
     } else if (this.last) {
-      const [taken, notTaken] = [this.newLink(), this.newLink()];
-      this.setLink(() => {
-        c.i32(taken).i32(notTaken);
-        cond();
-        c.op(Op.select);
-      });
-      this.exit(() => {
-        c.i64(target).i64(this.next);
-        cond();
-        c.op(Op.select);
-      }, this.k + 1);
+      // Both ways are linked, or neither (a link number of 0 would name no cell).
+      const both = this.cells >= 0 && this.links + 2 <= LINKS;
+      const [taken, notTaken] = both ? [this.newLink(), this.newLink()] : [0, 0];
+      this.leaveBy(
+        () => {
+          c.i64(target).i64(this.next);
+          cond();
+          c.op(Op.select);
+        },
+        this.k + 1,
+        both
+          ? () => {
+              c.i32(taken).i32(notTaken);
+              cond();
+              c.op(Op.select);
+            }
+          : 0,
+      );
       this.ended = true;
       return;
     } else {
@@ -635,8 +725,12 @@ export interface BlockBody {
   locals: ValType[];
 }
 
-export function compileBlock(scanned: Insn[], specIndex: (i: Insn) => number): BlockBody {
-  const b = new BlockBuilder(specIndex);
+/**
+ * Translate `scanned` into one block function. `cells` is the address of its link cells (the
+ * cells of its table slot), or -1 when it has none.
+ */
+export function compileBlock(scanned: Insn[], specIndex: (i: Insn) => number, cells = -1): BlockBody {
+  const b = new BlockBuilder(specIndex, cells);
   b.start = scanned[0].pc;
   // A block of native instructions that branches back to its start loops inside its function,
   // its registers staying in locals. (A helper may change any register behind the locals.)
@@ -712,7 +806,10 @@ export function compileBlock(scanned: Insn[], specIndex: (i: Insn) => number): B
 export function blocksModule(bodies: BlockBody[]): Uint8Array {
   return encodeModule({
     types: TYPES,
-    importFuncs: [{ name: 'helper', type: TYPE_HELPER }],
+    importFuncs: [
+      { name: 'helper', type: TYPE_HELPER },
+      { name: 'jump', type: TYPE_JUMP },
+    ],
     importMemory: true,
     importTable: false,
     funcs: bodies.map((f, k) => ({ type: TYPE_BLOCK, locals: f.locals, code: f.code, export: `b${k}` })),
