@@ -350,7 +350,7 @@ function dispatcherModule(hashAt: number): Uint8Array {
     .op(Op.i32_add)
     .tee(TI)
     .mem(Op.i64_load, AREA_TLB + TLB_TAG);
-  c.get(PC).i64(-4096n).op(Op.i64_and).op(Op.i64_ne);
+  c.get(PC).i64(-4096).op(Op.i64_and).op(Op.i64_ne);
   leave();
   // The block whose code is at that RAM offset, if it was made for this pc.
   c.get(TI).mem(Op.i32_load, AREA_TLB + TLB_OFF);

@@ -480,7 +480,7 @@ export class BlockBuilder {
       .op(Op.i32_add)
       .tee(this.ti)
       .mem(Op.i64_load, AREA_TLB + TLB_TAG);
-    c.get(this.t0).i64(-4096n).op(Op.i64_and).op(Op.i64_ne).br(Op.br_if, 0);
+    c.get(this.t0).i64(-4096).op(Op.i64_and).op(Op.i64_ne).br(Op.br_if, 0);
     c.get(this.ti).mem(Op.i32_load, AREA_TLB + TLB_OFF);
     c.get(this.ta).i32(4095).op(Op.i32_and).op(Op.i32_add);
     fast();
