@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ACCESS_LOAD, ACCESS_STORE, CTX_S, CTX_U, Tlb, TLB_SLOTS } from './mmu.js';
+import { ACCESS_FETCH, ACCESS_LOAD, ACCESS_STORE, CTX_S, CTX_U, Tlb, TLB_SLOTS } from './mmu.js';
 
 /** The i64 tag and i32 offset translated code reads for entry `i`. */
 function wasmView(t: Tlb, i: number): { tag: bigint; off: number } {
@@ -49,4 +49,30 @@ test('Tlb: every way of dropping an entry drops it for translated code too', () 
   t.set(a, page, 0x2000);
   t.flush();
   assert.ok(empty(a));
+});
+
+test('Tlb: the epoch changes whenever a fetch entry goes, and only then', () => {
+  const t = new Tlb();
+  const code = 0x4000_0000;
+  const data = 0x5000_0000;
+  t.set(Tlb.index(CTX_S, ACCESS_FETCH, code), code, 0x1000);
+  t.set(Tlb.index(CTX_S, ACCESS_LOAD, data), data, 0x2000);
+  t.set(Tlb.index(CTX_S, ACCESS_STORE, data), data, 0x2000);
+  let e = t.epoch;
+  // Links are made only through fetch entries: data pages may come and go.
+  t.flushPage(data);
+  t.flushRamPage(0x1000);
+  assert.equal(t.epoch, e);
+  t.flushPage(code);
+  assert.notEqual(t.epoch, e);
+  // A fetch entry taken over by another page (same index) ends the links made through it.
+  e = t.epoch;
+  const other = code + 1024 * 4096;
+  t.set(Tlb.index(CTX_S, ACCESS_FETCH, code), code, 0x1000);
+  assert.equal(t.epoch, e);
+  t.set(Tlb.index(CTX_S, ACCESS_FETCH, other), other, 0x3000);
+  assert.notEqual(t.epoch, e);
+  e = t.epoch;
+  t.flush();
+  assert.notEqual(t.epoch, e);
 });

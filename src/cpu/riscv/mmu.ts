@@ -30,6 +30,8 @@ const PTE_D = 128;
 /** Entries per TLB (one TLB per context and access kind); a power of two. */
 export const TLB_ENTRIES = 1024;
 const TLB_MASK = TLB_ENTRIES - 1;
+/** Whether TLB entry `i` is a fetch entry. */
+const isFetchSlot = (i: number): boolean => Math.floor(i / TLB_ENTRIES) % 3 === ACCESS_FETCH;
 /** Entries over all contexts and access kinds. */
 export const TLB_SLOTS = CONTEXTS * 3 * TLB_ENTRIES;
 const PAGE = 4096;
@@ -92,6 +94,9 @@ export class Tlb {
 
   /** Map the virtual page `page` (a page base) to the RAM page at `ramOff` in entry `i`. */
   set(i: number, page: number, ramOff: number): void {
+    // A fetch entry that gave way to another mapping takes the links made through it along.
+    const old = this.tag[i];
+    if (!Number.isNaN(old) && (old !== page || this.off[i] !== ramOff) && isFetchSlot(i)) this.renew();
     this.tag[i] = page;
     this.off[i] = ramOff;
     const w = i * 4;
@@ -112,23 +117,31 @@ export class Tlb {
     this.words.fill(1);
   }
 
-  /** Drop the entries of one virtual page in every context (SFENCE.VMA with rs1 != x0). */
+  /**
+   * Drop the entries of one virtual page in every context (SFENCE.VMA with rs1 != x0). A link is
+   * made only through a fetch entry, and every fetch entry that goes (flushed or replaced) renews
+   * the epoch: so while an epoch lasts, the fetch entries of its links' targets are all present,
+   * and a page without one has no link to keep from. Linux fences one page after most page
+   * faults (~88 k times a boot), almost always a data page.
+   */
   flushPage(va: number): void {
-    this.renew();
     const page = va - (va & 4095);
     const slot = (va >>> 12) & TLB_MASK;
     for (let t = 0; t < CONTEXTS * 3; t++) {
       const i = t * TLB_ENTRIES + slot;
-      if (this.tag[i] === page) this.drop(i);
+      if (this.tag[i] === page) {
+        this.drop(i);
+        if (t % 3 === ACCESS_FETCH) this.renew();
+      }
     }
   }
 
   /**
    * Drop every store entry for the physical RAM page at `ramOff` (used when a page becomes
-   * watched: stores to it must take the slow path; fetches and loads may stay fast).
+   * watched: stores to it must take the slow path; fetches and loads may stay fast). Links do
+   * not depend on store entries: the epoch stays.
    */
   flushRamPage(ramOff: number): void {
-    this.renew();
     for (let ctx = 0; ctx < CONTEXTS; ctx++) {
       const first = (ctx * 3 + ACCESS_STORE) * TLB_ENTRIES;
       for (let i = first; i < first + TLB_ENTRIES; i++) if (this.off[i] === ramOff) this.drop(i);
