@@ -270,15 +270,24 @@ export class BlockBuilder {
 
   /**
    * The end of every exit to a known pc once registers and pc are stored: the total so far is in
-   * local `nx` and the exit's link cell address in `cl` (nonzero). If the cell was made in this
-   * TLB epoch and fetch context and the budget is not spent, tail-call the block it names
+   * local `nx`, and `link` is the exit's link number (1..LINKS) or pushes it. If its cell was made
+   * in this TLB epoch and fetch context and the budget is not spent, tail-call the block it names
    * (direct chaining); otherwise leave the cell's address in AREA_LINK for the dispatcher, which
    * looks the pc up and fills the cell.
    */
-  private chain(): void {
+  private chain(link: number | (() => void)): void {
     const c = this.c;
     const nx = this.scratch('nx', I32);
     const cl = this.scratch('cl', I32);
+    if (typeof link === 'number') c.i32(this.cells + (link - 1) * 16);
+    else {
+      link();
+      c.i32(16)
+        .op(Op.i32_mul)
+        .i32(this.cells - 16)
+        .op(Op.i32_add);
+    }
+    c.set(cl);
     c.get(nx).get(L_H).mem(Op.i32_load, AREA_BUDGET).op(Op.i32_lt_u);
     c.get(cl).mem(Op.f64_load, 0).get(L_H).mem(Op.f64_load, AREA_EPOCH).op(Op.f64_eq).op(Op.i32_and);
     c.get(cl).mem(Op.i32_load, 8).get(L_H).mem(Op.i32_load, AREA_FETCH_BASE).op(Op.i32_eq).op(Op.i32_and);
@@ -287,11 +296,6 @@ export class BlockBuilder {
     c.get(L_H).get(nx).get(cl).mem(Op.i32_load, 12).call(F_JUMP, true);
     c.op(Op.end);
     c.get(L_H).get(cl).mem(Op.i32_store, AREA_LINK);
-  }
-
-  /** The address of link `link`'s cell (`link` is 1..LINKS). */
-  private cell(link: number): number {
-    return this.cells + (link - 1) * 16;
   }
 
   /**
@@ -320,16 +324,7 @@ export class BlockBuilder {
     }
     this.executed(count);
     c.get(L_N).op(Op.i32_add).set(this.scratch('nx', I32));
-    if (typeof link === 'number') c.i32(this.cell(link));
-    else {
-      link();
-      c.i32(16)
-        .op(Op.i32_mul)
-        .i32(this.cells - 16)
-        .op(Op.i32_add);
-    }
-    c.set(this.scratch('cl', I32));
-    this.chain();
+    this.chain(link);
     c.get(this.scratch('nx', I32)).op(Op.return);
   }
 
@@ -365,14 +360,9 @@ export class BlockBuilder {
     const nx = this.scratch('nx', I32);
     c.get(this.scratch('cnt', I32)).get(L_N).op(Op.i32_add).set(nx);
     if (this.links > 0) {
-      c.get(this.scratch('lnk', I32)).begin(Op.if);
-      c.get(this.scratch('lnk', I32))
-        .i32(16)
-        .op(Op.i32_mul)
-        .i32(this.cells - 16)
-        .op(Op.i32_add);
-      c.set(this.scratch('cl', I32));
-      this.chain();
+      const lnk = this.scratch('lnk', I32);
+      c.get(lnk).begin(Op.if);
+      this.chain(() => c.get(lnk));
       c.op(Op.end);
     }
     c.get(nx).op(Op.return);
