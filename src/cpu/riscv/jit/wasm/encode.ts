@@ -131,9 +131,38 @@ export const enum Op {
 /** Empty block type (blocks and ifs that leave nothing on the stack). */
 export const VOID = 0x40;
 
+/** Where encoders append bytes: a number[] for a module's small sections, or Bytes. */
+interface ByteSink {
+  push(b: number): unknown;
+}
+
+/**
+ * A growable byte buffer for function bodies, most of a module's bytes. Kept as number[], they
+ * were most of what the translator allocated: ~0.5 s of V8's young-generation collections per
+ * Debian boot.
+ */
+export class Bytes {
+  private buf = new Uint8Array(512);
+  length = 0;
+
+  push(b: number): void {
+    if (this.length === this.buf.length) {
+      const grown = new Uint8Array(this.buf.length * 2);
+      grown.set(this.buf);
+      this.buf = grown;
+    }
+    this.buf[this.length++] = b;
+  }
+
+  /** The bytes so far (a view: later pushes may not show in it). */
+  view(): Uint8Array {
+    return this.buf.subarray(0, this.length);
+  }
+}
+
 /** Bytes of one function body's instructions. */
 export class Code {
-  readonly b: number[] = [];
+  readonly b = new Bytes();
   /** Constructs (block, loop, if) open here: a `br` to one opened at depth d uses depth - d. */
   depth = 0;
 
@@ -181,13 +210,15 @@ export class Code {
   }
   /** A load or store with an immediate offset (alignment hint 0: guest accesses may be misaligned). */
   mem(o: Op, offset = 0): this {
-    this.b.push(o, 0);
+    this.b.push(o);
+    this.b.push(0);
     uleb(this.b, offset);
     return this;
   }
   /** block/loop/if with a result type or VOID. */
   begin(o: Op.block | Op.loop | Op.if, type: number = VOID): this {
-    this.b.push(o, type);
+    this.b.push(o);
+    this.b.push(type);
     this.depth++;
     return this;
   }
@@ -226,8 +257,8 @@ export interface ModuleSpec {
 /** Encode a module: imports come from the module named "e". */
 export function encodeModule(m: ModuleSpec): Uint8Array {
   // Parts are gathered and copied once at the end: function bodies are most of the bytes.
-  const parts: number[][] = [[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]];
-  const section = (id: number, content: number[][]): void => {
+  const parts: (number[] | Uint8Array)[] = [[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]];
+  const section = (id: number, content: (number[] | Uint8Array)[]): void => {
     let len = 0;
     for (const c of content) len += c.length;
     const head = [id];
@@ -277,8 +308,9 @@ export function encodeModule(m: ModuleSpec): Uint8Array {
     uleb(exports, m.importFuncs.length + e.k);
   }
   section(7, [exports]);
-  const code: number[][] = [[]];
-  uleb(code[0], m.funcs.length);
+  const count: number[] = [];
+  uleb(count, m.funcs.length);
+  const code: (number[] | Uint8Array)[] = [count];
   for (const f of m.funcs) {
     // Locals, run-length grouped by type.
     const groups: [number, number][] = [];
@@ -295,7 +327,7 @@ export function encodeModule(m: ModuleSpec): Uint8Array {
     }
     const size: number[] = [];
     uleb(size, locals.length + f.code.b.length + 1);
-    code.push(size, locals, f.code.b, [Op.end]);
+    code.push(size, locals, f.code.b.view(), [Op.end]);
   }
   section(10, code);
   let total = 0;
@@ -319,7 +351,7 @@ function name(s: number[], n: string): void {
   for (let k = 0; k < n.length; k++) s.push(n.charCodeAt(k));
 }
 
-export function uleb(out: number[], v: number): void {
+export function uleb(out: ByteSink, v: number): void {
   v >>>= 0;
   do {
     let b = v & 0x7f;
@@ -333,7 +365,7 @@ const F64_SCRATCH = new Float64Array(1);
 const F64_BYTES = new Uint8Array(F64_SCRATCH.buffer);
 
 /** Signed LEB128 of a safe integer (|v| < 2^53), without BigInt. */
-export function slebNum(out: number[], v: number): void {
+export function slebNum(out: ByteSink, v: number): void {
   for (;;) {
     const b = v - Math.floor(v / 128) * 128; // v mod 128, for negative v too
     v = Math.floor(v / 128);
@@ -343,7 +375,7 @@ export function slebNum(out: number[], v: number): void {
   }
 }
 
-export function sleb(out: number[], v: bigint): void {
+export function sleb(out: ByteSink, v: bigint): void {
   for (;;) {
     const b = Number(v & 0x7fn);
     v >>= 7n;
