@@ -131,7 +131,7 @@ export class Tlb {
       const i = t * TLB_ENTRIES + slot;
       if (this.tag[i] === page) {
         this.drop(i);
-        if (t % 3 === ACCESS_FETCH) this.renew();
+        if (isFetchSlot(i)) this.renew();
       }
     }
   }
