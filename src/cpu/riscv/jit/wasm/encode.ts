@@ -139,26 +139,53 @@ interface ByteSink {
 /**
  * A growable byte buffer for function bodies, most of a module's bytes. Kept as number[], they
  * were most of what the translator allocated: ~0.5 s of V8's young-generation collections per
- * Debian boot.
+ * Debian boot. Buffers are recycled once their module is encoded (`release`).
  */
 export class Bytes {
-  private buf = new Uint8Array(512);
+  private buf: Uint8Array = FREE.pop() ?? new Uint8Array(4096);
   length = 0;
 
-  push(b: number): void {
-    if (this.length === this.buf.length) {
-      const grown = new Uint8Array(this.buf.length * 2);
-      grown.set(this.buf);
+  /** The buffer, with room for `n` more bytes at `length`. */
+  room(n: number): Uint8Array {
+    if (this.length + n > this.buf.length) {
+      const grown = new Uint8Array(Math.max(this.buf.length * 2, this.length + n));
+      grown.set(this.buf.subarray(0, this.length));
       this.buf = grown;
     }
-    this.buf[this.length++] = b;
+    return this.buf;
+  }
+
+  push(b: number): void {
+    this.room(1)[this.length++] = b;
+  }
+
+  /** Opcode `o` and its unsigned LEB128 immediate `v` (a local, label or function index). */
+  opU(o: number, v: number): void {
+    const buf = this.room(6);
+    let n = this.length;
+    buf[n++] = o;
+    v >>>= 0;
+    while (v >= 0x80) {
+      buf[n++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    buf[n++] = v;
+    this.length = n;
   }
 
   /** The bytes so far (a view: later pushes may not show in it). */
   view(): Uint8Array {
     return this.buf.subarray(0, this.length);
   }
+
+  /** Hand the buffer on to a later body: the bytes are gone. */
+  release(): void {
+    if (FREE.length < 64 && this.buf.length <= 1 << 16) FREE.push(this.buf);
+    this.buf = new Uint8Array(0);
+    this.length = 0;
+  }
 }
+const FREE: Uint8Array[] = [];
 
 /** Bytes of one function body's instructions. */
 export class Code {
@@ -167,7 +194,7 @@ export class Code {
   depth = 0;
 
   op(o: Op): this {
-    this.b.push(o);
+    this.b.room(1)[this.b.length++] = o;
     if (o === Op.end) this.depth--;
     return this;
   }
@@ -176,8 +203,15 @@ export class Code {
     return this;
   }
   i32(v: number): this {
+    v |= 0;
+    if (v >= -64 && v < 64) {
+      const buf = this.b.room(2);
+      buf[this.b.length++] = Op.i32_const;
+      buf[this.b.length++] = v & 0x7f;
+      return this;
+    }
     this.b.push(Op.i32_const);
-    slebNum(this.b, v | 0);
+    slebNum(this.b, v);
     return this;
   }
   /** An i64 constant: a safe integer number, or any bigint (taken modulo 2^64). */
@@ -194,37 +228,33 @@ export class Code {
     return this;
   }
   get(l: number): this {
-    this.b.push(Op.local_get);
-    uleb(this.b, l);
+    this.b.opU(Op.local_get, l);
     return this;
   }
   set(l: number): this {
-    this.b.push(Op.local_set);
-    uleb(this.b, l);
+    this.b.opU(Op.local_set, l);
     return this;
   }
   tee(l: number): this {
-    this.b.push(Op.local_tee);
-    uleb(this.b, l);
+    this.b.opU(Op.local_tee, l);
     return this;
   }
   /** A load or store with an immediate offset (alignment hint 0: guest accesses may be misaligned). */
   mem(o: Op, offset = 0): this {
-    this.b.push(o);
-    this.b.push(0);
-    uleb(this.b, offset);
+    this.b.room(1)[this.b.length++] = o;
+    this.b.opU(0, offset);
     return this;
   }
   /** block/loop/if with a result type or VOID. */
   begin(o: Op.block | Op.loop | Op.if, type: number = VOID): this {
-    this.b.push(o);
-    this.b.push(type);
+    const buf = this.b.room(2);
+    buf[this.b.length++] = o;
+    buf[this.b.length++] = type;
     this.depth++;
     return this;
   }
   br(o: Op.br | Op.br_if, depth: number): this {
-    this.b.push(o);
-    uleb(this.b, depth);
+    this.b.opU(o, depth);
     return this;
   }
   call(fn: number, tail = false): this {

@@ -38,7 +38,8 @@ import {
   ST_OK,
   ST_TRAP,
   TYPE_BLOCK,
-  TYPE_JUMP,
+  TYPE_EXIT,
+  TYPE_HELPER,
   TYPES,
 } from './translate.js';
 
@@ -115,12 +116,14 @@ export class WasmJit {
     for (let e = 0; e < HASH_ENTRIES; e++) this.i32[(hashAt >> 2) + e * 4 + 2] = -1;
     this.table = new WebAssembly.Table({ element: 'anyfunc', initial: 0 });
     const inst = new WebAssembly.Instance(new WebAssembly.Module(dispatcherModule(hashAt)), {
-      e: { mem: wasmMem, tab: this.table },
+      e: { mem: wasmMem, tab: this.table, helper: this.helper },
     });
     this.dispatch = inst.exports.run as (area: number, budget: number) => number;
-    this.imports = {
-      e: { mem: wasmMem, helper: this.helper, jump: inst.exports.jump as WebAssembly.ImportValue },
-    };
+    // The helper and the exit, in the order of translate.ts's T_HELPER and T_EXIT.
+    const calls = new WebAssembly.Table({ element: 'anyfunc', initial: 2 });
+    calls.set(0, inst.exports.helper);
+    calls.set(1, inst.exports.exit);
+    this.imports = { e: { mem: wasmMem, tab: calls } };
   }
 
   /** Attach the harts: their TLBs must drop writable mappings of code pages. */
@@ -383,10 +386,24 @@ function dispatcherModule(hashAt: number): Uint8Array {
   leave();
   c.br(Op.br, 0).op(Op.end);
   c.get(N);
-  const jump = new Code().get(0).get(1).get(2).callIndirect(TYPE_BLOCK, 0, true);
+  // exit(area, pc, total, cell): see translate.ts.
+  const [EH, EPC, ENX, ECELL] = [0, 1, 2, 3];
+  const exit = new Code();
+  exit.get(EH).get(EPC).mem(Op.i64_store, AREA_PC);
+  exit.get(ENX).get(EH).mem(Op.i32_load, AREA_BUDGET).op(Op.i32_lt_u);
+  exit.get(ECELL).mem(Op.f64_load, 0).get(EH).mem(Op.f64_load, AREA_EPOCH).op(Op.f64_eq).op(Op.i32_and);
+  exit.get(ECELL).mem(Op.i32_load, 8).get(EH).mem(Op.i32_load, AREA_FETCH_BASE).op(Op.i32_eq).op(Op.i32_and);
+  exit.begin(Op.if);
+  exit.get(EH).get(ENX).mem(Op.i32_store, AREA_DONE);
+  exit.get(EH).get(ENX).get(ECELL).mem(Op.i32_load, 12).callIndirect(TYPE_BLOCK, 0, true);
+  exit.op(Op.end);
+  exit.get(EH).get(ECELL).mem(Op.i32_store, AREA_LINK);
+  exit.get(ENX);
+  // The helper, passed on: blocks import it from here rather than from JavaScript.
+  const helper = new Code().get(0).get(1).get(2).get(3).get(4).call(0);
   return encodeModule({
     types: [...TYPES, { params: [I32, I32], results: [I32] }],
-    importFuncs: [],
+    importFuncs: [{ name: 'helper', type: TYPE_HELPER }],
     importMemory: true,
     importTable: true,
     funcs: [
@@ -396,7 +413,8 @@ function dispatcherModule(hashAt: number): Uint8Array {
         code: c,
         export: 'run',
       },
-      { type: TYPE_JUMP, locals: [], code: jump, export: 'jump' },
+      { type: TYPE_HELPER, locals: [], code: helper, export: 'helper' },
+      { type: TYPE_EXIT, locals: [], code: exit, export: 'exit' },
     ],
   });
 }

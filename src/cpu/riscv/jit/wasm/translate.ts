@@ -10,12 +10,7 @@ import type { Insn } from '../translate.js';
 import { ENDS_BLOCK } from '../translate.js';
 import { Code, encodeModule, F64, type FuncType, I32, I64, Op, type ValType } from './encode.js';
 import {
-  AREA_BUDGET,
-  AREA_DONE,
-  AREA_EPOCH,
   AREA_F,
-  AREA_FETCH_BASE,
-  AREA_LINK,
   AREA_LOAD_BASE,
   AREA_PC,
   AREA_STORE_BASE,
@@ -39,22 +34,28 @@ const L_N = 1;
 /** Function types shared by every block module and the dispatcher (structurally equal). */
 export const TYPE_BLOCK = 0;
 export const TYPE_HELPER = 1;
-export const TYPE_JUMP = 2;
+export const TYPE_EXIT = 2;
 export const TYPES: FuncType[] = [
   { params: [I32, I32], results: [I32] },
   // helper(spec index, instruction word, raw bits, pc, instructions before it in the block) -> status
   { params: [I32, I32, I32, F64, I32], results: [I32] },
-  // jump(area, instructions so far, table slot) -> what the block in the slot returns
-  { params: [I32, I32, I32], results: [I32] },
+  // exit(area, pc, instructions so far, link cell) -> what the block returns
+  { params: [I32, I64, I32, I32], results: [I32] },
 ];
-const F_HELPER = 0;
 /**
- * The dispatcher module's jump, which tail-calls the block in a table slot: blocks chain through
- * it rather than through the table itself, because V8 gives every instance that imports a table
- * its own copy of the dispatch table, kept up to date on every `Table.set` (measured: a boot
- * spent more time there than it saved).
+ * Blocks call the helper and the exit through a table of their own that holds just these two
+ * (from the dispatcher module, engine.ts) and never changes. They import no function: for every
+ * imported function V8 compiles a JavaScript wrapper in every module (~0.2 ms each, measured),
+ * whatever the import turns out to be.
  */
-const F_JUMP = 1;
+const T_HELPER = 0;
+/**
+ * The dispatcher module's exit, which stores pc and chains to the block that the exit's link
+ * cell names (a tail call through the block table), or returns. Blocks do not import the block
+ * table itself: V8 gives every instance that imports a table its own copy of the dispatch table,
+ * kept up to date on every `Table.set` (measured: a boot spent more time there than it saved).
+ */
+const T_EXIT = 1;
 /** Instructions a looping block runs before it returns to the dispatcher (interrupt latency). */
 const LOOP_LIMIT = 4096;
 
@@ -65,6 +66,23 @@ const LOOP_LIMIT = 4096;
 export const ST_OK = 0;
 export const ST_TRAP = 1;
 export const ST_LEAVE = 2;
+
+/** Scratch locals, by slot: S_TMP.. are `tmp(n)` (n < 4), S_FTMP.. are `ftmp(n)` (n < 24). */
+const S_T0 = 0;
+const S_TA = 1;
+const S_TI = 2;
+const S_ST = 3;
+const S_DONE = 4;
+const S_PCX = 5;
+const S_CNT = 6;
+const S_LNK = 7;
+const S_TMP = 8;
+const S_FTMP = 12;
+const S_COUNT = S_FTMP + 24;
+
+/** 2^53 and 2^54, the bounds of a JavaScript pc (numbers: BigInt encoding is slow). */
+const TWO_53 = 2 ** 53;
+const TWO_54 = 2 ** 54;
 
 /**
  * What an instruction emitter sees: the operands of the instruction being translated and the
@@ -102,7 +120,8 @@ export class BlockBuilder {
   readonly locals: ValType[] = [];
   /** Local of each guest register, 0 until the block first uses it. */
   private readonly regLocal = new Uint16Array(32);
-  private readonly named = new Map<string, number>();
+  /** Local of each scratch slot (S_* below), 0 until first used. */
+  private readonly scratchLocal = new Uint16Array(S_COUNT);
 
   /**
    * @param cells address of the block's first link cell (layout.ts), or -1 when its table slot
@@ -118,14 +137,10 @@ export class BlockBuilder {
     return this.locals.length + 1; // after the two parameters
   }
 
-  /** The scratch local called `name` (one per name and block). */
-  private scratch(name: string, type: ValType): number {
-    let l = this.named.get(name);
-    if (l === undefined) {
-      l = this.alloc(type);
-      this.named.set(name, l);
-    }
-    return l;
+  /** The local of scratch slot `slot` (one per slot and block), of type `type`. */
+  private scratch(slot: number, type: ValType): number {
+    if (this.scratchLocal[slot] === 0) this.scratchLocal[slot] = this.alloc(type);
+    return this.scratchLocal[slot];
   }
 
   private reg(r: number): number {
@@ -134,19 +149,19 @@ export class BlockBuilder {
   }
 
   private get t0(): number {
-    return this.scratch('t0', I64);
+    return this.scratch(S_T0, I64);
   }
   private get ta(): number {
-    return this.scratch('ta', I32);
+    return this.scratch(S_TA, I32);
   }
   private get ti(): number {
-    return this.scratch('ti', I32);
+    return this.scratch(S_TI, I32);
   }
   private get st(): number {
-    return this.scratch('st', I32);
+    return this.scratch(S_ST, I32);
   }
   private get done(): number {
-    return this.scratch('done', I32);
+    return this.scratch(S_DONE, I32);
   }
 
   get word(): number {
@@ -161,12 +176,14 @@ export class BlockBuilder {
 
   /** Local index of scratch i64 number `n` (0..3), free for an emitter's own use. */
   tmp(n: number): number {
-    return this.scratch(`tmp${n}`, I64);
+    if (n >= 4) throw new RangeError(`tmp(${n})`);
+    return this.scratch(S_TMP + n, I64);
   }
 
-  /** Local index of scratch f64 number `n`, free for an emitter's own use. */
+  /** Local index of scratch f64 number `n` (0..23), free for an emitter's own use. */
   ftmp(n: number): number {
-    return this.scratch(`ftmp${n}`, F64);
+    if (n >= 24) throw new RangeError(`ftmp(${n})`);
+    return this.scratch(S_FTMP + n, F64);
   }
 
   /** Push the base of the hart's state area (i32). */
@@ -269,16 +286,17 @@ export class BlockBuilder {
   }
 
   /**
-   * The end of every exit to a known pc once registers and pc are stored: the total so far is in
-   * local `nx`, and `link` is the exit's link number (1..LINKS) or pushes it. If its cell was made
-   * in this TLB epoch and fetch context and the budget is not spent, tail-call the block it names
-   * (direct chaining); otherwise leave the cell's address in AREA_LINK for the dispatcher, which
-   * looks the pc up and fills the cell.
+   * Leave by the dispatcher module's exit with pc = what `pc` pushes, the total so far = what
+   * `total` pushes, and the link cell of `link` (the exit's link number, or code that pushes it).
+   * It chains to the block the cell names if the cell was made in this TLB epoch and fetch
+   * context and the budget is not spent; otherwise it leaves the cell's address for the
+   * dispatcher, which looks pc up and fills the cell.
    */
-  private chain(link: number | (() => void)): void {
+  private exitTo(pc: () => void, total: () => void, link: number | (() => void)): void {
     const c = this.c;
-    const nx = this.scratch('nx', I32);
-    const cl = this.scratch('cl', I32);
+    c.get(L_H);
+    pc();
+    total();
     if (typeof link === 'number') c.i32(this.cells + (link - 1) * 16);
     else {
       link();
@@ -287,15 +305,7 @@ export class BlockBuilder {
         .i32(this.cells - 16)
         .op(Op.i32_add);
     }
-    c.set(cl);
-    c.get(nx).get(L_H).mem(Op.i32_load, AREA_BUDGET).op(Op.i32_lt_u);
-    c.get(cl).mem(Op.f64_load, 0).get(L_H).mem(Op.f64_load, AREA_EPOCH).op(Op.f64_eq).op(Op.i32_and);
-    c.get(cl).mem(Op.i32_load, 8).get(L_H).mem(Op.i32_load, AREA_FETCH_BASE).op(Op.i32_eq).op(Op.i32_and);
-    c.begin(Op.if);
-    c.get(L_H).get(nx).mem(Op.i32_store, AREA_DONE);
-    c.get(L_H).get(nx).get(cl).mem(Op.i32_load, 12).call(F_JUMP, true);
-    c.op(Op.end);
-    c.get(L_H).get(cl).mem(Op.i32_store, AREA_LINK);
+    c.i32(T_EXIT).callIndirect(TYPE_EXIT, 0, true);
   }
 
   /**
@@ -306,26 +316,30 @@ export class BlockBuilder {
     const c = this.c;
     if (this.exitDepth > 0) {
       pc();
-      c.set(this.scratch('pcx', I64));
+      c.set(this.scratch(S_PCX, I64));
       this.executed(count);
-      c.set(this.scratch('cnt', I32));
+      c.set(this.scratch(S_CNT, I32));
       if (typeof link === 'number') c.i32(link);
       else link();
-      c.set(this.scratch('lnk', I32)).br(Op.br, c.depth - this.exitDepth);
+      c.set(this.scratch(S_LNK, I32)).br(Op.br, c.depth - this.exitDepth);
       return;
     }
     this.writeBack();
-    c.get(L_H);
-    pc();
-    c.mem(Op.i64_store, AREA_PC);
     if (link === 0) {
+      c.get(L_H);
+      pc();
+      c.mem(Op.i64_store, AREA_PC);
       this.ret(count);
       return;
     }
-    this.executed(count);
-    c.get(L_N).op(Op.i32_add).set(this.scratch('nx', I32));
-    this.chain(link);
-    c.get(this.scratch('nx', I32)).op(Op.return);
+    this.exitTo(
+      pc,
+      () => {
+        this.executed(count);
+        c.get(L_N).op(Op.i32_add);
+      },
+      link,
+    );
   }
 
   /**
@@ -356,16 +370,23 @@ export class BlockBuilder {
     c.op(Op.end);
     this.exitDepth = 0;
     this.writeBack();
-    c.get(L_H).get(this.scratch('pcx', I64)).mem(Op.i64_store, AREA_PC);
-    const nx = this.scratch('nx', I32);
-    c.get(this.scratch('cnt', I32)).get(L_N).op(Op.i32_add).set(nx);
+    const pcx = this.scratch(S_PCX, I64);
+    const total = (): void => {
+      c.get(this.scratch(S_CNT, I32)).get(L_N).op(Op.i32_add);
+    };
     if (this.links > 0) {
-      const lnk = this.scratch('lnk', I32);
+      const lnk = this.scratch(S_LNK, I32);
       c.get(lnk).begin(Op.if);
-      this.chain(() => c.get(lnk));
+      this.exitTo(
+        () => c.get(pcx),
+        total,
+        () => c.get(lnk),
+      );
       c.op(Op.end);
     }
-    c.get(nx).op(Op.return);
+    c.get(L_H).get(pcx).mem(Op.i64_store, AREA_PC);
+    total();
+    c.op(Op.return);
   }
 
   /**
@@ -430,7 +451,7 @@ export class BlockBuilder {
     this.writeBack();
     c.i32(this.specIndex(this.insn)).i32(this.insn.word).i32(this.insn.raw).f64(this.insn.pc);
     this.executed(this.k);
-    c.call(F_HELPER).set(this.st);
+    c.i32(T_HELPER).callIndirect(TYPE_HELPER).set(this.st);
     c.get(this.st).begin(Op.if);
     this.ret(this.k + 1);
     c.op(Op.end);
@@ -453,7 +474,8 @@ export class BlockBuilder {
     const c = this.c;
     this.use(rs1);
     this.x(rs1);
-    c.i64(imm).op(Op.i64_add).tee(this.t0).op(Op.i32_wrap_i64).set(this.ta);
+    if (imm !== 0) c.i64(imm).op(Op.i64_add);
+    c.tee(this.t0).op(Op.i32_wrap_i64).set(this.ta);
     c.begin(Op.block).begin(Op.block);
     guard?.();
     // In one page?
@@ -553,7 +575,7 @@ export class BlockBuilder {
         if (bytes === 8) c.mem(Op.i64_load);
         else
           c.mem(Op.i64_load32_u)
-            .i64(-(2n ** 32n))
+            .i64(-(2 ** 32))
             .op(Op.i64_or);
         c.mem(Op.i64_store, AREA_F + 8 * frd);
       },
@@ -650,12 +672,7 @@ export class BlockBuilder {
     }
     if (target === undefined) {
       // A target beyond +-2^53 cannot be a JavaScript pc: the interpreter's jalr takes it.
-      c.get(this.t0)
-        .i64(2n ** 53n)
-        .op(Op.i64_add)
-        .i64(2n ** 54n)
-        .op(Op.i64_gt_u)
-        .begin(Op.if);
+      c.get(this.t0).i64(TWO_53).op(Op.i64_add).i64(TWO_54).op(Op.i64_gt_u).begin(Op.if);
       this.sideHelper(0);
       this.ret(this.k + 1);
       c.op(Op.end);
@@ -739,18 +756,22 @@ export function compileBlock(scanned: Insn[], specIndex: (i: Insn) => number, ce
   b.loops = native && insns.some(backEdge);
   // Conditional branches forward to a later instruction of the block branch there inside the
   // function, as `br` out of a `block` that ends before the target.
-  const targets = native
-    ? [
-        ...new Set(
-          insns.flatMap((i, k) => {
-            if (i.spec.sem?.kind !== 'branch') return [];
-            const t = i.pc + immB(i.word);
-            const j = insns.findIndex((x, n) => n > k && x.pc === t);
-            return j > k ? [j] : [];
-          }),
-        ),
-      ].sort((x, y) => x - y)
-    : [];
+  const targets: number[] = [];
+  if (native) {
+    const at = new Map<number, number>();
+    insns.forEach((x, n) => {
+      if (!at.has(x.pc)) at.set(x.pc, n);
+    });
+    insns.forEach((i, k) => {
+      if (i.spec.sem?.kind !== 'branch') return;
+      const t = i.pc + immB(i.word);
+      let j = at.get(t);
+      // A trace may hold a pc twice (a followed jump back before its start): the later copy.
+      if (j !== undefined && j <= k) j = insns.findIndex((x, n) => n > k && x.pc === t);
+      if (j !== undefined && j > k && !targets.includes(j)) targets.push(j);
+    });
+    targets.sort((x, y) => x - y);
+  }
   // Blocks whose control flow meets inside them have their registers loaded on entry anyway:
   // they also share one exit path. (For straight-line blocks, loading every register a block
   // writes on entry costs more than the inline exits save: measured on the boot.)
@@ -789,19 +810,18 @@ export function compileBlock(scanned: Insn[], specIndex: (i: Insn) => number, ce
 }
 
 /**
- * One module holding many blocks, exported as "b0", "b1", ...: V8 spends ~0.3 ms on every
+ * One module holding many blocks, exported as "b0", "b1", ...: V8 spends ~0.15 ms on every
  * module whatever its size, against a few microseconds per function, so blocks are compiled in
- * batches.
+ * batches. The bodies' code buffers go back to be reused: the bodies are spent.
  */
 export function blocksModule(bodies: BlockBody[]): Uint8Array {
-  return encodeModule({
+  const bytes = encodeModule({
     types: TYPES,
-    importFuncs: [
-      { name: 'helper', type: TYPE_HELPER },
-      { name: 'jump', type: TYPE_JUMP },
-    ],
+    importFuncs: [],
     importMemory: true,
-    importTable: false,
+    importTable: true,
     funcs: bodies.map((f, k) => ({ type: TYPE_BLOCK, locals: f.locals, code: f.code, export: `b${k}` })),
   });
+  for (const f of bodies) f.code.b.release();
+  return bytes;
 }
