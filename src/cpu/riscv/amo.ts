@@ -5,21 +5,14 @@
 import { lt, ltu } from '../../core/u64.js';
 import * as C from './csr-defs.js';
 import type { RiscvHart } from './hart.js';
+import type { Sem } from './isa/sem.js';
 import { ACCESS_LOAD, ACCESS_STORE } from './mmu.js';
 
 const LR = 0b00010;
 const SC = 0b00011;
-const AMOSWAP = 0b00001;
-const AMOADD = 0b00000;
-const AMOXOR = 0b00100;
-const AMOAND = 0b01100;
-const AMOOR = 0b01000;
-const AMOMIN = 0b10000;
-const AMOMAX = 0b10100;
-const AMOMINU = 0b11000;
-const AMOMAXU = 0b11100;
 
-export function amo(h: RiscvHart, i: number): void {
+/** LR/SC (no `sem`), or the AMO that `sem` describes (isa/a.ts). */
+export function amo(h: RiscvHart, i: number, sem?: Sem): void {
   const funct5 = i >>> 27;
   const bytes = ((i >>> 12) & 7) === 2 ? 4 : 8;
   const rd = (i >>> 7) & 31;
@@ -46,43 +39,46 @@ export function amo(h: RiscvHart, i: number): void {
     h.setX(rd, oLo, oHi);
     return;
   }
+  if (sem?.kind !== 'amo') return h.illegal();
+  const op = sem.op;
   const bLo = h.x[2 * rs2];
   let bHi = h.x[2 * rs2 + 1];
   if (bytes === 4) bHi = bLo >> 31;
   let nLo: number, nHi: number;
-  switch (funct5) {
-    case AMOSWAP:
+  switch (op) {
+    case 'swap':
       nLo = bLo;
       nHi = bHi;
       break;
-    case AMOADD:
+    case 'add':
       nLo = (oLo + bLo) | 0;
       nHi = (oHi + bHi + (nLo >>> 0 < oLo >>> 0 ? 1 : 0)) | 0;
       break;
-    case AMOXOR:
+    case 'xor':
       nLo = oLo ^ bLo;
       nHi = oHi ^ bHi;
       break;
-    case AMOAND:
+    case 'and':
       nLo = oLo & bLo;
       nHi = oHi & bHi;
       break;
-    case AMOOR:
+    case 'or':
       nLo = oLo | bLo;
       nHi = oHi | bHi;
       break;
-    case AMOMIN:
-    case AMOMAX:
-    case AMOMINU:
-    case AMOMAXU: {
+    case 'min':
+    case 'max':
+    case 'minu':
+    case 'maxu': {
       // Word forms compare the sign-extended (min/max) or zero-extended (minu/maxu) 32-bit values.
       let aH = oHi;
-      if (bytes === 4 && funct5 >= AMOMINU) {
+      const unsigned = op === 'minu' || op === 'maxu';
+      if (bytes === 4 && unsigned) {
         aH = 0;
         bHi = 0;
       }
-      const less = funct5 >= AMOMINU ? ltu(oLo, aH, bLo, bHi) : lt(oLo, aH, bLo, bHi);
-      const takeOld = funct5 === AMOMIN || funct5 === AMOMINU ? less : !less;
+      const less = unsigned ? ltu(oLo, aH, bLo, bHi) : lt(oLo, aH, bLo, bHi);
+      const takeOld = op === 'min' || op === 'minu' ? less : !less;
       nLo = takeOld ? oLo : bLo;
       nHi = takeOld ? oHi : h.x[2 * rs2 + 1];
       break;

@@ -5,6 +5,7 @@ import type { GuestMemory } from '../../memory/guest-memory.js';
 import type { PhysBus } from '../../memory/bus.js';
 import { out, toNum, fromBig, fromNum, toBig } from '../../core/u64.js';
 import { Fpu } from './fpu/fpu.js';
+import type { Sem } from './isa/sem.js';
 import type { Hart } from './isa/types.js';
 import * as C from './csr-defs.js';
 import {
@@ -725,8 +726,8 @@ export class RiscvHart implements Hart, MmuContext {
     csrOp(this, i);
   }
 
-  amo(i: number): void {
-    amo(this, i);
+  amo(i: number, sem?: Sem): void {
+    amo(this, i, sem);
   }
 
   fpOn(): boolean {

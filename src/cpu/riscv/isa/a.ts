@@ -2,141 +2,51 @@
 // chapter). The aq/rl bits (26:25) are free in the mask; every access here is sequentially
 // consistent. The hart carries out the operation (amo.ts) because it needs the MMU and reservation.
 
+import { type AmoOp, semInsn } from './sem.js';
 import type { InsnSpec } from './types.js';
 
-export const RV64A: InsnSpec[] = [
-  { name: 'lr.w', match: 0x1000202f, mask: 0xf9f0707f, ext: 'A', format: 'AMO', exec: (h, i) => h.amo(i) },
-  { name: 'sc.w', match: 0x1800202f, mask: 0xf800707f, ext: 'A', format: 'AMO', exec: (h, i) => h.amo(i) },
-  {
-    name: 'amoadd.w',
-    match: 0x0000202f,
-    mask: 0xf800707f,
-    ext: 'A',
-    format: 'AMO',
-    exec: (h, i) => h.amo(i),
-  },
-  {
-    name: 'amoswap.w',
-    match: 0x0800202f,
-    mask: 0xf800707f,
-    ext: 'A',
-    format: 'AMO',
-    exec: (h, i) => h.amo(i),
-  },
-  {
-    name: 'amoxor.w',
-    match: 0x2000202f,
-    mask: 0xf800707f,
-    ext: 'A',
-    format: 'AMO',
-    exec: (h, i) => h.amo(i),
-  },
-  { name: 'amoor.w', match: 0x4000202f, mask: 0xf800707f, ext: 'A', format: 'AMO', exec: (h, i) => h.amo(i) },
-  {
-    name: 'amoand.w',
-    match: 0x6000202f,
-    mask: 0xf800707f,
-    ext: 'A',
-    format: 'AMO',
-    exec: (h, i) => h.amo(i),
-  },
-  {
-    name: 'amomin.w',
-    match: 0x8000202f,
-    mask: 0xf800707f,
-    ext: 'A',
-    format: 'AMO',
-    exec: (h, i) => h.amo(i),
-  },
-  {
-    name: 'amomax.w',
-    match: 0xa000202f,
-    mask: 0xf800707f,
-    ext: 'A',
-    format: 'AMO',
-    exec: (h, i) => h.amo(i),
-  },
-  {
-    name: 'amominu.w',
-    match: 0xc000202f,
-    mask: 0xf800707f,
-    ext: 'A',
-    format: 'AMO',
-    exec: (h, i) => h.amo(i),
-  },
-  {
-    name: 'amomaxu.w',
-    match: 0xe000202f,
-    mask: 0xf800707f,
-    ext: 'A',
-    format: 'AMO',
-    exec: (h, i) => h.amo(i),
-  },
-  { name: 'lr.d', match: 0x1000302f, mask: 0xf9f0707f, ext: 'A', format: 'AMO', exec: (h, i) => h.amo(i) },
-  { name: 'sc.d', match: 0x1800302f, mask: 0xf800707f, ext: 'A', format: 'AMO', exec: (h, i) => h.amo(i) },
-  {
-    name: 'amoadd.d',
-    match: 0x0000302f,
-    mask: 0xf800707f,
-    ext: 'A',
-    format: 'AMO',
-    exec: (h, i) => h.amo(i),
-  },
-  {
-    name: 'amoswap.d',
-    match: 0x0800302f,
-    mask: 0xf800707f,
-    ext: 'A',
-    format: 'AMO',
-    exec: (h, i) => h.amo(i),
-  },
-  {
-    name: 'amoxor.d',
-    match: 0x2000302f,
-    mask: 0xf800707f,
-    ext: 'A',
-    format: 'AMO',
-    exec: (h, i) => h.amo(i),
-  },
-  { name: 'amoor.d', match: 0x4000302f, mask: 0xf800707f, ext: 'A', format: 'AMO', exec: (h, i) => h.amo(i) },
-  {
-    name: 'amoand.d',
-    match: 0x6000302f,
-    mask: 0xf800707f,
-    ext: 'A',
-    format: 'AMO',
-    exec: (h, i) => h.amo(i),
-  },
-  {
-    name: 'amomin.d',
-    match: 0x8000302f,
-    mask: 0xf800707f,
-    ext: 'A',
-    format: 'AMO',
-    exec: (h, i) => h.amo(i),
-  },
-  {
-    name: 'amomax.d',
-    match: 0xa000302f,
-    mask: 0xf800707f,
-    ext: 'A',
-    format: 'AMO',
-    exec: (h, i) => h.amo(i),
-  },
-  {
-    name: 'amominu.d',
-    match: 0xc000302f,
-    mask: 0xf800707f,
-    ext: 'A',
-    format: 'AMO',
-    exec: (h, i) => h.amo(i),
-  },
-  {
-    name: 'amomaxu.d',
-    match: 0xe000302f,
-    mask: 0xf800707f,
-    ext: 'A',
-    format: 'AMO',
-    exec: (h, i) => h.amo(i),
-  },
+/** The AMOs by funct5 (bits 31:27), in the manual's order. */
+const AMOS: [AmoOp, number][] = [
+  ['add', 0b00000],
+  ['swap', 0b00001],
+  ['xor', 0b00100],
+  ['or', 0b01000],
+  ['and', 0b01100],
+  ['min', 0b10000],
+  ['max', 0b10100],
+  ['minu', 0b11000],
+  ['maxu', 0b11100],
 ];
+
+/** LR/SC and the AMOs of one width (funct3 2: word, 3: doubleword). */
+function width(suffix: 'w' | 'd'): InsnSpec[] {
+  const f3 = suffix === 'w' ? 0x2000 : 0x3000;
+  const bytes = suffix === 'w' ? 4 : 8;
+  return [
+    {
+      name: `lr.${suffix}`,
+      match: 0x1000002f | f3,
+      mask: 0xf9f0707f,
+      ext: 'A',
+      format: 'AMO',
+      exec: (h, i) => h.amo(i),
+    },
+    {
+      name: `sc.${suffix}`,
+      match: 0x1800002f | f3,
+      mask: 0xf800707f,
+      ext: 'A',
+      format: 'AMO',
+      exec: (h, i) => h.amo(i),
+    },
+    ...AMOS.map(([op, f5]) =>
+      semInsn(`amo${op}.${suffix}`, ((f5 << 27) | 0x2f | f3) >>> 0, 0xf800707f, 'A', 'AMO', {
+        kind: 'amo',
+        op,
+        bytes,
+      }),
+    ),
+  ];
+}
+
+export const RV64A: InsnSpec[] = [...width('w'), ...width('d')];

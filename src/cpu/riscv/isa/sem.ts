@@ -51,6 +51,12 @@ export type Prim =
 export type Prim32 = 'add' | 'sub' | 'sll' | 'srl' | 'sra' | 'mul' | 'div' | 'divu' | 'rem' | 'remu';
 export type Cmp = 'eq' | 'ne' | 'lt' | 'ge' | 'ltu' | 'geu';
 
+/**
+ * What an AMO stores, from the old memory value a and x[rs2] b: b, a + b, ..., the signed or
+ * unsigned minimum or maximum. The word forms work on the low 32 bits, sign-extended.
+ */
+export type AmoOp = 'swap' | 'add' | 'xor' | 'and' | 'or' | 'min' | 'max' | 'minu' | 'maxu';
+
 /** The second operand: x[rs2], the I-immediate, or a shift amount field. */
 export type Rhs = 'rs2' | 'immI' | 'shamt6' | 'shamt5';
 
@@ -70,14 +76,16 @@ export type Sem =
   /** mem[x[rs1] + immS] = x[rs2][bytes*8-1:0] */
   | { readonly kind: 'store'; readonly bytes: 1 | 2 | 4 | 8 }
   /** No architectural effect in this implementation (FENCE: every access is in program order). */
-  | { readonly kind: 'nop' };
+  | { readonly kind: 'nop' }
+  /** Atomically: t = sext(mem[x[rs1]], bytes); mem[x[rs1]] = op(t, x[rs2]); x[rd] = t (naturally aligned) */
+  | { readonly kind: 'amo'; readonly op: AmoOp; readonly bytes: 4 | 8 };
 
 /** A table entry whose `exec` is made from its semantics. */
 export function semInsn(
   name: string,
   match: number,
   mask: number,
-  ext: 'I' | 'M',
+  ext: 'I' | 'M' | 'A',
   format: Format,
   sem: Sem,
 ): InsnSpec {
@@ -222,5 +230,8 @@ function interpExec(name: string, sem: Sem): Exec {
       };
     case 'nop':
       return () => {};
+    case 'amo':
+      // The hart carries it out (amo.ts): it needs the MMU.
+      return (h, i) => h.amo(i, sem);
   }
 }

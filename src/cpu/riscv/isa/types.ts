@@ -80,7 +80,8 @@ export interface Hart {
 
   /** Privileged and system operations, implemented by the hart. */
   csrOp(i: number): void;
-  amo(i: number): void;
+  /** LR/SC, or the AMO `sem` describes. */
+  amo(i: number, sem?: Sem): void;
   ecall(): void;
   ebreak(): void;
   mret(): void;

@@ -53,6 +53,7 @@ export const enum Op {
   i32_ne = 0x47,
   i32_lt_s = 0x48,
   i32_lt_u = 0x49,
+  i32_gt_s = 0x4a,
   i32_gt_u = 0x4b,
   i32_le_u = 0x4d,
   i32_ge_s = 0x4e,

@@ -3,7 +3,7 @@
 // interpreter's `exec` through the helper.
 
 import { immB, immI, immJ, immS, immU, rd, rs1, rs2 } from '../../isa/fields.js';
-import type { Cmp, Prim, Prim32, Rhs, Sem } from '../../isa/sem.js';
+import type { AmoOp, Cmp, Prim, Prim32, Rhs, Sem } from '../../isa/sem.js';
 import { type Code, I32, I64, Op } from './encode.js';
 import type { BlockBuilder } from './translate.js';
 
@@ -213,5 +213,40 @@ export function emitterFor(sem: Sem): Emit {
       return (b) => b.store(rs1(b.word), rs2(b.word), immS(b.word), sem.bytes);
     case 'nop':
       return () => {};
+    case 'amo': {
+      const combine = AMO[sem.op];
+      const w = sem.bytes === 4;
+      return (b) =>
+        b.amo(rd(b.word), rs1(b.word), rs2(b.word), sem.bytes, (old, src) => combine(b.c, old, src, w));
+    }
   }
 }
+
+/**
+ * The value an AMO stores, pushed from locals `a` (the old value, sign-extended for words) and
+ * `b` (x[rs2]); `w`: the word forms, which compare the low 32 bits.
+ */
+type AmoEmit = (c: Code, a: number, b: number, w: boolean) => void;
+
+/** Push a if `cmp`(a, b) holds, else b: on i64, or on the low words (w). */
+const pick =
+  (cmp64: Op, cmp32: Op): AmoEmit =>
+  (c, a, b, w) => {
+    c.get(a).get(b).get(a);
+    if (w) c.op(Op.i32_wrap_i64);
+    c.get(b);
+    if (w) c.op(Op.i32_wrap_i64);
+    c.op(w ? cmp32 : cmp64).op(Op.select);
+  };
+
+const AMO: Record<AmoOp, AmoEmit> = {
+  swap: (c, _a, b) => c.get(b),
+  add: (c, a, b) => c.get(a).get(b).op(Op.i64_add),
+  xor: (c, a, b) => c.get(a).get(b).op(Op.i64_xor),
+  and: (c, a, b) => c.get(a).get(b).op(Op.i64_and),
+  or: (c, a, b) => c.get(a).get(b).op(Op.i64_or),
+  min: pick(Op.i64_lt_s, Op.i32_lt_s),
+  max: pick(Op.i64_gt_s, Op.i32_gt_s),
+  minu: pick(Op.i64_lt_u, Op.i32_lt_u),
+  maxu: pick(Op.i64_gt_u, Op.i32_gt_u),
+};

@@ -559,6 +559,44 @@ export class BlockBuilder {
   }
 
   /**
+   * An AMO of `bytes` at x[rs1]: through the store TLB (which leaves out pages it must not write
+   * directly), when naturally aligned; x[rd] = the old value, sign-extended, and memory = what
+   * `combine` pushes from the locals it is given (the old value, x[rs2]). Anything else, a
+   * misaligned address or a TLB miss, goes through the helper, which raises the fault.
+   */
+  amo(rd: number, rs1: number, rs2: number, bytes: 4 | 8, combine: (old: number, src: number) => void): void {
+    const c = this.c;
+    const old = this.tmp(2);
+    this.use(rs2);
+    this.access(
+      rs1,
+      0,
+      bytes,
+      AREA_STORE_BASE,
+      () => {
+        c.set(this.ta);
+        c.get(this.ta)
+          .mem(bytes === 8 ? Op.i64_load : Op.i64_load32_s)
+          .set(old);
+        c.get(this.ta);
+        this.x(rs2);
+        c.set(this.tmp(3));
+        combine(old, this.tmp(3));
+        c.mem(bytes === 8 ? Op.i64_store : Op.i64_store32);
+        if (rd !== 0) c.get(old).set(this.reg(rd));
+      },
+      rd,
+      () => {
+        c.get(this.ta)
+          .i32(bytes - 1)
+          .op(Op.i32_and)
+          .br(Op.br_if, 0);
+      },
+    );
+    if (rd !== 0) this.loaded[rd] = this.dirty[rd] = 1;
+  }
+
+  /**
    * FLD/FLW into f[frd] (FLW NaN-boxes), or FSD/FSW from f[frs] (the low word for FSW), when
    * `guard` (branching out at depth 0 when the fast path may not run) lets it.
    */
