@@ -277,6 +277,22 @@ export class BlockBuilder {
     this.c.get(L_N).op(Op.i32_add).op(Op.return);
   }
 
+  /**
+   * Locals holding the load and store TLB slot bases (AREA_LOAD_BASE, AREA_STORE_BASE) in blocks
+   * that access memory, 0 in others, read on entry: each access then finds its base in a
+   * register rather than in memory. They stay valid while the block runs, because what changes
+   * them (privilege, MPRV, satp) is done only by instructions that end a block (ENDS_BLOCK), and
+   * a helper that traps or asks to leave ends it too.
+   */
+  private bases = [0, 0];
+
+  /** Read both TLB bases into locals on entry (blocks that load or store). */
+  loadBases(): void {
+    this.bases = [this.alloc(I32), this.alloc(I32)];
+    this.c.get(L_H).mem(Op.i32_load, AREA_LOAD_BASE).set(this.bases[0]);
+    this.c.get(L_H).mem(Op.i32_load, AREA_STORE_BASE).set(this.bases[1]);
+  }
+
   /** Exits given a link cell so far (at most LINKS). */
   private links = 0;
 
@@ -486,7 +502,9 @@ export class BlockBuilder {
       .op(Op.i32_gt_u)
       .br(Op.br_if, 0);
     // The TLB slot and its tag.
-    c.get(L_H).mem(Op.i32_load, base);
+    const local = this.bases[base === AREA_LOAD_BASE ? 0 : 1];
+    if (local !== 0) c.get(local);
+    else c.get(L_H).mem(Op.i32_load, base);
     c.get(this.ta).i32(12).op(Op.i32_shr_u).i32(1023).op(Op.i32_and).op(Op.i32_add).i32(4).op(Op.i32_shl);
     c.get(L_H)
       .op(Op.i32_add)
@@ -814,6 +832,11 @@ export function compileBlock(scanned: Insn[], specIndex: (i: Insn) => number, ce
   // they also share one exit path. (For straight-line blocks, loading every register a block
   // writes on entry costs more than the inline exits save: measured on the boot.)
   const shared = b.loops || targets.length > 0;
+  const memory = (i: Insn): boolean => {
+    const kind = i.spec.sem?.kind ?? i.spec.fsem?.kind;
+    return kind === 'load' || kind === 'store' || kind === 'amo';
+  };
+  if (insns.some(memory)) b.loadBases();
   if (shared) {
     b.preload(insns);
     b.openExit();
