@@ -49,9 +49,8 @@ interface WasmBlock {
   readonly slot: number;
 }
 
-const SPEC_INDEX = new Map<InsnSpec, number>(ALL_INSNS.map((s, k) => [s, k]));
-/** 1 for the table entries that end a block: they may read the retired count, and set pc. */
-const ENDS = Uint8Array.from(ALL_INSNS, (s) => (ENDS_BLOCK.has(s.name) ? 1 : 0));
+/** The table entries that end a block: they may read the retired count, and set pc. */
+const ENDS = new Set<InsnSpec>(ALL_INSNS.filter((s) => ENDS_BLOCK.has(s.name)));
 
 export interface WasmJitOptions {
   maxBlocks?: number;
@@ -75,6 +74,12 @@ export class WasmJit {
   private readonly table: WebAssembly.Table;
   private readonly dispatch: (area: number, budget: number) => number;
   private readonly freeSlots: number[] = [];
+  /**
+   * The instructions of the block in each table slot, for the helper (translate.ts `siteOf`).
+   * Kept after the block is dropped: it may still be running, and the slot's next block
+   * replaces them.
+   */
+  private readonly sites: (Insn[] | undefined)[] = [];
   private readonly hashAt: number;
   private readonly i32: Int32Array;
   private readonly f64: Float64Array;
@@ -136,15 +141,17 @@ export class WasmJit {
    * Runs one instruction that has no WebAssembly emitter (or whose fast path failed) with the
    * interpreter's semantics. `k` instructions of the block retired before it.
    */
-  private readonly helper = (spec: number, word: number, raw: number, pc: number, k: number): number => {
+  private readonly helper = (site: number, k: number): number => {
     const h = this.cur as RiscvHart;
+    const insn = (this.sites[Math.floor(site / MAX_BLOCK_INSNS)] as Insn[])[site % MAX_BLOCK_INSNS];
+    const pc = insn.pc;
     h.pc = pc;
-    h.npc = pc + ((raw & 3) === 3 ? 4 : 2);
-    h.insnBits = raw;
-    const ends = ENDS[spec] === 1;
+    h.npc = pc + insn.len;
+    h.insnBits = insn.raw;
+    const ends = ENDS.has(insn.spec);
     // Only system instructions read minstret/mcycle (and they end blocks).
     if (ends) h.retired = this.f64[(h.area + AREA_RETIRED) >>> 3] + this.i32[(h.area + AREA_DONE) >>> 2] + k;
-    ALL_INSNS[spec].exec(h, word);
+    insn.spec.exec(h, insn.word);
     h.syncFpMode();
     let st = ST_OK;
     if (h.trapped) {
@@ -263,13 +270,14 @@ export class WasmJit {
     if (ok.length === 0) return;
     // Slots first: a block's link cells, which its exits read, belong to its slot.
     const slots = ok.map(() => this.freeSlots.pop() ?? this.table.grow(1));
-    const bodies = ok.map((p, k) =>
-      compileBlock(
+    const bodies = ok.map((p, k) => {
+      this.sites[slots[k]] = p.insns;
+      return compileBlock(
         p.insns,
-        (i) => SPEC_INDEX.get(i.spec) as number,
+        slots[k],
         slots[k] < LINK_SLOTS ? this.linkAt + slots[k] * LINKS * 16 : -1,
-      ),
-    );
+      );
+    });
     const inst = new WebAssembly.Instance(new WebAssembly.Module(blocksModule(bodies)), this.imports);
     ok.forEach((p, k) => {
       this.clearLinks(slots[k]);
@@ -400,7 +408,7 @@ function dispatcherModule(hashAt: number): Uint8Array {
   exit.get(EH).get(ECELL).mem(Op.i32_store, AREA_LINK);
   exit.get(ENX);
   // The helper, passed on: blocks import it from here rather than from JavaScript.
-  const helper = new Code().get(0).get(1).get(2).get(3).get(4).call(0);
+  const helper = new Code().get(0).get(1).call(0);
   return encodeModule({
     types: [...TYPES, { params: [I32, I32], results: [I32] }],
     importFuncs: [{ name: 'helper', type: TYPE_HELPER }],

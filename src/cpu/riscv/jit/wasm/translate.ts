@@ -7,7 +7,7 @@
 import { immB, immJ, rd, rs1, rs2 } from '../../isa/fields.js';
 import type { InsnSpec } from '../../isa/types.js';
 import type { Insn } from '../translate.js';
-import { ENDS_BLOCK } from '../translate.js';
+import { ENDS_BLOCK, MAX_BLOCK_INSNS } from '../translate.js';
 import { Code, encodeModule, F64, type FuncType, I32, I64, Op, type ValType } from './encode.js';
 import {
   AREA_F,
@@ -37,8 +37,8 @@ export const TYPE_HELPER = 1;
 export const TYPE_EXIT = 2;
 export const TYPES: FuncType[] = [
   { params: [I32, I32], results: [I32] },
-  // helper(spec index, instruction word, raw bits, pc, instructions before it in the block) -> status
-  { params: [I32, I32, I32, F64, I32], results: [I32] },
+  // helper(site, instructions before it in the block) -> status
+  { params: [I32, I32], results: [I32] },
   // exit(area, pc, instructions so far, link cell) -> what the block returns
   { params: [I32, I64, I32, I32], results: [I32] },
 ];
@@ -124,11 +124,12 @@ export class BlockBuilder {
   private readonly scratchLocal = new Uint16Array(S_COUNT);
 
   /**
+   * @param sites the site of the block's first instruction (`siteOf`)
    * @param cells address of the block's first link cell (layout.ts), or -1 when its table slot
    *   has none
    */
   constructor(
-    private readonly specIndex: (i: Insn) => number,
+    private readonly sites: number,
     private readonly cells = -1,
   ) {}
 
@@ -465,7 +466,7 @@ export class BlockBuilder {
   private callHelper(): void {
     const c = this.c;
     this.writeBack();
-    c.i32(this.specIndex(this.insn)).i32(this.insn.word).i32(this.insn.raw).f64(this.insn.pc);
+    c.i32(this.sites + this.k);
     this.executed(this.k);
     c.i32(T_HELPER).callIndirect(TYPE_HELPER).set(this.st);
     c.get(this.st).begin(Op.if);
@@ -789,11 +790,19 @@ export interface BlockBody {
 }
 
 /**
- * Translate `scanned` into one block function. `cells` is the address of its link cells (the
- * cells of its table slot), or -1 when it has none.
+ * What the helper is told of the instruction it runs: the block's table slot and the
+ * instruction's index in the block, from which JavaScript finds the instruction (its bits, pc
+ * and table entry) in the list it keeps per slot. Four constants per call made the helper calls
+ * a sixth of the code.
  */
-export function compileBlock(scanned: Insn[], specIndex: (i: Insn) => number, cells = -1): BlockBody {
-  const b = new BlockBuilder(specIndex, cells);
+export const siteOf = (slot: number, index: number): number => slot * MAX_BLOCK_INSNS + index;
+
+/**
+ * Translate `scanned` into one block function for table slot `slot`. `cells` is the address of
+ * its link cells (the cells of its slot), or -1 when it has none.
+ */
+export function compileBlock(scanned: Insn[], slot: number, cells = -1): BlockBody {
+  const b = new BlockBuilder(siteOf(slot, 0), cells);
   b.start = scanned[0].pc;
   // A block of native instructions that branches back to its start loops inside its function,
   // its registers staying in locals. (A helper may change any register behind the locals.)
