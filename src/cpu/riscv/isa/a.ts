@@ -22,23 +22,17 @@ const AMOS: [AmoOp, number][] = [
 function width(suffix: 'w' | 'd'): InsnSpec[] {
   const f3 = suffix === 'w' ? 0x2000 : 0x3000;
   const bytes = suffix === 'w' ? 4 : 8;
+  const reserved = (name: string, match: number, mask: number): InsnSpec => ({
+    name,
+    match,
+    mask,
+    ext: 'A',
+    format: 'AMO',
+    exec: (h, i) => h.amo(i),
+  });
   return [
-    {
-      name: `lr.${suffix}`,
-      match: 0x1000002f | f3,
-      mask: 0xf9f0707f,
-      ext: 'A',
-      format: 'AMO',
-      exec: (h, i) => h.amo(i),
-    },
-    {
-      name: `sc.${suffix}`,
-      match: 0x1800002f | f3,
-      mask: 0xf800707f,
-      ext: 'A',
-      format: 'AMO',
-      exec: (h, i) => h.amo(i),
-    },
+    reserved(`lr.${suffix}`, 0x1000002f | f3, 0xf9f0707f),
+    reserved(`sc.${suffix}`, 0x1800002f | f3, 0xf800707f),
     ...AMOS.map(([op, f5]) =>
       semInsn(`amo${op}.${suffix}`, ((f5 << 27) | 0x2f | f3) >>> 0, 0xf800707f, 'A', 'AMO', {
         kind: 'amo',

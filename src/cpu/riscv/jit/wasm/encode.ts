@@ -182,11 +182,12 @@ export class Bytes {
   /** Hand the buffer on to a later body: the bytes are gone. */
   release(): void {
     if (FREE.length < 64 && this.buf.length <= 1 << 16) FREE.push(this.buf);
-    this.buf = new Uint8Array(0);
+    this.buf = EMPTY;
     this.length = 0;
   }
 }
 const FREE: Uint8Array[] = [];
+const EMPTY = new Uint8Array(0);
 
 /** Bytes of one function body's instructions. */
 export class Code {

@@ -120,16 +120,16 @@ export class BlockBuilder {
   readonly locals: ValType[] = [];
   /** Local of each guest register, 0 until the block first uses it. */
   private readonly regLocal = new Uint16Array(32);
-  /** Local of each scratch slot (S_* below), 0 until first used. */
+  /** Local of each scratch slot (S_* above), 0 until first used. */
   private readonly scratchLocal = new Uint16Array(S_COUNT);
 
   /**
-   * @param sites the site of the block's first instruction (`siteOf`)
+   * @param firstSite the helper's site of the block's first instruction (`siteOf`)
    * @param cells address of the block's first link cell (layout.ts), or -1 when its table slot
    *   has none
    */
   constructor(
-    private readonly sites: number,
+    private readonly firstSite: number,
     private readonly cells = -1,
   ) {}
 
@@ -466,7 +466,7 @@ export class BlockBuilder {
   private callHelper(): void {
     const c = this.c;
     this.writeBack();
-    c.i32(this.sites + this.k);
+    c.i32(this.firstSite + this.k);
     this.executed(this.k);
     c.i32(T_HELPER).callIndirect(TYPE_HELPER).set(this.st);
     c.get(this.st).begin(Op.if);
