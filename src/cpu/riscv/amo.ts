@@ -83,8 +83,6 @@ export function amo(h: RiscvHart, i: number, sem?: Sem): void {
       nHi = takeOld ? oHi : h.x[2 * rs2 + 1];
       break;
     }
-    default:
-      return h.illegal();
   }
   if (!h.writePhys(pa, bytes, nLo, nHi, addr)) return;
   h.setX(rd, oLo, oHi);
