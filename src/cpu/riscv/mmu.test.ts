@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ACCESS_FETCH, ACCESS_LOAD, ACCESS_STORE, CTX_S, CTX_U, Tlb, TLB_SLOTS } from './mmu.js';
 
-/** The i64 tag and i32 offset translated code reads for entry `i`. */
-function wasmView(t: Tlb, i: number): { tag: bigint; off: number } {
+/** The i64 tag, i32 offset and i32 delta translated code reads for entry `i`. */
+function wasmView(t: Tlb, i: number): { tag: bigint; off: number; delta: number } {
   const tags = new BigInt64Array(t.words.buffer, t.words.byteOffset, TLB_SLOTS * 2);
-  return { tag: tags[i * 2], off: t.words[i * 4 + 2] };
+  return { tag: tags[i * 2], off: t.words[i * 4 + 2], delta: t.words[i * 4 + 3] };
 }
 
 test('Tlb: translated code sees each tag as the 64-bit page base, two’s complement', () => {
@@ -29,13 +29,18 @@ test('Tlb: translated code sees each tag as the 64-bit page base, two’s comple
     assert.equal(wasmView(t, i).tag, BigInt(page), `page ${page}`);
     assert.equal(wasmView(t, i).off, k * 4096);
     assert.equal(t.tag[i], page);
+    // Any address in the page, wrapped to 32 bits, plus the delta is its RAM offset (mod 2^32).
+    for (const pgoff of [0, 8, 4095]) {
+      const addr32 = Number(BigInt.asIntN(32, BigInt(page + pgoff)));
+      assert.equal((addr32 + wasmView(t, i).delta) | 0, k * 4096 + pgoff, `page ${page} + ${pgoff}`);
+    }
   });
 });
 
 test('Tlb: every way of dropping an entry drops it for translated code too', () => {
   const t = new Tlb();
-  // An empty entry's tag has low bits set, so it never equals a page base.
-  const empty = (i: number): boolean => Number.isNaN(t.tag[i]) && (wasmView(t, i).tag & 0xfffn) !== 0n;
+  // An empty entry's tag is -1: no address, masked to its page and alignment bits, equals it.
+  const empty = (i: number): boolean => Number.isNaN(t.tag[i]) && wasmView(t, i).tag === -1n;
   const page = -0x7fff_f000;
   const a = Tlb.index(CTX_S, ACCESS_LOAD, page);
   const b = Tlb.index(CTX_U, ACCESS_STORE, 0x4000);

@@ -53,13 +53,15 @@ function nextEpoch(): number {
  * physical page in guest RAM. Only RAM pages that need no per-access check are ever entered.
  *
  * Translated code reads its own copy of the entries (`words`, 16 bytes each: the tag as an i64,
- * then the offset as an i32): converting the f64 fields in WebAssembly took a rounding, a range
- * check and a conversion on every guest load and store. A tag of 1 is never a page base.
+ * the offset as an i32, and the offset less the page's low 32 bits, as an i32, which turns an
+ * address into its RAM offset with one add): converting the f64 fields in WebAssembly took a
+ * rounding, a range check and a conversion on every guest load and store. An empty entry's tag
+ * is -1: no address masked to its page and alignment bits (translate.ts `access`) equals it.
  */
 export class Tlb {
   readonly tag = new Float64Array(TLB_SLOTS);
   readonly off = new Float64Array(TLB_SLOTS);
-  /** Per entry: tag low, tag high, offset, unused (int32 words). */
+  /** Per entry: tag low, tag high, offset, offset - tag low (int32 words). */
   readonly words: Int32Array;
 
   /** The epoch, mirrored where translated code reads it (see `renew`). */
@@ -72,7 +74,7 @@ export class Tlb {
     this.epochWord = buf === undefined ? new Float64Array(1) : new Float64Array(buf, epochAt, 1);
     this.epochWord[0] = this.epoch;
     this.tag.fill(NaN);
-    this.words.fill(1);
+    this.words.fill(-1);
   }
   /**
    * Changes at every flush, to a number no TLB has had before. Whatever was derived from a
@@ -103,18 +105,19 @@ export class Tlb {
     this.words[w] = (page % 4294967296) | 0;
     this.words[w + 1] = Math.floor(page / 4294967296);
     this.words[w + 2] = ramOff;
+    this.words[w + 3] = ramOff - this.words[w];
   }
 
   private drop(i: number): void {
     this.tag[i] = NaN;
-    this.words[i * 4] = 1;
-    this.words[i * 4 + 1] = 0;
+    this.words[i * 4] = -1;
+    this.words[i * 4 + 1] = -1;
   }
 
   flush(): void {
     this.renew();
     this.tag.fill(NaN);
-    this.words.fill(1);
+    this.words.fill(-1);
   }
 
   /**

@@ -34,9 +34,13 @@ export const AREA_FPMODE = 292;
 export const AREA_F = 512;
 /** The TLB's entries as translated code reads them (Tlb.words): 16 bytes each. */
 export const AREA_TLB = 768;
-/** In an entry: the virtual page base (i64; 1 when the entry is empty) and the RAM offset (i32). */
+/**
+ * In an entry: the virtual page base (i64; -1 when the entry is empty), the RAM offset (i32), and
+ * the RAM offset less the page base's low 32 bits (i32: address + it = RAM offset, mod 2^32).
+ */
 export const TLB_TAG = 0;
 export const TLB_OFF = 8;
+export const TLB_DELTA = 12;
 export const AREA_BYTES = AREA_TLB + TLB_SLOTS * 16;
 
 /** The block lookup table shared by all harts: 16-byte entries {pc i64, ramOff i32, table index i32}. */

@@ -17,9 +17,10 @@ import {
   AREA_TLB,
   AREA_X,
   LINKS,
-  TLB_OFF,
+  TLB_DELTA,
   TLB_TAG,
 } from './layout.js';
+import { TLB_ENTRIES } from '../../mmu.js';
 import { fpEmitterFor, fpNative, fpXRegs } from './fops.js';
 import { type Emit, emitterFor } from './ops.js';
 
@@ -206,7 +207,7 @@ export class BlockBuilder {
     c.br(Op.br, 1).op(Op.end);
     this.sideHelper(writes);
     c.op(Op.end);
-    if (writes !== 0) this.loaded[writes] = this.dirty[writes] = 1;
+    this.wrote(writes);
   }
 
   /** Pop an i64 into x[rd]'s local inside `fastOrHelper`'s body (dropped for x0). */
@@ -247,12 +248,41 @@ export class BlockBuilder {
     c.get(this.reg(r));
   }
 
+  /**
+   * 1 for registers that go to the state area as they change (write-through): those a block that
+   * does not loop writes once or twice. Exits and helper calls then have few registers to write
+   * back first (write-backs were ~30% of the code), for about the same stores. Looping blocks,
+   * and registers written more often (straight-line arithmetic such as SHA-256's rounds), stay
+   * in locals until an exit or a helper call.
+   */
+  readonly through = new Uint8Array(32);
+
   /** x[r] = the i64 that `value` pushes; writes to x0 are dropped (value is not evaluated). */
   setX(r: number, value: () => void): void {
     if (r === 0) return;
-    value();
-    this.c.set(this.reg(r));
-    this.loaded[r] = this.dirty[r] = 1;
+    const c = this.c;
+    if (this.through[r] === 1) {
+      c.get(L_H);
+      value();
+      c.tee(this.reg(r)).mem(Op.i64_store, AREA_X + 8 * r);
+    } else {
+      value();
+      c.set(this.reg(r));
+      this.dirty[r] = 1;
+    }
+    this.loaded[r] = 1;
+  }
+
+  /** x[r]'s local was set (by a fast path whose slow path left the same value in the state area). */
+  private wrote(r: number): void {
+    if (r === 0) return;
+    this.loaded[r] = 1;
+    if (this.through[r] === 1)
+      this.c
+        .get(L_H)
+        .get(this.reg(r))
+        .mem(Op.i64_store, AREA_X + 8 * r);
+    else this.dirty[r] = 1;
   }
 
   /** Store every changed register to the state area (the compile-time state is left as it is). */
@@ -279,19 +309,26 @@ export class BlockBuilder {
   }
 
   /**
-   * Locals holding the load and store TLB slot bases (AREA_LOAD_BASE, AREA_STORE_BASE) in blocks
-   * that access memory, 0 in others, read on entry: each access then finds its base in a
-   * register rather than in memory. They stay valid while the block runs, because what changes
+   * Locals holding the addresses of the load and store TLBs (from AREA_LOAD_BASE and
+   * AREA_STORE_BASE) in blocks that access memory, 0 in others, computed on entry: each access
+   * then finds its TLB in a register. They stay valid while the block runs, because what changes
    * them (privilege, MPRV, satp) is done only by instructions that end a block (ENDS_BLOCK), and
    * a helper that traps or asks to leave ends it too.
    */
   private bases = [0, 0];
 
-  /** Read both TLB bases into locals on entry (blocks that load or store). */
+  /** Push the address of the TLB whose slot base is at `base` in the area, less AREA_TLB. */
+  private slotBase(base: number): void {
+    this.c.get(L_H).mem(Op.i32_load, base).i32(4).op(Op.i32_shl).get(L_H).op(Op.i32_add);
+  }
+
+  /** Compute both TLB addresses into locals on entry (blocks that load or store). */
   loadBases(): void {
     this.bases = [this.alloc(I32), this.alloc(I32)];
-    this.c.get(L_H).mem(Op.i32_load, AREA_LOAD_BASE).set(this.bases[0]);
-    this.c.get(L_H).mem(Op.i32_load, AREA_STORE_BASE).set(this.bases[1]);
+    this.slotBase(AREA_LOAD_BASE);
+    this.c.set(this.bases[0]);
+    this.slotBase(AREA_STORE_BASE);
+    this.c.set(this.bases[1]);
   }
 
   /** Exits given a link cell so far (at most LINKS). */
@@ -407,27 +444,18 @@ export class BlockBuilder {
   }
 
   /**
-   * Load every register the block names into its local and count those it writes as changed, so
-   * that the compile-time state is the same wherever control flow meets inside the block: at the
-   * loop head on every iteration, and at the target of a forward branch on either path.
+   * Load every register the block names into its local and count those it writes and does not
+   * write through as changed, so that the compile-time state is the same wherever control flow
+   * meets inside the block: at the loop head on every iteration, and at the target of a forward
+   * branch on either path.
    */
   preload(insns: readonly Insn[]): void {
     for (const i of insns) {
-      const sem = i.spec.sem;
-      if (i.spec.fsem !== undefined) {
-        const { reads, writes } = fpXRegs(i.spec.fsem, i.word);
-        for (const r of reads) this.use(r);
-        if (writes !== 0) {
-          this.use(writes);
-          this.dirty[writes] = 1;
-        }
-      }
-      if (sem === undefined) continue;
-      for (const r of [rs1(i.word), rs2(i.word)]) this.use(r);
-      const d = rd(i.word);
-      if (d !== 0 && sem.kind !== 'branch' && sem.kind !== 'store' && sem.kind !== 'nop') {
-        this.use(d);
-        this.dirty[d] = 1;
+      const { reads, writes } = xRegs(i);
+      for (const r of reads) this.use(r);
+      if (writes !== 0) {
+        this.use(writes);
+        if (this.through[writes] === 0) this.dirty[writes] = 1;
       }
     }
     this.counted = true;
@@ -476,8 +504,10 @@ export class BlockBuilder {
 
   /**
    * Compute the effective address x[rs1] + imm into T0, then, if the TLB of `base` maps its page
-   * to RAM and the access stays in the page, leave the RAM offset on the stack and run `fast`;
-   * otherwise run the instruction through the helper.
+   * to RAM and the address is aligned to `bytes`, leave the RAM offset on the stack and run
+   * `fast`; otherwise run the instruction through the helper. One compare checks both: the tag
+   * is the page base, and the address is masked to its page bits and the bits below `bytes`.
+   * (An aligned access stays in its page; misaligned ones are rare, and the helper does them.)
    */
   private access(
     rs1: number,
@@ -495,25 +525,27 @@ export class BlockBuilder {
     c.tee(this.t0).op(Op.i32_wrap_i64).set(this.ta);
     c.begin(Op.block).begin(Op.block);
     guard?.();
-    // In one page?
-    c.get(this.ta)
-      .i32(4095)
-      .op(Op.i32_and)
-      .i32(4096 - bytes)
-      .op(Op.i32_gt_u)
-      .br(Op.br_if, 0);
-    // The TLB slot and its tag.
+    // The TLB entry (16 bytes) and its tag.
     const local = this.bases[base === AREA_LOAD_BASE ? 0 : 1];
     if (local !== 0) c.get(local);
-    else c.get(L_H).mem(Op.i32_load, base);
-    c.get(this.ta).i32(12).op(Op.i32_shr_u).i32(1023).op(Op.i32_and).op(Op.i32_add).i32(4).op(Op.i32_shl);
-    c.get(L_H)
+    else this.slotBase(base);
+    c.get(this.ta)
+      .i32(12 - 4)
+      .op(Op.i32_shr_u)
+      .i32((TLB_ENTRIES - 1) << 4)
+      .op(Op.i32_and)
       .op(Op.i32_add)
       .tee(this.ti)
       .mem(Op.i64_load, AREA_TLB + TLB_TAG);
-    c.get(this.t0).i64(-4096).op(Op.i64_and).op(Op.i64_ne).br(Op.br_if, 0);
-    c.get(this.ti).mem(Op.i32_load, AREA_TLB + TLB_OFF);
-    c.get(this.ta).i32(4095).op(Op.i32_and).op(Op.i32_add);
+    c.get(this.t0)
+      .i64(-4096 | (bytes - 1))
+      .op(Op.i64_and)
+      .op(Op.i64_ne)
+      .br(Op.br_if, 0);
+    c.get(this.ti)
+      .mem(Op.i32_load, AREA_TLB + TLB_DELTA)
+      .get(this.ta)
+      .op(Op.i32_add);
     fast();
     c.br(Op.br, 1).op(Op.end);
     this.sideHelper(reload);
@@ -550,7 +582,7 @@ export class BlockBuilder {
       },
       rd,
     );
-    if (rd !== 0) this.loaded[rd] = this.dirty[rd] = 1;
+    this.wrote(rd);
   }
 
   /** Store the low `bytes` of x[rs2] at x[rs1] + imm. */
@@ -605,14 +637,8 @@ export class BlockBuilder {
         if (rd !== 0) c.get(old).set(this.reg(rd));
       },
       rd,
-      () => {
-        c.get(this.ta)
-          .i32(bytes - 1)
-          .op(Op.i32_and)
-          .br(Op.br_if, 0);
-      },
     );
-    if (rd !== 0) this.loaded[rd] = this.dirty[rd] = 1;
+    this.wrote(rd);
   }
 
   /**
@@ -767,6 +793,20 @@ export class BlockBuilder {
   }
 }
 
+const NO_REGS: readonly number[] = [];
+
+/** The x registers an instruction with an emitter reads, and the one it writes (0 for none). */
+function xRegs(i: Insn): { reads: readonly number[]; writes: number } {
+  if (i.spec.fsem !== undefined) return fpXRegs(i.spec.fsem, i.word);
+  const sem = i.spec.sem;
+  if (sem === undefined) return { reads: NO_REGS, writes: 0 };
+  const k = sem.kind;
+  return {
+    reads: [rs1(i.word), rs2(i.word)],
+    writes: k !== 'branch' && k !== 'store' && k !== 'nop' ? rd(i.word) : 0,
+  };
+}
+
 const emitters = new Map<InsnSpec, Emit | undefined>();
 /** The WebAssembly code of an instruction with semantics, made once per table entry. */
 function emitterOf(spec: InsnSpec): Emit | undefined {
@@ -837,19 +877,21 @@ export function compileBlock(scanned: Insn[], slot: number, cells = -1): BlockBo
     });
     targets.sort((x, y) => x - y);
   }
-  // Blocks whose control flow meets inside them have their registers loaded on entry anyway:
-  // they also share one exit path. (For straight-line blocks, loading every register a block
-  // writes on entry costs more than the inline exits save: measured on the boot.)
-  const shared = b.loops || targets.length > 0;
+  // Blocks whose control flow meets inside them have their registers loaded on entry, so that
+  // every path reaches the meeting point with them in their locals. Looping blocks keep their
+  // registers in locals and share one exit path that writes them back.
+  if (!b.loops) {
+    const writes = new Uint8Array(32);
+    for (const i of insns) writes[xRegs(i).writes]++;
+    for (let r = 1; r < 32; r++) b.through[r] = writes[r] === 1 || writes[r] === 2 ? 1 : 0;
+  }
   const memory = (i: Insn): boolean => {
     const kind = i.spec.sem?.kind ?? i.spec.fsem?.kind;
     return kind === 'load' || kind === 'store' || kind === 'amo';
   };
   if (insns.some(memory)) b.loadBases();
-  if (shared) {
-    b.preload(insns);
-    b.openExit();
-  }
+  if (b.loops || targets.length > 0) b.preload(insns);
+  if (b.loops) b.openExit();
   if (b.loops) b.c.begin(Op.loop);
   for (let n = targets.length - 1; n >= 0; n--) b.c.begin(Op.block);
   b.open = targets;
@@ -874,8 +916,10 @@ export function compileBlock(scanned: Insn[], slot: number, cells = -1): BlockBo
     }
   });
   b.finish(insns.length);
-  if (b.loops) b.c.op(Op.end).op(Op.unreachable);
-  if (shared) b.closeExit();
+  if (b.loops) {
+    b.c.op(Op.end).op(Op.unreachable);
+    b.closeExit();
+  }
   return { code: b.c, locals: b.locals };
 }
 
