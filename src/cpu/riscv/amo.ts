@@ -8,38 +8,35 @@ import type { RiscvHart } from './hart.js';
 import type { Sem } from './isa/sem.js';
 import { ACCESS_LOAD, ACCESS_STORE } from './mmu.js';
 
-const LR = 0b00010;
-const SC = 0b00011;
-
-/** LR/SC (no `sem`), or the AMO that `sem` describes (isa/a.ts). */
-export function amo(h: RiscvHart, i: number, sem?: Sem): void {
-  const funct5 = i >>> 27;
-  const bytes = ((i >>> 12) & 7) === 2 ? 4 : 8;
+/** The LR, SC or AMO that `sem` describes (isa/a.ts). */
+export function amo(h: RiscvHart, i: number, sem: Sem): void {
+  if (sem.kind !== 'amo' && sem.kind !== 'lr' && sem.kind !== 'sc') return h.illegal();
+  const lr = sem.kind === 'lr';
+  const bytes = sem.bytes;
   const rd = (i >>> 7) & 31;
   const rs2 = (i >>> 20) & 31;
   const addr = h.addr((i >>> 15) & 31, 0);
   if (Number.isNaN(addr) || addr % bytes !== 0) {
-    h.trap(funct5 === LR ? C.CAUSE_MISALIGNED_LOAD : C.CAUSE_MISALIGNED_STORE, addr);
+    h.trap(lr ? C.CAUSE_MISALIGNED_LOAD : C.CAUSE_MISALIGNED_STORE, addr);
     return;
   }
-  const pa = h.translate(addr, funct5 === LR ? ACCESS_LOAD : ACCESS_STORE);
+  const pa = h.translate(addr, lr ? ACCESS_LOAD : ACCESS_STORE);
   if (pa < 0) return;
-  if (funct5 === SC) {
+  if (sem.kind === 'sc') {
     const ok = h.reservation === pa;
     h.reservation = -1;
     if (ok && !h.writePhys(pa, bytes, h.x[2 * rs2], h.x[2 * rs2 + 1], addr)) return;
     h.setX(rd, ok ? 0 : 1, 0);
     return;
   }
-  if (!h.readPhys(pa, bytes, funct5 === LR ? ACCESS_LOAD : ACCESS_STORE, addr)) return;
+  if (!h.readPhys(pa, bytes, lr ? ACCESS_LOAD : ACCESS_STORE, addr)) return;
   const oLo = h.scratch[0];
   const oHi = bytes === 4 ? oLo >> 31 : h.scratch[1];
-  if (funct5 === LR) {
+  if (lr) {
     h.reservation = pa;
     h.setX(rd, oLo, oHi);
     return;
   }
-  if (sem?.kind !== 'amo') return h.illegal();
   const op = sem.op;
   const bLo = h.x[2 * rs2];
   let bHi = h.x[2 * rs2 + 1];

@@ -32,6 +32,7 @@ import {
   AREA_FETCH_BASE,
   AREA_FFLAGS,
   AREA_FPMODE,
+  AREA_MSTATUS,
   AREA_TLB,
   AREA_X,
 } from './jit/wasm/layout.js';
@@ -79,7 +80,17 @@ export class RiscvHart implements Hart, MmuContext {
   retired = 0;
 
   // CSR state. 64-bit registers that software may fill with any value are int32 pairs.
-  mstatus = 0;
+  /**
+   * mstatus and the LR/SC reservation, in the state area (AREA_MSTATUS, AREA_RESERVATION) where
+   * translated code reads and changes them (sstatus.SIE, LR/SC).
+   */
+  private readonly status: Int32Array;
+  get mstatus(): number {
+    return this.status[0];
+  }
+  set mstatus(v: number) {
+    this.status[0] = v;
+  }
   mie = 0;
   /** Software-writable mip bits (SSIP, STIP, SEIP); device lines are in `irqLines`. */
   mip = 0;
@@ -123,8 +134,22 @@ export class RiscvHart implements Hart, MmuContext {
   /** The translated block this hart ran last, whose links may lead to the next (jit/run.ts). */
   jitPrev: BlockFn | undefined = undefined;
 
-  // LR/SC reservation (physical address, or -1).
-  reservation = -1;
+  /** A reserved physical address outside RAM (AREA_RESERVATION says -2). */
+  private reservedElsewhere = 0;
+
+  /** The LR/SC reservation: a physical address, or -1. */
+  get reservation(): number {
+    const o = this.status[1];
+    return o === -1 ? -1 : o === -2 ? this.reservedElsewhere : (o >>> 0) + this.mem.base;
+  }
+  set reservation(pa: number) {
+    if (pa < 0) this.status[1] = -1;
+    else if (this.mem.contains(pa, 1)) this.status[1] = pa - this.mem.base;
+    else {
+      this.status[1] = -2;
+      this.reservedElsewhere = pa;
+    }
+  }
 
   // Memory fast path.
   readonly tlb: Tlb;
@@ -161,12 +186,14 @@ export class RiscvHart implements Hart, MmuContext {
       this.tlb = new Tlb(buf, this.area + AREA_TLB, this.area + AREA_EPOCH);
       this.fpu = new Fpu(buf, this.area + AREA_F, this.area + AREA_FFLAGS);
       this.fpMode = new Int32Array(buf, this.area + AREA_FPMODE, 1);
+      this.status = new Int32Array(buf, this.area + AREA_MSTATUS, 2);
     } else {
       this.x = new Int32Array(64);
       this.ctl = new Int32Array(3);
       this.tlb = new Tlb();
       this.fpu = new Fpu();
       this.fpMode = new Int32Array(1);
+      this.status = new Int32Array(2);
     }
     this.reset(0);
   }
@@ -726,7 +753,7 @@ export class RiscvHart implements Hart, MmuContext {
     csrOp(this, i);
   }
 
-  amo(i: number, sem?: Sem): void {
+  amo(i: number, sem: Sem): void {
     amo(this, i, sem);
   }
 

@@ -22,17 +22,9 @@ const AMOS: [AmoOp, number][] = [
 function width(suffix: 'w' | 'd'): InsnSpec[] {
   const f3 = suffix === 'w' ? 0x2000 : 0x3000;
   const bytes = suffix === 'w' ? 4 : 8;
-  const reserved = (name: string, match: number, mask: number): InsnSpec => ({
-    name,
-    match,
-    mask,
-    ext: 'A',
-    format: 'AMO',
-    exec: (h, i) => h.amo(i),
-  });
   return [
-    reserved(`lr.${suffix}`, 0x1000002f | f3, 0xf9f0707f),
-    reserved(`sc.${suffix}`, 0x1800002f | f3, 0xf800707f),
+    semInsn(`lr.${suffix}`, 0x1000002f | f3, 0xf9f0707f, 'A', 'AMO', { kind: 'lr', bytes }),
+    semInsn(`sc.${suffix}`, 0x1800002f | f3, 0xf800707f, 'A', 'AMO', { kind: 'sc', bytes }),
     ...AMOS.map(([op, f5]) =>
       semInsn(`amo${op}.${suffix}`, ((f5 << 27) | 0x2f | f3) >>> 0, 0xf800707f, 'A', 'AMO', {
         kind: 'amo',

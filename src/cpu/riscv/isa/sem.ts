@@ -78,7 +78,11 @@ export type Sem =
   /** No architectural effect in this implementation (FENCE: every access is in program order). */
   | { readonly kind: 'nop' }
   /** Atomically: t = sext(mem[x[rs1]], bytes); mem[x[rs1]] = op(t, x[rs2]); x[rd] = t (naturally aligned) */
-  | { readonly kind: 'amo'; readonly op: AmoOp; readonly bytes: 4 | 8 };
+  | { readonly kind: 'amo'; readonly op: AmoOp; readonly bytes: 4 | 8 }
+  /** x[rd] = sext(mem[x[rs1]], bytes); reserve that address (naturally aligned) */
+  | { readonly kind: 'lr'; readonly bytes: 4 | 8 }
+  /** If the address x[rs1] is reserved: mem[x[rs1]] = x[rs2], x[rd] = 0; else x[rd] = 1. No reservation after. */
+  | { readonly kind: 'sc'; readonly bytes: 4 | 8 };
 
 /** A table entry whose `exec` is made from its semantics. */
 export function semInsn(
@@ -231,7 +235,9 @@ function interpExec(name: string, sem: Sem): Exec {
     case 'nop':
       return () => {};
     case 'amo':
-      // The hart carries it out (amo.ts): it needs the MMU.
+    case 'lr':
+    case 'sc':
+      // The hart carries it out (amo.ts): it needs the MMU and the reservation.
       return (h, i) => h.amo(i, sem);
   }
 }

@@ -280,3 +280,72 @@ test('translated loads and stores match the interpreter: every width, aligned, m
   assert.equal(checked, forms.length * 13);
   assert.equal(jit.cache.compiled, forms.length, 'every form ran translated');
 });
+
+test('translated LR/SC match the interpreter: success, failure, reservation and misaligned traps', () => {
+  const DATA = BASE + 0x80000;
+  const lr = (w: 'w' | 'd', d: number, a: number): number =>
+    (spec(`lr.${w}`).match | (d << 7) | (a << 15)) >>> 0;
+  const sc = (w: 'w' | 'd', d: number, a: number, b: number): number =>
+    (spec(`sc.${w}`).match | (d << 7) | (a << 15) | (b << 20)) >>> 0;
+  // Two-instruction blocks: LR at x11 then SC at x14 (x11 itself, or another address), and an SC
+  // with no LR before it; rd of the SC aliasing its rs2 and rs1, and x0.
+  const forms: { name: string; words: number[] }[] = [];
+  for (const w of ['w', 'd'] as const)
+    for (const [d, b] of [
+      [13, 12],
+      [12, 12],
+      [14, 12],
+      [0, 12],
+    ]) {
+      forms.push({
+        name: `lr.${w} x10,(x11); sc.${w} x${d},x${b},(x11)`,
+        words: [lr(w, 10, 11), sc(w, d, 11, b)],
+      });
+      forms.push({
+        name: `lr.${w} x10,(x11); sc.${w} x${d},x${b},(x14)`,
+        words: [lr(w, 10, 11), sc(w, d, 14, b)],
+      });
+      forms.push({ name: `sc.${w} x${d},x${b},(x11) alone`, words: [sc(w, d, 11, b), 0x00000013] });
+      forms.push({ name: `lr.${w} x11,(x11) (rd = rs1)`, words: [lr(w, 11, 11), 0x00000013] });
+    }
+  const t = machine();
+  const ref = machine();
+  const jit = WasmJit.create(t.mem, { threshold: 1, batch: 1 });
+  assert.ok(jit);
+  jit.attach(t);
+  forms.forEach((f, k) => {
+    for (const h of [t, ref]) {
+      h.mem.write32(BASE + 16 * k, f.words[0]);
+      h.mem.write32(BASE + 16 * k + 4, f.words[1]);
+      h.mem.write32(BASE + 16 * k + 8, JAL_SELF);
+    }
+  });
+  let checked = 0;
+  forms.forEach((f, k) => {
+    const pc = BASE + 16 * k;
+    for (const off of [8, 8, 16, 4, 2]) {
+      for (const h of [t, ref]) {
+        h.x.fill(0);
+        h.reservation = -1;
+        for (let j = 0; j < 8; j++) h.mem.write32(DATA + 4 * j, (0x89abcdef + j * 0x01010101) >>> 0);
+        setX(h, 11, BigInt(DATA + off));
+        setX(h, 12, 0x0123456789abcdefn);
+        setX(h, 14, BigInt(DATA + ((off + 8) & 31)));
+        h.pc = pc;
+        h.translate(pc, ACCESS_FETCH);
+      }
+      const n = jit.run(t, 1);
+      runInterpreter(ref, n);
+      const what = `${f.name} at DATA+${off}`;
+      assert.equal(t.pc, ref.pc, `${what}: pc`);
+      assert.deepEqual([...t.mcause], [...ref.mcause], `${what}: mcause`);
+      assert.deepEqual([...t.x], [...ref.x], `${what}: x`);
+      assert.equal(t.reservation, ref.reservation, `${what}: reservation`);
+      for (let j = 0; j < 8; j++)
+        assert.equal(t.mem.read32(DATA + 4 * j), ref.mem.read32(DATA + 4 * j), `${what}: memory`);
+      checked++;
+    }
+  });
+  assert.equal(checked, forms.length * 5);
+  assert.equal(jit.cache.compiled, forms.length, 'every form ran translated');
+});

@@ -219,6 +219,10 @@ export function emitterFor(sem: Sem): Emit {
       return (b) =>
         b.amo(rd(b.word), rs1(b.word), rs2(b.word), sem.bytes, (old, src) => combine(b.c, old, src, w));
     }
+    case 'lr':
+      return (b) => b.lr(rd(b.word), rs1(b.word), sem.bytes);
+    case 'sc':
+      return (b) => b.sc(rd(b.word), rs1(b.word), rs2(b.word), sem.bytes);
   }
 }
 

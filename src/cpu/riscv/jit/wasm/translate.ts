@@ -13,6 +13,7 @@ import {
   AREA_F,
   AREA_LOAD_BASE,
   AREA_PC,
+  AREA_RESERVATION,
   AREA_STORE_BASE,
   AREA_TLB,
   AREA_X,
@@ -642,6 +643,56 @@ export class BlockBuilder {
   }
 
   /**
+   * LR of `bytes` at x[rs1] into x[rd] (sign-extended), reserving the address (its RAM offset in
+   * AREA_RESERVATION), when the load TLB maps it and it is aligned; otherwise the helper.
+   */
+  lr(rd: number, rs1: number, bytes: 4 | 8): void {
+    const c = this.c;
+    this.access(
+      rs1,
+      0,
+      bytes,
+      AREA_LOAD_BASE,
+      () => {
+        c.set(this.ta);
+        c.get(L_H).get(this.ta).mem(Op.i32_store, AREA_RESERVATION);
+        c.get(this.ta).mem(bytes === 8 ? Op.i64_load : Op.i64_load32_s);
+        this.popX(rd);
+      },
+      rd,
+    );
+    this.wrote(rd);
+  }
+
+  /**
+   * SC of x[rs2]'s low `bytes` at x[rs1]: stored, and x[rd] = 0, if the reservation is that
+   * address, else x[rd] = 1; no reservation after either way. Through the store TLB, which
+   * leaves out pages it must not write directly, when aligned; otherwise the helper.
+   */
+  sc(rd: number, rs1: number, rs2: number, bytes: 4 | 8): void {
+    const c = this.c;
+    this.use(rs2);
+    this.access(
+      rs1,
+      0,
+      bytes,
+      AREA_STORE_BASE,
+      () => {
+        c.set(this.ta);
+        c.get(L_H).mem(Op.i32_load, AREA_RESERVATION).get(this.ta).op(Op.i32_eq);
+        c.begin(Op.if, I64).get(this.ta);
+        this.x(rs2);
+        c.mem(bytes === 8 ? Op.i64_store : Op.i64_store32).i64(0);
+        c.op(Op.else).i64(1).op(Op.end);
+        this.popX(rd);
+        c.get(L_H).i32(-1).mem(Op.i32_store, AREA_RESERVATION);
+      },
+      rd,
+    );
+    this.wrote(rd);
+  }
+
+  /**
    * FLD/FLW into f[frd] (FLW NaN-boxes), or FSD/FSW from f[frs] (the low word for FSW), when
    * `guard` (branching out at depth 0 when the fast path may not run) lets it.
    */
@@ -887,7 +938,7 @@ export function compileBlock(scanned: Insn[], slot: number, cells = -1): BlockBo
   }
   const memory = (i: Insn): boolean => {
     const kind = i.spec.sem?.kind ?? i.spec.fsem?.kind;
-    return kind === 'load' || kind === 'store' || kind === 'amo';
+    return kind === 'load' || kind === 'store' || kind === 'amo' || kind === 'lr' || kind === 'sc';
   };
   if (insns.some(memory)) b.loadBases();
   if (b.loops || targets.length > 0) b.preload(insns);
