@@ -32,7 +32,7 @@ import {
   AREA_FETCH_BASE,
   AREA_FFLAGS,
   AREA_FPMODE,
-  AREA_MSTATUS,
+  AREA_RESERVATION,
   AREA_TLB,
   AREA_X,
 } from './jit/wasm/layout.js';
@@ -80,17 +80,7 @@ export class RiscvHart implements Hart, MmuContext {
   retired = 0;
 
   // CSR state. 64-bit registers that software may fill with any value are int32 pairs.
-  /**
-   * mstatus and the LR/SC reservation, in the state area (AREA_MSTATUS, AREA_RESERVATION) where
-   * translated code reads and changes them (sstatus.SIE, LR/SC).
-   */
-  private readonly status: Int32Array;
-  get mstatus(): number {
-    return this.status[0];
-  }
-  set mstatus(v: number) {
-    this.status[0] = v;
-  }
+  mstatus = 0;
   mie = 0;
   /** Software-writable mip bits (SSIP, STIP, SEIP); device lines are in `irqLines`. */
   mip = 0;
@@ -134,19 +124,21 @@ export class RiscvHart implements Hart, MmuContext {
   /** The translated block this hart ran last, whose links may lead to the next (jit/run.ts). */
   jitPrev: BlockFn | undefined = undefined;
 
+  /** The reservation as translated code reads and sets it (AREA_RESERVATION). */
+  private readonly reserved: Int32Array;
   /** A reserved physical address outside RAM (AREA_RESERVATION says -2). */
   private reservedElsewhere = 0;
 
   /** The LR/SC reservation: a physical address, or -1. */
   get reservation(): number {
-    const o = this.status[1];
+    const o = this.reserved[0];
     return o === -1 ? -1 : o === -2 ? this.reservedElsewhere : (o >>> 0) + this.mem.base;
   }
   set reservation(pa: number) {
-    if (pa < 0) this.status[1] = -1;
-    else if (this.mem.contains(pa, 1)) this.status[1] = pa - this.mem.base;
+    if (pa < 0) this.reserved[0] = -1;
+    else if (this.mem.contains(pa, 1)) this.reserved[0] = pa - this.mem.base;
     else {
-      this.status[1] = -2;
+      this.reserved[0] = -2;
       this.reservedElsewhere = pa;
     }
   }
@@ -186,14 +178,14 @@ export class RiscvHart implements Hart, MmuContext {
       this.tlb = new Tlb(buf, this.area + AREA_TLB, this.area + AREA_EPOCH);
       this.fpu = new Fpu(buf, this.area + AREA_F, this.area + AREA_FFLAGS);
       this.fpMode = new Int32Array(buf, this.area + AREA_FPMODE, 1);
-      this.status = new Int32Array(buf, this.area + AREA_MSTATUS, 2);
+      this.reserved = new Int32Array(buf, this.area + AREA_RESERVATION, 1);
     } else {
       this.x = new Int32Array(64);
       this.ctl = new Int32Array(3);
       this.tlb = new Tlb();
       this.fpu = new Fpu();
       this.fpMode = new Int32Array(1);
-      this.status = new Int32Array(2);
+      this.reserved = new Int32Array(1);
     }
     this.reset(0);
   }

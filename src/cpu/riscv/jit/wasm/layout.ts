@@ -23,14 +23,12 @@ export const AREA_LINK = 300;
 export const AREA_EPOCH = 304;
 /** The budget of the dispatcher's current call (i32): chained blocks stop when it is spent. */
 export const AREA_BUDGET = 312;
-/** mstatus (i32; its high word is constant but for SD): translated code sets and clears SIE. */
-export const AREA_MSTATUS = 316;
 /**
- * The LR/SC reservation (i32), next to mstatus (the hart views the two as one array): the RAM
- * offset of the reserved address, -1 for none, -2 for an address outside RAM (the hart keeps
- * it). Reserved addresses are aligned: no RAM offset is -1 or -2 (mod 2^32).
+ * The LR/SC reservation (i32): the RAM offset of the reserved address, -1 for none, -2 for an
+ * address outside RAM (the hart keeps it). Reserved addresses are aligned: no RAM offset is -1
+ * or -2 (mod 2^32).
  */
-export const AREA_RESERVATION = AREA_MSTATUS + 4;
+export const AREA_RESERVATION = 316;
 /** fflags (i32, bits 4..0), shared by the FPU in JavaScript and translated code. */
 export const AREA_FFLAGS = 288;
 /**
