@@ -151,6 +151,23 @@ test('a cache of 16 blocks stays within its bound, dropping and retranslating, a
   assert.ok(compare(16, operands().slice(0, 8)) > 3000);
 });
 
+/**
+ * A hart that translates every block (threshold 1) and one that interprets, both with program k
+ * (its words, then `jal x0, 0` to end the block) at BASE + stride * k.
+ */
+function pair(programs: readonly number[][], stride = 8): { t: RiscvHart; ref: RiscvHart; jit: WasmJit } {
+  const t = machine();
+  const ref = machine();
+  const jit = WasmJit.create(t.mem, { threshold: 1, batch: 1 });
+  assert.ok(jit);
+  jit.attach(t);
+  programs.forEach((words, k) => {
+    for (const h of [t, ref])
+      [...words, JAL_SELF].forEach((w, j) => h.mem.write32(BASE + stride * k + 4 * j, w >>> 0));
+  });
+  return { t, ref, jit };
+}
+
 const AMO_NAMES = ['swap', 'add', 'xor', 'and', 'or', 'min', 'max', 'minu', 'maxu'].flatMap((op) => [
   `amo${op}.w`,
   `amo${op}.d`,
@@ -168,17 +185,7 @@ test('translated AMOs match the interpreter: memory, x[rd] and misaligned-addres
   const forms = AMO_NAMES.flatMap((n) =>
     regs.map(([d, a, b]) => ({ name: n, word: (spec(n).match | (d << 7) | (a << 15) | (b << 20)) >>> 0 })),
   );
-  const t = machine();
-  const ref = machine();
-  const jit = WasmJit.create(t.mem, { threshold: 1, batch: 1 });
-  assert.ok(jit);
-  jit.attach(t);
-  forms.forEach((f, k) => {
-    for (const h of [t, ref]) {
-      h.mem.write32(BASE + 8 * k, f.word);
-      h.mem.write32(BASE + 8 * k + 4, JAL_SELF);
-    }
-  });
+  const { t, ref, jit } = pair(forms.map((f) => [f.word]));
   let checked = 0;
   forms.forEach((f, k) => {
     const pc = BASE + 8 * k;
@@ -238,17 +245,7 @@ test('translated loads and stores match the interpreter: every width, aligned, m
           word: (spec(n).match | (a << 15) | (b << 20) | s) >>> 0,
         });
   }
-  const t = machine();
-  const ref = machine();
-  const jit = WasmJit.create(t.mem, { threshold: 1, batch: 1 });
-  assert.ok(jit);
-  jit.attach(t);
-  forms.forEach((f, k) => {
-    for (const h of [t, ref]) {
-      h.mem.write32(BASE + 8 * k, f.word);
-      h.mem.write32(BASE + 8 * k + 4, JAL_SELF);
-    }
-  });
+  const { t, ref, jit } = pair(forms.map((f) => [f.word]));
   const r = prng(5);
   let checked = 0;
   forms.forEach((f, k) => {
@@ -308,18 +305,10 @@ test('translated LR/SC match the interpreter: success, failure, reservation and 
       forms.push({ name: `sc.${w} x${d},x${b},(x11) alone`, words: [sc(w, d, 11, b), 0x00000013] });
       forms.push({ name: `lr.${w} x11,(x11) (rd = rs1)`, words: [lr(w, 11, 11), 0x00000013] });
     }
-  const t = machine();
-  const ref = machine();
-  const jit = WasmJit.create(t.mem, { threshold: 1, batch: 1 });
-  assert.ok(jit);
-  jit.attach(t);
-  forms.forEach((f, k) => {
-    for (const h of [t, ref]) {
-      h.mem.write32(BASE + 16 * k, f.words[0]);
-      h.mem.write32(BASE + 16 * k + 4, f.words[1]);
-      h.mem.write32(BASE + 16 * k + 8, JAL_SELF);
-    }
-  });
+  const { t, ref, jit } = pair(
+    forms.map((f) => f.words),
+    16,
+  );
   let checked = 0;
   forms.forEach((f, k) => {
     const pc = BASE + 16 * k;
