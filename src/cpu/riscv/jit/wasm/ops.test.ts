@@ -168,6 +168,17 @@ function pair(programs: readonly number[][], stride = 8): { t: RiscvHart; ref: R
   return { t, ref, jit };
 }
 
+/**
+ * Run one block translated on `t` and the same instructions interpreted on `ref`; pc, mcause and
+ * every x register must agree.
+ */
+function step(t: RiscvHart, ref: RiscvHart, jit: WasmJit, what: string): void {
+  runInterpreter(ref, jit.run(t, 1));
+  assert.equal(t.pc, ref.pc, `${what}: pc`);
+  assert.deepEqual([...t.mcause], [...ref.mcause], `${what}: mcause`);
+  assert.deepEqual([...t.x], [...ref.x], `${what}: x`);
+}
+
 const AMO_NAMES = ['swap', 'add', 'xor', 'and', 'or', 'min', 'max', 'minu', 'maxu'].flatMap((op) => [
   `amo${op}.w`,
   `amo${op}.d`,
@@ -200,12 +211,8 @@ test('translated AMOs match the interpreter: memory, x[rd] and misaligned-addres
           h.pc = pc;
           h.translate(pc, ACCESS_FETCH);
         }
-        const n = jit.run(t, 1);
-        runInterpreter(ref, n);
         const what = `${f.name} ${f.word.toString(16)} old=${old} b=${b}${misaligned ? ' misaligned' : ''}`;
-        assert.equal(t.pc, ref.pc, `${what}: pc`);
-        assert.deepEqual([...t.mcause], [...ref.mcause], `${what}: mcause`);
-        assert.deepEqual([...t.x], [...ref.x], `${what}: x`);
+        step(t, ref, jit, what);
         assert.equal(t.mem.read64(DATA + 8), ref.mem.read64(DATA + 8), `${what}: memory`);
         assert.equal(t.mem.read64(DATA), ref.mem.read64(DATA), `${what}: the word before`);
         checked++;
@@ -262,12 +269,8 @@ test('translated loads and stores match the interpreter: every width, aligned, m
         h.pc = pc;
         h.translate(pc, ACCESS_FETCH);
       }
-      const n = jit.run(t, 1);
-      runInterpreter(ref, n);
       const what = `${f.name} at DATA+${off}`;
-      assert.equal(t.pc, ref.pc, `${what}: pc`);
-      assert.deepEqual([...t.mcause], [...ref.mcause], `${what}: mcause`);
-      assert.deepEqual([...t.x], [...ref.x], `${what}: x`);
+      step(t, ref, jit, what);
       for (let j = 0; j < 1024 * 2; j++)
         if (t.mem.read32(DATA + 4 * j) !== ref.mem.read32(DATA + 4 * j))
           assert.fail(`${what}: memory at +${4 * j}`);
@@ -323,12 +326,8 @@ test('translated LR/SC match the interpreter: success, failure, reservation and 
         h.pc = pc;
         h.translate(pc, ACCESS_FETCH);
       }
-      const n = jit.run(t, 1);
-      runInterpreter(ref, n);
       const what = `${f.name} at DATA+${off}`;
-      assert.equal(t.pc, ref.pc, `${what}: pc`);
-      assert.deepEqual([...t.mcause], [...ref.mcause], `${what}: mcause`);
-      assert.deepEqual([...t.x], [...ref.x], `${what}: x`);
+      step(t, ref, jit, what);
       assert.equal(t.reservation, ref.reservation, `${what}: reservation`);
       for (let j = 0; j < 8; j++)
         assert.equal(t.mem.read32(DATA + 4 * j), ref.mem.read32(DATA + 4 * j), `${what}: memory`);
