@@ -124,11 +124,9 @@ export class WasmJit {
       e: { mem: wasmMem, tab: this.table, helper: this.helper },
     });
     this.dispatch = inst.exports.run as (area: number, budget: number) => number;
-    // The helper and the exit, in the order of translate.ts's T_HELPER and T_EXIT.
-    const calls = new WebAssembly.Table({ element: 'anyfunc', initial: 2 });
-    calls.set(0, inst.exports.helper);
-    calls.set(1, inst.exports.exit);
-    this.imports = { e: { mem: wasmMem, tab: calls } };
+    // The helper and the exit (translate.ts F_HELPER, F_EXIT), imported by every block module.
+    const fn = (name: string): WebAssembly.ImportValue => inst.exports[name] as WebAssembly.ImportValue;
+    this.imports = { e: { mem: wasmMem, helper: fn('helper'), exit: fn('exit') } };
   }
 
   /** Attach the harts: their TLBs must drop writable mappings of code pages. */
