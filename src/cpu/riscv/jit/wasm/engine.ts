@@ -7,6 +7,7 @@ import { fromNum, out } from '../../../../core/u64.js';
 import type { GuestMemory } from '../../../../memory/guest-memory.js';
 import { ALL_INSNS, type Decoder } from '../../decode.js';
 import type { RiscvHart } from '../../hart.js';
+import { expandCompressed } from '../../isa/c.js';
 import { runInterpreter, sharedDecoder } from '../../interp.js';
 import type { InsnSpec } from '../../isa/types.js';
 import { TLB_ENTRIES } from '../../mmu.js';
@@ -61,6 +62,27 @@ export interface WasmJitOptions {
   maxWait?: number;
 }
 
+/**
+ * What the helper needs of a block's instructions, kept for as long as the block may run: the
+ * block's page, and for each instruction its offset in the page | length << 12, then its bits
+ * (16 for a compressed one). Insn objects would be ~90 bytes each on V8's heap, ~40 MB in a
+ * Debian boot; these are 8, and decoding again is cheap next to a helper call.
+ */
+interface Sites {
+  readonly page: number;
+  readonly at: Int32Array;
+}
+
+function sitesOf(insns: readonly Insn[]): Sites {
+  const page = insns[0].pc - (insns[0].pc & 4095);
+  const at = new Int32Array(insns.length * 2);
+  insns.forEach((i, k) => {
+    at[2 * k] = (i.pc & 4095) | (i.len << 12);
+    at[2 * k + 1] = i.raw;
+  });
+  return { page, at };
+}
+
 /** A hot block waiting for its batch. */
 interface Pending {
   readonly pc: number;
@@ -79,7 +101,9 @@ export class WasmJit {
    * Kept after the block is dropped: it may still be running, and the slot's next block
    * replaces them.
    */
-  private readonly sites: (Insn[] | undefined)[] = [];
+  private readonly sites: (Sites | undefined)[] = [];
+  /** The decoder of the current `run`, which the helper decodes sites with. */
+  private dec: Decoder = sharedDecoder;
   private readonly hashAt: number;
   private readonly i32: Int32Array;
   private readonly f64: Float64Array;
@@ -141,15 +165,21 @@ export class WasmJit {
    */
   private readonly helper = (site: number, k: number): number => {
     const h = this.cur as RiscvHart;
-    const insn = (this.sites[Math.floor(site / MAX_BLOCK_INSNS)] as Insn[])[site % MAX_BLOCK_INSNS];
-    const pc = insn.pc;
+    const sites = this.sites[Math.floor(site / MAX_BLOCK_INSNS)] as Sites;
+    const k2 = (site % MAX_BLOCK_INSNS) * 2;
+    const where = sites.at[k2];
+    const raw = sites.at[k2 + 1];
+    const len = where >>> 12;
+    const pc = sites.page + (where & 4095);
+    const word = len === 2 ? expandCompressed(raw) : raw;
+    const spec = this.dec.find(word) as InsnSpec;
     h.pc = pc;
-    h.npc = pc + insn.len;
-    h.insnBits = insn.raw;
-    const ends = ENDS.has(insn.spec);
+    h.npc = pc + len;
+    h.insnBits = raw;
+    const ends = ENDS.has(spec);
     // Only system instructions read minstret/mcycle (and they end blocks).
     if (ends) h.retired = this.f64[(h.area + AREA_RETIRED) >>> 3] + this.i32[(h.area + AREA_DONE) >>> 2] + k;
-    insn.spec.exec(h, insn.word);
+    spec.exec(h, word);
     h.syncFpMode();
     let st = ST_OK;
     if (h.trapped) {
@@ -197,6 +227,7 @@ export class WasmJit {
     let installed = NaN;
     h.yieldLoop = false;
     this.cur = h;
+    this.dec = dec;
     while (n < budget) {
       if (!Number.isNaN(h.pc)) {
         this.setPc(h, h.pc);
@@ -269,7 +300,7 @@ export class WasmJit {
     // Slots first: a block's link cells, which its exits read, belong to its slot.
     const slots = ok.map(() => this.freeSlots.pop() ?? this.table.grow(1));
     const bodies = ok.map((p, k) => {
-      this.sites[slots[k]] = p.insns;
+      this.sites[slots[k]] = sitesOf(p.insns);
       return compileBlock(
         p.insns,
         slots[k],
