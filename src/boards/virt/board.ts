@@ -17,7 +17,7 @@ import { Uart16550 } from '../../devices/uart16550/uart.js';
 import { VirtioMmio } from '../../devices/virtio/mmio.js';
 import type { VirtioDevice } from '../../devices/virtio/types.js';
 import type { TcgBoard } from '../../engine/tcg/loop.js';
-import { loadKernel } from '../../loaders/linux.js';
+import { type KernelFile, loadKernel } from '../../loaders/linux.js';
 import { PhysBus } from '../../memory/bus.js';
 import { GuestMemory } from '../../memory/guest-memory.js';
 import { baseExtension } from '../../sbi/base.js';
@@ -39,7 +39,8 @@ export type VirtStop = { kind: 'poweroff' } | { kind: 'reboot' } | { kind: 'fail
 export interface VirtOptions {
   memoryBytes: number;
   harts: number;
-  kernel: Uint8Array;
+  /** The kernel's bytes, or the file to read them from (see KernelFile). */
+  kernel: Uint8Array | KernelFile;
   initrd?: Uint8Array;
   append: string;
   /** M-mode firmware image (flat binary loaded at RAM base), or undefined for the built-in SBI. */
