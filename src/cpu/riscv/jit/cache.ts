@@ -99,6 +99,8 @@ export class CodeCache<B extends CachedBlock = BlockFn> {
 
   /** The block for `pc` whose code is at `ramOff`, if translated. */
   get(ramOff: number, pc: number): B | undefined {
+    // Most lookups that miss are for cold code, in pages without translations.
+    if (this.codePage[ramOff >>> PAGE_SHIFT] === 0) return undefined;
     const k = (ramOff >>> 1) & (FAST_ENTRIES - 1);
     if (this.fastKey[k] === ramOff) {
       const f = this.fastFn[k];

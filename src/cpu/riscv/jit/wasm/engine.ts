@@ -249,7 +249,11 @@ export class WasmJit {
           if (tlb.tag[idx] === pc - pgoff) {
             const ramOff = tlb.off[idx] + pgoff;
             let b = this.cache.get(ramOff, pc);
-            if (b === undefined && !this.pendingAt.has(ramOff) && this.cache.hot(ramOff)) {
+            if (
+              b === undefined &&
+              !(this.pending.length > 0 && this.pendingAt.has(ramOff)) &&
+              this.cache.hot(ramOff)
+            ) {
               this.enqueue(pc, ramOff, read, dec);
               b = this.cache.get(ramOff, pc);
             }
