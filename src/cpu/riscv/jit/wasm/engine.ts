@@ -32,17 +32,7 @@ import {
   TLB_OFF,
   TLB_TAG,
 } from './layout.js';
-import {
-  blocksModule,
-  compileBlock,
-  ST_LEAVE,
-  ST_OK,
-  ST_TRAP,
-  TYPE_BLOCK,
-  TYPE_EXIT,
-  TYPE_HELPER,
-  TYPES,
-} from './translate.js';
+import { blocksModule, compileBlock, TYPE_BLOCK, TYPE_EXIT, TYPE_HELPER, TYPES } from './translate.js';
 
 /** A translated block: its virtual pc and its slot in the function table. */
 interface WasmBlock {
@@ -181,25 +171,26 @@ export class WasmJit {
     if (ends) h.retired = this.f64[(h.area + AREA_RETIRED) >>> 3] + this.i32[(h.area + AREA_DONE) >>> 2] + k;
     spec.exec(h, word);
     h.syncFpMode();
-    let st = ST_OK;
+    // Go on (0), or leave with the instructions the block executed, this one included.
+    let leave = 0;
     if (h.trapped) {
       h.trapped = false;
-      st = ST_TRAP;
+      leave = k + 1;
       // The block counts it as executed, and so does the dispatcher: take it off the base.
       this.f64[(h.area + AREA_RETIRED) >>> 3] -= 1;
-    } else if (h.yieldLoop) st = ST_LEAVE;
+    } else if (h.yieldLoop) leave = k + 1;
     const next = h.npc;
     if (Number.isNaN(next)) {
       // A jump beyond 2^53: JavaScript keeps the pc; the interpreter raises the fetch fault.
       h.pc = next;
       this.wildPc = true;
       this.i32[(h.area + AREA_STOP) >>> 2] = 1;
-      return st === ST_TRAP ? st : ST_LEAVE;
+      return k + 1;
     }
     // The block continues after an instruction that does not end it, unless it stopped.
-    if (ends || st !== ST_OK) this.setPc(h, next);
+    if (ends || leave !== 0) this.setPc(h, next);
     if (h.yieldLoop) this.i32[(h.area + AREA_STOP) >>> 2] = 1;
-    return st;
+    return leave;
   };
 
   private setPc(h: RiscvHart, pc: number): void {

@@ -61,14 +61,6 @@ const F_EXIT = 1;
 /** Instructions a looping block runs before it returns to the dispatcher (interrupt latency). */
 const LOOP_LIMIT = 4096;
 
-/**
- * Helper results: go on, the instruction trapped (pc is the handler), or leave after it. Blocks
- * return the instructions they executed, a trapped one included, as the interpreter counts them.
- */
-export const ST_OK = 0;
-export const ST_TRAP = 1;
-export const ST_LEAVE = 2;
-
 /** Scratch locals, by slot: S_TMP.. are `tmp(n)` (n < 4), S_FTMP.. are `ftmp(n)` (n < 24). */
 const S_T0 = 0;
 const S_TA = 1;
@@ -465,7 +457,8 @@ export class BlockBuilder {
 
   /**
    * Run this instruction through the interpreter's semantics; code after it runs only when the
-   * helper returns ST_OK. Any register may have changed: they are reloaded as needed afterwards.
+   * helper returns 0 (go on). Any register may have changed: they are reloaded as needed
+   * afterwards.
    */
   helper(): void {
     this.callHelper();
@@ -489,17 +482,18 @@ export class BlockBuilder {
 
   /**
    * Write the changed registers back, call the helper for this instruction, and leave when it
-   * trapped or asked to, with k + 1 instructions executed (the helper took a trapped one off the
-   * retired count).
+   * trapped or asked to. The helper returns 0 to go on, or else the instructions the block has
+   * executed with this one (its second argument + 1; a trapped instruction counts, as the
+   * interpreter counts it, and the helper took it off the retired count), which the block
+   * returns: that saves each call site computing it.
    */
   private callHelper(): void {
     const c = this.c;
     this.writeBack();
     c.i32(this.firstSite + this.k);
     this.executed(this.k);
-    c.call(F_HELPER).set(this.st);
-    c.get(this.st).begin(Op.if);
-    this.ret(this.k + 1);
+    c.call(F_HELPER).tee(this.st).begin(Op.if);
+    c.get(this.st).get(L_N).op(Op.i32_add).op(Op.return);
     c.op(Op.end);
   }
 
