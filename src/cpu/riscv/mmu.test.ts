@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ACCESS_FETCH, ACCESS_LOAD, ACCESS_STORE, CTX_S, CTX_U, Tlb, TLB_SLOTS } from './mmu.js';
+import { ACCESS_FETCH, ACCESS_LOAD, ACCESS_STORE, CTX_S, CTX_U, Tlb, TLB_ENTRIES, TLB_SLOTS } from './mmu.js';
 
 /** The i64 tag, i32 offset and i32 delta translated code reads for entry `i`. */
 function wasmView(t: Tlb, i: number): { tag: bigint; off: number; delta: number } {
@@ -72,7 +72,7 @@ test('Tlb: the epoch changes whenever a fetch entry goes, and only then', () => 
   assert.notEqual(t.epoch, e);
   // A fetch entry taken over by another page (same index) ends the links made through it.
   e = t.epoch;
-  const other = code + 1024 * 4096;
+  const other = code + TLB_ENTRIES * 4096;
   t.set(Tlb.index(CTX_S, ACCESS_FETCH, code), code, 0x1000);
   assert.equal(t.epoch, e);
   t.set(Tlb.index(CTX_S, ACCESS_FETCH, other), other, 0x3000);
