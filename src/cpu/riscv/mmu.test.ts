@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ACCESS_FETCH, ACCESS_LOAD, ACCESS_STORE, CTX_S, CTX_U, Tlb, TLB_ENTRIES, TLB_SLOTS } from './mmu.js';
+import {
+  ACCESS_FETCH,
+  ACCESS_LOAD,
+  ACCESS_STORE,
+  CTX_S,
+  CTX_S_SUM,
+  CTX_U,
+  Tlb,
+  TLB_ENTRIES,
+  TLB_SLOTS,
+} from './mmu.js';
 
 /** The i64 tag, i32 offset and i32 delta translated code reads for entry `i`. */
 function wasmView(t: Tlb, i: number): { tag: bigint; off: number; delta: number } {
@@ -80,4 +90,52 @@ test('Tlb: the epoch changes whenever a fetch entry goes, and only then', () => 
   e = t.epoch;
   t.flush();
   assert.notEqual(t.epoch, e);
+});
+
+/**
+ * Fill entries `count` times over all contexts and access kinds; every third fill is dropped at
+ * once (SFENCE.VMA of that page) and its entry filled again.
+ */
+function fillMany(t: Tlb, count: number): void {
+  for (let n = 0; n < count; n++) {
+    const ctx = n % 4;
+    const access = Math.floor(n / 4) % 3;
+    const va = (n >> 2) * 4096;
+    const i = Tlb.index(ctx, access, va);
+    t.set(i, va, (n % 64) * 4096);
+    if (n % 3 === 0) {
+      t.flushPage(va);
+      t.set(i, va, (n % 64) * 4096);
+    }
+  }
+}
+
+const emptied = (t: Tlb, i: number): boolean =>
+  Number.isNaN(t.tag[i]) && t.words[4 * i] === -1 && t.words[4 * i + 1] === -1;
+
+test('Tlb: a full flush empties every entry, however many fills came before it', () => {
+  for (const count of [10, 2 * TLB_SLOTS]) {
+    const t = new Tlb();
+    fillMany(t, count);
+    assert.ok(t.tag.some((x) => !Number.isNaN(x)));
+    t.flush();
+    for (let i = 0; i < TLB_SLOTS; i++) assert.ok(emptied(t, i), `entry ${i} after ${count} fills`);
+  }
+});
+
+test('Tlb: dropping a RAM page drops its store entries in every context, and nothing else', () => {
+  const t = new Tlb();
+  const ram = 0x7000;
+  const va = 0x40_0000_0000;
+  const other = 0x1234_5000;
+  const stores = [CTX_U, CTX_S, CTX_S_SUM].map((c) => Tlb.index(c, ACCESS_STORE, va));
+  for (const i of stores) t.set(i, va, ram);
+  const load = Tlb.index(CTX_S, ACCESS_LOAD, va);
+  t.set(load, va, ram);
+  const keep = Tlb.index(CTX_S, ACCESS_STORE, other);
+  t.set(keep, other, 0x8000);
+  t.flushRamPage(ram);
+  for (const i of stores) assert.ok(emptied(t, i));
+  assert.equal(t.tag[load], va);
+  assert.equal(t.tag[keep], other);
 });
