@@ -97,8 +97,15 @@ function fileInput(option: string, path: string): KernelFile {
   };
   let size = 0;
   try {
-    size = statSync(path).size;
+    const st = statSync(path);
+    if (!st.isFile()) {
+      // A pipe or a device has no size to read up to: read it whole.
+      const bytes = readInput(option, path);
+      return { size: bytes.length, read: (dst, pos) => dst.set(bytes.subarray(pos, pos + dst.length)) };
+    }
+    size = st.size;
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     fail(e);
   }
   return {

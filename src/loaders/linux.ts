@@ -62,7 +62,8 @@ export function loadKernel(mem: GuestMemory, file: Uint8Array | KernelFile): Loa
       return loadKernel(mem, all);
     }
     const start = placeImage(mem, hdr, file.size);
-    file.read(mem.bytes.subarray(mem.offset(start, file.size), mem.offset(start, file.size) + file.size), 0);
+    const at = mem.offset(start, file.size);
+    file.read(mem.bytes.subarray(at, at + file.size), 0);
     return { entry: start, start, end: start + Math.max(hdr.imageSize, file.size), format: 'image' };
   }
   let data = file;
