@@ -30,7 +30,7 @@ const PTE_D = 128;
 /**
  * Entries per TLB (one TLB per context and access kind); a power of two. 2048 rather than 1024
  * since the eighth session: fewer conflict misses in a Debian boot, 0.978x the main thread's CPU
- * time (4096 was 1% slower again: every full flush clears all of them).
+ * time (4096 was 1% slower than 2048).
  */
 export const TLB_ENTRIES = 2048;
 const TLB_MASK = TLB_ENTRIES - 1;
