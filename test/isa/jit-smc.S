@@ -1,7 +1,7 @@
 /* Self-modifying code that is hot (Zifencei: after a hart stores to instruction memory, FENCE.I
    makes the new instructions visible to its own fetches). Unlike rv64ui-fencei.S, every piece of
    code here runs HOT times before it is rewritten, far beyond the point where a translating
-   emulator has compiled it (tsvirt: 16 executions of a block start), so a stale translation
+   emulator has compiled it (tsvirt: 64 executions of a block start), so a stale translation
    would show up as a wrong sum. Replacement instructions are assembled as data. */
 #include "test.h"
         .option norvc
