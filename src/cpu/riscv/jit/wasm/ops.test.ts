@@ -337,3 +337,48 @@ test('translated LR/SC match the interpreter: success, failure, reservation and 
   assert.equal(checked, forms.length * 5);
   assert.equal(jit.cache.compiled, forms.length, 'every form ran translated');
 });
+
+test('a load or store after a block start that misses the TLB leaves the block exactly before it', () => {
+  const DATA = BASE + 0x80000;
+  const ADDI_X13 = 0x00168693; // addi x13, x13, 1
+  const LD_X10 = 0x0005b503; // ld x10, 0(x11)
+  const SD_X12 = 0x00c5b023; // sd x12, 0(x11)
+  // x13 counts the instructions around the access: the one before it must run exactly once.
+  const { t, ref, jit } = pair([
+    [ADDI_X13, LD_X10, ADDI_X13],
+    [ADDI_X13, SD_X12, ADDI_X13],
+  ]);
+  let checked = 0;
+  for (const [k, name] of ['ld', 'sd'].entries()) {
+    // RAM whose page is not in the TLB yet; then an address where nothing is (an access fault).
+    for (const addr of [DATA + 8 * k, DATA + 8 * k, 0x1000]) {
+      const pc = BASE + 8 * k;
+      for (const h of [t, ref]) {
+        h.x.fill(0);
+        h.mem.write64(DATA + 8 * k, 0x1122334455667788n);
+        setX(h, 11, BigInt(addr));
+        setX(h, 12, 0x0123456789abcdefn);
+        h.pc = pc;
+        h.tlb.flush();
+        h.translate(pc, ACCESS_FETCH);
+      }
+      const what = `${name} at 0x${addr.toString(16)}`;
+      // Up to the block-ending jal after the access, or into the trap handler.
+      const n = jit.run(t, 4);
+      assert.equal(runInterpreter(ref, n), n, what);
+      assert.equal(t.pc, ref.pc, `${what}: pc`);
+      assert.equal(t.retired, ref.retired, `${what}: instructions retired`);
+      assert.deepEqual([...t.mepc], [...ref.mepc], `${what}: mepc`);
+      assert.deepEqual([...t.mcause], [...ref.mcause], `${what}: mcause`);
+      assert.deepEqual([...t.x], [...ref.x], `${what}: x`);
+      assert.equal(t.mem.read64(DATA + 8 * k), ref.mem.read64(DATA + 8 * k), `${what}: memory`);
+      checked++;
+    }
+  }
+  assert.equal(checked, 6);
+  for (const k of [0, 1]) {
+    assert.ok(jit.cache.get(8 * k, BASE + 8 * k), 'the block ran translated');
+    // The dispatcher was left at the access, and (threshold 1) made a block starting there.
+    assert.ok(jit.cache.get(8 * k + 4, BASE + 8 * k + 4), 'the block was left before the access');
+  }
+});

@@ -500,7 +500,9 @@ export class BlockBuilder {
   /**
    * Compute the effective address x[rs1] + imm into T0, then, if the TLB of `base` maps its page
    * to RAM and the address is aligned to `bytes`, leave the RAM offset on the stack and run
-   * `fast`; otherwise run the instruction through the helper. One compare checks both: the tag
+   * `fast`; otherwise run the instruction through the helper, or with `leave`, unless it is the
+   * block's first, leave the block before it (the interpreter runs it: a helper call's code, its
+   * register spills and reloads, was most of a memory access's machine code). One compare checks both: the tag
    * is the page base, and the address is masked to its page bits and the bits below `bytes`.
    * (An aligned access stays in its page; misaligned ones are rare, and the helper does them.)
    */
@@ -512,6 +514,7 @@ export class BlockBuilder {
     fast: () => void,
     reload: number,
     guard?: () => void,
+    leave = false,
   ): void {
     const c = this.c;
     this.use(rs1);
@@ -543,7 +546,8 @@ export class BlockBuilder {
       .op(Op.i32_add);
     fast();
     c.br(Op.br, 1).op(Op.end);
-    this.sideHelper(reload);
+    if (leave && this.k > 0) this.exit(() => c.i64(this.pc), this.k);
+    else this.sideHelper(reload);
     c.op(Op.end);
   }
 
@@ -576,6 +580,8 @@ export class BlockBuilder {
         this.c.mem(op).set(this.reg(rd));
       },
       rd,
+      undefined,
+      true,
     );
     this.wrote(rd);
   }
@@ -601,6 +607,8 @@ export class BlockBuilder {
         this.c.mem(op);
       },
       0,
+      undefined,
+      true,
     );
   }
 
