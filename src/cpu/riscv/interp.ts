@@ -17,9 +17,9 @@ const BLOCK_END_OPCODES =
 /**
  * Run up to `budget` instructions on `h`. Stops early when an instruction asks the loop to
  * re-examine interrupts (CSR writes, xRET, WFI, SFENCE.VMA), and with `toBlockEnd` after an
- * instruction that would end a translated block, at a page's end, or after a trap, so the translator's dispatcher
- * sees cold code at the same block starts as hot code. Returns the number of instructions
- * executed (retired or trapped).
+ * instruction that would end a translated block, at a page's end, or after a trap, so the
+ * translator's dispatcher sees cold code at the same block starts as hot code. Returns the
+ * number of instructions executed (retired or trapped).
  */
 export function runInterpreter(
   h: RiscvHart,

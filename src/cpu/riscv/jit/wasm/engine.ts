@@ -262,7 +262,8 @@ export class WasmJit {
           }
         }
       }
-      // Cold code, a TLB miss or a page crossing: interpret to the end of the basic block.
+      // Cold code, a TLB miss, a page crossing, or a block that left before a load or store's
+      // slow path: interpret to the end of the basic block.
       const m = runInterpreter(h, Math.min(MAX_BLOCK_INSNS, budget - n), dec, true);
       n += m;
       if (this.pending.length > 0) {

@@ -501,10 +501,11 @@ export class BlockBuilder {
    * Compute the effective address x[rs1] + imm into T0, then, if the TLB of `base` maps its page
    * to RAM and the address is aligned to `bytes`, leave the RAM offset on the stack and run
    * `fast`; otherwise run the instruction through the helper, or with `leave`, unless it is the
-   * block's first, leave the block before it (the interpreter runs it: a helper call's code, its
-   * register spills and reloads, was most of a memory access's machine code). One compare checks both: the tag
-   * is the page base, and the address is masked to its page bits and the bits below `bytes`.
-   * (An aligned access stays in its page; misaligned ones are rare, and the helper does them.)
+   * block's first, leave the block before it for the interpreter to run it (a helper call's
+   * code, with the register spills and reloads around it, was most of a memory access's machine
+   * code). One compare checks both: the tag is the page base, and the address is masked to its
+   * page bits and the bits below `bytes`. (An aligned access stays in its page; misaligned ones
+   * are rare, and take the slow path.)
    */
   private access(
     rs1: number,
