@@ -61,10 +61,10 @@ export function loadKernel(mem: GuestMemory, file: Uint8Array | KernelFile): Loa
       file.read(all, 0);
       return loadKernel(mem, all);
     }
-    const start = placeImage(mem, hdr, file.size);
+    const { start, end } = placeImage(mem, hdr, file.size);
     const at = mem.offset(start, file.size);
     file.read(mem.bytes.subarray(at, at + file.size), 0);
-    return { entry: start, start, end: start + Math.max(hdr.imageSize, file.size), format: 'image' };
+    return { entry: start, start, end, format: 'image' };
   }
   let data = file;
   let gz = false;
@@ -98,14 +98,20 @@ export function loadKernel(mem: GuestMemory, file: Uint8Array | KernelFile): Loa
   if (hdr === undefined) {
     throw new KernelError('not a RISC-V Linux kernel: no Image header magic, not gzip, not ELF');
   }
-  const start = placeImage(mem, hdr, data.length);
-  const footprint = Math.max(hdr.imageSize, data.length);
+  const { start, end } = placeImage(mem, hdr, data.length);
   mem.write(start, data);
-  return { entry: start, start, end: start + footprint, format: gz ? 'image.gz' : 'image' };
+  return { entry: start, start, end, format: gz ? 'image.gz' : 'image' };
 }
 
-/** The load address of an Image of `size` bytes with header `hdr`, checked to fit in RAM. */
-function placeImage(mem: GuestMemory, hdr: { textOffset: number; imageSize: number }, size: number): number {
+/**
+ * Where an Image of `size` bytes with header `hdr` goes, [start, end) including the memory it
+ * reserves past its bytes (image_size), checked to fit in RAM.
+ */
+function placeImage(
+  mem: GuestMemory,
+  hdr: { textOffset: number; imageSize: number },
+  size: number,
+): { start: number; end: number } {
   const start = mem.base + hdr.textOffset;
   const footprint = Math.max(hdr.imageSize, size);
   if (!mem.contains(start, footprint)) {
@@ -113,5 +119,5 @@ function placeImage(mem: GuestMemory, hdr: { textOffset: number; imageSize: numb
       `kernel needs ${footprint} bytes at 0x${start.toString(16)}: more than guest RAM holds`,
     );
   }
-  return start;
+  return { start, end: start + footprint };
 }
