@@ -140,7 +140,9 @@ interface ByteSink {
 /**
  * A growable byte buffer for function bodies, most of a module's bytes. Kept as number[], they
  * were most of what the translator allocated: ~0.5 s of V8's young-generation collections per
- * Debian boot. Buffers are recycled once their module is encoded (`release`).
+ * Debian boot. Buffers are recycled once their module is encoded (`release`): the pool holds a
+ * whole batch's (engine.ts), so that a batch does not take fresh memory (page faults, ~10 us each
+ * on this project's virtual machines).
  */
 export class Bytes {
   private buf: Uint8Array = FREE.pop() ?? new Uint8Array(4096);
@@ -181,7 +183,7 @@ export class Bytes {
 
   /** Hand the buffer on to a later body: the bytes are gone. */
   release(): void {
-    if (FREE.length < 64 && this.buf.length <= 1 << 16) FREE.push(this.buf);
+    if (FREE.length < 512 && this.buf.length <= 1 << 16) FREE.push(this.buf);
     this.buf = EMPTY;
     this.length = 0;
   }
@@ -286,99 +288,112 @@ export interface ModuleSpec {
   funcs: { type: number; locals: ValType[]; code: Code; export?: string }[];
 }
 
-/** Encode a module: imports come from the module named "e". */
-export function encodeModule(m: ModuleSpec): Uint8Array {
-  // Parts are gathered and copied once at the end: function bodies are most of the bytes.
-  const parts: (number[] | Uint8Array)[] = [[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]];
-  const section = (id: number, content: (number[] | Uint8Array)[]): void => {
-    let len = 0;
-    for (const c of content) len += c.length;
-    const head = [id];
-    uleb(head, len);
-    parts.push(head, ...content);
+/**
+ * Encode a module: imports come from the module named "e". The bytes are written into `out` (a
+ * Bytes that is emptied first) when given, and are then a view of it, valid until it is written
+ * again: the translator encodes a module for every batch of blocks, and V8 copies the bytes it is
+ * given, so one buffer serves every batch instead of ~18 MB of fresh buffers per Debian boot.
+ */
+export function encodeModule(m: ModuleSpec, out: Bytes = new Bytes()): Uint8Array {
+  out.length = 0;
+  const push = (bytes: ArrayLike<number>): void => {
+    const buf = out.room(bytes.length);
+    if (bytes instanceof Uint8Array) buf.set(bytes, out.length);
+    else for (let k = 0; k < bytes.length; k++) buf[out.length + k] = bytes[k];
+    out.length += bytes.length;
   };
-  const types: number[] = [];
-  uleb(types, m.types.length);
-  for (const t of m.types) {
-    types.push(0x60);
-    vec(types, t.params);
-    vec(types, t.results);
-  }
-  section(1, [types]);
+  /** A section: its id, then its content's size, then the content that `fill` writes. */
+  const section = (id: number, fill: () => void): void => {
+    out.push(id);
+    // The size goes before the content: leave 5 bytes (a padded LEB128 may use them all).
+    const at = out.length;
+    out.room(5);
+    out.length += 5;
+    fill();
+    const size = out.length - at - 5;
+    const buf = out.room(0);
+    let v = size;
+    for (let k = 0; k < 5; k++) {
+      buf[at + k] = (v & 0x7f) | (k < 4 ? 0x80 : 0);
+      v >>>= 7;
+    }
+  };
+  push([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+  section(1, () => {
+    uleb(out, m.types.length);
+    for (const t of m.types) {
+      out.push(0x60);
+      vec(out, t.params);
+      vec(out, t.results);
+    }
+  });
   const nImports = m.importFuncs.length + (m.importMemory ? 1 : 0) + (m.importTable ? 1 : 0);
-  if (nImports > 0) {
-    const s: number[] = [];
-    uleb(s, nImports);
-    if (m.importMemory) {
-      name(s, 'e');
-      name(s, 'mem');
-      s.push(0x02, 0x00, 0x00); // memory, limits {min 0}
+  if (nImports > 0)
+    section(2, () => {
+      uleb(out, nImports);
+      if (m.importMemory) {
+        name(out, 'e');
+        name(out, 'mem');
+        push([0x02, 0x00, 0x00]); // memory, limits {min 0}
+      }
+      if (m.importTable) {
+        name(out, 'e');
+        name(out, 'tab');
+        push([0x01, 0x70, 0x00, 0x00]); // funcref table, limits {min 0}
+      }
+      for (const f of m.importFuncs) {
+        name(out, 'e');
+        name(out, f.name);
+        out.push(0x00);
+        uleb(out, f.type);
+      }
+    });
+  section(3, () => {
+    uleb(out, m.funcs.length);
+    for (const f of m.funcs) uleb(out, f.type);
+  });
+  section(7, () => {
+    let n = 0;
+    for (const f of m.funcs) if (f.export !== undefined) n++;
+    uleb(out, n);
+    m.funcs.forEach((f, k) => {
+      if (f.export === undefined) return;
+      name(out, f.export);
+      out.push(0x00);
+      uleb(out, m.importFuncs.length + k);
+    });
+  });
+  section(10, () => {
+    uleb(out, m.funcs.length);
+    for (const f of m.funcs) {
+      // Locals, run-length grouped by type.
+      const groups: number[] = [];
+      for (const t of f.locals) {
+        const g = groups.length - 2;
+        if (g >= 0 && groups[g + 1] === t) groups[g]++;
+        else groups.push(1, t);
+      }
+      let localsSize = uleb.size(groups.length / 2);
+      for (let g = 0; g < groups.length; g += 2) localsSize += uleb.size(groups[g]) + 1;
+      uleb(out, localsSize + f.code.b.length + 1);
+      uleb(out, groups.length / 2);
+      for (let g = 0; g < groups.length; g += 2) {
+        uleb(out, groups[g]);
+        out.push(groups[g + 1]);
+      }
+      push(f.code.b.view());
+      out.push(Op.end);
     }
-    if (m.importTable) {
-      name(s, 'e');
-      name(s, 'tab');
-      s.push(0x01, 0x70, 0x00, 0x00); // funcref table, limits {min 0}
-    }
-    for (const f of m.importFuncs) {
-      name(s, 'e');
-      name(s, f.name);
-      s.push(0x00);
-      uleb(s, f.type);
-    }
-    section(2, [s]);
-  }
-  const funcs: number[] = [];
-  uleb(funcs, m.funcs.length);
-  for (const f of m.funcs) uleb(funcs, f.type);
-  section(3, [funcs]);
-  const exports: number[] = [];
-  const exported = m.funcs.map((f, k) => ({ f, k })).filter((e) => e.f.export !== undefined);
-  uleb(exports, exported.length);
-  for (const e of exported) {
-    name(exports, e.f.export as string);
-    exports.push(0x00);
-    uleb(exports, m.importFuncs.length + e.k);
-  }
-  section(7, [exports]);
-  const count: number[] = [];
-  uleb(count, m.funcs.length);
-  const code: (number[] | Uint8Array)[] = [count];
-  for (const f of m.funcs) {
-    // Locals, run-length grouped by type.
-    const groups: [number, number][] = [];
-    for (const t of f.locals) {
-      const g = groups[groups.length - 1];
-      if (g !== undefined && g[1] === t) g[0]++;
-      else groups.push([1, t]);
-    }
-    const locals: number[] = [];
-    uleb(locals, groups.length);
-    for (const [n, t] of groups) {
-      uleb(locals, n);
-      locals.push(t);
-    }
-    const size: number[] = [];
-    uleb(size, locals.length + f.code.b.length + 1);
-    code.push(size, locals, f.code.b.view(), [Op.end]);
-  }
-  section(10, code);
-  let total = 0;
-  for (const p of parts) total += p.length;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  });
+  return out.view();
 }
 
-function vec(s: number[], types: ValType[]): void {
+function vec(s: ByteSink, types: ValType[]): void {
   uleb(s, types.length);
   for (const t of types) s.push(t);
 }
 
-function name(s: number[], n: string): void {
+function name(s: ByteSink, n: string): void {
   uleb(s, n.length);
   for (let k = 0; k < n.length; k++) s.push(n.charCodeAt(k));
 }
@@ -392,6 +407,12 @@ export function uleb(out: ByteSink, v: number): void {
     out.push(b);
   } while (v !== 0);
 }
+/** Bytes in the unsigned LEB128 of `v`. */
+uleb.size = (v: number): number => {
+  let n = 1;
+  for (v >>>= 0; v >= 0x80; v >>>= 7) n++;
+  return n;
+};
 
 const F64_SCRATCH = new Float64Array(1);
 const F64_BYTES = new Uint8Array(F64_SCRATCH.buffer);

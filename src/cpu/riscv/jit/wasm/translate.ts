@@ -8,7 +8,7 @@ import { immB, immJ, rd, rs1, rs2 } from '../../isa/fields.js';
 import type { InsnSpec } from '../../isa/types.js';
 import type { Insn } from '../translate.js';
 import { ENDS_BLOCK, MAX_BLOCK_INSNS } from '../translate.js';
-import { Code, encodeModule, F64, type FuncType, I32, I64, Op, type ValType } from './encode.js';
+import { Bytes, Code, encodeModule, F64, type FuncType, I32, I64, Op, type ValType } from './encode.js';
 import {
   AREA_F,
   AREA_LOAD_BASE,
@@ -977,22 +977,29 @@ export function compileBlock(scanned: Insn[], slot: number, cells = -1): BlockBo
   return { code: b.c, locals: b.locals };
 }
 
+/** Where every batch's module is encoded (V8 copies the bytes). */
+const moduleBytes = new Bytes();
+
 /**
  * One module holding many blocks, exported as "b0", "b1", ...: V8 spends ~0.15 ms on every
  * module whatever its size, against a few microseconds per function, so blocks are compiled in
- * batches. The bodies' code buffers go back to be reused: the bodies are spent.
+ * batches. The bodies' code buffers go back to be reused: the bodies are spent. The bytes are
+ * valid until the next call (see encodeModule).
  */
 export function blocksModule(bodies: BlockBody[]): Uint8Array {
-  const bytes = encodeModule({
-    types: TYPES,
-    importFuncs: [
-      { name: 'helper', type: TYPE_HELPER },
-      { name: 'exit', type: TYPE_EXIT },
-    ],
-    importMemory: true,
-    importTable: false,
-    funcs: bodies.map((f, k) => ({ type: TYPE_BLOCK, locals: f.locals, code: f.code, export: `b${k}` })),
-  });
+  const bytes = encodeModule(
+    {
+      types: TYPES,
+      importFuncs: [
+        { name: 'helper', type: TYPE_HELPER },
+        { name: 'exit', type: TYPE_EXIT },
+      ],
+      importMemory: true,
+      importTable: false,
+      funcs: bodies.map((f, k) => ({ type: TYPE_BLOCK, locals: f.locals, code: f.code, export: `b${k}` })),
+    },
+    moduleBytes,
+  );
   for (const f of bodies) f.code.b.release();
   return bytes;
 }
