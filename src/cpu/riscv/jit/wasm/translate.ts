@@ -85,7 +85,6 @@ const TWO_54 = 2 ** 54;
  */
 const SCRATCH = {
   loaded: new Uint8Array(32),
-  dirty: new Uint8Array(32),
   through: new Uint8Array(32),
   regLocal: new Uint16Array(32),
   scratchLocal: new Uint16Array(S_COUNT),
@@ -102,7 +101,8 @@ function fresh<T extends Uint8Array | Uint16Array>(a: T): T {
 export class BlockBuilder {
   readonly c = new Code();
   private readonly loaded = fresh(SCRATCH.loaded);
-  private readonly dirty = fresh(SCRATCH.dirty);
+  /** Bit r: x[r]'s local holds a value the state area does not have yet. */
+  private dirty = 0;
   insn!: Insn;
   /** Position of the instruction in its block (instructions retired before it, in the block). */
   k = 0;
@@ -278,7 +278,7 @@ export class BlockBuilder {
     } else {
       value();
       c.set(this.reg(r));
-      this.dirty[r] = 1;
+      this.dirty |= 1 << r;
     }
     this.loaded[r] = 1;
   }
@@ -292,17 +292,18 @@ export class BlockBuilder {
         .get(L_H)
         .get(this.reg(r))
         .mem(Op.i64_store, AREA_X + 8 * r);
-    else this.dirty[r] = 1;
+    else this.dirty |= 1 << r;
   }
 
   /** Store every changed register to the state area (the compile-time state is left as it is). */
   private writeBack(): void {
-    for (let r = 1; r < 32; r++) {
-      if (this.dirty[r] === 1)
-        this.c
-          .get(L_H)
-          .get(this.reg(r))
-          .mem(Op.i64_store, AREA_X + 8 * r);
+    // Lowest register first.
+    for (let m = this.dirty; m !== 0; m &= m - 1) {
+      const r = 31 - Math.clz32(m & -m);
+      this.c
+        .get(L_H)
+        .get(this.reg(r))
+        .mem(Op.i64_store, AREA_X + 8 * r);
     }
   }
 
@@ -465,7 +466,7 @@ export class BlockBuilder {
       for (const r of reads) this.use(r);
       if (writes !== 0) {
         this.use(writes);
-        if (this.through[writes] === 0) this.dirty[writes] = 1;
+        if (this.through[writes] === 0) this.dirty |= 1 << writes;
       }
     }
     this.counted = true;
@@ -479,7 +480,7 @@ export class BlockBuilder {
    */
   helper(): void {
     this.callHelper();
-    this.dirty.fill(0);
+    this.dirty = 0;
     this.loaded.fill(0);
   }
 
