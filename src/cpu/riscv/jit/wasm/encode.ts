@@ -140,9 +140,8 @@ interface ByteSink {
 /**
  * A growable byte buffer for function bodies, most of a module's bytes. Kept as number[], they
  * were most of what the translator allocated: ~0.5 s of V8's young-generation collections per
- * Debian boot. Buffers are recycled once their module is encoded (`release`): the pool holds a
- * whole batch's (engine.ts), so that a batch does not take fresh memory (page faults, ~10 us each
- * on this project's virtual machines).
+ * Debian boot. Buffers are recycled once their module is encoded (`release`); the pool holds a
+ * whole batch's (up to 256 blocks, engine.ts), so that a batch does not allocate them afresh.
  */
 export class Bytes {
   private buf: Uint8Array = FREE.pop() ?? new Uint8Array(4096);
@@ -373,8 +372,8 @@ export function encodeModule(m: ModuleSpec, out: Bytes = new Bytes()): Uint8Arra
         if (g >= 0 && groups[g + 1] === t) groups[g]++;
         else groups.push(1, t);
       }
-      let localsSize = uleb.size(groups.length / 2);
-      for (let g = 0; g < groups.length; g += 2) localsSize += uleb.size(groups[g]) + 1;
+      let localsSize = ulebSize(groups.length / 2);
+      for (let g = 0; g < groups.length; g += 2) localsSize += ulebSize(groups[g]) + 1;
       uleb(out, localsSize + f.code.b.length + 1);
       uleb(out, groups.length / 2);
       for (let g = 0; g < groups.length; g += 2) {
@@ -408,11 +407,11 @@ export function uleb(out: ByteSink, v: number): void {
   } while (v !== 0);
 }
 /** Bytes in the unsigned LEB128 of `v`. */
-uleb.size = (v: number): number => {
+function ulebSize(v: number): number {
   let n = 1;
   for (v >>>= 0; v >= 0x80; v >>>= 7) n++;
   return n;
-};
+}
 
 const F64_SCRATCH = new Float64Array(1);
 const F64_BYTES = new Uint8Array(F64_SCRATCH.buffer);
