@@ -9,7 +9,7 @@
 // With --budget B the translated side runs blocks until about B instructions ran in each step, so
 // that chained blocks follow each other without a stop in between.
 //
-//   node tools/jit-lockstep.mjs [--filter SUBSTRING] [--wasm] [--budget B]
+//   node tools/jit-lockstep.mjs [--filter SUBSTRING] [--wasm] [--budget B] [--threshold T]
 //   (run `npm run test:isa` first to build)
 
 import { readdirSync, readFileSync } from 'node:fs';
@@ -23,12 +23,21 @@ const filter = process.argv.includes('--filter') ? process.argv[process.argv.ind
 const MAX_STEPS = 5_000_000;
 /** --wasm: check the WebAssembly translator instead of the JavaScript one. */
 const wasm = process.argv.includes('--wasm');
+/**
+ * --threshold T: blocks are translated after T runs (default 1). Before, the WebAssembly side
+ * runs them in its cold interpreter (jit/wasm/cold.ts), which is then what is checked.
+ */
+const threshold = process.argv.includes('--threshold')
+  ? Number(process.argv[process.argv.indexOf('--threshold') + 1])
+  : 1;
 const budget = process.argv.includes('--budget')
   ? Number(process.argv[process.argv.indexOf('--budget') + 1])
   : 1;
-if (!Number.isInteger(budget) || budget < 1) {
-  console.error('--budget: expected a positive integer');
-  process.exit(2);
+for (const [name, v] of Object.entries({ budget, threshold })) {
+  if (!Number.isInteger(v) || v < 1) {
+    console.error(`--${name}: expected a positive integer`);
+    process.exit(2);
+  }
 }
 
 /** mtime = instructions executed so far on either side (they run in lockstep). */
@@ -60,7 +69,7 @@ for (const name of readdirSync(dir)
   const a = A.harts[0];
   const b = B.harts[0];
   // Threshold 1: translate every block on first sight, the hardest case for invalidation.
-  const { cache, runBlock } = translatedSide(B, { wasm, threshold: 1, budget });
+  const { cache, runBlock } = translatedSide(B, { wasm, threshold, budget });
   let steps = 0;
   clock.now = 0;
   let problem;

@@ -51,7 +51,12 @@ export class SpikeBoard implements TcgBoard {
       );
     }
     const n = opts.harts ?? 1;
-    this.mem = new GuestMemory(SPIKE_MEMORY_MAP.ram.base, opts.memoryBytes, false, hostBytesFor(n));
+    this.mem = new GuestMemory(
+      SPIKE_MEMORY_MAP.ram.base,
+      opts.memoryBytes,
+      false,
+      hostBytesFor(n, opts.memoryBytes),
+    );
     loadElf(this.mem, opts.elf, img);
     const bus = new PhysBus(this.mem);
     const clock = opts.clock ?? new HostClock(SPIKE_TIMEBASE_HZ);

@@ -86,7 +86,7 @@ export class VirtBoard implements TcgBoard {
 
   constructor(readonly opts: VirtOptions) {
     const n = opts.harts;
-    this.mem = new GuestMemory(VIRT_MAP.ram.base, opts.memoryBytes, false, hostBytesFor(n));
+    this.mem = new GuestMemory(VIRT_MAP.ram.base, opts.memoryBytes, false, hostBytesFor(n, opts.memoryBytes));
     this.bus = new PhysBus(this.mem);
     const clock = new HostClock(VIRT_TIMEBASE_HZ);
     const line = (hart: number, bit: number): IrqLine => ({ set: (level) => this.setLine(hart, bit, level) });

@@ -67,7 +67,7 @@ export class CodeCache<B extends CachedBlock = BlockFn> {
   /** 1 for pages that hold translated code. */
   readonly codePage: Uint8Array;
   /** Execution counts of untranslated block starts, hashed (a block is compiled once hot). */
-  private readonly heat = new Uint16Array(1 << 16);
+  private readonly heat: Uint16Array;
   private readonly tlbs: Tlb[] = [];
   /** Blocks compiled and pages invalidated, for --stats and tests. */
   compiled = 0;
@@ -77,13 +77,17 @@ export class CodeCache<B extends CachedBlock = BlockFn> {
    * @param ramBytes size of guest RAM
    * @param maxBlocks bound on cached blocks; the cache is flushed whole when it is reached
    * @param threshold executions of a block start before it is compiled
+   * @param shared where to keep the code-page bytes and the execution counts (1 << 16 of them),
+   *   when translated code reads them too (the WebAssembly dispatcher)
    */
   constructor(
     ramBytes: number,
     readonly maxBlocks = 65536,
     readonly threshold = 16,
+    shared?: { codePage: Uint8Array; heat: Uint16Array },
   ) {
-    this.codePage = new Uint8Array(Math.ceil(ramBytes / 4096));
+    this.codePage = shared?.codePage ?? new Uint8Array(Math.ceil(ramBytes / 4096));
+    this.heat = shared?.heat ?? new Uint16Array(1 << 16);
   }
 
   /** TLBs that may map code pages writable (one per hart). */

@@ -18,6 +18,7 @@ export const enum Op {
   end = 0x0b,
   br = 0x0c,
   br_if = 0x0d,
+  br_table = 0x0e,
   return = 0x0f,
   call = 0x10,
   return_call = 0x12,
@@ -32,6 +33,8 @@ export const enum Op {
   i64_load = 0x29,
   f32_load = 0x2a,
   f64_load = 0x2b,
+  i32_load8_u = 0x2d,
+  i32_load16_u = 0x2f,
   i64_load8_s = 0x30,
   i64_load8_u = 0x31,
   i64_load16_s = 0x32,
@@ -42,6 +45,7 @@ export const enum Op {
   i64_store = 0x37,
   f32_store = 0x38,
   f64_store = 0x39,
+  i32_store16 = 0x3b,
   i64_store8 = 0x3c,
   i64_store16 = 0x3d,
   i64_store32 = 0x3e,
@@ -258,6 +262,14 @@ export class Code {
   }
   br(o: Op.br | Op.br_if, depth: number): this {
     this.b.opU(o, depth);
+    return this;
+  }
+  /** br_table: the depth for each value of the operand, and for any other value. */
+  brTable(depths: readonly number[], otherwise: number): this {
+    this.b.push(Op.br_table);
+    uleb(this.b, depths.length);
+    for (const d of depths) uleb(this.b, d);
+    uleb(this.b, otherwise);
     return this;
   }
   call(fn: number, tail = false): this {

@@ -13,9 +13,11 @@ import type { InsnSpec } from '../../isa/types.js';
 import { TLB_ENTRIES } from '../../mmu.js';
 import { CodeCache } from '../cache.js';
 import { ENDS_BLOCK, type Insn, MAX_BLOCK_INSNS, scanBlock } from '../translate.js';
+import { COLD_LOCALS, coldInterpreter, DECODE_BYTES, EXPAND_BYTES, fillColdTables } from './cold.js';
 import { Code, encodeModule, I32, I64, Op } from './encode.js';
 import {
   AREA_BUDGET,
+  AREA_COLD,
   AREA_FETCH_BASE,
   AREA_PC,
   AREA_DONE,
@@ -24,8 +26,10 @@ import {
   AREA_RETIRED,
   AREA_STOP,
   AREA_TLB,
+  codePageBytes,
   HASH_BYTES,
   HASH_ENTRIES,
+  HEAT_BYTES,
   LINK_BYTES,
   LINK_SLOTS,
   LINKS,
@@ -50,6 +54,8 @@ export interface WasmJitOptions {
   batch?: number;
   /** Instructions interpreted while hot blocks wait, before a partial batch is compiled. */
   maxWait?: number;
+  /** Run cold code in the dispatcher's interpreter (cold.ts), not only in JavaScript's. */
+  cold?: boolean;
 }
 
 /**
@@ -73,6 +79,16 @@ function sitesOf(insns: readonly Insn[]): Sites {
   return { page, at };
 }
 
+/** Where the translator's tables are in the memory (byte offsets). */
+interface HostTables {
+  hash: number;
+  link: number;
+  decode: number;
+  expand: number;
+  heat: number;
+  codePage: number;
+}
+
 /** A hot block waiting for its batch. */
 interface Pending {
   readonly pc: number;
@@ -84,7 +100,9 @@ interface Pending {
 export class WasmJit {
   readonly cache: CodeCache<WasmBlock>;
   private readonly table: WebAssembly.Table;
-  private readonly dispatch: (area: number, budget: number) => number;
+  private readonly dispatch: (area: number, budget: number, coldMax: number) => number;
+  /** Instructions the cold interpreter runs per call (0: none). */
+  private readonly coldMax: number;
   private readonly freeSlots: number[] = [];
   /**
    * The instructions of the block in each table slot, for the helper (translate.ts `siteOf`).
@@ -108,26 +126,40 @@ export class WasmJit {
   private waited = 0;
   private readonly batch: number;
   private readonly maxWait: number;
+  /** Instructions the cold interpreter ran (for --stats and tests). */
+  coldInsns = 0;
 
   /** Undefined when the machine's RAM is not in a WebAssembly memory. */
   static create(mem: GuestMemory, opts: WasmJitOptions = {}): WasmJit | undefined {
-    const hashAt = mem.allocHost(HASH_BYTES);
-    const linkAt = mem.allocHost(LINK_BYTES);
-    if (mem.wasm === undefined || hashAt < 0 || linkAt < 0) return undefined;
-    return new WasmJit(mem, mem.wasm, hashAt, linkAt, opts);
+    const at: HostTables = {
+      hash: mem.allocHost(HASH_BYTES),
+      link: mem.allocHost(LINK_BYTES),
+      decode: mem.allocHost(DECODE_BYTES),
+      expand: mem.allocHost(EXPAND_BYTES),
+      heat: mem.allocHost(HEAT_BYTES),
+      codePage: mem.allocHost(codePageBytes(mem.sizeBytes)),
+    };
+    if (mem.wasm === undefined || Object.values(at).some((a) => a < 0)) return undefined;
+    return new WasmJit(mem, mem.wasm, at, opts);
   }
 
-  private constructor(
-    mem: GuestMemory,
-    wasmMem: WebAssembly.Memory,
-    hashAt: number,
-    private readonly linkAt: number,
-    opts: WasmJitOptions,
-  ) {
-    // A block is compiled after 64 executions of its start. In a Debian boot that translates
-    // 40% fewer instructions than 16 did and interprets 1.5x as many, for 0.97x the time (with
-    // the interpreter stopping at page ends; before that, 16 was best).
-    this.cache = new CodeCache<WasmBlock>(mem.sizeBytes, opts.maxBlocks, opts.threshold ?? 64);
+  private readonly linkAt: number;
+
+  private constructor(mem: GuestMemory, wasmMem: WebAssembly.Memory, at: HostTables, opts: WasmJitOptions) {
+    const buf = wasmMem.buffer;
+    // A block is compiled after 512 executions of its start. Cold code runs in WebAssembly too
+    // (cold.ts), so waiting longer costs little, and compiling (~60 us a block) much: in a Debian
+    // boot the emulation thread's time was 0.97x at 128 than at 64, then 0.97x at 256, 0.98x at
+    // 512, the same at 1024 and 1.01x at 2048. (Before the cold interpreter, 64 was best.)
+    const threshold = opts.threshold ?? 512;
+    this.cache = new CodeCache<WasmBlock>(mem.sizeBytes, opts.maxBlocks, threshold, {
+      codePage: new Uint8Array(buf, at.codePage, codePageBytes(mem.sizeBytes)),
+      heat: new Uint16Array(buf, at.heat, HEAT_BYTES / 2),
+    });
+    fillColdTables(buf, at.decode, at.expand);
+    this.coldMax = (opts.cold ?? true) ? MAX_BLOCK_INSNS : 0;
+    this.linkAt = at.link;
+    const hashAt = at.hash;
     this.cache.onDrop = (ramOff, b) => this.drop(ramOff, b);
     this.batch = opts.batch ?? 256;
     // A module costs V8 more than its functions: in a Debian boot, waiting 100 k interpreted
@@ -140,10 +172,10 @@ export class WasmJit {
     // Every entry starts empty: no RAM offset is -1.
     for (let e = 0; e < HASH_ENTRIES; e++) this.i32[(hashAt >> 2) + e * 4 + 2] = -1;
     this.table = new WebAssembly.Table({ element: 'anyfunc', initial: 0 });
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(dispatcherModule(hashAt)), {
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(dispatcherModule(at, threshold)), {
       e: { mem: wasmMem, tab: this.table, helper: this.helper },
     });
-    this.dispatch = inst.exports.run as (area: number, budget: number) => number;
+    this.dispatch = inst.exports.run as (area: number, budget: number, coldMax: number) => number;
     // The helper and the exit (translate.ts F_HELPER, F_EXIT), imported by every block module.
     const fn = (name: string): WebAssembly.ImportValue => inst.exports[name] as WebAssembly.ImportValue;
     this.imports = { e: { mem: wasmMem, helper: fn('helper'), exit: fn('exit') } };
@@ -220,6 +252,9 @@ export class WasmJit {
     const read = (off: number): number => u16[off >>> 1];
     const stop = (h.area + AREA_STOP) >>> 2;
     const retired = (h.area + AREA_RETIRED) >>> 3;
+    const coldRan = (h.area + AREA_COLD) >>> 2;
+    // The cold interpreter's decode table is the shared decoder's.
+    const coldMax = dec === sharedDecoder ? this.coldMax : 0;
     let n = 0;
     let installed = NaN;
     h.yieldLoop = false;
@@ -232,10 +267,19 @@ export class WasmJit {
         this.f64[retired] = h.retired;
         h.syncFpMode();
         this.wildPc = false;
-        const r = this.dispatch(h.area, budget - n);
+        const r = this.dispatch(h.area, budget - n, coldMax);
         n += r;
         h.retired = this.f64[retired] + r;
         if (!this.wildPc) h.pc = this.getPc(h);
+        const cold = this.i32[coldRan];
+        if (cold !== 0) {
+          this.i32[coldRan] = 0;
+          this.coldInsns += cold;
+          if (this.pending.length > 0) {
+            this.waited += cold;
+            if (this.waited >= this.maxWait) this.compilePending(read);
+          }
+        }
         if (h.yieldLoop || n >= budget) break;
         if (r === 0 && h.pc === installed) installed = NaN;
         else {
@@ -246,10 +290,12 @@ export class WasmJit {
           if (tlb.tag[idx] === pc - pgoff) {
             const ramOff = tlb.off[idx] + pgoff;
             let b = this.cache.get(ramOff, pc);
+            // Counted even while the block waits for its batch: that starts the dispatcher's
+            // count (the same counters) again, rather than sending every run here.
             if (
               b === undefined &&
-              !(this.pending.length > 0 && this.pendingAt.has(ramOff)) &&
-              this.cache.hot(ramOff)
+              this.cache.hot(ramOff) &&
+              !(this.pending.length > 0 && this.pendingAt.has(ramOff))
             ) {
               this.enqueue(pc, ramOff, read, dec);
               b = this.cache.get(ramOff, pc);
@@ -262,9 +308,11 @@ export class WasmJit {
           }
         }
       }
-      // Cold code, a TLB miss, a page crossing, or a block that left before a load or store's
-      // slow path: interpret to the end of the basic block.
-      const m = runInterpreter(h, Math.min(MAX_BLOCK_INSNS, budget - n), dec, true);
+      // A TLB miss, a page crossing, an instruction the cold interpreter does not run, a block
+      // that left before a load or store's slow path, or cold code: interpret. With the cold
+      // interpreter, one instruction, and the rest of the basic block back in WebAssembly (in a
+      // Debian boot, 0.97x the time of interpreting to its end here); without, to its end.
+      const m = runInterpreter(h, coldMax > 0 ? 1 : Math.min(MAX_BLOCK_INSNS, budget - n), dec, true);
       n += m;
       if (this.pending.length > 0) {
         this.waited += m;
@@ -313,7 +361,10 @@ export class WasmJit {
     ok.forEach((p, k) => {
       this.clearLinks(slots[k]);
       this.table.set(slots[k], inst.exports[`b${k}`]);
-      this.cache.put(p.ramOff, { pc: p.pc, slot: slots[k] });
+      const b = { pc: p.pc, slot: slots[k] };
+      this.cache.put(p.ramOff, b);
+      // Entered now: the dispatcher would run the block's code cold until it came back here.
+      this.install(p.ramOff, b);
     });
   }
 
@@ -350,22 +401,30 @@ export class WasmJit {
 }
 
 /**
- * The dispatcher: run(area, budget) -> instructions executed; returns on a miss or a stop. It
- * finds the block for pc (instruction TLB, then the hash table) and calls it. Blocks chain to the
- * next block themselves through link cells (layout.ts) with tail calls while the budget lasts;
- * a block that could not leaves its exit's cell in AREA_LINK, and the dispatcher fills that cell
- * with the block it finds, for this TLB epoch and fetch context.
+ * The dispatcher: run(area, budget, coldMax) -> instructions executed; returns on a miss or a
+ * stop. It finds the block for pc (instruction TLB, then the hash table) and calls it. Blocks chain
+ * to the next block themselves through link cells (layout.ts) with tail calls while the budget
+ * lasts; a block that could not leaves its exit's cell in AREA_LINK, and the dispatcher fills that
+ * cell with the block it finds, for this TLB epoch and fetch context. Where no block is found it
+ * counts the start's executions (as CodeCache.hot, in the same counters) and runs the basic block
+ * with the cold interpreter (cold.ts, up to coldMax instructions); it returns to JavaScript when
+ * the start is hot, when the cold interpreter cannot run its first instruction, and when the
+ * entry holds another block and pc's page has translations (the block may be in the cache).
  */
-function dispatcherModule(hashAt: number): Uint8Array {
+function dispatcherModule(at: HostTables, threshold: number): Uint8Array {
   const H = 0,
     BUDGET = 1,
-    N = 2,
-    PC = 3,
-    TI = 4,
-    RO = 5,
-    E = 6,
-    CELL = 7,
-    NEXT = 8;
+    COLD = 2,
+    N = 3,
+    PC = 4,
+    TI = 5,
+    RO = 6,
+    E = 7,
+    CELL = 8,
+    NEXT = 9,
+    HK = 10,
+    R = 11;
+  const F_COLD = 4;
   const c = new Code();
   const leave = (): void => {
     c.begin(Op.if).get(N).op(Op.return).op(Op.end);
@@ -373,6 +432,7 @@ function dispatcherModule(hashAt: number): Uint8Array {
   c.get(H).get(BUDGET).mem(Op.i32_store, AREA_BUDGET);
   c.get(H).i32(0).mem(Op.i32_store, AREA_LINK);
   c.begin(Op.loop);
+  const loop = c.depth;
   c.get(N).get(BUDGET).op(Op.i32_ge_s);
   leave();
   c.get(H).mem(Op.i32_load, AREA_LINK).set(CELL);
@@ -403,13 +463,42 @@ function dispatcherModule(hashAt: number): Uint8Array {
     .op(Op.i32_and)
     .i32(4)
     .op(Op.i32_shl)
-    .i32(hashAt)
+    .i32(at.hash)
     .op(Op.i32_add)
     .tee(E);
   c.mem(Op.i32_load, 8).get(RO).op(Op.i32_ne);
-  leave();
   c.get(E).mem(Op.i64_load, 0).get(PC).op(Op.i64_ne);
-  leave();
+  c.op(Op.i32_or).begin(Op.if);
+  {
+    c.get(COLD).op(Op.i32_eqz);
+    leave();
+    c.get(E).mem(Op.i32_load, 8).i32(-1).op(Op.i32_ne);
+    c.get(RO).i32(12).op(Op.i32_shr_u).mem(Op.i32_load8_u, at.codePage).op(Op.i32_and);
+    leave();
+    // One more execution of this start; JavaScript takes the one that makes it hot.
+    c.get(RO).i32(0x9e3779b1).op(Op.i32_mul).i32(16).op(Op.i32_shr_u).i32(1).op(Op.i32_shl).tee(HK);
+    c.mem(Op.i32_load16_u, at.heat).i32(1).op(Op.i32_add).tee(R).i32(threshold).op(Op.i32_ge_u);
+    leave();
+    c.get(HK).get(R).mem(Op.i32_store16, at.heat);
+    // What runs next is not the block the last exit's cell was left for.
+    c.get(H).i32(0).mem(Op.i32_store, AREA_LINK);
+    c.get(H)
+      .get(COLD)
+      .get(BUDGET)
+      .get(N)
+      .op(Op.i32_sub)
+      .tee(R)
+      .get(COLD)
+      .get(R)
+      .op(Op.i32_lt_u)
+      .op(Op.select);
+    c.call(F_COLD).tee(R).op(Op.i32_eqz);
+    leave();
+    c.get(N).get(R).op(Op.i32_add).set(N);
+    c.get(H).get(H).mem(Op.i32_load, AREA_COLD).get(R).op(Op.i32_add).mem(Op.i32_store, AREA_COLD);
+    c.br(Op.br, c.depth - loop);
+  }
+  c.op(Op.end);
   c.get(E).mem(Op.i32_load, 12).set(NEXT);
   // Link the exit the last block took to it, for this epoch and fetch context.
   c.get(CELL).begin(Op.if);
@@ -441,19 +530,20 @@ function dispatcherModule(hashAt: number): Uint8Array {
   // The helper, passed on: blocks import it from here rather than from JavaScript.
   const helper = new Code().get(0).get(1).call(0);
   return encodeModule({
-    types: [...TYPES, { params: [I32, I32], results: [I32] }],
+    types: [...TYPES, { params: [I32, I32, I32], results: [I32] }],
     importFuncs: [{ name: 'helper', type: TYPE_HELPER }],
     importMemory: true,
     importTable: true,
     funcs: [
       {
         type: TYPES.length,
-        locals: [I32, I64, I32, I32, I32, I32, I32],
+        locals: [I32, I64, I32, I32, I32, I32, I32, I32, I32],
         code: c,
         export: 'run',
       },
       { type: TYPE_HELPER, locals: [], code: helper, export: 'helper' },
       { type: TYPE_EXIT, locals: [], code: exit, export: 'exit' },
+      { type: TYPE_BLOCK, locals: COLD_LOCALS, code: coldInterpreter(at.decode, at.expand) },
     ],
   });
 }

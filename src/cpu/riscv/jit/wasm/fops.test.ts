@@ -26,7 +26,7 @@ const DATA = BASE + 0x80000; // loads and stores go here
 const JAL_SELF = 0x0000006f;
 
 function machine(): RiscvHart {
-  const mem = new GuestMemory(BASE, 1 << 20, false, hostBytesFor(1));
+  const mem = new GuestMemory(BASE, 1 << 20, false, hostBytesFor(1, 1 << 20));
   return new RiscvHart(0, mem, new PhysBus(mem), { mtime: () => 0, mtime64: () => 0n });
 }
 

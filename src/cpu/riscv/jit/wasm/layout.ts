@@ -29,6 +29,8 @@ export const AREA_BUDGET = 312;
  * or -2 (mod 2^32).
  */
 export const AREA_RESERVATION = 316;
+/** Instructions the cold interpreter (cold.ts) ran since JavaScript last took the count (i32). */
+export const AREA_COLD = 320;
 /** fflags (i32, bits 4..0), shared by the FPU in JavaScript and translated code. */
 export const AREA_FFLAGS = 288;
 /**
@@ -62,5 +64,21 @@ export const LINKS = 4;
 export const LINK_SLOTS = 1 << 16;
 export const LINK_BYTES = LINK_SLOTS * LINKS * 16;
 
-/** Host bytes a board reserves after RAM for `harts` harts and the translator's tables. */
-export const hostBytesFor = (harts: number): number => harts * AREA_BYTES + HASH_BYTES + LINK_BYTES + 4096;
+/**
+ * What the dispatcher reads besides: the decode and compressed-expansion tables of the cold
+ * interpreter (cold.ts DECODE_BYTES, EXPAND_BYTES), the execution counts of untranslated block
+ * starts (u16, hashed), and a byte per RAM page, 1 where the page holds translated code.
+ */
+export const COLD_TABLE_BYTES = (1 << 15) + (4 << 16);
+export const HEAT_BYTES = 2 << 16;
+export const codePageBytes = (ramBytes: number): number => Math.ceil(ramBytes / 4096);
+
+/** Host bytes a board reserves after RAM of `ramBytes` for `harts` harts and the translator's tables. */
+export const hostBytesFor = (harts: number, ramBytes: number): number =>
+  harts * AREA_BYTES +
+  HASH_BYTES +
+  LINK_BYTES +
+  COLD_TABLE_BYTES +
+  HEAT_BYTES +
+  codePageBytes(ramBytes) +
+  4096;

@@ -19,7 +19,7 @@ const BASE = 0x80000000;
 const JAL_SELF = 0x0000006f; // jal x0, 0: ends each one-instruction block
 
 function machine(): RiscvHart {
-  const mem = new GuestMemory(BASE, 1 << 20, false, hostBytesFor(1));
+  const mem = new GuestMemory(BASE, 1 << 20, false, hostBytesFor(1, 1 << 20));
   return new RiscvHart(0, mem, new PhysBus(mem), { mtime: () => 0, mtime64: () => 0n });
 }
 
@@ -90,12 +90,21 @@ function setX(h: RiscvHart, r: number, v: bigint): void {
   h.x[2 * r + 1] = Number(BigInt.asIntN(32, v >> 32n));
 }
 
-/** Run every form on every operand pair, translated and interpreted; returns the checks made. */
-function compare(maxBlocks: number, values: [bigint, bigint][]): number {
+/**
+ * A start runs this often before it is translated: in the tests of the cold interpreter
+ * (cold.ts), nothing is.
+ */
+const NEVER = 60000;
+
+/**
+ * Run every form on every operand pair, translated (or with `cold`, by the dispatcher's cold
+ * interpreter) and interpreted; returns the checks made.
+ */
+function compare(maxBlocks: number, values: [bigint, bigint][], cold = false): number {
   const forms = words();
   const t = machine();
   const ref = machine();
-  const jit = WasmJit.create(t.mem, { threshold: 1, batch: 1, maxBlocks });
+  const jit = WasmJit.create(t.mem, { threshold: cold ? NEVER : 1, batch: 1, maxBlocks });
   assert.ok(jit);
   jit.attach(t);
   forms.forEach((f, k) => {
@@ -116,9 +125,11 @@ function compare(maxBlocks: number, values: [bigint, bigint][]): number {
         h.pc = pc;
         h.translate(pc, ACCESS_FETCH); // the fetch TLB maps the page, as after any earlier fetch
       }
+      const before: number = jit.coldInsns;
       const n = jit.run(t, 1);
       runInterpreter(ref, n);
-      assert.equal(n, 2, `${f.name}: ran as one translated block`);
+      if (cold) assert.equal(jit.coldInsns - before, 1, `${f.name}: ran cold, in WebAssembly`);
+      else assert.equal(n, 2, `${f.name}: ran as one translated block`);
       assert.equal(t.pc, ref.pc);
       for (let x = 0; x < 64; x++) {
         if (t.x[x] !== ref.x[x]) {
@@ -129,7 +140,7 @@ function compare(maxBlocks: number, values: [bigint, bigint][]): number {
       assert.ok(jit.cache.size <= maxBlocks, 'the cache stays within its bound');
     }
   });
-  assert.equal(jit.cache.compiled, forms.length, 'every form was translated');
+  assert.equal(jit.cache.compiled, cold ? 0 : forms.length, 'every form was translated');
   return checked;
 }
 
@@ -146,6 +157,36 @@ test('translated arithmetic matches the interpreter on edge and random operands'
   assert.ok(compare(65536, operands()) > 100000);
 });
 
+test('the cold interpreter matches the interpreter on the same forms and operands', () => {
+  assert.ok(compare(65536, operands(), true) > 100000);
+});
+
+test('the cold interpreter stops at a page end: straight-line code goes on in the next page', () => {
+  const t = machine();
+  const ref = machine();
+  const jit = WasmJit.create(t.mem, { threshold: NEVER });
+  assert.ok(jit);
+  jit.attach(t);
+  const addi = (imm: number): number => spec('addi').match | (10 << 7) | (10 << 15) | (imm << 20);
+  const code: [number, number][] = [
+    [BASE, addi(100)], // the first page's start, which a wrong fetch would find
+    [BASE + 4092, addi(1)],
+    [BASE + 4096, addi(2)],
+    [BASE + 4100, JAL_SELF],
+  ];
+  for (const h of [t, ref]) {
+    for (const [at, w] of code) h.mem.write32(at, w >>> 0);
+    h.pc = BASE + 4092;
+    h.translate(BASE, ACCESS_FETCH);
+    h.translate(BASE + 4096, ACCESS_FETCH);
+  }
+  runInterpreter(ref, jit.run(t, 2));
+  assert.equal(t.pc, BASE + 4100);
+  assert.deepEqual([...t.x], [...ref.x]);
+  assert.equal(t.x[20], 3);
+  assert.equal(jit.coldInsns, 2, 'both ran cold, one call in each page');
+});
+
 test('a cache of 16 blocks stays within its bound, dropping and retranslating, and stays exact', () => {
   // Several operand pairs per form, so that each form's block is found again or retranslated.
   assert.ok(compare(16, operands().slice(0, 8)) > 3000);
@@ -155,10 +196,14 @@ test('a cache of 16 blocks stays within its bound, dropping and retranslating, a
  * A hart that translates every block (threshold 1) and one that interprets, both with program k
  * (its words, then `jal x0, 0` to end the block) at BASE + stride * k.
  */
-function pair(programs: readonly number[][], stride = 8): { t: RiscvHart; ref: RiscvHart; jit: WasmJit } {
+function pair(
+  programs: readonly number[][],
+  stride = 8,
+  threshold = 1,
+): { t: RiscvHart; ref: RiscvHart; jit: WasmJit } {
   const t = machine();
   const ref = machine();
-  const jit = WasmJit.create(t.mem, { threshold: 1, batch: 1 });
+  const jit = WasmJit.create(t.mem, { threshold, batch: 1 });
   assert.ok(jit);
   jit.attach(t);
   programs.forEach((words, k) => {
@@ -224,61 +269,125 @@ test('translated AMOs match the interpreter: memory, x[rd] and misaligned-addres
   assert.equal(jit.cache.compiled, forms.length);
 });
 
-test('translated loads and stores match the interpreter: every width, aligned, misaligned and across pages', () => {
-  const DATA = BASE + 0x80000; // two RAM pages of data, DATA and DATA + 4096
-  const LOADS = ['lb', 'lh', 'lw', 'ld', 'lbu', 'lhu', 'lwu'];
-  const STORES = ['sb', 'sh', 'sw', 'sd'];
+for (const cold of [false, true])
+  test(`${cold ? 'cold' : 'translated'} loads and stores match the interpreter: every width, aligned, misaligned and across pages`, () => {
+    const DATA = BASE + 0x80000; // two RAM pages of data, DATA and DATA + 4096
+    const LOADS = ['lb', 'lh', 'lw', 'ld', 'lbu', 'lhu', 'lwu'];
+    const STORES = ['sb', 'sh', 'sw', 'sd'];
+    const forms: { name: string; word: number }[] = [];
+    for (const imm of [0, 8, -8]) {
+      const i = (imm & 0xfff) << 20;
+      const s = ((imm & 0xfe0) << 20) | ((imm & 0x1f) << 7);
+      for (const n of LOADS)
+        for (const [d, a] of [
+          [10, 11],
+          [11, 11], // rd = rs1
+          [0, 11],
+        ])
+          forms.push({
+            name: `${n} x${d}, ${imm}(x${a})`,
+            word: (spec(n).match | (d << 7) | (a << 15) | i) >>> 0,
+          });
+      for (const n of STORES)
+        for (const [a, b] of [
+          [11, 12],
+          [11, 11], // rs2 = rs1: the address is stored
+        ])
+          forms.push({
+            name: `${n} x${b}, ${imm}(x${a})`,
+            word: (spec(n).match | (a << 15) | (b << 20) | s) >>> 0,
+          });
+    }
+    const { t, ref, jit } = pair(
+      forms.map((f) => [f.word]),
+      8,
+      cold ? NEVER : 1,
+    );
+    const r = prng(5);
+    let checked = 0;
+    forms.forEach((f, k) => {
+      const pc = BASE + 8 * k;
+      // Aligned for every width, misaligned within the page, across into the next page; each
+      // address twice, so that the second access finds its page in the TLB.
+      for (const off of [16, 16, 1, 1, 2, 3, 6, 4095 - 8, 4094 - 8, 4092 - 8, 4088 + 8, 4088 + 8, 4090]) {
+        const fill = Array.from({ length: 1024 * 2 }, () => Math.floor(r() * 2 ** 32) | 0);
+        for (const h of [t, ref]) {
+          h.x.fill(0);
+          fill.forEach((w, j) => h.mem.write32(DATA + 4 * j, w >>> 0));
+          setX(h, 11, BigInt(DATA + off));
+          setX(h, 12, 0x0123456789abcdefn);
+          h.pc = pc;
+          h.translate(pc, ACCESS_FETCH);
+        }
+        const what = `${f.name} at DATA+${off}`;
+        step(t, ref, jit, what);
+        for (let j = 0; j < 1024 * 2; j++)
+          if (t.mem.read32(DATA + 4 * j) !== ref.mem.read32(DATA + 4 * j))
+            assert.fail(`${what}: memory at +${4 * j}`);
+        checked++;
+      }
+    });
+    assert.equal(checked, forms.length * 13);
+    if (cold) {
+      // The aligned accesses, the second time at each address (the first fills the TLB).
+      assert.ok(jit.coldInsns >= forms.length * 2, 'loads and stores ran cold');
+      assert.equal(jit.cache.compiled, 0);
+    } else assert.equal(jit.cache.compiled, forms.length, 'every form ran translated');
+  });
+
+test('cold branches and jumps match the interpreter: taken, not taken, links aliasing the base', () => {
+  const BRANCHES = ['beq', 'bne', 'blt', 'bge', 'bltu', 'bgeu'];
   const forms: { name: string; word: number }[] = [];
-  for (const imm of [0, 8, -8]) {
-    const i = (imm & 0xfff) << 20;
-    const s = ((imm & 0xfe0) << 20) | ((imm & 0x1f) << 7);
-    for (const n of LOADS)
-      for (const [d, a] of [
-        [10, 11],
-        [11, 11], // rd = rs1
-        [0, 11],
-      ])
-        forms.push({
-          name: `${n} x${d}, ${imm}(x${a})`,
-          word: (spec(n).match | (d << 7) | (a << 15) | i) >>> 0,
-        });
-    for (const n of STORES)
-      for (const [a, b] of [
-        [11, 12],
-        [11, 11], // rs2 = rs1: the address is stored
-      ])
-        forms.push({
-          name: `${n} x${b}, ${imm}(x${a})`,
-          word: (spec(n).match | (a << 15) | (b << 20) | s) >>> 0,
-        });
+  for (const n of BRANCHES)
+    for (const imm of [8, -8, 0x7fe, -0x800]) {
+      const b = ((imm >> 12) & 1) << 31;
+      const word =
+        spec(n).match | b | (((imm >> 5) & 63) << 25) | (((imm >> 1) & 15) << 8) | (((imm >> 11) & 1) << 7);
+      forms.push({ name: `${n} ${imm}`, word: word | (11 << 15) | (12 << 20) });
+    }
+  for (const [d, a] of [
+    [1, 11],
+    [11, 11], // rd = rs1: the target comes from the old value
+    [0, 11],
+  ])
+    for (const imm of [0, 5, -4, 2047]) {
+      forms.push({
+        name: `jalr x${d}, ${imm}(x${a})`,
+        word: spec('jalr').match | (d << 7) | (a << 15) | ((imm & 0xfff) << 20),
+      });
+    }
+  for (const imm of [4, -8, 0xffffe, -0x100000]) {
+    const j =
+      (((imm >> 20) & 1) << 31) |
+      (((imm >> 1) & 1023) << 21) |
+      (((imm >> 11) & 1) << 20) |
+      (((imm >> 12) & 255) << 12);
+    forms.push({ name: `jal x1, ${imm}`, word: spec('jal').match | (1 << 7) | j });
   }
-  const { t, ref, jit } = pair(forms.map((f) => [f.word]));
-  const r = prng(5);
+  const { t, ref, jit } = pair(
+    forms.map((f) => [f.word]),
+    8,
+    NEVER,
+  );
   let checked = 0;
   forms.forEach((f, k) => {
     const pc = BASE + 8 * k;
-    // Aligned for every width, misaligned within the page, across into the next page; each
-    // address twice, so that the second access finds its page in the TLB.
-    for (const off of [16, 16, 1, 1, 2, 3, 6, 4095 - 8, 4094 - 8, 4092 - 8, 4088 + 8, 4088 + 8, 4090]) {
-      const fill = Array.from({ length: 1024 * 2 }, () => Math.floor(r() * 2 ** 32) | 0);
+    for (const [a, b] of operands().slice(0, 200)) {
       for (const h of [t, ref]) {
         h.x.fill(0);
-        fill.forEach((w, j) => h.mem.write32(DATA + 4 * j, w >>> 0));
-        setX(h, 11, BigInt(DATA + off));
-        setX(h, 12, 0x0123456789abcdefn);
+        // Jump targets near the program, so that they are JavaScript numbers either way.
+        setX(h, 11, f.name.startsWith('jalr') ? BigInt(BASE) + (a & 0xfffffn) : a);
+        setX(h, 12, b);
         h.pc = pc;
         h.translate(pc, ACCESS_FETCH);
       }
-      const what = `${f.name} at DATA+${off}`;
-      step(t, ref, jit, what);
-      for (let j = 0; j < 1024 * 2; j++)
-        if (t.mem.read32(DATA + 4 * j) !== ref.mem.read32(DATA + 4 * j))
-          assert.fail(`${what}: memory at +${4 * j}`);
+      const before: number = jit.coldInsns;
+      step(t, ref, jit, `${f.name} a=${a} b=${b}`);
+      assert.equal(jit.coldInsns - before, 1, `${f.name}: ran cold`);
       checked++;
     }
   });
-  assert.equal(checked, forms.length * 13);
-  assert.equal(jit.cache.compiled, forms.length, 'every form ran translated');
+  assert.equal(checked, forms.length * 200);
 });
 
 test('translated LR/SC match the interpreter: success, failure, reservation and misaligned traps', () => {

@@ -9,8 +9,13 @@ import type { BlockBuilder } from './translate.js';
 
 export type Emit = (b: BlockBuilder) => void;
 
+/** Where a primitive finds its scratch i64 locals (n < 4): a block's builder, or the cold interpreter. */
+export interface Temps {
+  tmp(n: number): number;
+}
+
 /** A primitive pops its two operands (a below b) and pushes the result. */
-type PrimEmit = (c: Code, b: BlockBuilder) => void;
+type PrimEmit = (c: Code, b: Temps) => void;
 
 const op =
   (...ops: Op[]): PrimEmit =>
@@ -19,7 +24,7 @@ const op =
   };
 
 /** Pop b then a into scratch locals; returns their indices. */
-function operands(c: Code, b: BlockBuilder): [number, number] {
+function operands(c: Code, b: Temps): [number, number] {
   const A = b.tmp(0),
     B = b.tmp(1);
   c.set(B).set(A);
@@ -104,7 +109,7 @@ const divide =
     c.op(Op.end);
   };
 
-const PRIM: Record<Prim, PrimEmit> = {
+export const PRIM: Record<Prim, PrimEmit> = {
   add: op(Op.i64_add),
   sub: op(Op.i64_sub),
   sll: op(Op.i64_shl),
@@ -125,7 +130,7 @@ const PRIM: Record<Prim, PrimEmit> = {
   remu: divide('remu', false),
 };
 
-const PRIM32: Record<Prim32, PrimEmit> = {
+export const PRIM32: Record<Prim32, PrimEmit> = {
   add: op(Op.i32_add),
   sub: op(Op.i32_sub),
   sll: op(Op.i32_shl),
@@ -138,7 +143,7 @@ const PRIM32: Record<Prim32, PrimEmit> = {
   remu: divide('remu', true),
 };
 
-const CMP: Record<Cmp, Op> = {
+export const CMP: Record<Cmp, Op> = {
   eq: Op.i64_eq,
   ne: Op.i64_ne,
   lt: Op.i64_lt_s,
