@@ -102,9 +102,9 @@ const TWO_53 = 2 ** 53;
 const TWO_54 = 2 ** 54;
 
 /**
- * The body of cold(area, max): from the pc in the state area, run at most `max` instructions of one
- * basic block (it stops after a branch or jump, so that the dispatcher looks up where it went), in
- * the page of the first. Leaves pc in the state area and returns the instructions run, 0 when the
+ * The body of cold(area, max): from the pc in the state area, run at most `max` instructions in
+ * the page of the first, up to a jump or a taken branch (the dispatcher then looks up where it
+ * went). Leaves pc in the state area and returns the instructions run, 0 when the
  * first could not be.
  */
 export function coldInterpreter(decodeAt: number, expandAt: number): Code {
@@ -310,8 +310,9 @@ export function coldInterpreter(decodeAt: number, expandAt: number): Code {
           retire(true);
         };
       case 'branch':
+        // Taken, it stops for the dispatcher to look the target up; not taken, it goes on, as
+        // a translated trace does past its side exits (the dispatcher would miss there again).
         return () => {
-          c.get(NPC).set(T);
           x(15);
           x(20);
           c.op(CMP[sem.cmp]).begin(Op.if);
@@ -319,8 +320,9 @@ export function coldInterpreter(decodeAt: number, expandAt: number): Code {
           imm64('B');
           c.op(Op.i64_add).set(T);
           checkTarget();
-          c.op(Op.end);
           retire(true);
+          c.op(Op.end);
+          retire(false);
         };
       case 'load': {
         const op = {
