@@ -77,3 +77,41 @@ for (const [mode, smp, jit] of CASES) {
     },
   );
 }
+
+// With more than 2 GiB of RAM the device tree (and OpenSBI's fw_dynamic_info) sit above 4 GiB:
+// the boot registers must carry all 64 bits of their addresses.
+for (const mode of ['builtin', 'bios']) {
+  test(
+    `Debian boots with 3 GiB of RAM: --${mode === 'bios' ? 'bios fw_dynamic' : 'sbi builtin'}`,
+    {
+      timeout: BOOT_TIMEOUT_MS + 300_000,
+    },
+    async () => {
+      const args = [
+        '--machine',
+        'virt',
+        '--kernel',
+        guest.KERNEL,
+        '--initrd',
+        guest.INITRD,
+        '--memory',
+        '3G',
+      ];
+      args.push(...(mode === 'bios' ? ['--bios', guest.FW_DYNAMIC] : ['--sbi', 'builtin']));
+      args.push('--append', 'console=ttyS0');
+      const g = new Guest(args, { log: process.env.TSVIRT_TEST_LOG === '1' });
+      try {
+        await g.waitFor(/tsvirt: init done/, BOOT_TIMEOUT_MS);
+        await g.waitFor(/# $/m, 120_000);
+        const kb = Number(/MemTotal:\s+(\d+) kB/.exec(await g.run('cat /proc/meminfo'))?.[1]);
+        // All of it but what the kernel itself and its reservations take.
+        assert.ok(kb > 2.8 * 1024 * 1024 && kb <= 3 * 1024 * 1024, `MemTotal ${kb} kB`);
+        g.send('poweroff\n');
+        const { code } = await g.exited;
+        assert.equal(code, 0, 'tsvirt exit status after poweroff');
+      } finally {
+        g.kill();
+      }
+    },
+  );
+}

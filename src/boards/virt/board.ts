@@ -5,6 +5,7 @@
 
 import type { CharBackend } from '../../backends/char.js';
 import { HostClock } from '../../core/clock.js';
+import { fromNum, out } from '../../core/u64.js';
 import * as C from '../../cpu/riscv/csr-defs.js';
 import { RiscvHart } from '../../cpu/riscv/hart.js';
 import { hostBytesFor } from '../../cpu/riscv/jit/wasm/layout.js';
@@ -191,8 +192,8 @@ export class VirtBoard implements TcgBoard {
     for (const h of this.harts) {
       h.reset(this.mem.base);
       h.setX(10, h.hartId, 0); // a0 = hart id
-      h.setX(11, this.fdtAddr, 0); // a1 = device tree
-      h.setX(12, info, 0); // a2 = fw_dynamic_info
+      setAddr(h, 11, this.fdtAddr); // a1 = device tree
+      setAddr(h, 12, info); // a2 = fw_dynamic_info
     }
   }
 
@@ -241,7 +242,7 @@ export class VirtBoard implements TcgBoard {
       h.running = h.hartId === 0;
     }
     this.enterSupervisor(this.harts[0], kernelEntry);
-    this.harts[0].setX(11, this.fdtAddr, 0);
+    setAddr(this.harts[0], 11, this.fdtAddr);
   }
 
   private enterSupervisor(h: RiscvHart, pc: number): void {
@@ -300,4 +301,13 @@ export class VirtBoard implements TcgBoard {
 
 function alignUp(v: number, a: number): number {
   return Math.ceil(v / a) * a;
+}
+
+/**
+ * x[r] = a physical address. With more than 2 GiB of RAM the device tree (in its last 2 MiB) is
+ * above 4 GiB: a 32-bit value would send the kernel to the wrong place, where it faults before
+ * it prints anything.
+ */
+function setAddr(h: RiscvHart, r: number, addr: number): void {
+  h.setX(r, fromNum(addr), out.hi);
 }
