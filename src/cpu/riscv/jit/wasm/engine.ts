@@ -169,8 +169,9 @@ export class WasmJit {
     this.hashAt = hashAt;
     this.i32 = new Int32Array(wasmMem.buffer);
     this.f64 = new Float64Array(wasmMem.buffer);
-    // Every entry starts empty: no RAM offset is -1.
-    for (let e = 0; e < HASH_ENTRIES; e++) this.i32[(hashAt >> 2) + e * 4 + 2] = -1;
+    // Every entry starts empty: no RAM offset is -1. (The table is past RAM, beyond 2 GiB with
+    // 2 GiB of RAM: an unsigned shift.)
+    for (let e = 0; e < HASH_ENTRIES; e++) this.i32[(hashAt >>> 2) + e * 4 + 2] = -1;
     this.table = new WebAssembly.Table({ element: 'anyfunc', initial: 0 });
     const inst = new WebAssembly.Instance(new WebAssembly.Module(dispatcherModule(at, threshold)), {
       e: { mem: wasmMem, tab: this.table, helper: this.helper },

@@ -187,6 +187,28 @@ test('the cold interpreter stops at a page end: straight-line code goes on in th
   assert.equal(jit.coldInsns, 2, 'both ran cold, one call in each page');
 });
 
+test('with 2 GiB of RAM (tables past 2 GiB), cold code in a page with translations runs cold', () => {
+  const size = 2 ** 31;
+  const mem = new GuestMemory(BASE, size, false, hostBytesFor(1, size));
+  const t = new RiscvHart(0, mem, new PhysBus(mem), { mtime: () => 0, mtime64: () => 0n });
+  const jit = WasmJit.create(mem, { threshold: 3, batch: 1 });
+  assert.ok(jit);
+  jit.attach(t);
+  const addi = spec('addi').match | (10 << 7) | (10 << 15) | (1 << 20);
+  mem.write32(BASE, JAL_SELF);
+  mem.write32(BASE + 64, addi);
+  mem.write32(BASE + 68, JAL_SELF);
+  t.pc = BASE;
+  t.translate(BASE, ACCESS_FETCH);
+  jit.run(t, 10);
+  assert.equal(jit.cache.compiled, 1, 'the loop at the page start was translated');
+  t.pc = BASE + 64;
+  const before: number = jit.coldInsns;
+  jit.run(t, 1);
+  assert.equal(jit.coldInsns - before, 1, 'the dispatcher found no block there and ran it cold');
+  assert.equal(t.x[20], 1);
+});
+
 test('a cache of 16 blocks stays within its bound, dropping and retranslating, and stays exact', () => {
   // Several operand pairs per form, so that each form's block is found again or retranslated.
   assert.ok(compare(16, operands().slice(0, 8)) > 3000);
