@@ -27,26 +27,22 @@ const CASES = [
   ['bios', 4, 'js'],
 ];
 
+/** The guest on `virt` in SBI `mode` (builtin or bios), with `more` options, on ttyS0. */
+function boot(mode, ...more) {
+  const args = ['--machine', 'virt', '--kernel', guest.KERNEL, '--initrd', guest.INITRD, ...more];
+  args.push(...(mode === 'bios' ? ['--bios', guest.FW_DYNAMIC] : ['--sbi', 'builtin']));
+  args.push('--append', 'console=ttyS0');
+  return new Guest(args, { log: process.env.TSVIRT_TEST_LOG === '1' });
+}
+
+const modeName = (mode) => (mode === 'bios' ? 'bios fw_dynamic' : 'sbi builtin');
+
 for (const [mode, smp, jit] of CASES) {
   test(
-    `Debian boots to a shell: --${mode === 'bios' ? 'bios fw_dynamic' : 'sbi builtin'} --smp ${smp} --jit ${jit}`,
+    `Debian boots to a shell: --${modeName(mode)} --smp ${smp} --jit ${jit}`,
     { timeout: BOOT_TIMEOUT_MS + 300_000 },
     async () => {
-      const args = [
-        '--machine',
-        'virt',
-        '--kernel',
-        guest.KERNEL,
-        '--initrd',
-        guest.INITRD,
-        '--smp',
-        String(smp),
-        '--jit',
-        jit,
-      ];
-      args.push(...(mode === 'bios' ? ['--bios', guest.FW_DYNAMIC] : ['--sbi', 'builtin']));
-      args.push('--append', 'console=ttyS0');
-      const g = new Guest(args, { log: process.env.TSVIRT_TEST_LOG === '1' });
+      const g = boot(mode, '--smp', String(smp), '--jit', jit);
       try {
         await g.waitFor(/tsvirt: init done/, BOOT_TIMEOUT_MS);
         await g.waitFor(/# $/m, 120_000);
@@ -82,24 +78,10 @@ for (const [mode, smp, jit] of CASES) {
 // the boot registers must carry all 64 bits of their addresses.
 for (const mode of ['builtin', 'bios']) {
   test(
-    `Debian boots with 3 GiB of RAM: --${mode === 'bios' ? 'bios fw_dynamic' : 'sbi builtin'}`,
-    {
-      timeout: BOOT_TIMEOUT_MS + 300_000,
-    },
+    `Debian boots with 3 GiB of RAM: --${modeName(mode)}`,
+    { timeout: BOOT_TIMEOUT_MS + 300_000 },
     async () => {
-      const args = [
-        '--machine',
-        'virt',
-        '--kernel',
-        guest.KERNEL,
-        '--initrd',
-        guest.INITRD,
-        '--memory',
-        '3G',
-      ];
-      args.push(...(mode === 'bios' ? ['--bios', guest.FW_DYNAMIC] : ['--sbi', 'builtin']));
-      args.push('--append', 'console=ttyS0');
-      const g = new Guest(args, { log: process.env.TSVIRT_TEST_LOG === '1' });
+      const g = boot(mode, '--memory', '3G');
       try {
         await g.waitFor(/tsvirt: init done/, BOOT_TIMEOUT_MS);
         await g.waitFor(/# $/m, 120_000);

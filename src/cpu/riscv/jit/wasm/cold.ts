@@ -17,7 +17,6 @@ import type { InsnSpec } from '../../isa/types.js';
 import { TLB_ENTRIES } from '../../mmu.js';
 import { Code, I32, I64, Op, type ValType } from './encode.js';
 import {
-  AREA_FETCH_BASE,
   AREA_LOAD_BASE,
   AREA_PC,
   AREA_STORE_BASE,
@@ -84,50 +83,33 @@ export function fillColdTables(buf: ArrayBufferLike, decodeAt: number, expandAt:
   new Int32Array(buf, expandAt, EXPAND_BYTES / 4).set(t.expand);
 }
 
-// Parameters and locals of cold(area, max) -> instructions run.
+// Parameters and locals of cold(area, max, fetch TLB entry) -> instructions run.
 const H = 0;
 const MAX = 1;
-const PC = 2;
-const NPC = 3;
-const T = 4;
-const TMP = 5; // 4 scratch i64 for the primitives
-const W = 9;
-const N = 10;
-const RAM = 11;
-const TA = 12;
-const TI = 13;
-export const COLD_LOCALS: ValType[] = [I64, I64, I64, I64, I64, I64, I64, I32, I32, I32, I32, I32];
+const TI = 2;
+const PC = 3;
+const NPC = 4;
+const T = 5;
+const TMP = 6; // 4 scratch i64 for the primitives
+const W = 10;
+const N = 11;
+const RAM = 12;
+const TA = 13;
+export const COLD_LOCALS: ValType[] = [I64, I64, I64, I64, I64, I64, I64, I32, I32, I32, I32];
 
 const TWO_53 = 2 ** 53;
 const TWO_54 = 2 ** 54;
 
 /**
- * The body of cold(area, max): from the pc in the state area, run at most `max` instructions in
- * the page of the first, up to a jump or a taken branch (the dispatcher then looks up where it
- * went). Leaves pc in the state area and returns the instructions run, 0 when the
- * first could not be.
+ * The body of cold(area, max, entry): from the pc in the state area, whose page the instruction
+ * TLB entry at `entry` maps (the dispatcher found it there), run at most `max` instructions in
+ * that page, up to a jump or a taken branch (the dispatcher then looks up where it went). Leaves
+ * pc in the state area and returns the instructions run, 0 when the first could not be.
  */
 export function coldInterpreter(decodeAt: number, expandAt: number): Code {
   const c = new Code();
   const temps = { tmp: (n: number): number => TMP + n };
   c.get(H).mem(Op.i64_load, AREA_PC).set(PC);
-  // The page of pc through the instruction TLB: the dispatcher found it there.
-  c.get(H).mem(Op.i32_load, AREA_FETCH_BASE);
-  c.get(PC)
-    .op(Op.i32_wrap_i64)
-    .i32(12)
-    .op(Op.i32_shr_u)
-    .i32(TLB_ENTRIES - 1)
-    .op(Op.i32_and)
-    .op(Op.i32_add);
-  c.i32(4)
-    .op(Op.i32_shl)
-    .get(H)
-    .op(Op.i32_add)
-    .tee(TI)
-    .mem(Op.i64_load, AREA_TLB + TLB_TAG);
-  c.get(PC).i64(-4096).op(Op.i64_and).op(Op.i64_ne);
-  c.begin(Op.if).i32(0).op(Op.return).op(Op.end);
   c.get(TI)
     .mem(Op.i32_load, AREA_TLB + TLB_OFF)
     .set(RAM);

@@ -493,7 +493,7 @@ function dispatcherModule(at: HostTables, threshold: number): Uint8Array {
       .get(R)
       .op(Op.i32_lt_u)
       .op(Op.select);
-    c.call(F_COLD).tee(R).op(Op.i32_eqz);
+    c.get(TI).call(F_COLD).tee(R).op(Op.i32_eqz);
     leave();
     c.get(N).get(R).op(Op.i32_add).set(N);
     c.get(H).get(H).mem(Op.i32_load, AREA_COLD).get(R).op(Op.i32_add).mem(Op.i32_store, AREA_COLD);
@@ -544,7 +544,7 @@ function dispatcherModule(at: HostTables, threshold: number): Uint8Array {
       },
       { type: TYPE_HELPER, locals: [], code: helper, export: 'helper' },
       { type: TYPE_EXIT, locals: [], code: exit, export: 'exit' },
-      { type: TYPE_BLOCK, locals: COLD_LOCALS, code: coldInterpreter(at.decode, at.expand) },
+      { type: TYPES.length, locals: COLD_LOCALS, code: coldInterpreter(at.decode, at.expand) },
     ],
   });
 }
