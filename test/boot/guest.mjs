@@ -28,8 +28,14 @@ export function debianGuest() {
 const CSI = /\x1b\[[0-9;?]*[@-~]/g;
 
 export class Guest {
-  /** @param {string[]} args arguments after `tsvirt run` */
+  /**
+   * @param {string[]} args arguments after `tsvirt run`. With TSVIRT_BOOT_JIT set (on, off, js),
+   *   every guest runs with that `--jit` whatever the test asks: the suite runs once more with
+   *   the interpreter alone.
+   */
   constructor(args, { log = false, command = TSVIRT, argv = ['run', ...args] } = {}) {
+    const jit = process.env.TSVIRT_BOOT_JIT;
+    if (jit !== undefined && argv[0] === 'run') argv = [...argv, '--jit', jit];
     this.output = '';
     let raw = '';
     this.exited = new Promise((resolve) => {

@@ -126,7 +126,7 @@ export class WasmJit {
   private waited = 0;
   private readonly batch: number;
   private readonly maxWait: number;
-  /** Instructions the cold interpreter ran (for --stats and tests). */
+  /** Instructions the cold interpreter ran (tests read it). */
   coldInsns = 0;
 
   /** Undefined when the machine's RAM is not in a WebAssembly memory. */
