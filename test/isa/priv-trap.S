@@ -1,7 +1,7 @@
 /* Synchronous traps taken into M-mode (privileged spec 3.1.15-3.1.17, 3.3): ECALL from U/S/M,
    EBREAK and C.EBREAK, illegal instructions (32-bit and compressed, unknown CSRs, privileged
    instructions from a lower mode) with mtval = the instruction bits, access faults with
-   mtval = the address, and mepc/mcause/mtval/MPP for each. */
+   mtval = the address (a fetch from a device region too), and mepc/mcause/mtval/MPP for each. */
 #include "test.h"
 #include "priv.h"
 
@@ -216,6 +216,17 @@ TEST_BEGIN
         li t1, MSTATUS_MPP
         and t0, t0, t1
         CHECK_EQ(t0, 0)         /* MPP = U after mret (U-mode supported) */
+
+        /* Device regions are not executable (3.6.1, physical memory attributes): a jump into the
+           CLINT is an instruction access fault, not a fetch of msip's 0 (an illegal instruction). */
+        TEST_CASE(42)
+        expect_trap 1f
+        li a0, 0x2000000
+        jalr a0
+        j fail
+1:      CHECK_EQ(s2, CAUSE_FETCH_ACCESS)
+        CHECK_EQ(s3, 0x2000000)
+        CHECK_EQ(s4, 0x2000000)
 
         j pass
 

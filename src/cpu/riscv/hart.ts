@@ -474,7 +474,10 @@ export class RiscvHart implements Hart, MmuContext {
       }
       return true;
     }
-    if (this.bus.mmioRead(pa, bytes, this.scratch)) return true;
+    // Device regions are not executable (privileged spec 3.6.1, physical memory attributes): a
+    // fetch there faults before the device sees a read, which may have side effects (a PLIC
+    // claim, a UART byte popped).
+    if (access !== ACCESS_FETCH && this.bus.mmioRead(pa, bytes, this.scratch)) return true;
     this.trap(FAULT_CAUSE[1][access], va);
     return false;
   }
