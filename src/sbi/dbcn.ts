@@ -30,8 +30,9 @@ export function dbcnExtension(p: SbiPlatform): SbiExtension {
           return ok(n);
         }
         case 1: {
-          // base_addr_hi (a2) holds address bits above XLEN: it must be 0 on RV64.
-          if (c.arg(2) !== 0 || p.physSlice(c.arg(1), Math.min(c.arg(0), 1)) === undefined) {
+          // base_addr_hi (a2) holds address bits above XLEN: it must be 0 on RV64. The buffer is
+          // checked as console_write checks its own, though nothing is ever read into it.
+          if (c.arg(2) !== 0 || p.physSlice(c.arg(1), Math.min(c.arg(0), MAX_WRITE_BYTES)) === undefined) {
             return err(SBI_ERR_INVALID_PARAM);
           }
           return ok(0);

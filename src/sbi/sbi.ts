@@ -100,7 +100,10 @@ export interface SbiPlatform {
   reset(type: number, reason: number): void;
   /** Debug console output. */
   consoleWrite(bytes: Uint8Array): void;
-  /** Guest-physical memory read/write for the debug console; undefined when out of RAM. */
+  /**
+   * Guest RAM at [addr, addr+len), live; undefined when any of it lies outside RAM (devices
+   * included). The debug console reads through it, and HSM checks start addresses with it.
+   */
   physSlice(addr: number, len: number): Uint8Array | undefined;
 }
 
