@@ -6,12 +6,23 @@ export interface CharBackend {
   write(bytes: Uint8Array): void;
   /** Register the receiver of host input; the backend calls it with each chunk typed. */
   onInput(receiver: (bytes: Uint8Array) => void): void;
+  /**
+   * Flow control: the device holds as much unread input as it may, so the backend should stop
+   * delivering (true) until called again with false. Backends that cannot wait (a terminal
+   * where the user types) may leave it out; the device then drops what does not fit.
+   */
+  pauseInput?(paused: boolean): void;
 }
 
 /** A backend that records output and lets a test inject input. */
 export class MemoryCharBackend implements CharBackend {
   readonly output: number[] = [];
+  /** The device's latest flow-control request. */
+  inputPaused = false;
   private receiver: ((bytes: Uint8Array) => void) | undefined;
+  pauseInput(paused: boolean): void {
+    this.inputPaused = paused;
+  }
   write(bytes: Uint8Array): void {
     for (const b of bytes) this.output.push(b);
   }

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MemoryCharBackend } from '../../backends/char.js';
 import type { IrqLine } from '../irq.js';
-import { Uart16550 } from './uart.js';
+import { UART_HOST_INPUT_MAX_BYTES, Uart16550 } from './uart.js';
 
 const RBR = 0;
 const THR = 0;
@@ -337,4 +337,25 @@ test('restore drives the interrupt line even when the restored level is low', ()
   c.irq.level = true; // e.g. the interrupt controller was restored first with a stale level
   c.uart.restore(quiet);
   assert.equal(c.irq.level, false);
+});
+
+test('host input the guest leaves unread is bounded: the backend is paused, then resumed as it drains', () => {
+  const { uart, host } = setup();
+  wr(uart, FCR, 0x01);
+  const chunk = new Uint8Array(4096).fill(0x61);
+  // Far more than the bound arrives while the guest reads nothing (`yes | tsvirt run` at boot).
+  for (let k = 0; k < (4 * UART_HOST_INPUT_MAX_BYTES) / chunk.length; k++) host.type(chunk);
+  assert.equal(host.inputPaused, true, 'the backend was asked to stop');
+  const held = uart.save().hostInput.length + uart.save().rxFifo.length;
+  assert.ok(held <= UART_HOST_INPUT_MAX_BYTES + 16, `${held} bytes held`);
+  assert.equal(uart.droppedInputBytes, 4 * UART_HOST_INPUT_MAX_BYTES - held);
+  // The guest reads: once most of it is consumed, input flows again.
+  let read = 0;
+  while (rd(uart, LSR) & 1) {
+    rd(uart, RBR);
+    read++;
+    if (!host.inputPaused) break;
+  }
+  assert.equal(host.inputPaused, false);
+  assert.ok(read >= UART_HOST_INPUT_MAX_BYTES / 4, `resumed after ${read} bytes`);
 });

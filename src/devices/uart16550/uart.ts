@@ -11,6 +11,11 @@ export const UART16550_SIZE = 0x100;
 
 /** Depth of the receiver and transmitter FIFOs (datasheet §8.6). */
 export const UART_FIFO_BYTES = 16;
+/**
+ * Host input held for a guest that has not read it yet, in bytes: enough for any paste, small
+ * enough that `yes | tsvirt run` cannot grow the host's memory while the guest boots.
+ */
+export const UART_HOST_INPUT_MAX_BYTES = 64 * 1024;
 
 // Register offsets (reg-shift 0). With LCR.DLAB set, offsets 0 and 1 are DLL/DLM.
 const UART_RBR_THR = 0;
@@ -149,6 +154,11 @@ export class Uart16550 implements MmioDevice {
   /** Host input waiting for room in the receiver FIFO: chunks, the first consumed from `hostPos`. */
   private hostChunks: Uint8Array[] = [];
   private hostPos = 0;
+  /** Bytes in `hostChunks` not yet moved into the receiver. */
+  private hostBytes = 0;
+  private inputPaused = false;
+  /** Host input dropped because the guest left it unread past the bound and the backend can't wait. */
+  droppedInputBytes = 0;
 
   private irqLevel = false;
 
@@ -200,9 +210,29 @@ export class Uart16550 implements MmioDevice {
   /** Queue host input; it enters the receiver FIFO as room frees up. */
   private receive(bytes: Uint8Array): void {
     if (bytes.length === 0) return;
-    this.hostChunks.push(bytes.slice());
+    // The guest decides whether it ever reads, so what waits for it is bounded: past the bound
+    // the backend is asked to stop (stdin stops being read), and what it still sends is dropped,
+    // as an overrun would drop it on real hardware.
+    const room = UART_HOST_INPUT_MAX_BYTES - this.hostBytes;
+    if (bytes.length > room) this.droppedInputBytes += bytes.length - Math.max(0, room);
+    if (room > 0) {
+      const kept = bytes.length > room ? bytes.subarray(0, room) : bytes;
+      this.hostChunks.push(kept.slice());
+      this.hostBytes += kept.length;
+    }
     this.fillRxFromHost();
     this.updateIrq();
+  }
+
+  /** Ask the backend to stop or go on delivering, with hysteresis around the bound. */
+  private updateInputFlow(): void {
+    if (!this.inputPaused && this.hostBytes >= UART_HOST_INPUT_MAX_BYTES / 2) {
+      this.inputPaused = true;
+      this.backend.pauseInput?.(true);
+    } else if (this.inputPaused && this.hostBytes < UART_HOST_INPUT_MAX_BYTES / 4) {
+      this.inputPaused = false;
+      this.backend.pauseInput?.(false);
+    }
   }
 
   private get fifoEnabled(): boolean {
@@ -229,11 +259,13 @@ export class Uart16550 implements MmioDevice {
     while (this.rxCount < this.rxCapacity && this.hostChunks.length > 0) {
       const chunk = this.hostChunks[0];
       this.rxPush(chunk[this.hostPos++]);
+      this.hostBytes--;
       if (this.hostPos === chunk.length) {
         this.hostChunks.shift();
         this.hostPos = 0;
       }
     }
+    this.updateInputFlow();
   }
 
   private readRbr(): number {
@@ -443,8 +475,10 @@ export class Uart16550 implements MmioDevice {
     const keep = Math.min(rxBytes.length, this.rxCapacity);
     for (let i = 0; i < keep; i++) this.rxPush(rxBytes[i]);
     const waiting = [...rxBytes.slice(keep), ...s.hostInput.map(byte)];
-    this.hostChunks = waiting.length > 0 ? [Uint8Array.from(waiting)] : [];
+    const kept = waiting.slice(0, UART_HOST_INPUT_MAX_BYTES);
+    this.hostChunks = kept.length > 0 ? [Uint8Array.from(kept)] : [];
     this.hostPos = 0;
+    this.hostBytes = kept.length;
     this.fillRxFromHost();
     this.updateIrq(true);
   }

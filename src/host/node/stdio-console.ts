@@ -58,6 +58,12 @@ export class StdioConsole implements CharBackend {
     this.outLen = 0;
   }
 
+  /** Stop reading stdin while the guest leaves input unread: pipes then wait, nothing is lost. */
+  pauseInput(paused: boolean): void {
+    if (paused) process.stdin.pause();
+    else process.stdin.resume();
+  }
+
   onInput(receiver: (bytes: Uint8Array) => void): void {
     this.receiver = receiver;
     for (const p of this.pending.splice(0)) receiver(p);
