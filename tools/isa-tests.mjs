@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // ISA conformance runner: builds every test/isa/*.S (and *.c) into build/isa/<name>.elf with the
-// Debian RISC-V cross toolchain, runs each ELF on tsvirt (or on QEMU with --ref qemu, the reference
+// Debian RISC-V cross toolchain (or the programs of another directory, --source-dir), runs each ELF on tsvirt (or on QEMU with --ref qemu, the reference
 // used to validate the tests themselves) and reports one line per test.
 //
 // A test program reports through HTIF `tohost` (see test/isa/test.h). Both tsvirt and QEMU turn
@@ -26,8 +26,10 @@ import { clearTimeout, setTimeout } from 'node:timers';
 import { parseArgs } from 'node:util';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SRC_DIR = path.join(ROOT, 'test', 'isa');
-const BUILD_DIR = path.join(ROOT, 'build', 'isa');
+/** test/isa: the suite's programs, and test.h and link.ld for every program. */
+const ISA_DIR = path.join(ROOT, 'test', 'isa');
+let SRC_DIR = ISA_DIR;
+let BUILD_DIR = path.join(ROOT, 'build', 'isa');
 
 const CC = 'riscv64-linux-gnu-gcc';
 const QEMU = 'qemu-system-riscv64';
@@ -40,9 +42,9 @@ const CFLAGS = [
   '-Wl,--no-warn-rwx-segments',
   '-Wl,--build-id=none',
   '-I',
-  SRC_DIR,
+  ISA_DIR,
   '-T',
-  path.join(SRC_DIR, 'link.ld'),
+  path.join(ISA_DIR, 'link.ld'),
 ];
 // C tests run at 0x80000000, which the default medlow code model cannot address.
 const C_ONLY_FLAGS = ['-O2', '-mcmodel=medany', '-ffreestanding'];
@@ -78,6 +80,8 @@ Builds test/isa/*.S and *.c into build/isa/*.elf and runs them on tsvirt.
 options:
   --ref qemu               run on qemu-system-riscv64 -M spike (the reference) instead of tsvirt
   --filter SUBSTRING       only tests whose name contains SUBSTRING (repeatable: any of them)
+  --source-dir DIR         the programs of DIR instead of test/isa (built into DIR/build; they
+                           may include test/isa's test.h)
   --emulator-args "ARGS"   extra arguments for tsvirt, split on spaces (e.g. "--jit off")
   --build-only             only build the ELF files
   --timeout SECONDS        per-test timeout (default 60)
@@ -90,6 +94,7 @@ function parseOptions(argv) {
     options: {
       ref: { type: 'string' },
       filter: { type: 'string', multiple: true, default: [] },
+      'source-dir': { type: 'string' },
       'emulator-args': { type: 'string', default: '' },
       'build-only': { type: 'boolean', default: false },
       timeout: { type: 'string', default: '60' },
@@ -108,6 +113,7 @@ function parseOptions(argv) {
     help: values.help,
     ref: values.ref,
     filters: values.filter,
+    sourceDir: values['source-dir'],
     emulatorArgs: values['emulator-args'].split(/\s+/).filter((s) => s !== ''),
     buildOnly: values['build-only'],
     timeoutMs,
@@ -144,8 +150,8 @@ function mtime(file) {
 function includedHeaders(file, seen = new Set()) {
   const text = readFileSync(file, 'utf8');
   for (const match of text.matchAll(/^\s*#\s*include\s+"([^"]+)"/gm)) {
-    const header = path.join(SRC_DIR, match[1]);
-    if (seen.has(header) || !existsSync(header)) continue;
+    const header = [SRC_DIR, ISA_DIR].map((d) => path.join(d, match[1])).find((h) => existsSync(h));
+    if (header === undefined || seen.has(header)) continue;
     seen.add(header);
     includedHeaders(header, seen);
   }
@@ -163,7 +169,7 @@ function writeCrt() {
 function inputsOf(test, crt) {
   const sources = test.isC ? [test.source, crt] : [test.source];
   const headers = new Set(sources.flatMap((f) => includedHeaders(f)));
-  return [...sources, ...headers, path.join(SRC_DIR, 'link.ld')];
+  return [...sources, ...headers, path.join(ISA_DIR, 'link.ld')];
 }
 
 function isStale(test, inputs) {
@@ -288,7 +294,7 @@ function orderedPrinter(count) {
 async function buildIfNeeded(test, crt) {
   if (!isStale(test, inputsOf(test, crt))) return { rebuilt: false };
   const sources = test.isC ? [crt, test.source] : [test.source];
-  const flags = test.isC ? [...CFLAGS, ...C_ONLY_FLAGS] : CFLAGS;
+  const flags = ['-I', SRC_DIR, ...(test.isC ? [...CFLAGS, ...C_ONLY_FLAGS] : CFLAGS)];
   const tmp = `${test.elf}.${process.pid}.tmp`;
   const result = await runProcess(CC, [...flags, ...sources, '-o', tmp], BUILD_TIMEOUT_MS);
   if (!result.error && !result.timedOut && result.code === 0) {
@@ -324,6 +330,10 @@ async function main() {
   if (options.help) {
     console.log(USAGE);
     return 0;
+  }
+  if (options.sourceDir !== undefined) {
+    SRC_DIR = path.resolve(options.sourceDir);
+    BUILD_DIR = path.join(SRC_DIR, 'build');
   }
 
   const tests = discoverTests(options.filters);

@@ -9,8 +9,13 @@
 // With --budget B the translated side runs blocks until about B instructions ran in each step, so
 // that chained blocks follow each other without a stop in between.
 //
+// A program passes only if both sides stop on their own and report success (HTIF exit code 0):
+// one still running after --max-instructions (default 5,000,000), or stopped at a failing case,
+// fails, since the rest of it was never compared.
+//
 //   node tools/jit-lockstep.mjs [--filter SUBSTRING] [--wasm] [--budget B] [--threshold T]
-//   (run `npm run test:isa` first to build)
+//        [--dir DIR] [--max-instructions N]
+//   (run `npm run test:isa` first to build; DIR defaults to build/isa)
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,9 +23,12 @@ import { SpikeBoard } from '../dist/boards/spike.js';
 import { beginStep, runPair, translatedSide } from './lockstep-lib.mjs';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const dir = join(ROOT, 'build/isa');
-const filter = process.argv.includes('--filter') ? process.argv[process.argv.indexOf('--filter') + 1] : '';
-const MAX_STEPS = 5_000_000;
+/** The value after option `name`, or `dflt` when the option is absent. */
+const optionValue = (name, dflt) =>
+  process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : dflt;
+const dir = optionValue('--dir', join(ROOT, 'build/isa'));
+const filter = optionValue('--filter', '');
+const MAX_STEPS = Number(optionValue('--max-instructions', '5000000'));
 /** --wasm: check the WebAssembly translator instead of the JavaScript one. */
 const wasm = process.argv.includes('--wasm');
 /**
@@ -33,7 +41,7 @@ const threshold = process.argv.includes('--threshold')
 const budget = process.argv.includes('--budget')
   ? Number(process.argv[process.argv.indexOf('--budget') + 1])
   : 1;
-for (const [name, v] of Object.entries({ budget, threshold })) {
+for (const [name, v] of Object.entries({ budget, threshold, 'max-instructions': MAX_STEPS })) {
   if (!Number.isInteger(v) || v < 1) {
     console.error(`--${name}: expected a positive integer`);
     process.exit(2);
@@ -86,6 +94,13 @@ for (const name of readdirSync(dir)
     }
   }
   if (problem === undefined && A.exitCode !== B.exitCode) problem = `exit ${A.exitCode} vs ${B.exitCode}`;
+  if (problem === undefined && !(A.stopped && B.stopped)) {
+    problem = `still running after ${steps} instructions (--max-instructions ${MAX_STEPS})`;
+  }
+  if (problem === undefined && A.exitCode !== 0) {
+    // Both sides agree, but the program stopped at a failing case: what follows it never ran.
+    problem = `the program failed case ${A.exitCode} on both sides (see tools/isa-tests.mjs)`;
+  }
   if (problem === undefined) {
     passed++;
     console.log(`ok ${name} (${steps} instructions, ${cache.compiled} blocks)`);

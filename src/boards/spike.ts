@@ -58,6 +58,19 @@ export class SpikeBoard implements TcgBoard {
       hostBytesFor(n, opts.memoryBytes),
     );
     loadElf(this.mem, opts.elf, img);
+    // HTIF reads and writes these doublewords from the host side: they must be guest RAM.
+    const fromhost = img.symbols.get('fromhost');
+    for (const [name, sym] of [
+      ['tohost', tohost],
+      ['fromhost', fromhost],
+    ] as const) {
+      if (sym !== undefined && !this.mem.contains(sym.value, 8)) {
+        throw new ElfError(
+          `the \`${name}\` symbol (0x${sym.value.toString(16)}) is outside guest RAM ` +
+            `(0x${this.mem.base.toString(16)}-0x${(this.mem.base + this.mem.sizeBytes).toString(16)})`,
+        );
+      }
+    }
     const bus = new PhysBus(this.mem);
     const clock = opts.clock ?? new HostClock(SPIKE_TIMEBASE_HZ);
     this.clint = new Clint(n, clock, {
@@ -65,7 +78,7 @@ export class SpikeBoard implements TcgBoard {
       setTimer: (h, level) => this.setLine(h, MIP_MTIP, level),
     });
     bus.map('clint', SPIKE_MEMORY_MAP.clint.base, SPIKE_MEMORY_MAP.clint.size, this.clint);
-    this.htif = new Htif(this.mem, tohost.value, img.symbols.get('fromhost')?.value, {
+    this.htif = new Htif(this.mem, tohost.value, fromhost?.value, {
       putchar: opts.putchar,
       exit: (code) => {
         this.exitCode = code;

@@ -1,14 +1,14 @@
 // tsvirt's command-line entry point. A thin user of the boards and engine: parse, build the
 // machine, run it, and turn the way it stopped into an exit status.
 
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { SpikeBoard } from '../boards/spike.js';
 import { BootError, VirtBoard } from '../boards/virt/board.js';
 import { runLoop, type LoopEnd, type TcgBoard } from '../engine/tcg/loop.js';
 import { StdioConsole } from '../host/node/stdio-console.js';
-import { KernelError, type KernelFile } from '../loaders/linux.js';
+import { KernelError } from '../loaders/linux.js';
 import { ElfError } from '../loaders/elf.js';
 import { parseRunOptions, UsageError, type RunOptions } from './options.js';
+import { fileInput, readInput } from './input.js';
 import { defaultGuest } from './default-guest.js';
 import { openDisk, DiskOpenError } from '../backends/block/open.js';
 import { parseDiskSpec, DiskSpecError } from '../backends/block/spec.js';
@@ -44,7 +44,9 @@ Options of run:
   --append "ARGS"         virt: kernel command line
   --sbi builtin           virt: tsvirt answers SBI calls itself, the kernel starts in S-mode (default)
   --bios FILE             virt: run M-mode firmware first (OpenSBI fw_dynamic.bin or fw_jump.bin)
-  --memory SIZE           guest RAM, e.g. 512M, 1G (default: virt 512M, spike 256M)
+  --memory SIZE           guest RAM, e.g. 512M, 1G (default: virt 512M, spike 256M), a multiple
+                          of 4K from 1M to 4G; above about 4080M, --jit on translates to
+                          JavaScript (the WebAssembly translator needs RAM in a 4 GiB memory)
   --smp N                 number of harts (default 1)
   --max-instructions N    stop after about N instructions
   --stats                 print instructions retired and MIPS on exit (stderr)
@@ -78,56 +80,6 @@ function statusForHtif(code: number): number {
   return code % 256 === 0 ? 255 : code % 256;
 }
 
-function readInput(option: string, path: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    throw new UsageError(
-      `${option}: cannot read '${path}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
-    );
-  }
-}
-
-/** A file the kernel loader reads on demand (an Image goes straight into guest RAM). */
-function fileInput(option: string, path: string): KernelFile {
-  const fail = (e: unknown): never => {
-    throw new UsageError(
-      `${option}: cannot read '${path}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
-  };
-  let size = 0;
-  try {
-    const st = statSync(path);
-    if (!st.isFile()) {
-      // A pipe or a device has no size to read up to: read it whole.
-      const bytes = readInput(option, path);
-      return { size: bytes.length, read: (dst, pos) => dst.set(bytes.subarray(pos, pos + dst.length)) };
-    }
-    size = st.size;
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    fail(e);
-  }
-  return {
-    size,
-    read(dst: Uint8Array, pos: number): void {
-      let fd = -1;
-      try {
-        fd = openSync(path, 'r');
-        for (let got = 0; got < dst.length;) {
-          const n = readSync(fd, dst, got, dst.length - got, pos + got);
-          if (n === 0) throw new Error('the file shrank while it was read');
-          got += n;
-        }
-      } catch (e) {
-        fail(e);
-      } finally {
-        if (fd >= 0) closeSync(fd);
-      }
-    },
-  };
-}
-
 interface Machine {
   board: TcgBoard;
   status: () => number;
@@ -140,7 +92,7 @@ function buildSpike(o: RunOptions): Machine {
     if (out.length > 0) process.stdout.write(Buffer.from(out.splice(0)));
   };
   const board = new SpikeBoard({
-    elf: readInput('--kernel', o.kernel ?? ''),
+    elf: readInput('--kernel', o.kernel ?? '', o.memoryBytes),
     memoryBytes: o.memoryBytes,
     harts: o.smp,
     putchar: (b) => {
@@ -160,9 +112,9 @@ async function buildVirt(o: RunOptions): Promise<Machine> {
     kernelPath = g.kernel;
     initrdPath ??= g.initrd;
   }
-  const kernel = fileInput('--kernel', kernelPath);
-  const initrd = initrdPath === undefined ? undefined : readInput('--initrd', initrdPath);
-  const bios = o.bios === undefined ? undefined : readInput('--bios', o.bios);
+  const kernel = fileInput('--kernel', kernelPath, o.memoryBytes);
+  const initrd = initrdPath === undefined ? undefined : readInput('--initrd', initrdPath, o.memoryBytes);
+  const bios = o.bios === undefined ? undefined : readInput('--bios', o.bios, o.memoryBytes);
   const devices: VirtioDevice[] = [];
   const closers: (() => Promise<void>)[] = [];
   const fail = async (e: unknown): Promise<never> => {

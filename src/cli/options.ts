@@ -29,12 +29,29 @@ export interface RunOptions {
   console: 'stdio' | 'virtio';
 }
 
-/** Parse a size such as 512M, 1G, 65536 or 64K into bytes. */
+/**
+ * Most guest RAM the engine can run: RAM is one Uint8Array (and a Uint16Array and a DataView over
+ * the same bytes), and Node 20's V8 makes no typed array longer than 2^32 elements, so anything
+ * above 4 GiB fails when the board allocates it. Up to about 4080 MiB, RAM and the translator's
+ * tables share one WebAssembly memory (at most 4 GiB); above that, `--jit on` translates to
+ * JavaScript instead (GuestMemory, WasmJit.create).
+ */
+export const MAX_MEMORY_BYTES = 4 * 1024 ** 3;
+/** Least guest RAM accepted (a board may need more for what it loads, and says so). */
+export const MIN_MEMORY_BYTES = 1024 ** 2;
+
+/**
+ * Parse a size such as 512M, 1G, 65536, 64K, 64KiB or 64KB (all units powers of 1024) into
+ * bytes. Throws a UsageError naming `option` for anything else, and for sizes past 2^53 that a
+ * number cannot hold exactly.
+ */
 export function parseSize(option: string, text: string): number {
-  const m = /^(\d+)([KMG]?)i?B?$/i.exec(text.trim());
+  const m = /^(\d+)(?:([KMG])(?:i?B)?|B?)$/i.exec(text.trim());
   if (m === null) throw new UsageError(`${option}: '${text}' is not a size (examples: 512M, 1G)`);
-  const unit = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[m[2].toUpperCase() as '' | 'K' | 'M' | 'G'];
-  return Number(m[1]) * unit;
+  const unit = { K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[(m[2] ?? '').toUpperCase() as 'K' | 'M' | 'G'] ?? 1;
+  const bytes = Number(m[1]) * unit;
+  if (!Number.isSafeInteger(bytes)) throw new UsageError(`${option}: '${text}' is far too large`);
+  return bytes;
 }
 
 function parseCount(option: string, text: string, min: number, max: number): number {
@@ -90,8 +107,11 @@ export function parseRunOptions(argv: string[]): RunOptions {
     throw new UsageError('--initrd, --append and --bios apply to --machine virt only');
   }
   const memoryBytes = parseSize('--memory', v.memory ?? (machine === 'spike' ? '256M' : '512M'));
-  if (memoryBytes < 1024 * 1024 || memoryBytes % 4096 !== 0 || memoryBytes > 16 * 1024 ** 3) {
-    throw new UsageError('--memory: must be a multiple of 4 KiB between 1M and 16G');
+  if (memoryBytes < MIN_MEMORY_BYTES || memoryBytes % 4096 !== 0 || memoryBytes > MAX_MEMORY_BYTES) {
+    throw new UsageError(
+      `--memory: '${v.memory}' is not a multiple of 4 KiB between 1M and 4G ` +
+        '(4G is the most guest RAM tsvirt can run on Node 20)',
+    );
   }
   if (v.jit !== 'on' && v.jit !== 'off' && v.jit !== 'js') {
     throw new UsageError(`--jit: '${v.jit}' is not on, off or js`);

@@ -29,10 +29,11 @@ import { rfenceExtension } from '../../sbi/rfence.js';
 import { Sbi, type SbiPlatform } from '../../sbi/sbi.js';
 import { srstExtension } from '../../sbi/srst.js';
 import { timeExtension } from '../../sbi/time.js';
+import { BootError, checkPlacements, type Placement } from '../placement.js';
 import { buildVirtFdt } from './fdt.js';
 import { VIRT_KERNEL_OFFSET, VIRT_MAP, VIRT_PLIC_SOURCES, VIRT_TIMEBASE_HZ } from './memory-map.js';
 
-export class BootError extends Error {}
+export { BootError };
 
 /** How the machine stopped. */
 export type VirtStop = { kind: 'poweroff' } | { kind: 'reboot' } | { kind: 'fail'; code: number };
@@ -73,6 +74,10 @@ const MiB = 1024 * 1024;
 const FW_DYNAMIC_INFO_MAGIC = 0x4942534f;
 const FW_DYNAMIC_INFO_VERSION = 2;
 const FW_DYNAMIC_NEXT_MODE_S = 1;
+/** fw_dynamic_info: six u64 fields (magic, version, next_addr, next_mode, options, boot_hart). */
+const FW_DYNAMIC_INFO_BYTES = 6 * 8;
+/** The device tree's area at the top of RAM. */
+const FDT_AREA_BYTES = 2 * MiB;
 
 export class VirtBoard implements TcgBoard {
   readonly mem: GuestMemory;
@@ -84,6 +89,11 @@ export class VirtBoard implements TcgBoard {
   readonly rtc: GoldfishRtc;
   readonly fdtAddr: number;
   stop: VirtStop | undefined = undefined;
+
+  /** Where fw_dynamic_info goes (with --bios): the 4 KiB page below the device tree. */
+  private get fwDynamicInfoAddr(): number {
+    return this.fdtAddr - 0x1000;
+  }
 
   constructor(readonly opts: VirtOptions) {
     const n = opts.harts;
@@ -140,7 +150,9 @@ export class VirtBoard implements TcgBoard {
     }
 
     // Memory layout: firmware at RAM base, kernel at +2 MiB, initrd halfway up (at most +128 MiB),
-    // the device tree in the last 2 MiB.
+    // the device tree in the last 2 MiB, and with firmware, fw_dynamic_info in the 4 KiB below it.
+    // Every piece is checked against RAM and against all the others before the initrd, the device
+    // tree and fw_dynamic_info are written (the kernel loader checks its own file against RAM).
     const ramEnd = this.mem.base + this.mem.sizeBytes;
     if (opts.bios !== undefined && !this.mem.contains(this.mem.base, opts.bios.length)) {
       throw new BootError('--bios: the firmware does not fit in guest RAM');
@@ -150,9 +162,10 @@ export class VirtBoard implements TcgBoard {
     }
     if (opts.bios !== undefined) this.mem.write(this.mem.base, opts.bios);
     const kernel = loadKernel(this.mem, opts.kernel);
-    this.fdtAddr = ramEnd - 2 * MiB;
+    this.fdtAddr = ramEnd - FDT_AREA_BYTES;
     if (kernel.end > this.fdtAddr)
       throw new BootError('the kernel does not fit in guest RAM; use a larger --memory');
+    const placed: Placement[] = [{ name: 'kernel', start: kernel.start, end: kernel.end }];
     let initrd: { start: number; end: number } | undefined;
     if (opts.initrd !== undefined) {
       const want = this.mem.base + Math.min(this.mem.sizeBytes / 2, 128 * MiB);
@@ -160,8 +173,16 @@ export class VirtBoard implements TcgBoard {
       const end = start + opts.initrd.length;
       if (end > this.fdtAddr)
         throw new BootError('the initrd does not fit in guest RAM; use a larger --memory');
-      this.mem.write(start, opts.initrd);
       initrd = { start, end };
+      placed.push({ name: 'initrd', ...initrd });
+    }
+    if (opts.bios !== undefined) {
+      placed.push({ name: 'firmware', start: this.mem.base, end: this.mem.base + opts.bios.length });
+      placed.push({
+        name: 'fw_dynamic_info',
+        start: this.fwDynamicInfoAddr,
+        end: this.fwDynamicInfoAddr + FW_DYNAMIC_INFO_BYTES,
+      });
     }
     const fdt = buildVirtFdt({
       harts: n,
@@ -171,6 +192,14 @@ export class VirtBoard implements TcgBoard {
       isaExtensions: VIRT_ISA_EXTENSIONS,
       mmuType: 'riscv,sv48',
     });
+    if (fdt.length > FDT_AREA_BYTES) {
+      throw new BootError(
+        `the device tree (${fdt.length} bytes) is larger than its ${FDT_AREA_BYTES / MiB} MiB; shorten --append`,
+      );
+    }
+    placed.push({ name: 'device tree', start: this.fdtAddr, end: this.fdtAddr + fdt.length });
+    checkPlacements(this.mem, placed);
+    if (opts.initrd !== undefined && initrd !== undefined) this.mem.write(initrd.start, opts.initrd);
     this.mem.write(this.fdtAddr, fdt);
 
     if (opts.bios !== undefined) this.resetForFirmware(kernel.entry);
@@ -179,7 +208,7 @@ export class VirtBoard implements TcgBoard {
 
   /** Full emulation: every hart enters the firmware in M-mode (OpenSBI's fw_dynamic convention). */
   private resetForFirmware(kernelEntry: number): void {
-    const info = this.fdtAddr - 0x1000;
+    const info = this.fwDynamicInfoAddr;
     const words = [
       FW_DYNAMIC_INFO_MAGIC,
       FW_DYNAMIC_INFO_VERSION,
