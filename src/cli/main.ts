@@ -21,6 +21,7 @@ import { VirtioNet } from '../devices/virtio/net/device.js';
 import { VirtioRng } from '../devices/virtio/rng/device.js';
 import { VirtioConsole } from '../devices/virtio/console/device.js';
 import type { VirtioDevice } from '../devices/virtio/types.js';
+import { MemoryBudget } from '../devices/virtio/budget.js';
 import { imageMain } from '../images/cli.js';
 
 /** Exit statuses of `tsvirt run` (also printed by --help). */
@@ -121,12 +122,14 @@ async function buildVirt(o: RunOptions): Promise<Machine> {
     for (const c of closers) await c().catch(() => {});
     throw e;
   };
+  // Host memory the VM's disks may hold for requests in flight, shared by all of them.
+  const ioBudget = new MemoryBudget();
   for (const [k, text] of o.disks.entries()) {
     let blk: VirtioBlk;
     try {
       const spec = parseDiskSpec(text);
       const backend = await openDisk(spec);
-      blk = new VirtioBlk({ backend, serial: spec.serial ?? `tsvirt-disk${k}` });
+      blk = new VirtioBlk({ backend, serial: spec.serial ?? `tsvirt-disk${k}`, budget: ioBudget });
       closers.push(async () => {
         await blk.quiesce();
         await backend.close();

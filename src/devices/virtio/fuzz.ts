@@ -50,10 +50,11 @@ import {
   type VirtioDevice,
 } from './types.js';
 
-const RAM_BASE = 0x8000_0000;
-const RAM_BYTES = 32 * 1024;
+/** Guest RAM of the fuzz cases: where it starts and the part the generic generators address. */
+export const RAM_BASE = 0x8000_0000;
+export const RAM_BYTES = 32 * 1024;
 /** Driver-like layouts keep rings and tables below this offset and data buffers above it. */
-const META_BYTES = 12 * 1024;
+export const META_BYTES = 12 * 1024;
 
 /** Seeded choices for the fuzzer, on mulberry32 (core/prng.ts). */
 export class Prng {
@@ -187,7 +188,7 @@ function sameBuffers(a: readonly GuestBuffer[], b: readonly GuestBuffer[]): bool
 // --- Random guest-controlled data ---
 
 /** A guest-physical address: mostly inside RAM, sometimes at its edges or far outside. */
-function randomAddr(r: Prng, align: number): number {
+export function randomAddr(r: Prng, align: number): number {
   const k = r.below(100);
   if (k < 80) return RAM_BASE + Math.floor(r.below(RAM_BYTES) / align) * align;
   if (k < 85) return RAM_BASE + RAM_BYTES - align * (1 + r.below(4));
@@ -197,7 +198,7 @@ function randomAddr(r: Prng, align: number): number {
   return RAM_BASE + RAM_BYTES + r.below(64);
 }
 
-function randomLen(r: Prng): number {
+export function randomLen(r: Prng): number {
   const k = r.below(100);
   if (k < 10) return 0;
   if (k < 70) return 1 + r.below(64);
@@ -215,7 +216,7 @@ function randomFlags(r: Prng, pIndirect: number): number {
   return f;
 }
 
-function writeDesc(
+export function writeDesc(
   mem: GuestMemory,
   d: number,
   addr: number,
@@ -232,7 +233,7 @@ function writeDesc(
   v.setUint16(o + 14, next, true);
 }
 
-interface Layout {
+export interface Layout {
   size: number;
   desc: number;
   avail: number;
@@ -246,7 +247,7 @@ interface Layout {
 }
 
 /** Fill a descriptor table, some indirect tables and the available ring with random content. */
-function randomRings(r: Prng, mem: GuestMemory, lay: Layout, pending: number, startIdx: number): void {
+export function randomRings(r: Prng, mem: GuestMemory, lay: Layout, pending: number, startIdx: number): void {
   if (lay.wellFormed) driverLikeRings(r, mem, lay, pending, startIdx);
   else chaoticRings(r, mem, lay, pending, startIdx);
 }
@@ -299,7 +300,7 @@ function chaoticRings(r: Prng, mem: GuestMemory, lay: Layout, pending: number, s
   writeAvail(r, mem, lay, pending, startIdx, () => nextIndex(lay.size));
 }
 
-function writeAvail(
+export function writeAvail(
   r: Prng,
   mem: GuestMemory,
   lay: Layout,
@@ -409,7 +410,7 @@ function driverLikeRings(r: Prng, mem: GuestMemory, lay: Layout, pending: number
   }
 }
 
-function randomLayout(r: Prng, maxSize: number): Layout {
+export function randomLayout(r: Prng, maxSize: number): Layout {
   const sizes = [1, 2, 4, 8, 16, 32, 64, 128, 256].filter((s) => s <= maxSize);
   if (r.chance(0.75)) {
     // A proper driver layout: aligned areas packed with random gaps in the metadata region.
@@ -437,7 +438,7 @@ function randomPending(r: Prng, size: number): number {
 }
 
 /** Bytes the device may write: used ring areas and the writable buffers of chains it may pop. */
-class WriteAllowance {
+export class WriteAllowance {
   private readonly ranges: [number, number][] = [];
   add(addr: number, len: number): void {
     this.ranges.push([addr, addr + len]);
@@ -448,17 +449,41 @@ class WriteAllowance {
   overlaps(addr: number, len: number): boolean {
     return this.ranges.some(([a, b]) => addr < b && a < addr + len);
   }
+  /**
+   * A map of `sizeBytes` bytes from `base`: 1 where writes are allowed. Ranges are merged first,
+   * so thousands of aliasing buffers cost no more than the memory they cover.
+   */
+  byteMap(base: number, sizeBytes: number): Uint8Array {
+    const map = new Uint8Array(sizeBytes);
+    const sorted = this.ranges
+      .map(([a, b]): [number, number] => [Math.max(a, base) - base, Math.min(b, base + sizeBytes) - base])
+      .filter(([a, b]) => a < b)
+      .sort((x, y) => x[0] - y[0]);
+    let end = 0;
+    for (const [a, b] of sorted) {
+      if (b <= end) continue;
+      map.fill(1, Math.max(a, end), b);
+      end = b;
+    }
+    return map;
+  }
 }
 
-function diffMemory(mem: GuestMemory, before: Uint8Array, allowed: WriteAllowance): string | undefined {
+export function diffMemory(
+  mem: GuestMemory,
+  before: Uint8Array,
+  allowed: WriteAllowance,
+): string | undefined {
   const now = mem.bytes;
   // Compare a word at a time; look at bytes only inside words that changed.
   const a = new Int32Array(now.buffer, now.byteOffset, now.length >>> 2);
   const b = new Int32Array(before.buffer, before.byteOffset, before.length >>> 2);
+  let map: Uint8Array | undefined;
   for (let w = 0; w < a.length; w++) {
     if (a[w] === b[w]) continue;
+    map ??= allowed.byteMap(mem.base, now.length);
     for (let i = 4 * w; i < 4 * w + 4; i++) {
-      if (now[i] !== before[i] && !allowed.allows(mem.base + i))
+      if (now[i] !== before[i] && map[i] === 0)
         return `device wrote 0x${(mem.base + i).toString(16)}, outside the used ring and writable buffers`;
     }
   }
@@ -581,15 +606,44 @@ function mmioSetupQueue(mmio: VirtioMmio, index: number, lay: Layout): void {
   w(VIRTIO_MMIO_QUEUE_READY, 1);
 }
 
-function deviceCase(r: Prng, mem: GuestMemory, rep: FuzzReport): string | undefined {
-  rep.deviceCases++;
-  const backend = new MemoryCharBackend();
-  const isConsole = r.chance(0.5);
-  let fill = 0;
-  const device: VirtioDevice = isConsole
-    ? new VirtioConsole(backend, r.chance(0.5) ? { size: { cols: 80, rows: 25 } } : {})
-    : new VirtioRng({ fill: (b) => b.fill(++fill & 0xff) });
-  const mmio = new VirtioMmio(device, mem, NO_IRQ);
+/** What {@link setUpDriver} left behind. */
+export interface DriverSetup {
+  /** Each queue's layout, by queue index. */
+  readonly layouts: readonly Layout[];
+  /** Where the device may write: used rings and the writable buffers of every published chain. */
+  readonly allowed: WriteAllowance;
+  /** False when a writable buffer overlaps a ring or table: memory is then not diffed. */
+  readonly checkable: boolean;
+  /** VIRTIO_F_INDIRECT_DESC was negotiated. */
+  readonly indirect: boolean;
+}
+
+/**
+ * Fills one queue's rings: `pending` chains published from index 0 of queue `queue`, knowing
+ * whether VIRTIO_F_INDIRECT_DESC was negotiated.
+ */
+export type RingFiller = (
+  r: Prng,
+  mem: GuestMemory,
+  lay: Layout,
+  pending: number,
+  queue: number,
+  indirect: boolean,
+) => void;
+
+/**
+ * Drive `mmio` as a hostile driver would up to, not including, DRIVER_OK: random features
+ * (checking FEATURES_OK is granted exactly for valid sets), random queue layouts filled by
+ * `fill`. The caller snapshots guest memory, then sets DRIVER_OK (the device may start writing
+ * at once). Returns the setup, or a property violation.
+ */
+export function setUpDriver(
+  r: Prng,
+  mem: GuestMemory,
+  mmio: VirtioMmio,
+  fill: RingFiller = (rr, m, lay, pending) => randomRings(rr, m, lay, pending, 0),
+  layout: (r: Prng, maxSize: number, queue: number) => Layout = (rr, max) => randomLayout(rr, max),
+): DriverSetup | string {
   const w = (off: number, v: number): void => mmio.write(off, 4, v >>> 0);
   w(VIRTIO_MMIO_STATUS, 0);
   w(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE);
@@ -609,13 +663,12 @@ function deviceCase(r: Prng, mem: GuestMemory, rep: FuzzReport): string | undefi
   const indirect = (accept & (1n << VIRTIO_F_INDIRECT_DESC)) !== 0n;
 
   const allowed = new WriteAllowance();
-  const layouts = device.queueMaxSizes.map((max) => randomLayout(r, max));
+  const layouts = mmio.device.queueMaxSizes.map((max, i) => layout(r, max, i));
   const pendings = layouts.map((lay) => randomPending(r, lay.size));
   layouts.forEach((lay, i) => {
-    randomRings(r, mem, lay, pendings[i], 0);
+    fill(r, mem, lay, pendings[i], i, indirect);
     mmioSetupQueue(mmio, i, lay);
   });
-  w(VIRTIO_MMIO_STATUS, mmio.read(VIRTIO_MMIO_STATUS, 4) | VIRTIO_STATUS_DRIVER_OK);
 
   // What the device may write: every used ring, and the writable buffers of every chain it could
   // pop. A writable buffer over rings or tables would let earlier writes change later chains, so
@@ -636,7 +689,25 @@ function deviceCase(r: Prng, mem: GuestMemory, rep: FuzzReport): string | undefi
     meta.push([lay.desc, descTableBytes(lay.size)], [lay.avail, availRingBytes(lay.size)]);
   });
   if (meta.some(([a, n]) => allowed.overlaps(a, n))) checkable = false;
+  return { layouts, allowed, checkable, indirect };
+}
+
+function deviceCase(r: Prng, mem: GuestMemory, rep: FuzzReport): string | undefined {
+  rep.deviceCases++;
+  const backend = new MemoryCharBackend();
+  const isConsole = r.chance(0.5);
+  let fill = 0;
+  const device: VirtioDevice = isConsole
+    ? new VirtioConsole(backend, r.chance(0.5) ? { size: { cols: 80, rows: 25 } } : {})
+    : new VirtioRng({ fill: (b) => b.fill(++fill & 0xff) });
+  const mmio = new VirtioMmio(device, mem, NO_IRQ);
+  const w = (off: number, v: number): void => mmio.write(off, 4, v >>> 0);
+  const set = setUpDriver(r, mem, mmio);
+  if (typeof set === 'string') return set;
+  const { allowed } = set;
+  let checkable = set.checkable;
   const before = mem.bytes.slice();
+  w(VIRTIO_MMIO_STATUS, mmio.read(VIRTIO_MMIO_STATUS, 4) | VIRTIO_STATUS_DRIVER_OK);
 
   const steps = 1 + r.below(8);
   for (let s = 0; s < steps; s++) {

@@ -245,6 +245,54 @@ test('chainAt re-walks an in-flight chain without consuming the ring', () => {
   assert.equal(r.q.pop(), undefined);
 });
 
+test('undoPop gives the entry back: the next pop walks it again from memory, and only it', () => {
+  const r = rig({ eventIdx: true });
+  const head = r.dq.add([{ len: 2 }, { len: 3, write: true }]);
+  const second = r.dq.add([{ len: 4, write: true }]);
+  const c = r.q.pop();
+  assert.ok(c);
+  assert.equal(r.dq.availEvent(), 1);
+  r.q.undoPop(c);
+  assert.equal(r.q.save().lastAvailIdx, 0, 'the entry is back with the driver');
+  assert.equal(r.dq.availEvent(), 0, 'avail_event does not run ahead of what the device took');
+  // The driver may change the chain before the device takes it for real: it is walked again.
+  r.dq.writeDesc(head + 1, r.dq.buffers.get(head)![1].addr, 1, WRITE, 0);
+  const again = r.q.pop();
+  assert.ok(again && again !== c);
+  assert.deepEqual(
+    again.writable.map((b) => b.len),
+    [1],
+  );
+  // A chain given back can no longer be pushed; the re-popped one can.
+  r.q.push(c, 1);
+  assert.deepEqual(r.dq.takeUsed(), []);
+  r.q.push(again, 1);
+  assert.deepEqual(r.dq.takeUsed(), [{ id: head, len: 1 }]);
+  const next = r.q.pop();
+  assert.equal(next?.head, second);
+  assert.deepEqual(r.resets, []);
+});
+
+test('undoPop is refused for any chain but the one pop() just returned', () => {
+  const r = rig();
+  r.dq.add([{ len: 1, write: true }]);
+  r.dq.add([{ len: 1, write: true }]);
+  const a = r.q.pop()!;
+  const b = r.q.pop()!;
+  assert.throws(() => r.q.undoPop(a), /undoPop/);
+  r.q.push(a, 0);
+  assert.throws(() => r.q.undoPop(b), /undoPop/, 'not after a push');
+  const c = r.q.chainAt(b.head)!;
+  assert.throws(() => r.q.undoPop(c), /undoPop/, 'not a chain from chainAt');
+  assert.equal(r.q.save().lastAvailIdx, 2);
+  // After a reset the ring is gone: giving back a chain popped before it does nothing.
+  r.dq.add([{ len: 1, write: true }]);
+  const d = r.q.pop()!;
+  r.q.reset();
+  assert.doesNotThrow(() => r.q.undoPop(d));
+  assert.equal(r.q.save().lastAvailIdx, 0);
+});
+
 test('save/restore continues the rings where they were', () => {
   const r = rig({ eventIdx: true });
   for (let i = 0; i < 3; i++) r.dq.add([{ len: 1, write: true }]);

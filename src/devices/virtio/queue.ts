@@ -113,6 +113,8 @@ export class SplitVirtqueue implements Virtqueue {
   private issued = new WeakMap<DescriptorChain, number>();
   /** Changes whenever the queue's configuration changes, so stale chains cannot be pushed. */
   private epoch = 0;
+  /** The chain the latest pop() returned, while {@link undoPop} may still give it back. */
+  private undoable: DescriptorChain | undefined;
 
   /**
    * @param index the queue's number within its device
@@ -247,6 +249,7 @@ export class SplitVirtqueue implements Virtqueue {
   // --- Virtqueue ---
 
   pop(): DescriptorChain | undefined {
+    this.undoable = undefined;
     if (!this.live) return undefined;
     let availIdx = this.availIdx();
     if (availIdx === this.lastAvailIdx) {
@@ -267,10 +270,25 @@ export class SplitVirtqueue implements Virtqueue {
     if (typeof chain === 'string') return this.fail(`queue ${this.index}: chain at head ${head}: ${chain}`);
     this.lastAvailIdx = (this.lastAvailIdx + 1) & 0xffff;
     if (this.eventIdx) this.writeAvailEvent(this.lastAvailIdx);
+    this.undoable = chain;
     return chain;
   }
 
+  undoPop(chain: DescriptorChain): void {
+    if (this.issued.get(chain) !== this.epoch) return; // the queue was reset or reconfigured
+    if (chain !== this.undoable)
+      throw new Error(`queue ${this.index}: undoPop() of a chain that is not the one pop() just returned`);
+    this.undoable = undefined;
+    this.issued.delete(chain);
+    if (!this.live) return;
+    this.lastAvailIdx = (this.lastAvailIdx - 1) & 0xffff;
+    // avail_event again names the entry given back: the driver's view of what the device has
+    // taken (section 2.7.10) never runs ahead of the ring.
+    if (this.eventIdx) this.writeAvailEvent(this.lastAvailIdx);
+  }
+
   push(chain: DescriptorChain, writtenBytes: number): void {
+    this.undoable = undefined;
     if (!this.live || this.issued.get(chain) !== this.epoch) return;
     this.issued.delete(chain);
     let writable = 0;

@@ -44,6 +44,15 @@ export interface Virtqueue {
    * device in DEVICE_NEEDS_RESET (through the transport) and also returns undefined.
    */
   pop(): DescriptorChain | undefined;
+  /**
+   * Back-pressure: give back `chain`, which the latest {@link pop} returned, without consuming
+   * it. Its available ring entry becomes the next one again and stays the driver's: the next
+   * pop() walks it afresh from guest memory (the driver may have changed it meanwhile, so a
+   * device must recompute anything it derived from the chain). Only valid for the chain of the
+   * latest pop(), before any other pop() or push() on this queue: anything else is a device bug
+   * and throws. After a queue reset it does nothing (the entry is gone with the ring).
+   */
+  undoPop(chain: DescriptorChain): void;
   /** Return a chain to the driver through the used ring with `writtenBytes` written. */
   push(chain: DescriptorChain, writtenBytes: number): void;
   /** Interrupt the driver if it wants to know about the used entries pushed so far (EVENT_IDX). */

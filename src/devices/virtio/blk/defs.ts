@@ -70,3 +70,10 @@ export const MAX_DISCARD_SEG = 32;
 /** max_write_zeroes_sectors (per segment), in 512-byte sectors: 32 MiB. */
 export const MAX_WRITE_ZEROES_SECTORS = 0x1_0000;
 export const MAX_WRITE_ZEROES_SEG = 32;
+/**
+ * Bytes of request data (OUT copies, IN buffers) one device may hold for requests in flight, by
+ * default: 32 MiB, room for two maximal requests (MAX_REQUEST_BYTES, about 15.9 MiB) and for some
+ * 25 of the largest requests Linux sends by default (max_sectors_kb = 1280 KiB), more than a disk
+ * needs to stay busy. Beyond it requests wait in the available ring until completions free room.
+ */
+export const BLK_INFLIGHT_LIMIT_BYTES = 32 * 1024 * 1024;

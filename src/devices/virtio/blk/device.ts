@@ -2,6 +2,7 @@
 // GET_ID, DISCARD and WRITE_ZEROES requests served by an asynchronous BlockBackend.
 
 import type { BlockBackend } from '../../../backends/block/backend.js';
+import { MemoryBudget, type MemoryAccount } from '../budget.js';
 import { writeChain } from '../chain.js';
 import {
   VIRTIO_ID_BLOCK,
@@ -13,9 +14,11 @@ import {
 import type { GuestMemory } from '../../../memory/guest-memory.js';
 import { encodeConfig, readConfigBytes } from './config.js';
 import {
+  BLK_INFLIGHT_LIMIT_BYTES,
   BLK_SIZE_BYTES,
   MAX_DISCARD_SECTORS,
   MAX_DISCARD_SEG,
+  MAX_REQUEST_BYTES,
   MAX_WRITE_ZEROES_SECTORS,
   MAX_WRITE_ZEROES_SEG,
   QUEUE_SIZE_MAX,
@@ -36,7 +39,13 @@ import {
 } from './defs.js';
 import { newVirtioBlkMetrics, type VirtioBlkMetrics } from './metrics.js';
 import { VirtioBlkStateError, type VirtioBlkState } from './persist.js';
-import { parseRequest, type BlkOperation, type RequestLimits } from './request.js';
+import {
+  heldBytes,
+  parseRequest,
+  requestCostBytes,
+  type BlkOperation,
+  type RequestLimits,
+} from './request.js';
 
 /** Request queue index (section 5.2.2). */
 const REQUESTQ1 = 0;
@@ -49,6 +58,16 @@ export interface VirtioBlkOptions {
   backend: BlockBackend;
   /** GET_ID string: printable ASCII, at most 20 bytes (default: empty). */
   serial?: string;
+  /**
+   * The VM's budget, shared with its other devices (default: one of this device's own). The
+   * device's requests in flight hold at most `inflightLimitBytes` of it.
+   */
+  budget?: MemoryBudget;
+  /**
+   * Host bytes this device's requests in flight may hold (default
+   * {@link BLK_INFLIGHT_LIMIT_BYTES}); at least MAX_REQUEST_BYTES, so that any request fits.
+   */
+  inflightLimitBytes?: number;
 }
 
 /**
@@ -65,6 +84,15 @@ export interface VirtioBlkOptions {
  * Guest memory is written only when a request completes and only if the device has not been
  * reset since it was taken (a reset drops in-flight requests; their backend I/O still finishes).
  * Every request chain is returned to the driver, malformed ones with VIRTIO_BLK_S_IOERR.
+ *
+ * Host memory: a request holds up to seg_max * size_max bytes (its OUT data copy or IN buffer)
+ * until it completes, and every buffer may alias one guest page, so the bytes in flight are
+ * accounted to a {@link MemoryAccount} of the VM's {@link MemoryBudget}. A request is charged its
+ * {@link requestCostBytes} before anything is copied; when that does not fit, it is given back to
+ * the available ring unconsumed and the device stops taking requests until completions (its own
+ * or another device's) free room. The guest sees back-pressure, never an error, and requests are
+ * still taken in ring order, so a FLUSH still follows the writes before it. Abandoned requests
+ * (after a reset) keep their bytes until their backend I/O finishes, since it still uses them.
  *
  * Snapshots: `await quiesce()` stops taking requests and waits for those in flight, `save()`
  * then captures a state with nothing in flight, and `resume()` continues. This choice (rather
@@ -97,12 +125,22 @@ export class VirtioBlk implements VirtioDevice {
   /** The write-like subset of `inflight`, which a FLUSH waits for. */
   private readonly writesInflight = new Set<Promise<void>>();
   private notifyPending = false;
+  /** Host bytes held by requests in flight (abandoned ones included). */
+  readonly account: MemoryAccount;
+  private stalls = 0;
 
   constructor(opts: VirtioBlkOptions) {
     const serial = opts.serial ?? '';
     if (!/^[\x20-\x7e]{0,20}$/.test(serial)) {
       throw new RangeError(`virtio-blk serial '${serial}' is not printable ASCII of at most 20 bytes`);
     }
+    const limit = opts.inflightLimitBytes ?? BLK_INFLIGHT_LIMIT_BYTES;
+    if (!Number.isSafeInteger(limit) || limit < MAX_REQUEST_BYTES) {
+      throw new RangeError(
+        `virtio-blk in-flight limit of ${limit} bytes is below the largest request (${MAX_REQUEST_BYTES} bytes)`,
+      );
+    }
+    this.account = (opts.budget ?? new MemoryBudget(limit)).open(limit, () => this.drain());
     this.backend = opts.backend;
     this.serial = serial;
     this.readOnly = opts.backend.readOnly;
@@ -143,6 +181,16 @@ export class VirtioBlk implements VirtioDevice {
     return this.inflight.size;
   }
 
+  /** Host bytes held by the requests in flight. */
+  get inflightBytes(): number {
+    return this.account.usedBytes;
+  }
+
+  /** Times the device left a request in the available ring for lack of budget. */
+  get budgetStalls(): number {
+    return this.stalls;
+  }
+
   /** True between {@link quiesce} and {@link resume}. */
   get isPaused(): boolean {
     return this.paused;
@@ -178,6 +226,7 @@ export class VirtioBlk implements VirtioDevice {
     this.ctx = undefined;
     this.generation++;
     this.notifyPending = false;
+    this.account.cancelWait();
   }
 
   /**
@@ -187,6 +236,7 @@ export class VirtioBlk implements VirtioDevice {
    */
   async quiesce(): Promise<void> {
     this.paused = true;
+    this.account.cancelWait();
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
     this.notifyNow();
   }
@@ -225,9 +275,12 @@ export class VirtioBlk implements VirtioDevice {
    * the transport re-activates it with its restored queues when DRIVER_OK was set, which also
    * takes any requests queued while the VM was stopped.
    */
-  static restore(args: { backend: BlockBackend }, state: VirtioBlkState): VirtioBlk {
+  static restore(
+    args: Pick<VirtioBlkOptions, 'backend' | 'budget' | 'inflightLimitBytes'>,
+    state: VirtioBlkState,
+  ): VirtioBlk {
     if (state.version !== 1) throw new VirtioBlkStateError(`version ${String(state.version)} is not 1`);
-    const dev = new VirtioBlk({ backend: args.backend, serial: state.serial });
+    const dev = new VirtioBlk({ ...args, serial: state.serial });
     if (dev.capacitySectors !== state.capacitySectors) {
       throw new VirtioBlkStateError(
         `the disk has ${dev.capacitySectors} sectors but the snapshot was taken with ${state.capacitySectors}`,
@@ -258,18 +311,40 @@ export class VirtioBlk implements VirtioDevice {
     };
   }
 
-  /** Take every available chain and start it. */
+  /**
+   * Take available chains in order and start them while the budget allows; the first that does
+   * not fit goes back to the ring, and the account wakes the device when room is freed.
+   */
   private drain(): void {
     const ctx = this.ctx;
-    if (ctx === undefined) return;
-    for (let chain = ctx.queues[REQUESTQ1].pop(); chain !== undefined; chain = ctx.queues[REQUESTQ1].pop()) {
-      this.start(ctx, chain);
+    if (ctx === undefined || this.paused) {
+      this.account.cancelWait();
+      return;
+    }
+    const q = ctx.queues[REQUESTQ1];
+    for (;;) {
+      const chain = q.pop();
+      if (chain === undefined) {
+        this.account.cancelWait();
+        return;
+      }
+      const cost = requestCostBytes(chain);
+      if (!this.account.tryTake(cost)) {
+        q.undoPop(chain);
+        this.stalls++;
+        return;
+      }
+      this.start(ctx, chain, cost);
     }
   }
 
-  private start(ctx: VirtioContext, chain: DescriptorChain): void {
+  /** Parse and start `chain`, whose `costBytes` the account holds. */
+  private start(ctx: VirtioContext, chain: DescriptorChain, costBytes: number): void {
     const gen = this.generation;
     const req = parseRequest(ctx.mem, chain, this.limits);
+    // Parsing copied at most the cost; from here on the request holds only what it keeps.
+    const held = req.op === undefined ? 0 : heldBytes(req.op);
+    this.account.release(costBytes - held);
     if (req.op === undefined) {
       if (req.status === undefined) {
         // No status byte to write: return the chain untouched.
@@ -292,6 +367,7 @@ export class VirtioBlk implements VirtioDevice {
     void task.then(() => {
       this.inflight.delete(task);
       this.writesInflight.delete(task);
+      this.account.release(held);
     });
   }
 

@@ -1,8 +1,8 @@
 // Test support for virtio-blk (STYLE section 9.4): a mock guest driver that lays out requests in
 // fake guest memory and hands their descriptor chains to the device through a hand-driven queue,
-// and a backend whose operations complete only when the test says so.
+// a backend whose operations complete only when the test says so, and a sparse disk of any size.
 
-import type { BlockBackend, MemoryBlockBackend } from '../../../backends/block/backend.js';
+import { BlockReadOnlyError, checkRange, type BlockBackend } from '../../../backends/block/backend.js';
 import { GuestMemory } from '../../../memory/guest-memory.js';
 import type { DescriptorChain, GuestBuffer, VirtioContext, Virtqueue } from '../types.js';
 import { REQ_HEADER_BYTES, SEGMENT_BYTES } from './defs.js';
@@ -15,10 +15,20 @@ export class FakeQueue implements Virtqueue {
   readonly used: { head: number; len: number }[] = [];
   notifications = 0;
 
+  private lastPopped: DescriptorChain | undefined;
+
   pop(): DescriptorChain | undefined {
-    return this.avail.shift();
+    this.lastPopped = this.avail.shift();
+    return this.lastPopped;
+  }
+  undoPop(chain: DescriptorChain): void {
+    if (chain !== this.lastPopped)
+      throw new Error('undoPop() of a chain that is not the one pop() just returned');
+    this.lastPopped = undefined;
+    this.avail.unshift(chain);
   }
   push(chain: DescriptorChain, writtenBytes: number): void {
+    this.lastPopped = undefined;
     this.used.push({ head: chain.head, len: writtenBytes });
   }
   notify(): void {
@@ -188,13 +198,13 @@ export interface HeldOp {
 }
 
 /**
- * A backend over a {@link MemoryBlockBackend} whose operations wait in `ops` until the test
- * releases or fails them, to control completion order.
+ * A backend over another whose operations wait in `ops` until the test releases or fails them,
+ * to control completion order (and to stall the device, as a slow disk would).
  */
-export class DeferredBackend implements BlockBackend {
+export class DeferredBackend<Inner extends BlockBackend = BlockBackend> implements BlockBackend {
   readonly ops: HeldOp[] = [];
 
-  constructor(readonly inner: MemoryBlockBackend) {}
+  constructor(readonly inner: Inner) {}
 
   get sizeBytes(): number {
     return this.inner.sizeBytes;
@@ -234,8 +244,11 @@ export class DeferredBackend implements BlockBackend {
     kind: HeldOp['kind'],
     offset: number,
     lenBytes: number,
-    run: () => Promise<void>,
+    perform: () => Promise<void>,
   ): Promise<void> {
+    // `perform` holds the request's buffer: dropped once settled, so that the record of past
+    // operations in `ops` does not keep every buffer alive.
+    let run: (() => Promise<void>) | undefined = perform;
     return new Promise((resolve, reject) => {
       const op: HeldOp = {
         kind,
@@ -243,15 +256,130 @@ export class DeferredBackend implements BlockBackend {
         lenBytes,
         settled: false,
         release: () => {
+          const r = run;
+          if (r === undefined) return;
+          run = undefined;
           op.settled = true;
-          run().then(resolve, reject);
+          r().then(resolve, reject);
         },
         fail: () => {
+          if (run === undefined) return;
+          run = undefined;
           op.settled = true;
           reject(new Error(`injected ${kind} failure`));
         },
       };
       this.ops.push(op);
     });
+  }
+}
+
+/** One operation a {@link SparseDisk} was asked to do. */
+export interface DiskOp {
+  readonly kind: 'read' | 'write' | 'flush' | 'discard' | 'writeZeroes';
+  readonly offset: number;
+  readonly lenBytes: number;
+}
+
+const SPARSE_PAGE_BYTES = 4096;
+
+/**
+ * A disk of any size (up to 2^53 bytes) that stores only the 4 KiB pages written, and records
+ * every operation it is asked to do, refused ones included: for tests that need a disk larger
+ * than the device's own limits without allocating it. Unwritten bytes read as `initial` (for the
+ * first `initial.length` bytes) or zero; discard and write-zeroes leave zeros.
+ */
+export class SparseDisk implements BlockBackend {
+  readonly ops: DiskOp[] = [];
+  readonly discardGranularityBytes = SPARSE_PAGE_BYTES;
+  private readonly pages = new Map<number, Uint8Array>();
+
+  constructor(
+    readonly sizeBytes: number,
+    readonly readOnly = false,
+    private readonly initial: Uint8Array = new Uint8Array(0),
+  ) {}
+
+  /** Bytes stored for written pages (what the disk costs the host). */
+  get storedBytes(): number {
+    return this.pages.size * SPARSE_PAGE_BYTES;
+  }
+
+  async read(offset: number, buf: Uint8Array): Promise<void> {
+    this.ops.push({ kind: 'read', offset, lenBytes: buf.length });
+    checkRange('read', offset, buf.length, this.sizeBytes);
+    buf.set(this.bytesAt(offset, buf.length));
+  }
+
+  async write(offset: number, data: Uint8Array): Promise<void> {
+    this.ops.push({ kind: 'write', offset, lenBytes: data.length });
+    if (this.readOnly) throw new BlockReadOnlyError('write');
+    checkRange('write', offset, data.length, this.sizeBytes);
+    this.store(offset, data.length, (page, at, from, n) => page.set(data.subarray(from, from + n), at));
+  }
+
+  async flush(): Promise<void> {
+    this.ops.push({ kind: 'flush', offset: 0, lenBytes: 0 });
+  }
+
+  async discard(offset: number, lenBytes: number): Promise<void> {
+    this.ops.push({ kind: 'discard', offset, lenBytes });
+    this.zero('discard', offset, lenBytes);
+  }
+
+  async writeZeroes(offset: number, lenBytes: number): Promise<void> {
+    this.ops.push({ kind: 'writeZeroes', offset, lenBytes });
+    this.zero('writeZeroes', offset, lenBytes);
+  }
+
+  async close(): Promise<void> {}
+
+  /** The disk's bytes at [offset, offset + lenBytes). */
+  bytesAt(offset: number, lenBytes: number): Uint8Array {
+    const out = new Uint8Array(lenBytes);
+    out.set(this.initial.subarray(offset, offset + lenBytes));
+    for (let p = Math.floor(offset / SPARSE_PAGE_BYTES); p * SPARSE_PAGE_BYTES < offset + lenBytes; p++) {
+      const page = this.pages.get(p);
+      if (page === undefined) continue;
+      const start = Math.max(offset, p * SPARSE_PAGE_BYTES);
+      const end = Math.min(offset + lenBytes, (p + 1) * SPARSE_PAGE_BYTES);
+      out.set(page.subarray(start - p * SPARSE_PAGE_BYTES, end - p * SPARSE_PAGE_BYTES), start - offset);
+    }
+    return out;
+  }
+
+  private zero(op: string, offset: number, lenBytes: number): void {
+    if (this.readOnly) throw new BlockReadOnlyError(op);
+    checkRange(op, offset, lenBytes, this.sizeBytes);
+    // Ranges may be huge: zero the pages that exist, and the initial bytes, not the whole range.
+    for (const [p, page] of this.pages) {
+      const start = Math.max(offset, p * SPARSE_PAGE_BYTES);
+      const end = Math.min(offset + lenBytes, (p + 1) * SPARSE_PAGE_BYTES);
+      if (start < end) page.fill(0, start - p * SPARSE_PAGE_BYTES, end - p * SPARSE_PAGE_BYTES);
+    }
+    const initialEnd = Math.min(offset + lenBytes, this.initial.length);
+    if (offset < initialEnd) {
+      this.store(offset, initialEnd - offset, (page, at, _from, n) => page.fill(0, at, at + n));
+    }
+  }
+
+  /** Visit [offset, offset + lenBytes) page by page, creating pages from the current contents. */
+  private store(
+    offset: number,
+    lenBytes: number,
+    each: (page: Uint8Array, at: number, from: number, n: number) => void,
+  ): void {
+    for (let done = 0; done < lenBytes;) {
+      const p = Math.floor((offset + done) / SPARSE_PAGE_BYTES);
+      let page = this.pages.get(p);
+      if (page === undefined) {
+        page = this.bytesAt(p * SPARSE_PAGE_BYTES, SPARSE_PAGE_BYTES);
+        this.pages.set(p, page);
+      }
+      const at = offset + done - p * SPARSE_PAGE_BYTES;
+      const n = Math.min(SPARSE_PAGE_BYTES - at, lenBytes - done);
+      each(page, at, done, n);
+      done += n;
+    }
   }
 }

@@ -69,6 +69,25 @@ export interface RequestLimits {
   readonly writeZeroes: boolean;
 }
 
+/**
+ * The host bytes parsing and serving `chain` may hold, computed from its buffer lengths alone so
+ * that it is known before anything is copied: the data of an OUT is copied and the data area of
+ * an IN allocated, and neither exceeds the chain's length nor {@link MAX_REQUEST_BYTES} (larger
+ * transfers are refused before any copy or allocation). Other requests hold less. Never more
+ * than MAX_REQUEST_BYTES, so a device whose limit is at least that can always take one request.
+ */
+export function requestCostBytes(chain: DescriptorChain): number {
+  return Math.min(chainLength(chain.readable) + chainLength(chain.writable), MAX_REQUEST_BYTES);
+}
+
+/** The host bytes a parsed operation holds until it completes (at most its cost). */
+export function heldBytes(op: BlkOperation): number {
+  if (op.kind === 'in') return op.lenBytes;
+  if (op.kind === 'out') return op.data.length;
+  if (op.kind === 'discard' || op.kind === 'write-zeroes') return op.ranges.length * SEGMENT_BYTES;
+  return 0;
+}
+
 /** Parse and validate `chain`; see {@link ParsedRequest}. */
 export function parseRequest(mem: GuestMemory, chain: DescriptorChain, limits: RequestLimits): ParsedRequest {
   const writableBytes = chainLength(chain.writable);
@@ -117,6 +136,10 @@ export function parseRequest(mem: GuestMemory, chain: DescriptorChain, limits: R
       if (!(discard ? limits.discard : limits.writeZeroes))
         return fail(VIRTIO_BLK_S_UNSUPP, 'feature not negotiated');
       if (dataOut !== 0) return ioerr('segments with device-writable data');
+      // The list is checked for shape before it is copied: its length is the guest's to choose.
+      const count = dataIn / SEGMENT_BYTES;
+      if (count === 0 || !Number.isInteger(count)) return ioerr('segment list is not whole segments');
+      if (count > (discard ? MAX_DISCARD_SEG : MAX_WRITE_ZEROES_SEG)) return ioerr('too many segments');
       const segs = readChain(mem, chain.readable, REQ_HEADER_BYTES, dataIn);
       if (segs.length !== dataIn) return ioerr('segments outside guest RAM');
       const parsed = parseSegments(segs, discard, limits.capacitySectors);
@@ -139,20 +162,19 @@ function checkTransfer(sector: bigint, lenBytes: number, limits: RequestLimits):
 }
 
 /**
- * Decode struct virtio_blk_discard_write_zeroes segments. Returns the ranges, or the status to
- * complete with: UNSUPP for unknown flags or unmap on a discard (section 5.2.6.2), checked over all
- * segments first; IOERR for a bad count or a segment too long or beyond the capacity.
+ * Decode a list of whole struct virtio_blk_discard_write_zeroes segments, at most max_*_seg of
+ * them (checked by the caller). Returns the ranges, or the status to complete with: UNSUPP for
+ * unknown flags or unmap on a discard (section 5.2.6.2), checked over all segments first; IOERR
+ * for a segment too long or beyond the capacity.
  */
 function parseSegments(bytes: Uint8Array, discard: boolean, capacitySectors: number): DiskRange[] | number {
-  const maxSeg = discard ? MAX_DISCARD_SEG : MAX_WRITE_ZEROES_SEG;
   const maxSectors = discard ? MAX_DISCARD_SECTORS : MAX_WRITE_ZEROES_SECTORS;
   const count = bytes.length / SEGMENT_BYTES;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const known = discard ? 0 : VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP;
-  for (let k = 0; k < Math.floor(count); k++) {
+  for (let k = 0; k < count; k++) {
     if ((view.getUint32(k * SEGMENT_BYTES + SEGMENT_FLAGS, true) & ~known) !== 0) return VIRTIO_BLK_S_UNSUPP;
   }
-  if (count === 0 || !Number.isInteger(count) || count > maxSeg) return VIRTIO_BLK_S_IOERR;
   const ranges: DiskRange[] = [];
   for (let k = 0; k < count; k++) {
     const sector = view.getBigUint64(k * SEGMENT_BYTES + SEGMENT_SECTOR, true);

@@ -1,13 +1,14 @@
 // virtio-console port 0 (virtio 1.2 §5.3) behind virtio-mmio, driven by a mock driver: output,
-// input queued until receive buffers arrive (never dropped), F_SIZE and emergency write,
-// hostile chains and a snapshot taken with input pending.
+// input queued until receive buffers arrive (up to a bound), F_SIZE and emergency write, hostile
+// chains, a slow host, and a snapshot taken with input pending.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MemoryCharBackend } from '../../../backends/char.js';
+import { MemoryCharBackend, type CharBackend } from '../../../backends/char.js';
 import { GuestMemory } from '../../../memory/guest-memory.js';
 import { MockMmioDriver, RecordingIrq, type DriverQueue } from '../mock-driver.js';
-import { VIRTQ_DESC_F_NEXT, VIRTQ_DESC_F_WRITE } from '../queue.js';
+import { liveArrayBufferBytes } from '../memory-probe.js';
+import { VIRTQ_DESC_F_INDIRECT, VIRTQ_DESC_F_NEXT, VIRTQ_DESC_F_WRITE } from '../queue.js';
 import {
   VIRTIO_MMIO_CONFIG,
   VIRTIO_MMIO_CONFIG_GENERATION,
@@ -28,7 +29,11 @@ import {
   VIRTIO_CONSOLE_F_EMERG_WRITE,
   VIRTIO_CONSOLE_F_MULTIPORT,
   VIRTIO_CONSOLE_F_SIZE,
+  VIRTIO_CONSOLE_INPUT_LIMIT_BYTES,
+  VIRTIO_CONSOLE_TX_BACKLOG_BYTES,
+  VIRTIO_CONSOLE_TX_CHAIN_MAX_BYTES,
   VirtioConsole,
+  type CharOutputFlow,
   type VirtioConsoleOptions,
 } from './device.js';
 
@@ -247,4 +252,120 @@ test('snapshot mid-operation: pending input and an unsent transmit chain continu
   b.host.type('more');
   assert.equal(b.con.pendingInputBytes, 4, 'no buffers left: queued');
   assert.throws(() => b.con.restore({ ...device, version: 2 }), /version/);
+});
+
+/** A host that takes output slower than the guest writes it: it keeps what it was given. */
+class SlowHost implements CharBackend, CharOutputFlow {
+  private chunks: Uint8Array[] = [];
+  pendingOutputBytes = 0;
+  peakPendingBytes = 0;
+  writtenBytes = 0;
+  private drained: (() => void)[] = [];
+  write(bytes: Uint8Array): void {
+    this.chunks.push(bytes);
+    this.pendingOutputBytes += bytes.length;
+    this.peakPendingBytes = Math.max(this.peakPendingBytes, this.pendingOutputBytes);
+  }
+  onInput(): void {}
+  onOutputDrained(drained: () => void): void {
+    this.drained.push(drained);
+  }
+  /** The host caught up: everything is written out. */
+  drain(): void {
+    for (const c of this.chunks) this.writtenBytes += c.length;
+    this.chunks = [];
+    this.pendingOutputBytes = 0;
+    for (const d of this.drained.splice(0)) d();
+  }
+}
+
+/** Post a transmit chain of `count` buffers of `len` bytes, all at `addr`, in an indirect table. */
+function aliasChain(
+  drv: MockMmioDriver,
+  q: DriverQueue,
+  slot: number,
+  addr: number,
+  count: number,
+  len: number,
+): void {
+  const table = drv.alloc.alloc(16 * count, 16);
+  for (let k = 0; k < count; k++) {
+    q.writeDesc(k, addr, len, k < count - 1 ? VIRTQ_DESC_F_NEXT : 0, k + 1, table);
+  }
+  q.writeDesc(slot, table, 16 * count, VIRTQ_DESC_F_INDIRECT, 0);
+  q.publish(slot);
+}
+
+test('output to a slow host: chains wait in the ring at the backlog bound, and each is capped', async () => {
+  const mem = new GuestMemory(BASE, 4 * 1024 * 1024);
+  const host = new SlowHost();
+  const con = new VirtioConsole(host, { outputFlow: host });
+  const mmio = new VirtioMmio(con, mem, new RecordingIrq());
+  const drv = new MockMmioDriver(mmio, mem);
+  const [, tx] = drv.init(F_VERSION_1 | F_INDIRECT, 2);
+  const region = drv.alloc.alloc(64 * 1024, 16);
+  mem.bytes.fill(0x41, region - BASE, region - BASE + 64 * 1024);
+  // 128 chains, each describing 1 MiB over one 64 KiB region: 128 MiB of "output".
+  for (let k = 0; k < 128; k++) aliasChain(drv, tx, k, region, 16, 64 * 1024);
+  const baseline = await liveArrayBufferBytes();
+  drv.notify(TX);
+  const bound = VIRTIO_CONSOLE_TX_BACKLOG_BYTES + VIRTIO_CONSOLE_TX_CHAIN_MAX_BYTES;
+  const consumed = (): number => mmio.queues[TX].save().lastAvailIdx;
+  assert.ok(host.pendingOutputBytes <= bound);
+  assert.ok(consumed() < 128, 'the rest waits in the ring');
+  assert.equal(tx.takeUsed().length, consumed());
+  const grown = (await liveArrayBufferBytes()) - baseline;
+  assert.ok(grown <= bound + 1024 * 1024, `host memory grew by ${grown} bytes`);
+  let rounds = 0;
+  while (consumed() < 128) {
+    const before = consumed();
+    host.drain();
+    assert.ok(consumed() > before, 'draining lets the device continue');
+    assert.ok(host.pendingOutputBytes <= bound);
+    rounds++;
+  }
+  host.drain();
+  assert.ok(rounds > 1);
+  assert.ok(host.peakPendingBytes <= bound);
+  assert.equal(host.writtenBytes, 128 * VIRTIO_CONSOLE_TX_CHAIN_MAX_BYTES);
+  assert.equal(con.droppedOutputBytes, 128 * (1024 * 1024 - VIRTIO_CONSOLE_TX_CHAIN_MAX_BYTES));
+});
+
+test('emergency writes to a full backlog are dropped and counted', () => {
+  const host = new SlowHost();
+  const con = new VirtioConsole(host, { outputFlow: host });
+  for (let i = 0; i < VIRTIO_CONSOLE_TX_BACKLOG_BYTES + 10; i++) con.writeConfig(8, 1, 0x21);
+  assert.equal(host.pendingOutputBytes, VIRTIO_CONSOLE_TX_BACKLOG_BYTES);
+  assert.equal(con.droppedOutputBytes, 10);
+});
+
+test('host input for a guest that posts no buffers is kept up to 1 MiB, the rest dropped', async () => {
+  const { drv, host, con, mem } = setup({}, new GuestMemory(BASE, 2 * 1024 * 1024));
+  const [rx] = drv.init(F_VERSION_1, 2);
+  const baseline = await liveArrayBufferBytes();
+  const chunk = new Uint8Array(64 * 1024);
+  for (let k = 0; k < 48; k++) host.type(chunk.fill(k));
+  assert.equal(con.pendingInputBytes, VIRTIO_CONSOLE_INPUT_LIMIT_BYTES);
+  assert.equal(con.droppedInputBytes, 48 * 64 * 1024 - VIRTIO_CONSOLE_INPUT_LIMIT_BYTES);
+  const grown = (await liveArrayBufferBytes()) - baseline;
+  assert.ok(grown <= VIRTIO_CONSOLE_INPUT_LIMIT_BYTES + 256 * 1024, `host memory grew by ${grown} bytes`);
+  // What was kept is the oldest input, delivered in order.
+  const buf = drv.alloc.alloc(VIRTIO_CONSOLE_INPUT_LIMIT_BYTES, 16);
+  rx.writeDesc(rx.size - 1, buf, VIRTIO_CONSOLE_INPUT_LIMIT_BYTES, VIRTQ_DESC_F_WRITE, 0);
+  rx.publish(rx.size - 1);
+  drv.notify(RX);
+  assert.deepEqual(rx.takeUsed(), [{ id: rx.size - 1, len: VIRTIO_CONSOLE_INPUT_LIMIT_BYTES }]);
+  const got = mem.slice(buf, VIRTIO_CONSOLE_INPUT_LIMIT_BYTES);
+  assert.equal(got[0], 0);
+  assert.equal(got[VIRTIO_CONSOLE_INPUT_LIMIT_BYTES - 1], 15);
+  assert.equal(con.pendingInputBytes, 0);
+});
+
+test('restoring more pending input than the limit keeps the oldest bytes that fit', () => {
+  const { con } = setup();
+  const pendingInput = Array.from({ length: VIRTIO_CONSOLE_INPUT_LIMIT_BYTES + 5 }, (_, i) => i & 0xff);
+  con.restore({ version: 1, cols: 0, rows: 0, pendingInput });
+  assert.equal(con.pendingInputBytes, VIRTIO_CONSOLE_INPUT_LIMIT_BYTES);
+  assert.equal(con.droppedInputBytes, 5);
+  assert.deepEqual(con.save().pendingInput.slice(-2), [0xfe, 0xff]);
 });

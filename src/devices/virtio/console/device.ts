@@ -24,13 +24,43 @@ const CONFIG_MAX_NR_PORTS = 4;
 const CONFIG_EMERG_WR = 8;
 const CONFIG_BYTES = 12;
 
-/** Output is copied out of guest memory in pieces of at most this many bytes. */
-const TX_CHUNK_BYTES = 64 * 1024;
+const KiB = 1024;
+/**
+ * Most output bytes taken from one transmit chain; the rest of a longer chain is dropped and
+ * counted. Linux sends at most a page per chain for hvc (32 KiB on multiport ports), so only a
+ * chain made to hurt is cut, and a chain describing 4 GiB over one page costs 64 KiB of host
+ * memory, not 4 GiB.
+ */
+export const VIRTIO_CONSOLE_TX_CHAIN_MAX_BYTES = 64 * KiB;
+/**
+ * Output a flow-controlled backend may hold before the device stops taking transmit chains:
+ * 256 KiB, seconds of text at terminal speed. The backlog can pass it by one chain at most.
+ */
+export const VIRTIO_CONSOLE_TX_BACKLOG_BYTES = 256 * KiB;
+/**
+ * Host input kept for a guest that posts no receive buffers: 1 MiB, far more than anyone types
+ * or pastes; beyond it, input is dropped and counted.
+ */
+export const VIRTIO_CONSOLE_INPUT_LIMIT_BYTES = 1024 * KiB;
+
+/**
+ * Output flow control a console backend may offer: how much it has accepted but not yet passed
+ * on to the host, and a call when that shrinks (Node: `writableLength` and the 'drain' event).
+ * A device cannot see a slow host otherwise.
+ */
+export interface CharOutputFlow {
+  /** Bytes given to `write` and not yet written out. */
+  readonly pendingOutputBytes: number;
+  /** Call `drained` once, the next time `pendingOutputBytes` falls. */
+  onOutputDrained(drained: () => void): void;
+}
 
 /** Options of a {@link VirtioConsole}. */
 export interface VirtioConsoleOptions {
   /** Offer VIRTIO_CONSOLE_F_SIZE with this initial size in character cells. */
   size?: { cols: number; rows: number };
+  /** The backend's output flow control, when it has one. */
+  outputFlow?: CharOutputFlow;
 }
 
 /** Snapshot of a {@link VirtioConsole}. Byte arrays are plain numbers so the object is JSON-safe. */
@@ -44,8 +74,12 @@ export interface VirtioConsoleState {
 
 /**
  * A console port 0. Guest output on the transmitq goes to the backend as soon as the driver
- * notifies. Host input is queued without bound and written into receiveq buffers as the driver
- * supplies them, so nothing typed is lost; the queue survives device resets.
+ * notifies, at most {@link VIRTIO_CONSOLE_TX_CHAIN_MAX_BYTES} per chain. With an
+ * {@link CharOutputFlow}, the device stops taking transmit chains while the backend holds
+ * {@link VIRTIO_CONSOLE_TX_BACKLOG_BYTES} or more, leaving them in the ring (the guest's writes
+ * wait, as on a slow serial line), and resumes when it drains. Host input is queued, up to
+ * {@link VIRTIO_CONSOLE_INPUT_LIMIT_BYTES}, and written into receiveq buffers as the driver
+ * supplies them; the queue survives device resets.
  */
 export class VirtioConsole implements VirtioDevice {
   readonly deviceId = VIRTIO_ID_CONSOLE;
@@ -58,11 +92,19 @@ export class VirtioConsole implements VirtioDevice {
   /** Host input waiting for receive buffers: chunks, the first consumed from `inputPos`. */
   private input: Uint8Array[] = [];
   private inputPos = 0;
+  /** Bytes in `input` not yet delivered. */
+  private inputBytes = 0;
+  private readonly outputFlow: CharOutputFlow | undefined;
+  /** A drain callback is registered with `outputFlow`. */
+  private awaitingDrain = false;
+  private inputDropped = 0;
+  private outputDropped = 0;
 
   constructor(
     private readonly backend: CharBackend,
     options: VirtioConsoleOptions = {},
   ) {
+    this.outputFlow = options.outputFlow;
     const size = options.size;
     this.features = (1n << VIRTIO_CONSOLE_F_EMERG_WRITE) | (size ? 1n << VIRTIO_CONSOLE_F_SIZE : 0n);
     this.cols = size ? size.cols & 0xffff : 0;
@@ -72,9 +114,17 @@ export class VirtioConsole implements VirtioDevice {
 
   /** Bytes of host input not yet delivered to the guest. */
   get pendingInputBytes(): number {
-    let n = 0;
-    for (const c of this.input) n += c.length;
-    return n - this.inputPos;
+    return this.inputBytes;
+  }
+
+  /** Host input dropped because the guest left more than the limit undelivered. */
+  get droppedInputBytes(): number {
+    return this.inputDropped;
+  }
+
+  /** Guest output dropped: chains beyond the per-chain cap, emergency writes to a full backlog. */
+  get droppedOutputBytes(): number {
+    return this.outputDropped;
   }
 
   // --- Configuration space ---
@@ -99,10 +149,15 @@ export class VirtioConsole implements VirtioDevice {
         : v.getUint32(offset, true);
   }
 
-  /** Only emerg_wr is writable: its low byte goes to the backend, at any time (§5.3.5.1). */
+  /**
+   * Only emerg_wr is writable: its low byte goes to the backend, at any time (§5.3.5.1), unless
+   * the backend's backlog is full (it is then dropped: a guest looping on emerg_wr must not grow
+   * it without bound).
+   */
   writeConfig(offset: number, size: number, value: number): boolean {
     if (offset !== CONFIG_EMERG_WR || !(size === 1 || size === 2 || size === 4)) return false;
-    this.backend.write(Uint8Array.of(value & 0xff));
+    if (this.backlogFull()) this.outputDropped++;
+    else this.backend.write(Uint8Array.of(value & 0xff));
     return true;
   }
 
@@ -135,7 +190,12 @@ export class VirtioConsole implements VirtioDevice {
 
   private receive(bytes: Uint8Array): void {
     if (bytes.length === 0) return;
-    this.input.push(bytes.slice());
+    const take = Math.min(bytes.length, VIRTIO_CONSOLE_INPUT_LIMIT_BYTES - this.inputBytes);
+    this.inputDropped += bytes.length - take;
+    if (take > 0) {
+      this.input.push(bytes.slice(0, take));
+      this.inputBytes += take;
+    }
     this.deliver();
   }
 
@@ -157,6 +217,7 @@ export class VirtioConsole implements VirtioDevice {
         const n = writeChain(ctx.mem, chain.writable, written, piece);
         written += n;
         this.inputPos += n;
+        this.inputBytes -= n;
         if (this.inputPos === chunk.length) {
           this.input.shift();
           this.inputPos = 0;
@@ -169,22 +230,38 @@ export class VirtioConsole implements VirtioDevice {
     if (used) q.notify();
   }
 
-  /** Send every transmit chain's readable bytes to the backend. */
+  /** Send transmit chains' readable bytes to the backend while its backlog allows. */
   private transmit(): void {
     const ctx = this.ctx;
     const q = ctx?.queues[TRANSMITQ];
     if (ctx === undefined || q === undefined) return;
     let used = false;
-    for (let chain = q.pop(); chain !== undefined; chain = q.pop()) {
+    while (!this.backlogFull()) {
+      const chain = q.pop();
+      if (chain === undefined) break;
       const total = chainLength(chain.readable);
-      for (let off = 0; off < total; off += TX_CHUNK_BYTES) {
-        // readChain copies, so the backend may keep the bytes after the guest reuses the buffer.
-        this.backend.write(readChain(ctx.mem, chain.readable, off, TX_CHUNK_BYTES));
-      }
+      const n = Math.min(total, VIRTIO_CONSOLE_TX_CHAIN_MAX_BYTES);
+      // readChain copies, so the backend may keep the bytes after the guest reuses the buffer.
+      if (n > 0) this.backend.write(readChain(ctx.mem, chain.readable, 0, n));
+      this.outputDropped += total - n;
       q.push(chain, 0);
       used = true;
     }
     if (used) q.notify();
+  }
+
+  /** The backend holds its bound of output: wait for it to drain (and arrange to be told). */
+  private backlogFull(): boolean {
+    const flow = this.outputFlow;
+    if (flow === undefined || flow.pendingOutputBytes < VIRTIO_CONSOLE_TX_BACKLOG_BYTES) return false;
+    if (!this.awaitingDrain) {
+      this.awaitingDrain = true;
+      flow.onOutputDrained(() => {
+        this.awaitingDrain = false;
+        this.transmit();
+      });
+    }
+    return true;
   }
 
   // --- Snapshot ---
@@ -206,8 +283,12 @@ export class VirtioConsole implements VirtioDevice {
       throw new Error(`virtio-console state version ${String(s.version)} is not supported`);
     this.cols = s.cols & 0xffff;
     this.rows = s.rows & 0xffff;
-    this.input = s.pendingInput.length > 0 ? [Uint8Array.from(s.pendingInput, (b) => b & 0xff)] : [];
+    // A snapshot from before the limit existed (or made by hand) keeps the oldest input that fits.
+    const kept = s.pendingInput.slice(0, VIRTIO_CONSOLE_INPUT_LIMIT_BYTES);
+    this.inputDropped += s.pendingInput.length - kept.length;
+    this.input = kept.length > 0 ? [Uint8Array.from(kept, (b) => b & 0xff)] : [];
     this.inputPos = 0;
+    this.inputBytes = kept.length;
     this.deliver();
   }
 }

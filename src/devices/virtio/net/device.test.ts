@@ -11,12 +11,14 @@ import {
   type NetBackend,
 } from '../../../backends/net/backend.js';
 import { GuestMemory } from '../../../memory/guest-memory.js';
+import { arrayBufferBytesNow, liveArrayBufferBytes } from '../memory-probe.js';
 import { SplitVirtqueue, VIRTQ_DESC_F_NEXT, VIRTQ_DESC_F_WRITE, type QueueHost } from '../queue.js';
 import { VIRTIO_F_VERSION_1, VIRTIO_ID_NET, type VirtioContext } from '../types.js';
 import {
   VIRTIO_NET_F_MAC,
   VIRTIO_NET_F_MTU,
   VIRTIO_NET_F_STATUS,
+  VIRTIO_NET_RX_QUEUE_BYTES,
   VirtioNet,
   type VirtioNetOptions,
   type VirtioNetState,
@@ -50,6 +52,31 @@ class DriverQueue {
     this.q.deviceAddr = drv.alloc(6 + 8 * QUEUE_NUM, 4);
     assert.equal(this.q.enable(), undefined);
     this.q.activate(false, false);
+  }
+
+  /** Post a chain of buffers at the given places, as is (for chains that alias memory). */
+  addRaw(bufs: { addr: number; len: number; write?: boolean }[]): number {
+    const mem = this.drv.mem;
+    const head = this.nextDesc;
+    bufs.forEach((b, k) => {
+      const i = (head + k) % QUEUE_NUM;
+      const d = this.q.descAddr + 16 * i;
+      mem.write64(d, BigInt(b.addr));
+      mem.write32(d + 8, b.len);
+      const flags = (k < bufs.length - 1 ? VIRTQ_DESC_F_NEXT : 0) | (b.write ? VIRTQ_DESC_F_WRITE : 0);
+      mem.view.setUint16(d + 12 - RAM_BASE, flags, true);
+      mem.view.setUint16(d + 14 - RAM_BASE, (i + 1) % QUEUE_NUM, true);
+    });
+    this.nextDesc = (head + bufs.length) % QUEUE_NUM;
+    this.writable.set(
+      head,
+      bufs.filter((b) => b.write),
+    );
+    const ring = this.q.driverAddr + 4 + 2 * (this.availIdx % QUEUE_NUM);
+    mem.view.setUint16(ring - RAM_BASE, head, true);
+    this.availIdx = (this.availIdx + 1) & 0xffff;
+    mem.view.setUint16(this.q.driverAddr + 2 - RAM_BASE, this.availIdx, true);
+    return head;
   }
 
   /** Post a chain: device-readable `out` buffers (contents), then device-writable `inLens`. */
@@ -377,6 +404,63 @@ test('RX overflow: without flow control the backend keeps delivering and the dev
   assert.equal(dev.metrics.rxDroppedQueueFull, 3);
 });
 
+test('RX bound in bytes: the largest frames fill 1 MiB at most, the rest is dropped', async () => {
+  let receiver: ((f: Uint8Array) => void) | undefined;
+  const backend: NetBackend = {
+    metrics: newNetBackendMetrics(),
+    send: () => {},
+    onReceive: (r) => (receiver = r),
+    close: () => {},
+  };
+  const dev = new VirtioNet({ backend, mac: MAC });
+  const drv = new MockDriver();
+  dev.activate(drv.context());
+  const before = await liveArrayBufferBytes();
+  // A peer floods 64 frames of the largest size while the guest posts no receive buffers.
+  for (let i = 0; i < 64; i++) receiver?.(frame(MAX_FRAME_BYTES, i));
+  const fit = Math.floor(VIRTIO_NET_RX_QUEUE_BYTES / MAX_FRAME_BYTES);
+  assert.equal(dev.rxQueuedFrames, fit);
+  assert.ok(dev.rxQueuedBytes <= VIRTIO_NET_RX_QUEUE_BYTES);
+  assert.equal(dev.metrics.rxDroppedQueueFull, 64 - fit);
+  const grown = (await liveArrayBufferBytes()) - before;
+  assert.ok(grown <= VIRTIO_NET_RX_QUEUE_BYTES + 64 * 1024, `host memory grew by ${grown} bytes`);
+  // The queued frames are delivered once buffers come (all into one region: the last stays).
+  const region = drv.alloc(HDR + MAX_FRAME_BYTES, 16);
+  for (let i = 0; i < fit; i++) drv.rx.addRaw([{ addr: region, len: HDR + MAX_FRAME_BYTES, write: true }]);
+  dev.queueNotify(0);
+  const got = drv.rx.used();
+  assert.equal(got.length, fit);
+  assert.deepEqual(got[fit - 1].data.subarray(HDR), frame(MAX_FRAME_BYTES, fit - 1));
+  assert.equal(dev.rxQueuedBytes, 0);
+  assert.throws(
+    () => new VirtioNet({ backend, mac: MAC, rxQueueBytes: MAX_FRAME_BYTES - 1 }),
+    /largest frame/,
+  );
+});
+
+test('RX bound in bytes with flow control: the backend is paused before a frame could be lost', () => {
+  const { dev, backend } = setup();
+  for (let i = 0; i < 40; i++) backend.inject(frame(MAX_FRAME_BYTES, i));
+  assert.equal(backend.paused, true);
+  assert.ok(dev.rxQueuedBytes <= VIRTIO_NET_RX_QUEUE_BYTES);
+  assert.equal(dev.metrics.rxDroppedQueueFull, 0, 'paused in time: nothing dropped');
+  assert.equal(dev.rxQueuedFrames + backend.heldCount, 40);
+});
+
+test('TX: a chain describing 8 MiB over one region is dropped as oversized without being copied', () => {
+  const { dev, drv, backend } = setup();
+  const region = drv.alloc(512 * 1024, 16);
+  const bufs = Array.from({ length: QUEUE_NUM }, () => ({ addr: region, len: 512 * 1024 }));
+  drv.tx.addRaw(bufs);
+  const before = arrayBufferBytesNow();
+  dev.queueNotify(1);
+  // Read before any collection could hide a copy.
+  assert.ok(arrayBufferBytesNow() - before < 1024 * 1024, 'the frame was not copied');
+  assert.equal(dev.metrics.txDroppedOversize, 1);
+  assert.equal(backend.sent.length, 0);
+  assert.equal(drv.tx.used().length, 1, 'the chain is returned');
+});
+
 test('frames before DRIVER_OK and after reset are dropped; reset empties the queue', () => {
   const backend = new MemoryNetBackend();
   const dev = new VirtioNet({ backend, mac: MAC, rxQueueFrames: 2 });
@@ -462,6 +546,16 @@ test('save/restore with frames queued for RX: JSON round trip, then delivered in
     frames,
   );
   assert.equal(restored.metrics.rxFrames, 3);
+});
+
+test('restore under smaller RX bounds keeps the oldest frames that fit and counts the rest', () => {
+  const { dev, backend } = setup();
+  for (let i = 0; i < 3; i++) backend.inject(frame(60, i));
+  const state = dev.save();
+  const restored = VirtioNet.restore({ backend: new MemoryNetBackend(), rxQueueFrames: 2 }, state);
+  assert.equal(restored.rxQueuedFrames, 2);
+  assert.equal(restored.metrics.rxDroppedQueueFull, 1);
+  assert.deepEqual(restored.save().rxQueue, state.rxQueue.slice(0, 2));
 });
 
 test('restore rejects snapshots it cannot have written', () => {

@@ -52,6 +52,12 @@ const VLAN_HLEN = 4;
 const MTU_MIN = 68;
 /** Frames queued for the guest while it has no receive buffers. */
 const DEFAULT_RX_QUEUE_FRAMES = 256;
+/**
+ * Bytes of frames queued for the guest, by default: 1 MiB, the same bound the stream backends put
+ * on bytes queued towards a slow peer. It holds 256 frames of a 1500-byte MTU (the frame bound
+ * decides then) but only 16 of the largest frames, which alone would hold 16 MiB per NIC.
+ */
+export const VIRTIO_NET_RX_QUEUE_BYTES = 1024 * 1024;
 
 /** Counters of a {@link VirtioNet}; they only grow (a snapshot carries them over). */
 export interface VirtioNetMetrics {
@@ -83,6 +89,11 @@ export interface VirtioNetOptions {
   mtu?: number;
   /** Bound of the RX queue in frames (default 256). */
   rxQueueFrames?: number;
+  /**
+   * Bound of the RX queue in bytes (default {@link VIRTIO_NET_RX_QUEUE_BYTES}); at least
+   * MAX_FRAME_BYTES, so that any frame fits an empty queue.
+   */
+  rxQueueBytes?: number;
 }
 
 /** Snapshot of a {@link VirtioNet}. Frames are lowercase hex. Queue state belongs to the transport. */
@@ -103,6 +114,13 @@ export interface VirtioNetState {
  * behind a zeroed header with num_buffers = 1. When the FIFO is full the device pauses the backend
  * (if it supports it) and resumes it once the FIFO is half empty. Hostile guest input (short,
  * oversized or GSO chains) is dropped and counted, never thrown.
+ *
+ * Host memory: the RX FIFO is bounded in frames and in bytes; beyond either, frames are dropped
+ * (section 5.1.6.4 lets a device drop what it has no buffers for). TX holds nothing: each frame
+ * (at most MAX_FRAME_BYTES, checked before it is copied, so a chain describing 4 GiB over one
+ * page costs nothing) is copied once and handed over, and a NetBackend drops what it cannot pass
+ * on rather than queue it without bound (its contract; the socket backends stop at 1 MiB or 512
+ * datagrams). A notification takes at most one queue's worth of chains.
  */
 export class VirtioNet implements VirtioDevice {
   readonly deviceId = VIRTIO_ID_NET;
@@ -126,7 +144,10 @@ export class VirtioNet implements VirtioDevice {
   private readonly mac: Uint8Array;
   private readonly mtu: number | undefined;
   private readonly rxQueueLimit: number;
+  private readonly rxQueueByteLimit: number;
   private readonly rxQueue: Uint8Array[] = [];
+  /** Sum of the lengths of the frames in `rxQueue`. */
+  private rxBytes = 0;
   private linkUp = true;
   private backendPaused = false;
   private ctx: VirtioContext | undefined;
@@ -147,6 +168,12 @@ export class VirtioNet implements VirtioDevice {
     this.mac = Uint8Array.from(opts.mac);
     this.mtu = opts.mtu;
     this.rxQueueLimit = Math.max(1, opts.rxQueueFrames ?? DEFAULT_RX_QUEUE_FRAMES);
+    this.rxQueueByteLimit = opts.rxQueueBytes ?? VIRTIO_NET_RX_QUEUE_BYTES;
+    if (!Number.isSafeInteger(this.rxQueueByteLimit) || this.rxQueueByteLimit < MAX_FRAME_BYTES) {
+      throw new RangeError(
+        `RX queue bound of ${this.rxQueueByteLimit} bytes is below the largest frame (${MAX_FRAME_BYTES} bytes)`,
+      );
+    }
     this.features =
       (1n << VIRTIO_NET_F_MAC) |
       (1n << VIRTIO_NET_F_STATUS) |
@@ -157,6 +184,11 @@ export class VirtioNet implements VirtioDevice {
   /** Frames waiting for receive buffers. */
   get rxQueuedFrames(): number {
     return this.rxQueue.length;
+  }
+
+  /** Bytes of the frames waiting for receive buffers. */
+  get rxQueuedBytes(): number {
+    return this.rxBytes;
   }
 
   /** Link state reported in `status`; a change raises a config interrupt. Down drops traffic. */
@@ -232,7 +264,10 @@ export class VirtioNet implements VirtioDevice {
    * read them); the transport re-activates the device with its restored queues. Throws on a state
    * that is not a valid version-1 snapshot.
    */
-  static restore(args: { backend: NetBackend; rxQueueFrames?: number }, state: VirtioNetState): VirtioNet {
+  static restore(
+    args: Pick<VirtioNetOptions, 'backend' | 'rxQueueFrames' | 'rxQueueBytes'>,
+    state: VirtioNetState,
+  ): VirtioNet {
     if (state.version !== 1) throw new Error(`virtio-net snapshot version ${String(state.version)} is not 1`);
     if (!/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(state.mac))
       throw new Error(`virtio-net snapshot MAC '${state.mac}'`);
@@ -240,19 +275,27 @@ export class VirtioNet implements VirtioDevice {
     const dev = new VirtioNet({ ...args, mac, mtu: state.mtu ?? undefined });
     if (typeof state.linkUp !== 'boolean') throw new Error('virtio-net snapshot linkUp is not a boolean');
     dev.linkUp = state.linkUp;
+    let dropped = 0;
     for (const hex of state.rxQueue) {
       const frame = fromHex(hex);
       if (frame === undefined || frame.length < ETH_HLEN || frame.length > MAX_FRAME_BYTES) {
         throw new Error('virtio-net snapshot holds a malformed RX frame');
       }
+      // Bounds smaller than when the snapshot was taken: what does not fit is dropped.
+      if (!dev.rxRoomFor(frame.length)) {
+        dropped++;
+        continue;
+      }
       dev.rxQueue.push(frame);
+      dev.rxBytes += frame.length;
     }
     for (const key of Object.keys(dev.metrics) as (keyof VirtioNetMetrics)[]) {
       const v = state.metrics?.[key];
       if (!Number.isSafeInteger(v) || v < 0) throw new Error(`virtio-net snapshot counter ${key} is invalid`);
       dev.metrics[key] = v;
     }
-    if (dev.rxQueue.length >= dev.rxQueueLimit) dev.pauseBackend();
+    dev.metrics.rxDroppedQueueFull += dropped;
+    if (dev.rxNearlyFull()) dev.pauseBackend();
     return dev;
   }
 
@@ -266,13 +309,24 @@ export class VirtioNet implements VirtioDevice {
       this.metrics.rxDroppedMalformed++;
       return;
     }
-    if (this.rxQueue.length >= this.rxQueueLimit) {
+    if (!this.rxRoomFor(frame.length)) {
       this.metrics.rxDroppedQueueFull++;
       this.pauseBackend();
       return;
     }
     this.rxQueue.push(frame);
+    this.rxBytes += frame.length;
     this.deliverRx();
+  }
+
+  /** A frame of `lenBytes` fits the RX queue's bounds. */
+  private rxRoomFor(lenBytes: number): boolean {
+    return this.rxQueue.length < this.rxQueueLimit && this.rxBytes + lenBytes <= this.rxQueueByteLimit;
+  }
+
+  /** The next frame may not fit: time to hold the backend back. */
+  private rxNearlyFull(): boolean {
+    return !this.rxRoomFor(this.frameLimitBytes);
   }
 
   /** Move queued frames into receive chains while both exist (section 5.1.6.4). */
@@ -285,12 +339,17 @@ export class VirtioNet implements VirtioDevice {
       const chain = q.pop();
       if (chain === undefined) break;
       const frame = this.rxQueue.shift() as Uint8Array;
+      this.rxBytes -= frame.length;
       q.push(chain, this.fillRxChain(ctx.mem, chain, frame));
       pushed = true;
     }
     if (pushed) q.notify();
-    if (this.rxQueue.length >= this.rxQueueLimit) this.pauseBackend();
-    else if (this.backendPaused && this.rxQueue.length <= this.rxQueueLimit >> 1) {
+    if (this.rxNearlyFull()) this.pauseBackend();
+    else if (
+      this.backendPaused &&
+      this.rxQueue.length <= this.rxQueueLimit >> 1 &&
+      this.rxBytes <= this.rxQueueByteLimit / 2
+    ) {
       // Cleared first: resume may hand us held frames before it returns.
       this.backendPaused = false;
       this.backend.resume?.();
@@ -371,6 +430,7 @@ export class VirtioNet implements VirtioDevice {
   private dropRxQueue(): void {
     this.metrics.rxDroppedInactive += this.rxQueue.length;
     this.rxQueue.length = 0;
+    this.rxBytes = 0;
     if (this.backendPaused) {
       this.backendPaused = false;
       this.backend.resume?.();

@@ -13,6 +13,7 @@ import {
   VIRTIO_STATUS_DEVICE_NEEDS_RESET,
   VirtioMmio,
 } from '../mmio.js';
+import { arrayBufferBytesNow } from '../memory-probe.js';
 import { VIRTQ_DESC_F_INDIRECT, VIRTQ_DESC_F_NEXT, VIRTQ_DESC_F_WRITE } from '../queue.js';
 import { VIRTIO_F_EVENT_IDX, VIRTIO_F_INDIRECT_DESC, VIRTIO_F_VERSION_1, VIRTIO_ID_RNG } from '../types.js';
 import { VIRTIO_RNG_MAX_REQUEST_BYTES, VirtioRng } from './device.js';
@@ -95,6 +96,30 @@ test('requests are capped at 64 KiB; readable buffers are ignored; empty request
   assert.equal(mem.bytes[bigAddr - BASE + VIRTIO_RNG_MAX_REQUEST_BYTES], 0, 'nothing past the cap');
   assert.deepEqual([...q.bufferBytes(mixed, 0)], [0xee, 0xee], 'readable buffer untouched');
   assert.deepEqual([...q.bufferBytes(readOnly, 0)], [0xdd]);
+});
+
+test('requests describing 16 MiB over one region: 64 KiB each, host memory stays flat', () => {
+  const { drv, mem, rng, source } = setup();
+  const [q] = drv.init(F_VERSION_1 | (1n << VIRTIO_F_INDIRECT_DESC), 1);
+  const region = drv.alloc.alloc(256 * 1024, 16);
+  for (let slot = 0; slot < 4; slot++) {
+    const table = drv.alloc.alloc(16 * 64, 16);
+    for (let k = 0; k < 64; k++) {
+      q.writeDesc(k, region, 256 * 1024, VIRTQ_DESC_F_WRITE | (k < 63 ? VIRTQ_DESC_F_NEXT : 0), k + 1, table);
+    }
+    q.writeDesc(slot, table, 16 * 64, VIRTQ_DESC_F_INDIRECT, 0);
+    q.publish(slot);
+  }
+  const before = arrayBufferBytesNow();
+  drv.notify(0);
+  assert.ok(arrayBufferBytesNow() - before < 1024 * 1024, 'no buffer the size of a request');
+  assert.ok(rng.scratchBytes <= VIRTIO_RNG_MAX_REQUEST_BYTES);
+  assert.deepEqual(
+    q.takeUsed().map((u) => u.len),
+    [0, 1, 2, 3].map(() => VIRTIO_RNG_MAX_REQUEST_BYTES),
+  );
+  assert.equal(source.bytes, 4 * VIRTIO_RNG_MAX_REQUEST_BYTES);
+  assert.equal(mem.bytes[region - BASE + VIRTIO_RNG_MAX_REQUEST_BYTES], 0, 'nothing past the cap');
 });
 
 test('hostile requests: DEVICE_NEEDS_RESET, no entropy drawn, nothing thrown', () => {

@@ -22,6 +22,10 @@ export interface VirtioRngState {
  * get up to {@link VIRTIO_RNG_MAX_REQUEST_BYTES} random bytes, the used length says how many.
  * Device-readable buffers (which the driver MUST NOT supply, §5.4.6.1) are ignored, and a chain
  * with no writable bytes is returned with length 0.
+ *
+ * Host memory: nothing waits for entropy (the source is synchronous), and the one scratch buffer
+ * never exceeds the per-request cap, whatever length a chain describes (up to 4 GiB over one
+ * page). A notification serves at most one queue's worth of requests (256 * 64 KiB).
  */
 export class VirtioRng implements VirtioDevice {
   readonly deviceId = VIRTIO_ID_RNG;
@@ -56,6 +60,11 @@ export class VirtioRng implements VirtioDevice {
     this.ctx = undefined;
   }
 
+  /** Bytes of the scratch buffer requests are filled from. */
+  get scratchBytes(): number {
+    return this.scratch.length;
+  }
+
   /** Answer every chain on the request queue, then notify the driver once. */
   private serve(): void {
     const ctx = this.ctx;
@@ -64,7 +73,7 @@ export class VirtioRng implements VirtioDevice {
     let served = false;
     for (let chain = q.pop(); chain !== undefined; chain = q.pop()) {
       const n = Math.min(chainLength(chain.writable), VIRTIO_RNG_MAX_REQUEST_BYTES);
-      if (this.scratch.length < n) this.scratch = new Uint8Array(VIRTIO_RNG_MAX_REQUEST_BYTES);
+      if (this.scratch.length < n) this.scratch = new Uint8Array(n);
       const bytes = this.scratch.subarray(0, n);
       this.source.fill(bytes);
       q.push(chain, writeChain(ctx.mem, chain.writable, 0, bytes));
