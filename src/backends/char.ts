@@ -14,6 +14,18 @@ export interface CharBackend {
   pauseInput?(paused: boolean): void;
 }
 
+/**
+ * Output flow control a console backend may offer: how much it has accepted but not yet passed
+ * on to the host, and a call when that shrinks (Node: `writableLength` and the 'drain' event).
+ * A device cannot see a slow host otherwise.
+ */
+export interface CharOutputFlow {
+  /** Bytes given to `write` and not yet written out. */
+  readonly pendingOutputBytes: number;
+  /** Call `drained` once, the next time `pendingOutputBytes` falls. */
+  onOutputDrained(drained: () => void): void;
+}
+
 /** A backend that records output and lets a test inject input. */
 export class MemoryCharBackend implements CharBackend {
   readonly output: number[] = [];

@@ -161,7 +161,7 @@ async function buildVirt(o: RunOptions): Promise<Machine> {
   });
   let uartSide: CharBackend = stdio;
   if (o.console === 'virtio') {
-    devices.push(new VirtioConsole(stdio));
+    devices.push(new VirtioConsole(stdio, { outputFlow: stdio }));
     // The UART stays (early boot messages, firmware) but only prints: input belongs to hvc0.
     uartSide = { write: (bytes) => stdio.write(bytes), onInput: () => {} };
   }

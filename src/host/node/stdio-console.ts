@@ -2,7 +2,7 @@
 // key: Ctrl-A x quits, Ctrl-A h prints help, Ctrl-A Ctrl-A sends a literal Ctrl-A. On pipes it
 // passes bytes through unchanged, so a session can be scripted.
 
-import type { CharBackend } from '../../backends/char.js';
+import type { CharBackend, CharOutputFlow } from '../../backends/char.js';
 
 const CTRL_A = 0x01;
 
@@ -11,7 +11,7 @@ export interface StdioConsoleOptions {
   onQuit(): void;
 }
 
-export class StdioConsole implements CharBackend {
+export class StdioConsole implements CharBackend, CharOutputFlow {
   private receiver: ((bytes: Uint8Array) => void) | undefined;
   private escape = false;
   private readonly raw: boolean;
@@ -28,6 +28,10 @@ export class StdioConsole implements CharBackend {
   private readonly flushNow = (): void => {
     this.flushQueued = false;
     this.flush();
+  };
+  private drainWaiters: (() => void)[] = [];
+  private readonly callDrained = (): void => {
+    for (const w of this.drainWaiters.splice(0)) w();
   };
 
   constructor(private readonly opts: StdioConsoleOptions) {
@@ -62,6 +66,24 @@ export class StdioConsole implements CharBackend {
   pauseInput(paused: boolean): void {
     if (paused) process.stdin.pause();
     else process.stdin.resume();
+  }
+
+  /**
+   * Output not yet written out (virtio-console's CharOutputFlow). Linux pipes and terminals take
+   * stdout writes synchronously, so this is mostly the coalescing buffer; where stdout is
+   * asynchronous (a socket, other OSes), its queue counts too and a slow reader holds the guest
+   * back instead of growing our memory.
+   */
+  get pendingOutputBytes(): number {
+    return this.outLen + process.stdout.writableLength;
+  }
+
+  onOutputDrained(drained: () => void): void {
+    this.drainWaiters.push(drained);
+    if (this.drainWaiters.length > 1) return;
+    if (process.stdout.writableLength > 0) process.stdout.once('drain', this.callDrained);
+    // Otherwise only the coalescing buffer holds bytes, and its flush is already queued.
+    else setImmediate(this.callDrained);
   }
 
   onInput(receiver: (bytes: Uint8Array) => void): void {

@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MemoryCharBackend, type CharBackend } from '../../../backends/char.js';
+import { MemoryCharBackend, type CharBackend, type CharOutputFlow } from '../../../backends/char.js';
 import { GuestMemory } from '../../../memory/guest-memory.js';
 import { MockMmioDriver, RecordingIrq, type DriverQueue } from '../mock-driver.js';
 import { liveArrayBufferBytes } from '../memory-probe.js';
@@ -33,7 +33,6 @@ import {
   VIRTIO_CONSOLE_TX_BACKLOG_BYTES,
   VIRTIO_CONSOLE_TX_CHAIN_MAX_BYTES,
   VirtioConsole,
-  type CharOutputFlow,
   type VirtioConsoleOptions,
 } from './device.js';
 

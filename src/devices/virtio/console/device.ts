@@ -1,7 +1,7 @@
 // virtio-console, virtio 1.2 §5.3, as a single port (hvc0 under Linux): receiveq 0 and
 // transmitq 1, no VIRTIO_CONSOLE_F_MULTIPORT. Optional console size (F_SIZE) and emergency write.
 
-import type { CharBackend } from '../../../backends/char.js';
+import type { CharBackend, CharOutputFlow } from '../../../backends/char.js';
 import { chainLength, readChain, writeChain } from '../chain.js';
 import { VIRTIO_ID_CONSOLE, type VirtioContext, type VirtioDevice } from '../types.js';
 
@@ -42,18 +42,6 @@ export const VIRTIO_CONSOLE_TX_BACKLOG_BYTES = 256 * KiB;
  * or pastes; beyond it, input is dropped and counted.
  */
 export const VIRTIO_CONSOLE_INPUT_LIMIT_BYTES = 1024 * KiB;
-
-/**
- * Output flow control a console backend may offer: how much it has accepted but not yet passed
- * on to the host, and a call when that shrinks (Node: `writableLength` and the 'drain' event).
- * A device cannot see a slow host otherwise.
- */
-export interface CharOutputFlow {
-  /** Bytes given to `write` and not yet written out. */
-  readonly pendingOutputBytes: number;
-  /** Call `drained` once, the next time `pendingOutputBytes` falls. */
-  onOutputDrained(drained: () => void): void;
-}
 
 /** Options of a {@link VirtioConsole}. */
 export interface VirtioConsoleOptions {
