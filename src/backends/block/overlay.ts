@@ -161,7 +161,12 @@ export class OverlayBackend implements BlockBackend {
       ? join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.new`)
       : path;
     // 'wx+' fails if the file exists (a leftover, or another process got there first).
-    const file = await openFile(made, 'wx+');
+    const file = await openFile(made, 'wx+').catch((e: unknown) => {
+      // Named after the overlay, not the temporary file the user never asked for.
+      throw new Error(`cannot create ${path}: ${(e as { code?: string }).code ?? (e as Error).message}`, {
+        cause: e,
+      });
+    });
     try {
       await writeFully(file, 0, encodeHeader(header));
       await file.truncate(header.dataOffset);
