@@ -33,6 +33,14 @@ export const EXIT = {
   error: 125,
 } as const;
 
+/**
+ * Signals that stop tsvirt cleanly (the guest stops, in-flight disk requests complete, disks are
+ * flushed and closed), with the exit status each gives: 128 + the signal's number, what a shell
+ * reports for a process the signal killed.
+ */
+export const STOP_SIGNALS = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
+type StopSignal = keyof typeof STOP_SIGNALS;
+
 const HELP = `Usage: tsvirt run [--machine virt|spike] [--kernel FILE] [options]
        tsvirt image [options]      fetch Debian's riscv64 kernel, BusyBox and OpenSBI; build an initramfs
 
@@ -73,7 +81,11 @@ Exit status:
   1-255   spike: the guest reported failure n through HTIF; the status is n mod 256,
           or 255 when that is 0, so a failure never looks like success
   124     the --max-instructions limit was reached
-  125     tsvirt itself failed: bad option, missing or invalid file
+  125     tsvirt itself failed: bad option, missing or invalid file, a disk flush at exit failed
+  129     stopped by SIGHUP, 130 by SIGINT, 143 by SIGTERM ("tsvirt: stopped by SIGTERM" on
+          stderr): the guest was stopped, disk requests in flight completed, and the disks
+          flushed and closed. A second signal during that exits at once. On a terminal, Ctrl-C
+          goes to the guest; Ctrl-A x quits
 `;
 
 function statusForHtif(code: number): number {
@@ -132,7 +144,10 @@ async function buildVirt(o: RunOptions): Promise<Machine> {
       blk = new VirtioBlk({ backend, serial: spec.serial ?? `tsvirt-disk${k}`, budget: ioBudget });
       closers.push(async () => {
         await blk.quiesce();
-        await backend.close();
+        // Flushes: the overlay's table, or fdatasync of a raw image.
+        await backend.close().catch((e: unknown) => {
+          throw new ShutdownError(`--disk ${text}: closing the disk failed: ${(e as Error).message}`);
+        });
       });
     } catch (e) {
       return fail(e instanceof DiskSpecError || e instanceof DiskOpenError ? new UsageError(e.message) : e);
@@ -142,7 +157,9 @@ async function buildVirt(o: RunOptions): Promise<Machine> {
   for (const [k, text] of o.nets.entries()) {
     try {
       const spec = parseNetSpec(text, '--net', k);
-      const backend = await openNetBackend(spec.backend);
+      const backend = await openNetBackend(spec.backend, {
+        warn: (m) => process.stderr.write(`tsvirt: ${m}\n`),
+      });
       closers.push(() => backend.close());
       devices.push(new VirtioNet({ backend, mac: spec.mac, mtu: spec.mtu }));
     } catch (e) {
@@ -204,19 +221,99 @@ async function buildVirt(o: RunOptions): Promise<Machine> {
       return s.kind === 'reboot' ? EXIT.reboot : EXIT.guestFailure;
     },
     close: async () => {
-      stdio.close();
-      for (const c of closers) await c();
+      try {
+        stdio.close();
+      } catch {
+        // The terminal may be gone (SIGHUP after a hangup): the disks must still be closed.
+      }
+      // Every device is closed even when one fails; the first failure is reported.
+      let failure: unknown;
+      for (const c of closers) await c().catch((e: unknown) => (failure ??= e));
+      if (failure !== undefined) throw failure;
+    },
+  };
+}
+
+/** A device could not be shut down cleanly (a disk's final flush failed). */
+class ShutdownError extends Error {}
+
+/**
+ * SIGINT, SIGTERM and SIGHUP, while installed: the first one asks the CPU loop to stop (through
+ * `onStop`), so that run() shuts down in order; a second one, while that is under way, exits at
+ * once with the same status.
+ */
+class StopSignals {
+  signal: StopSignal | undefined;
+  onStop: (() => void) | undefined;
+  private readonly handlers = new Map<StopSignal, () => void>();
+
+  constructor() {
+    for (const name of Object.keys(STOP_SIGNALS) as StopSignal[]) {
+      const handler = (): void => this.received(name);
+      this.handlers.set(name, handler);
+      process.on(name, handler);
+    }
+  }
+
+  uninstall(): void {
+    for (const [name, handler] of this.handlers) process.off(name, handler);
+  }
+
+  private received(name: StopSignal): void {
+    if (this.signal !== undefined) {
+      process.stderr.write(`tsvirt: ${name} again: exiting without finishing the shutdown\n`);
+      process.exit(STOP_SIGNALS[this.signal]);
+    }
+    this.signal = name;
+    this.onStop?.();
+  }
+}
+
+/** `board`, seen as stopped once `stop.signal` is set; a signal also ends a slice or sleep early. */
+function stoppable(board: TcgBoard, stop: StopSignals): TcgBoard {
+  let wake: (() => void) | undefined;
+  stop.onStop = () => {
+    for (const h of board.harts) h.yieldLoop = true;
+    wake?.();
+  };
+  return {
+    get harts() {
+      return board.harts;
+    },
+    get stopped() {
+      return board.stopped || stop.signal !== undefined;
+    },
+    tick: () => board.tick(),
+    afterSlice: () => board.afterSlice(),
+    msToNextEvent: () => board.msToNextEvent(),
+    setWaker: (w) => {
+      wake = w;
+      board.setWaker?.(w);
     },
   };
 }
 
 async function run(argv: string[]): Promise<number> {
   const o = parseRunOptions(argv);
+  // Installed before the disks open, so that a signal from here on still closes them cleanly.
+  const stop = new StopSignals();
+  try {
+    return await runMachine(o, stop);
+  } finally {
+    stop.uninstall();
+  }
+}
+
+async function runMachine(o: RunOptions, stop: StopSignals): Promise<number> {
   const m = o.machine === 'spike' ? buildSpike(o) : await buildVirt(o);
   const t0 = performance.now();
   let end: LoopEnd;
   try {
-    end = await runLoop(m.board, { maxInstructions: o.maxInstructions, jit: o.jit, jitCache: o.jitCache });
+    end = await runLoop(stoppable(m.board, stop), {
+      maxInstructions: o.maxInstructions,
+      jit: o.jit,
+      jitCache: o.jitCache,
+    });
   } finally {
     await m.close();
   }
@@ -227,6 +324,10 @@ async function run(argv: string[]): Promise<number> {
     process.stderr.write(
       `tsvirt: ${retired} instructions in ${seconds.toFixed(3)} s (${mips.toFixed(1)} MIPS)\n`,
     );
+  }
+  if (stop.signal !== undefined) {
+    process.stderr.write(`tsvirt: stopped by ${stop.signal}\n`);
+    return STOP_SIGNALS[stop.signal];
   }
   if (end === 'instruction-limit') {
     process.stderr.write(`tsvirt: stopped after the --max-instructions limit\n`);
@@ -253,7 +354,8 @@ export async function main(argv: string[]): Promise<number> {
       e instanceof UsageError ||
       e instanceof ElfError ||
       e instanceof KernelError ||
-      e instanceof BootError
+      e instanceof BootError ||
+      e instanceof ShutdownError
     ) {
       const where = e instanceof ElfError || e instanceof KernelError ? '--kernel: ' : '';
       process.stderr.write(`tsvirt: error: ${where}${e.message}\n`);

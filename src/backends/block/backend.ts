@@ -17,7 +17,8 @@ export const SECTOR_BYTES = 512;
  *
  * Durability: a completed write may sit in a host cache. `flush` completes only after every
  * operation that completed before `flush` was called is on stable storage (`fdatasync`),
- * metadata included.
+ * metadata included. Once a flush has failed, every later flush rejects too
+ * ({@link FlushFailedError}): the data it should have covered may be gone from the host's cache.
  */
 export interface BlockBackend {
   /** Size of the disk in bytes; constant for the life of the backend. */
@@ -59,6 +60,21 @@ export class BlockRangeError extends RangeError {
 export class BlockReadOnlyError extends Error {
   constructor(op: string) {
     super(`block ${op}: the disk is read-only`);
+  }
+}
+
+/**
+ * A flush after an earlier fdatasync failed. The kernel may have dropped the dirty pages that
+ * failed to reach the disk and cleared the error, so a later fdatasync can succeed although
+ * acknowledged writes are lost: no flush may succeed again (PostgreSQL and QEMU do the same).
+ */
+export class FlushFailedError extends Error {
+  constructor(what: string, cause: unknown) {
+    super(
+      `${what}: an earlier flush failed (${cause instanceof Error ? cause.message : String(cause)}); ` +
+        'writes since the last good flush may be lost, so no later flush can succeed',
+      { cause },
+    );
   }
 }
 

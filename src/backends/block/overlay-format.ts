@@ -14,11 +14,20 @@ export const MIN_CLUSTER_BYTES = 4096;
 export const MAX_CLUSTER_BYTES = 2 * 1024 * 1024;
 /** Size of one table entry, in bytes. */
 export const ENTRY_BYTES = 8;
+/**
+ * Most table entries an overlay may have: the table is held in memory (8 bytes per entry, so at
+ * most 256 MiB), and read whole at open. That is a 2 TiB base with the default 64 KiB clusters,
+ * 64 TiB with 2 MiB clusters. Also keeps every offset of the layout a safe integer.
+ */
+export const MAX_TABLE_ENTRIES = 2 ** 25;
+/** The base is a whole number of virtio-blk sectors. */
+const BASE_SECTOR_BYTES = 512;
 
 /** Entry flag: the cluster reads as zeros (whatever its storage holds). */
 export const ENTRY_ZERO = 1;
 /** Entry bits 1..11 are reserved and must be zero; bits 12..63 hold the storage offset. */
 const ENTRY_RESERVED_MASK = 0xffen;
+const ENTRY_OFFSET_MASK = ~0xfffn & 0xffff_ffff_ffff_ffffn;
 const ENTRY_OFFSET_ALIGN = 4096;
 
 /** Header field offsets, in bytes. */
@@ -34,18 +43,23 @@ const H_DATA_OFFSET = 48;
 const H_FINGERPRINT = 56;
 const FINGERPRINT_BYTES = 32;
 const H_CRC = H_FINGERPRINT + FINGERPRINT_BYTES;
+/** First reserved header byte: bytes from here to the end of the header are zero. */
+const H_RESERVED = H_CRC + 4;
 
 /** Number of base blocks hashed into the fingerprint, and their size in bytes. */
 const FINGERPRINT_SAMPLES = 16;
 const FINGERPRINT_SAMPLE_BYTES = 4096;
 
-/** An overlay file that is corrupt, of another version, or made for another base. */
+/**
+ * An overlay file that is corrupt, of another version, or made for another base. `problem` names
+ * the header field or table entry at fault and its value.
+ */
 export class OverlayError extends Error {
   constructor(
     readonly path: string,
     readonly problem: string,
   ) {
-    super(`overlay ${path}: ${problem}`);
+    super(`overlay '${path}': ${problem}`);
   }
 }
 
@@ -61,16 +75,24 @@ export interface OverlayHeader {
   readonly fingerprint: Uint8Array;
 }
 
-/** The layout of a new overlay for a base of `baseSizeBytes` bytes. */
+/**
+ * The layout of a new overlay for a base of `baseSizeBytes` bytes. The caller checks
+ * {@link validClusterBytes} and {@link tableEntriesFor} first.
+ */
 export function overlayLayout(
   baseSizeBytes: number,
   clusterBytes: number,
   fingerprint: Uint8Array,
 ): OverlayHeader {
-  const tableEntries = Math.ceil(baseSizeBytes / clusterBytes);
+  const tableEntries = tableEntriesFor(baseSizeBytes, clusterBytes);
   const tableOffset = OVERLAY_HEADER_BYTES;
   const dataOffset = alignUp(tableOffset + tableEntries * ENTRY_BYTES, clusterBytes);
   return { baseSizeBytes, clusterBytes, tableOffset, tableEntries, dataOffset, fingerprint };
+}
+
+/** Table entries for a base of `baseSizeBytes`: one per cluster, the last one maybe partial. */
+export function tableEntriesFor(baseSizeBytes: number, clusterBytes: number): number {
+  return Math.ceil(baseSizeBytes / clusterBytes);
 }
 
 /** True for a power of two in [MIN_CLUSTER_BYTES, MAX_CLUSTER_BYTES]. */
@@ -96,49 +118,100 @@ export function encodeHeader(h: OverlayHeader): Uint8Array {
 }
 
 /**
- * Decode and check a header block: magic, version, checksum and internal consistency. The match
- * with the base (size, fingerprint) is checked by the caller, which knows the base.
+ * Decode and check a header block: magic, version, checksum, every field's range and the fields
+ * that follow from others. The match with the base (size, fingerprint) is checked by the caller,
+ * which knows the base. Throws {@link OverlayError} naming the field and its value; never
+ * anything else. Every offset of the result is a safe integer.
  */
 export function decodeHeader(path: string, bytes: Uint8Array): OverlayHeader {
+  const fail = (problem: string): OverlayError => new OverlayError(path, problem);
   if (bytes.length < OVERLAY_HEADER_BYTES) {
-    throw new OverlayError(path, `too short to be an overlay (${bytes.length} bytes)`);
+    throw fail(
+      `too short to be an overlay: ${bytes.length} bytes, the header alone is ${OVERLAY_HEADER_BYTES}`,
+    );
   }
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (!equalBytes(bytes.subarray(H_MAGIC, H_MAGIC + OVERLAY_MAGIC.length), OVERLAY_MAGIC)) {
-    throw new OverlayError(path, 'not a tsvirt overlay (bad magic)');
+    throw fail('not a tsvirt overlay (bad magic)');
   }
+  const field = (name: string, value: number | bigint | string, why: string): OverlayError =>
+    fail(`header field ${name} = ${value} ${why}`);
   const version = v.getUint32(H_VERSION, true);
   if (version !== OVERLAY_VERSION) {
-    throw new OverlayError(
-      path,
-      `unsupported overlay version ${version} (this build reads ${OVERLAY_VERSION})`,
+    throw field('version', version, `is unsupported (this build reads ${OVERLAY_VERSION})`);
+  }
+  const crc = v.getUint32(H_CRC, true);
+  const actualCrc = crc32(bytes.subarray(0, H_CRC));
+  if (crc !== actualCrc) {
+    throw field(
+      'header_crc32',
+      hex(crc),
+      `does not match the header (${hex(actualCrc)}): the header is corrupt`,
     );
   }
-  if (v.getUint32(H_CRC, true) !== crc32(bytes.subarray(0, H_CRC))) {
-    throw new OverlayError(path, 'header checksum mismatch: the header is corrupt');
+  const headerBytes = v.getUint32(H_HEADER_BYTES, true);
+  if (headerBytes !== OVERLAY_HEADER_BYTES) {
+    throw field('header_bytes', headerBytes, `is not ${OVERLAY_HEADER_BYTES}`);
   }
-  const corrupt = (field: string): OverlayError => new OverlayError(path, `corrupt header: bad ${field}`);
-  const u64 = (off: number, field: string): number => {
-    const n = v.getBigUint64(off, true);
-    if (n > BigInt(Number.MAX_SAFE_INTEGER)) throw corrupt(field);
-    return Number(n);
-  };
-  if (v.getUint32(H_HEADER_BYTES, true) !== OVERLAY_HEADER_BYTES) throw corrupt('header size');
-  if (v.getUint32(H_FLAGS, true) !== 0) throw corrupt('flags');
+  const flags = v.getUint32(H_FLAGS, true);
+  if (flags !== 0) throw field('flags', hex(flags), 'has bits set that this build does not know');
   const clusterBytes = v.getUint32(H_CLUSTER_BYTES, true);
-  if (!validClusterBytes(clusterBytes)) throw corrupt('cluster size');
+  if (!validClusterBytes(clusterBytes)) {
+    throw field(
+      'cluster_bytes',
+      clusterBytes,
+      `is not a power of two in ${MIN_CLUSTER_BYTES}..${MAX_CLUSTER_BYTES}`,
+    );
+  }
+  // 64-bit fields are compared as BigInt, so a huge value is reported, never rounded.
+  const baseSize = v.getBigUint64(H_BASE_SIZE, true);
+  if (baseSize === 0n || baseSize % BigInt(BASE_SECTOR_BYTES) !== 0n) {
+    throw field('base_size', baseSize, `is not a positive multiple of ${BASE_SECTOR_BYTES}`);
+  }
+  const maxBase = BigInt(MAX_TABLE_ENTRIES) * BigInt(clusterBytes);
+  if (baseSize > maxBase) {
+    throw field(
+      'base_size',
+      baseSize,
+      `needs more than ${MAX_TABLE_ENTRIES} table entries of cluster_bytes ${clusterBytes} (at most ${maxBase} bytes)`,
+    );
+  }
   const fingerprint = bytes.slice(H_FINGERPRINT, H_FINGERPRINT + FINGERPRINT_BYTES);
-  const expect = overlayLayout(u64(H_BASE_SIZE, 'base size'), clusterBytes, fingerprint);
-  if (u64(H_TABLE_OFFSET, 'table offset') !== expect.tableOffset) throw corrupt('table offset');
-  if (u64(H_TABLE_ENTRIES, 'table entries') !== expect.tableEntries) throw corrupt('table entry count');
-  if (u64(H_DATA_OFFSET, 'data offset') !== expect.dataOffset) throw corrupt('data offset');
+  const expect = overlayLayout(Number(baseSize), clusterBytes, fingerprint);
+  const tableOffset = v.getBigUint64(H_TABLE_OFFSET, true);
+  if (tableOffset !== BigInt(expect.tableOffset)) {
+    throw field('table_offset', tableOffset, `is not ${expect.tableOffset}`);
+  }
+  const tableEntries = v.getBigUint64(H_TABLE_ENTRIES, true);
+  if (tableEntries !== BigInt(expect.tableEntries)) {
+    throw field(
+      'table_entries',
+      tableEntries,
+      `is not ${expect.tableEntries} (base_size / cluster_bytes, rounded up)`,
+    );
+  }
+  const dataOffset = v.getBigUint64(H_DATA_OFFSET, true);
+  if (dataOffset !== BigInt(expect.dataOffset)) {
+    throw field(
+      'data_offset',
+      dataOffset,
+      `is not ${expect.dataOffset} (the end of the table rounded up to cluster_bytes)`,
+    );
+  }
+  for (let k = H_RESERVED; k < OVERLAY_HEADER_BYTES; k++) {
+    if (bytes[k] !== 0) {
+      throw fail(`header byte ${k} = ${hex(bytes[k])} is reserved (bytes ${H_RESERVED}..4095 must be zero)`);
+    }
+  }
   return expect;
 }
 
 /**
  * Decode the table: one number per cluster, `storageOffset + (zero ? ENTRY_ZERO : 0)`, 0 for a
- * cluster not in the overlay. Rejects reserved bits, misaligned storage, storage outside the data
- * area or beyond `fileBytes`, and two clusters sharing storage.
+ * cluster not in the overlay. Every storage offset returned is cluster-aligned, in the data area
+ * (at or after `h.dataOffset`), ends at or before `fileBytes`, and belongs to one cluster only;
+ * anything else throws {@link OverlayError} naming the entry and its value. `table` holds
+ * `h.tableEntries` entries.
  */
 export function decodeTable(
   path: string,
@@ -148,25 +221,48 @@ export function decodeTable(
 ): Float64Array {
   const v = new DataView(table.buffer, table.byteOffset, table.byteLength);
   const entries = new Float64Array(h.tableEntries);
-  const used = new Set<number>();
+  // Storage offsets in use, sorted afterwards to find two entries sharing one.
+  const stored = new Float64Array(h.tableEntries);
+  let storedCount = 0;
+  const cluster = BigInt(h.clusterBytes);
   for (let k = 0; k < h.tableEntries; k++) {
     const raw = v.getBigUint64(k * ENTRY_BYTES, true);
     if (raw === 0n) continue;
-    const bad = (why: string): OverlayError => new OverlayError(path, `corrupt table entry ${k}: ${why}`);
-    if ((raw & ENTRY_RESERVED_MASK) !== 0n) throw bad('reserved bits set');
-    const storage = raw & ~0xfffn;
-    if (storage > BigInt(Number.MAX_SAFE_INTEGER)) throw bad('offset too large');
-    const at = Number(storage);
-    if (at !== 0) {
-      if (at % h.clusterBytes !== 0) throw bad(`offset ${at} is not cluster-aligned`);
-      if (at < h.dataOffset) throw bad(`offset ${at} is inside the header or table`);
-      if (at + h.clusterBytes > fileBytes) throw bad(`offset ${at} is beyond the end of the file`);
-      if (used.has(at)) throw bad(`offset ${at} is shared with another cluster`);
-      used.add(at);
-    } else if ((raw & BigInt(ENTRY_ZERO)) === 0n) {
-      throw bad('no storage and no zero flag');
+    const bad = (why: string): OverlayError =>
+      new OverlayError(path, `table entry ${k} = ${hex(raw)}: ${why}`);
+    if ((raw & ENTRY_RESERVED_MASK) !== 0n) throw bad('reserved bits 1..11 are set');
+    const storage = raw & ENTRY_OFFSET_MASK;
+    // The only bit left is ZERO: a zero cluster without storage.
+    if (storage === 0n) {
+      entries[k] = ENTRY_ZERO;
+      continue;
     }
+    if (storage % cluster !== 0n)
+      throw bad(`offset ${storage} is not a multiple of cluster_bytes ${cluster}`);
+    if (storage < BigInt(h.dataOffset)) {
+      throw bad(`offset ${storage} is inside the header or table (data starts at ${h.dataOffset})`);
+    }
+    if (storage + cluster > BigInt(fileBytes)) {
+      throw bad(
+        `offset ${storage} + cluster_bytes ${cluster} is past the end of the file (${fileBytes} bytes)`,
+      );
+    }
+    // Now below fileBytes, hence a safe integer.
+    stored[storedCount++] = Number(storage);
     entries[k] = Number(raw);
+  }
+  const sorted = stored.subarray(0, storedCount).sort();
+  for (let n = 1; n < sorted.length; n++) {
+    if (sorted[n] === sorted[n - 1]) {
+      const users: number[] = [];
+      for (let k = 0; k < entries.length && users.length < 2; k++) {
+        if (entryStorage(entries[k]) === sorted[n]) users.push(k);
+      }
+      throw new OverlayError(
+        path,
+        `table entries ${users[0]} and ${users[1]} both point at offset ${sorted[n]}`,
+      );
+    }
   }
   return entries;
 }
@@ -217,6 +313,10 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 export function alignUp(n: number, align: number): number {
   return Math.ceil(n / align) * align;
+}
+
+function hex(n: number | bigint): string {
+  return `0x${n.toString(16)}`;
 }
 
 let crcTable: Uint32Array | undefined;

@@ -250,38 +250,42 @@ test('overlay: a corrupt header is rejected with a clear error', async () => {
   }, /not a tsvirt overlay/);
   await expectRejected((b) => {
     b[20] ^= 1;
-  }, /checksum mismatch/);
+  }, /header field header_crc32 = 0x[0-9a-f]+ does not match/);
   await expectRejected((b) => {
     b[8] = 2;
     reseal(b);
-  }, /unsupported overlay version 2/);
+  }, /header field version = 2 is unsupported/);
   await expectRejected((b) => {
     b[24] = 1;
     reseal(b);
-  }, /bad cluster size/);
+  }, /header field cluster_bytes = 65537 is not a power of two/);
   await expectRejected((b) => {
     b[40] += 1;
     reseal(b);
-  }, /bad table entry count/);
+  }, /header field table_entries = 7 is not 6/);
 });
 
 test('overlay: a truncated file or a corrupt table entry is rejected', async () => {
-  await expectRejected((b) => b.subarray(0, 4100), /truncated/);
-  await expectRejected((b) => b.subarray(0, 2 * CLUSTER - 1), /entry 1: .*beyond the end/);
+  await expectRejected(
+    (b) => b.subarray(0, 4100),
+    /truncated: the file is 4100 bytes, but data_offset is 65536 \(the table is incomplete\)/,
+  );
+  await expectRejected((b) => b.subarray(0, CLUSTER), /table entry 1 = 0x10000: offset 65536 .*past the end/);
+  await expectRejected((b) => b.subarray(0, 2 * CLUSTER - 1), /table entry 1 = .*past the end of the file/);
   await withFiles(async (f) => {
     await writeFile(f.overlay, new Uint8Array(100));
-    await assert.rejects(openOverlay(f), /too short/);
+    await assert.rejects(openOverlay(f), /too short to be an overlay: 100 bytes/);
   });
   // Table entry of cluster 1 (at 4096 + 8): reserved bits, then an offset beyond the file.
   await expectRejected((b) => {
     b[4096 + 8] |= 2;
-  }, /entry 1: reserved bits/);
+  }, /table entry 1 = 0x10002: reserved bits/);
   await expectRejected((b) => {
     b[4096 + 8 + 3] = 0x7f;
-  }, /entry 1: .*beyond the end/);
+  }, /table entry 1 = 0x7f010000: .*past the end of the file/);
   await expectRejected((b) => {
     b.set(b.subarray(4096 + 8, 4096 + 16), 4096);
-  }, /shared with another cluster/);
+  }, /table entries 0 and 1 both point at offset 65536/);
 });
 
 test('overlay: an overlay made for another base is refused (size, then fingerprint)', async () => {
@@ -289,11 +293,14 @@ test('overlay: an overlay made for another base is refused (size, then fingerpri
     const disk = await openOverlay(f);
     await disk.close();
     await writeFile(f.base, pattern(BASE_BYTES + 512, 1));
-    await assert.rejects(openOverlay(f), /made for a base of 329216 bytes, but the base is 329728 bytes/);
+    await assert.rejects(
+      openOverlay(f),
+      /made for a base of 329216 bytes \(header field base_size\), but the base is 329728 bytes/,
+    );
     const other = pattern(BASE_BYTES, 1);
     other[BASE_BYTES - 1] ^= 0xff;
     await writeFile(f.base, other);
-    await assert.rejects(openOverlay(f), /different base image/);
+    await assert.rejects(openOverlay(f), /different base image \(header field base_fingerprint/);
     await writeFile(f.base, f.baseBytes);
     const ok = await openOverlay(f);
     await ok.close();

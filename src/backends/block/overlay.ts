@@ -2,10 +2,12 @@
 // to clusters in the overlay file; reads come from the overlay where a cluster is present, else
 // from the base. The base is never written.
 
-import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { link, mkdtemp, open, rename, rm, unlink, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { checkRange, type BlockBackend } from './backend.js';
+import { basename, dirname, join } from 'node:path';
+import { checkRange, FlushFailedError, type BlockBackend } from './backend.js';
+import { openHostFile, readFully, writeFully, type HostFile, type OpenHostFile } from './host-file.js';
 import {
   baseFingerprint,
   decodeHeader,
@@ -18,13 +20,14 @@ import {
   entryIsZero,
   entryStorage,
   equalBytes,
+  MAX_TABLE_ENTRIES,
   OVERLAY_HEADER_BYTES,
   OverlayError,
   overlayLayout,
+  tableEntriesFor,
   validClusterBytes,
   type OverlayHeader,
 } from './overlay-format.js';
-import { readFully, writeFully } from './raw.js';
 
 /** Table entries written back per dirty table page (4 KiB of table). */
 const ENTRIES_PER_PAGE = 4096 / ENTRY_BYTES;
@@ -33,6 +36,8 @@ const ENTRIES_PER_PAGE = 4096 / ENTRY_BYTES;
 export interface OverlayCreateOptions {
   /** Cluster size in bytes: a power of two from 4 KiB to 2 MiB (default 64 KiB). */
   clusterBytes?: number;
+  /** How to open the overlay file (tests inject faults here); default node:fs/promises open. */
+  openFile?: OpenHostFile;
 }
 
 /**
@@ -56,12 +61,14 @@ export class OverlayBackend implements BlockBackend {
   private readonly dirtyPages = new Set<number>();
   private tail: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** Set by the first failed fdatasync: every later flush rejects (see FlushFailedError). */
+  private flushFailure: unknown;
   /** Removes the temporary directory at close when it could not be removed at open. */
   private cleanup: (() => Promise<void>) | undefined;
 
   private constructor(
     private readonly base: BlockBackend,
-    private readonly file: FileHandle,
+    private readonly file: HostFile,
     /** Overlay file path, for messages; may no longer exist (snapshot mode). */
     readonly path: string,
     private readonly header: OverlayHeader,
@@ -80,6 +87,9 @@ export class OverlayBackend implements BlockBackend {
    * Open the overlay at `path` over `base`, creating it when missing. An existing overlay must
    * have a valid header and table and match the base (size and fingerprint), or this rejects
    * with an {@link OverlayError} that says what is wrong. Closes `base` on failure.
+   *
+   * A new overlay is made under a temporary name and linked to `path` only once its header and
+   * table are durable, so a crash (even `kill -9`) never leaves a half-made overlay at `path`.
    */
   static async open(
     base: BlockBackend,
@@ -87,9 +97,9 @@ export class OverlayBackend implements BlockBackend {
     opts: OverlayCreateOptions = {},
   ): Promise<OverlayBackend> {
     try {
-      let file: FileHandle;
+      let file: HostFile;
       try {
-        file = await open(path, 'r+');
+        file = await (opts.openFile ?? openHostFile)(path, 'r+');
       } catch (e) {
         if ((e as { code?: string }).code !== 'ENOENT') throw e;
         return await OverlayBackend.create(base, path, opts, true);
@@ -136,26 +146,52 @@ export class OverlayBackend implements BlockBackend {
     if (!validClusterBytes(clusterBytes)) {
       throw new OverlayError(path, `cluster size ${clusterBytes} is not a power of two from 4 KiB to 2 MiB`);
     }
+    const entries = tableEntriesFor(base.sizeBytes, clusterBytes);
+    if (entries > MAX_TABLE_ENTRIES) {
+      throw new OverlayError(
+        path,
+        `a base of ${base.sizeBytes} bytes needs ${entries} table entries of ${clusterBytes} bytes; ` +
+          `the most is ${MAX_TABLE_ENTRIES}`,
+      );
+    }
     const header = overlayLayout(base.sizeBytes, clusterBytes, await baseFingerprint(base));
-    // 'wx+' fails if another process created the file in the meantime.
-    const file = await open(path, 'wx+');
+    const openFile = opts.openFile ?? openHostFile;
+    // A durable overlay is made under a temporary name in the same directory, then linked.
+    const made = durable
+      ? join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.new`)
+      : path;
+    // 'wx+' fails if the file exists (a leftover, or another process got there first).
+    const file = await openFile(made, 'wx+').catch((e: unknown) => {
+      // Named after the overlay, not the temporary file the user never asked for.
+      throw new Error(`cannot create ${path}: ${(e as { code?: string }).code ?? (e as Error).message}`, {
+        cause: e,
+      });
+    });
     try {
       await writeFully(file, 0, encodeHeader(header));
       await file.truncate(header.dataOffset);
       if (durable) {
         await file.datasync();
+        await publish(made, path);
         await syncDirectory(dirname(path));
       }
-      const entries = new Float64Array(header.tableEntries);
-      return new OverlayBackend(base, file, path, header, entries, header.dataOffset, durable);
+      return new OverlayBackend(
+        base,
+        file,
+        path,
+        header,
+        new Float64Array(header.tableEntries),
+        header.dataOffset,
+        durable,
+      );
     } catch (e) {
       await file.close();
-      await rm(path, { force: true });
+      await rm(made, { force: true });
       throw e;
     }
   }
 
-  private static async load(base: BlockBackend, path: string, file: FileHandle): Promise<OverlayBackend> {
+  private static async load(base: BlockBackend, path: string, file: HostFile): Promise<OverlayBackend> {
     try {
       const fileBytes = (await file.stat()).size;
       const headBytes = new Uint8Array(Math.min(fileBytes, OVERLAY_HEADER_BYTES));
@@ -164,13 +200,23 @@ export class OverlayBackend implements BlockBackend {
       if (header.baseSizeBytes !== base.sizeBytes) {
         throw new OverlayError(
           path,
-          `made for a base of ${header.baseSizeBytes} bytes, but the base is ${base.sizeBytes} bytes`,
+          `made for a base of ${header.baseSizeBytes} bytes (header field base_size), ` +
+            `but the base is ${base.sizeBytes} bytes`,
         );
       }
       if (!equalBytes(header.fingerprint, await baseFingerprint(base))) {
-        throw new OverlayError(path, 'made for a different base image (base fingerprint mismatch)');
+        throw new OverlayError(
+          path,
+          'made for a different base image (header field base_fingerprint does not match)',
+        );
       }
-      if (fileBytes < header.dataOffset) throw new OverlayError(path, 'truncated: the table is incomplete');
+      if (fileBytes < header.dataOffset) {
+        throw new OverlayError(
+          path,
+          `truncated: the file is ${fileBytes} bytes, but data_offset is ${header.dataOffset} ` +
+            '(the table is incomplete)',
+        );
+      }
       const table = new Uint8Array(header.tableEntries * ENTRY_BYTES);
       await readFully(file, header.tableOffset, table);
       const entries = decodeTable(path, header, table, fileBytes);
@@ -244,9 +290,13 @@ export class OverlayBackend implements BlockBackend {
     return n;
   }
 
+  /**
+   * Data, then table: the first fdatasync makes every stored cluster durable before any table
+   * entry that points at it reaches the file, and the second makes the entries durable.
+   */
   private async flushNow(): Promise<void> {
     if (!this.durable) return;
-    await this.file.datasync();
+    await this.datasync();
     if (this.dirtyPages.size === 0) return;
     const pages = [...this.dirtyPages].sort((a, b) => a - b);
     this.dirtyPages.clear();
@@ -257,9 +307,22 @@ export class OverlayBackend implements BlockBackend {
         const at = this.header.tableOffset + first * ENTRY_BYTES;
         await writeFully(this.file, at, encodeEntries(this.entries, first, count));
       }
-      await this.file.datasync();
+      await this.datasync();
     } catch (e) {
       for (const page of pages) this.dirtyPages.add(page);
+      throw e;
+    }
+  }
+
+  /** fdatasync, which once failed fails for good (see FlushFailedError). */
+  private async datasync(): Promise<void> {
+    if (this.flushFailure !== undefined) {
+      throw new FlushFailedError(`overlay '${this.path}'`, this.flushFailure);
+    }
+    try {
+      await this.file.datasync();
+    } catch (e) {
+      this.flushFailure = e;
       throw e;
     }
   }
@@ -359,6 +422,23 @@ export class OverlayBackend implements BlockBackend {
 /** How a table entry reads: from the base, as zeros, or from overlay storage. */
 function kindOf(entry: number): 'base' | 'zero' | 'stored' {
   return entry === 0 ? 'base' : entryIsZero(entry) ? 'zero' : 'stored';
+}
+
+/**
+ * Give the finished file `made` its name `path`: a hard link, which fails if `path` appeared
+ * meanwhile, then drop the temporary name. Hosts without hard links (some network and FAT file
+ * systems) rename instead, which would replace a file another process created in between.
+ */
+async function publish(made: string, path: string): Promise<void> {
+  try {
+    await link(made, path);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw e;
+    await rename(made, path);
+    return;
+  }
+  await unlink(made);
 }
 
 /** fsync a directory so a newly created file's name is durable; best effort (not on all hosts). */

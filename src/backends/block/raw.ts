@@ -1,8 +1,14 @@
 // A raw disk image: the file's bytes are the disk's bytes, through positional reads and writes on
 // a node:fs/promises FileHandle (libuv's thread pool, so the CPU thread never waits on the disk).
 
-import { open, type FileHandle } from 'node:fs/promises';
-import { BlockReadOnlyError, checkRange, SECTOR_BYTES, type BlockBackend } from './backend.js';
+import {
+  BlockReadOnlyError,
+  checkRange,
+  FlushFailedError,
+  SECTOR_BYTES,
+  type BlockBackend,
+} from './backend.js';
+import { openHostFile, readFully, writeFully, type HostFile, type OpenHostFile } from './host-file.js';
 
 /** Largest single zero-fill write, in bytes (bounds the memory a huge writeZeroes needs). */
 const ZERO_CHUNK_BYTES = 1024 * 1024;
@@ -11,6 +17,8 @@ const ZERO_CHUNK_BYTES = 1024 * 1024;
 export interface RawOpenOptions {
   /** Open the file read-only: writes reject and the file is never modified. */
   readOnly: boolean;
+  /** How to open the file (tests inject faults here); default node:fs/promises open. */
+  openFile?: OpenHostFile;
 }
 
 /**
@@ -21,9 +29,11 @@ export interface RawOpenOptions {
 export class RawFileBackend implements BlockBackend {
   readonly discardGranularityBytes = 4096;
   private zeros: Uint8Array | undefined;
+  /** Set by the first failed fdatasync: every later flush rejects (see FlushFailedError). */
+  private flushFailure: unknown;
 
   private constructor(
-    private readonly file: FileHandle,
+    private readonly file: HostFile,
     readonly path: string,
     readonly sizeBytes: number,
     readonly readOnly: boolean,
@@ -31,7 +41,7 @@ export class RawFileBackend implements BlockBackend {
 
   /** Open `path` (which must exist); rejects with the host error (ENOENT, EACCES...) otherwise. */
   static async open(path: string, opts: RawOpenOptions): Promise<RawFileBackend> {
-    const file = await open(path, opts.readOnly ? 'r' : 'r+');
+    const file = await (opts.openFile ?? openHostFile)(path, opts.readOnly ? 'r' : 'r+');
     try {
       const st = await file.stat();
       if (!st.isFile()) throw new Error(`${path}: not a regular file`);
@@ -54,8 +64,16 @@ export class RawFileBackend implements BlockBackend {
     await writeFully(this.file, offset, data);
   }
 
+  /** fdatasync; after one has failed, rejects for good with {@link FlushFailedError}. */
   async flush(): Promise<void> {
-    if (!this.readOnly) await this.file.datasync();
+    if (this.readOnly) return;
+    if (this.flushFailure !== undefined) throw new FlushFailedError(this.path, this.flushFailure);
+    try {
+      await this.file.datasync();
+    } catch (e) {
+      this.flushFailure = e;
+      throw e;
+    }
   }
 
   /**
@@ -91,23 +109,5 @@ export class RawFileBackend implements BlockBackend {
 
   private writable(op: string): void {
     if (this.readOnly) throw new BlockReadOnlyError(op);
-  }
-}
-
-/** pread until `buf` is full; a read at end of file is an error (the file shrank under us). */
-export async function readFully(file: FileHandle, offset: number, buf: Uint8Array): Promise<void> {
-  for (let done = 0; done < buf.length;) {
-    const { bytesRead } = await file.read(buf, done, buf.length - done, offset + done);
-    if (bytesRead === 0) throw new Error(`unexpected end of file at byte ${offset + done}`);
-    done += bytesRead;
-  }
-}
-
-/** pwrite until all of `data` is written (a short write is legal for pwrite). */
-export async function writeFully(file: FileHandle, offset: number, data: Uint8Array): Promise<void> {
-  for (let done = 0; done < data.length;) {
-    const { bytesWritten } = await file.write(data, done, data.length - done, offset + done);
-    if (bytesWritten === 0) throw new Error(`write made no progress at byte ${offset + done}`);
-    done += bytesWritten;
   }
 }

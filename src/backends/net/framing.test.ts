@@ -1,10 +1,17 @@
 // Stream framing: 4-byte big-endian length prefixes, frames split across chunks at every
-// boundary, several frames per chunk, and lengths that mean the stream is out of step.
+// boundary, several frames per chunk, lengths that mean the stream is out of step, and the bound
+// on the bytes held.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAX_FRAME_BYTES } from './backend.js';
-import { encodeFrame, FrameDecoder, NetFramingError } from './framing.js';
+import {
+  encodeFrame,
+  FrameDecoder,
+  MAX_BUFFERED_BYTES,
+  NetFramingError,
+  NetOverrunError,
+} from './framing.js';
 
 const frame = (len: number, seed: number): Uint8Array =>
   Uint8Array.from({ length: len }, (_, i) => (i + seed) & 0xff);
@@ -72,4 +79,53 @@ test('a zero or oversized length is a framing error', () => {
   const d = new FrameDecoder();
   d.push(encodeFrame(new Uint8Array(MAX_FRAME_BYTES)));
   assert.equal(d.next()?.length, MAX_FRAME_BYTES);
+});
+
+test('the decoder holds at most MAX_BUFFERED_BYTES; a push past it is refused whole', () => {
+  const d = new FrameDecoder();
+  // A reader that never takes frames out: 64 KiB pushes fill the bound, then fail.
+  const chunk = new Uint8Array(64 * 1024);
+  for (let n = 0; n < MAX_BUFFERED_BYTES / chunk.length; n++) d.push(chunk);
+  assert.equal(d.buffered, MAX_BUFFERED_BYTES);
+  assert.throws(
+    () => d.push(Uint8Array.of(1)),
+    (e: unknown) =>
+      e instanceof NetOverrunError && /receive buffer overrun: 262144 bytes held and 1 more/.test(e.message),
+  );
+  assert.equal(d.buffered, MAX_BUFFERED_BYTES, 'nothing of the refused chunk is kept');
+  assert.equal(d.peakBuffered, MAX_BUFFERED_BYTES);
+  // A smaller bound, as the socket backend may be given.
+  const small = new FrameDecoder(100);
+  small.push(new Uint8Array(100));
+  assert.throws(() => small.push(Uint8Array.of(0)), NetOverrunError);
+});
+
+test('frames cut into single bytes cost time linear in the bytes (no per-chunk rescans)', () => {
+  // 8 frames of the largest size, one byte per push: a few hundred ms when each byte is handled
+  // once; the former chunk list took over a second per frame.
+  const frames = Array.from({ length: 8 }, (_, k) => frame(MAX_FRAME_BYTES, k));
+  const d = new FrameDecoder();
+  const got: Uint8Array[] = [];
+  const t0 = performance.now();
+  for (const f of frames) {
+    const bytes = encodeFrame(f);
+    for (let i = 0; i < bytes.length; i++) {
+      d.push(bytes.subarray(i, i + 1));
+      got.push(...drain(d));
+    }
+  }
+  const ms = performance.now() - t0;
+  assert.deepEqual(got, frames);
+  assert.ok(ms < 4000, `took ${ms.toFixed(0)} ms`);
+  assert.ok(d.peakBuffered <= 4 + MAX_FRAME_BYTES);
+});
+
+test('chunks are copied: the caller may reuse its buffer at once', () => {
+  const d = new FrameDecoder();
+  const buf = encodeFrame(frame(10, 3));
+  d.push(buf.subarray(0, 6));
+  buf.fill(0xee, 0, 6);
+  d.push(buf.subarray(6));
+  // The first 6 bytes (the prefix and 2 frame bytes) were taken before the caller reused them.
+  assert.deepEqual(d.next(), frame(10, 3));
 });

@@ -6,10 +6,32 @@ import { MAX_FRAME_BYTES } from './backend.js';
 /** Bytes of the length prefix. */
 export const FRAME_PREFIX_BYTES = 4;
 
-/** The stream is not length-prefixed frames (or is out of step): the connection must be dropped. */
-export class NetFramingError extends Error {
+/**
+ * Most bytes a {@link FrameDecoder} holds (256 KiB). A reader that drains the decoder after each
+ * chunk and stops reading while paused holds at most one incomplete frame and its prefix
+ * (< 4 + MAX_FRAME_BYTES) plus one read chunk (Node reads sockets 64 KiB at a time), about
+ * 128 KiB; a push past the bound means the reader broke that discipline or the runtime changed,
+ * and fails rather than growing.
+ */
+export const MAX_BUFFERED_BYTES = 256 * 1024;
+
+/** The stream cannot be decoded (or held): the connection must be dropped. */
+export class NetStreamError extends Error {}
+
+/** The stream is not length-prefixed frames (or is out of step). */
+export class NetFramingError extends NetStreamError {
   constructor(readonly lengthField: number) {
     super(`stream frame length ${lengthField} is outside 1..${MAX_FRAME_BYTES}: stream out of step`);
+  }
+}
+
+/** A push would make the decoder hold more than its bound. */
+export class NetOverrunError extends NetStreamError {
+  constructor(bufferedBytes: number, chunkBytes: number, maxBytes: number) {
+    super(
+      `receive buffer overrun: ${bufferedBytes} bytes held and ${chunkBytes} more received, ` +
+        `more than the ${maxBytes}-byte bound`,
+    );
   }
 }
 
@@ -23,25 +45,51 @@ export function encodeFrame(frame: Uint8Array): Uint8Array {
 
 /**
  * Reassembles frames from stream chunks of any size: a frame may span many chunks and a chunk may
- * hold many frames. Chunks are kept by reference until consumed (the caller must not reuse them);
- * frames returned are fresh arrays. Memory held is what was pushed and not yet returned.
+ * hold many frames. Pushed bytes are copied into one buffer of at most `maxBufferedBytes`
+ * (allocated at the first push), so memory and work stay linear in the bytes received however
+ * the stream is cut (a peer trickling one byte per read costs no more per byte than one sending
+ * whole frames). Frames returned are fresh arrays.
  */
 export class FrameDecoder {
-  private readonly chunks: Uint8Array[] = [];
-  /** Bytes of chunks[0] already consumed. */
-  private headOffset = 0;
-  /** Unconsumed bytes over all chunks. */
-  private bufferedBytes = 0;
+  private buf: Uint8Array | undefined;
+  /** The unconsumed bytes are buf[start, end). */
+  private start = 0;
+  private end = 0;
+  private peakBytes = 0;
 
+  constructor(readonly maxBufferedBytes = MAX_BUFFERED_BYTES) {}
+
+  /**
+   * Take a copy of `chunk` (the caller may reuse it). Throws {@link NetOverrunError}, keeping
+   * nothing of it, when the bytes held would exceed `maxBufferedBytes`.
+   */
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
-    this.chunks.push(chunk);
-    this.bufferedBytes += chunk.length;
+    const held = this.end - this.start;
+    if (held + chunk.length > this.maxBufferedBytes) {
+      throw new NetOverrunError(held, chunk.length, this.maxBufferedBytes);
+    }
+    this.buf ??= new Uint8Array(this.maxBufferedBytes);
+    if (this.end + chunk.length > this.buf.length) {
+      // Move the unconsumed bytes to the front: only when the end is reached, so each byte
+      // moves a bounded number of times.
+      this.buf.copyWithin(0, this.start, this.end);
+      this.start = 0;
+      this.end = held;
+    }
+    this.buf.set(chunk, this.end);
+    this.end += chunk.length;
+    this.peakBytes = Math.max(this.peakBytes, this.end - this.start);
   }
 
   /** Bytes received but not yet returned as frames. */
   get buffered(): number {
-    return this.bufferedBytes;
+    return this.end - this.start;
+  }
+
+  /** The most bytes ever held at once (for tests and metrics). */
+  get peakBuffered(): number {
+    return this.peakBytes;
   }
 
   /**
@@ -49,67 +97,20 @@ export class FrameDecoder {
    * the length prefix is 0 or above MAX_FRAME_BYTES; the decoder is then unusable.
    */
   next(): Uint8Array | undefined {
-    if (this.bufferedBytes < FRAME_PREFIX_BYTES) return undefined;
-    const prefix = this.peek(FRAME_PREFIX_BYTES);
-    const len = new DataView(prefix.buffer, prefix.byteOffset, FRAME_PREFIX_BYTES).getUint32(0, false);
+    const buf = this.buf;
+    if (buf === undefined || this.end - this.start < FRAME_PREFIX_BYTES) return undefined;
+    const at = this.start;
+    const len = ((buf[at] << 24) | (buf[at + 1] << 16) | (buf[at + 2] << 8) | buf[at + 3]) >>> 0;
     if (len === 0 || len > MAX_FRAME_BYTES) throw new NetFramingError(len);
-    if (this.bufferedBytes < FRAME_PREFIX_BYTES + len) return undefined;
-    this.skip(FRAME_PREFIX_BYTES);
-    return this.take(len);
+    if (this.end - at < FRAME_PREFIX_BYTES + len) return undefined;
+    this.start = at + FRAME_PREFIX_BYTES + len;
+    if (this.start === this.end) this.start = this.end = 0;
+    return buf.slice(at + FRAME_PREFIX_BYTES, at + FRAME_PREFIX_BYTES + len);
   }
 
-  /** Forget everything buffered (the connection ended mid-frame). */
+  /** Forget everything buffered (the connection ended mid-frame, or a new peer came). */
   clear(): void {
-    this.chunks.length = 0;
-    this.headOffset = 0;
-    this.bufferedBytes = 0;
-  }
-
-  /** The first `n` buffered bytes, without consuming them (n <= buffered). */
-  private peek(n: number): Uint8Array {
-    const head = this.chunks[0];
-    if (head.length - this.headOffset >= n) return head.subarray(this.headOffset, this.headOffset + n);
-    const out = new Uint8Array(n);
-    let pos = 0;
-    let off = this.headOffset;
-    for (const c of this.chunks) {
-      const k = Math.min(c.length - off, n - pos);
-      out.set(c.subarray(off, off + k), pos);
-      pos += k;
-      off = 0;
-      if (pos === n) break;
-    }
-    return out;
-  }
-
-  /** Consume `n` buffered bytes into a fresh array (n <= buffered). */
-  private take(n: number): Uint8Array {
-    const out = new Uint8Array(n);
-    let pos = 0;
-    while (pos < n) {
-      const c = this.chunks[0];
-      const k = Math.min(c.length - this.headOffset, n - pos);
-      out.set(c.subarray(this.headOffset, this.headOffset + k), pos);
-      pos += k;
-      this.advance(k);
-    }
-    return out;
-  }
-
-  private skip(n: number): void {
-    while (n > 0) {
-      const k = Math.min(this.chunks[0].length - this.headOffset, n);
-      n -= k;
-      this.advance(k);
-    }
-  }
-
-  private advance(k: number): void {
-    this.headOffset += k;
-    this.bufferedBytes -= k;
-    if (this.headOffset === this.chunks[0].length) {
-      this.chunks.shift();
-      this.headOffset = 0;
-    }
+    this.start = 0;
+    this.end = 0;
   }
 }

@@ -6,7 +6,7 @@ import dgram from 'node:dgram';
 import { lstatSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import { MAX_FRAME_BYTES, newNetBackendMetrics, type NetBackend } from './backend.js';
-import { encodeFrame, FrameDecoder } from './framing.js';
+import { encodeFrame, FrameDecoder, MAX_BUFFERED_BYTES } from './framing.js';
 import { describeNetBackend, formatHostPort, type HostPort, type NetBackendSpec } from './spec.js';
 
 /** A backend could not be opened; the message names the backend and the system error. */
@@ -22,16 +22,27 @@ const STREAM_MAX_QUEUED_BYTES = 1024 * 1024;
 /** Delay between attempts to reach the listener again after a `connect` peer went away. */
 const DEFAULT_RECONNECT_MS = 1000;
 
+/** Options of the stream backend. */
+export interface StreamOptions {
+  /** Told why a peer was dropped (a stream out of step, an overrun), one line per drop. */
+  warn?: (message: string) => void;
+  /** Bound on received bytes held before they form frames (default MAX_BUFFERED_BYTES). */
+  maxRxBufferedBytes?: number;
+}
+
 /**
  * Open the backend described by `spec`. Resolves once it can carry frames: the UDP socket is bound
  * and connected, the unix socket is listening (a peer may come later) or connected.
  */
-export async function openNetBackend(spec: NetBackendSpec): Promise<UdpNetBackend | StreamNetBackend> {
+export async function openNetBackend(
+  spec: NetBackendSpec,
+  opts: StreamOptions = {},
+): Promise<UdpNetBackend | StreamNetBackend> {
   try {
     if (spec.kind === 'udp') return await UdpNetBackend.open(spec.local, spec.remote);
     return spec.mode === 'listen'
-      ? await StreamNetBackend.listen(spec.path)
-      : await StreamNetBackend.connect(spec.path);
+      ? await StreamNetBackend.listen(spec.path, opts)
+      : await StreamNetBackend.connect(spec.path, DEFAULT_RECONNECT_MS, opts);
   } catch (e) {
     throw new NetOpenError(`--net ${describeNetBackend(spec)}: ${(e as Error).message}`);
   }
@@ -136,33 +147,48 @@ export class UdpNetBackend implements NetBackend {
  * peer (extra connections are closed at once) and waits for the next when it leaves; `connect`
  * dials the listener and, after losing it, retries every `reconnectMs`. While no peer is connected
  * `send` drops. `pause` stops reading, so the peer's socket fills up and it sees backpressure.
+ *
+ * Bounds: received bytes not yet delivered as frames stay under `maxRxBufferedBytes` (256 KiB by
+ * default); bytes queued for the peer under STREAM_MAX_QUEUED_BYTES (1 MiB) plus one frame. A
+ * peer whose stream is out of step (a length of 0 or above MAX_FRAME_BYTES) or that overruns the
+ * receive bound is dropped, counted in `streamMetrics` and reported through `warn` with the reason.
+ * Nothing a peer sends makes the backend throw.
  */
 export class StreamNetBackend implements NetBackend {
   readonly metrics = newNetBackendMetrics();
-  /** Connections refused because a peer was already connected, and streams that broke framing. */
-  readonly streamMetrics = { peersRejected: 0, framingErrors: 0 };
+  /**
+   * Connections refused because a peer was already connected; peers dropped because their stream
+   * broke framing or overran the receive bound, and the last reason why.
+   */
+  readonly streamMetrics = { peersRejected: 0, framingErrors: 0, lastDropReason: '' };
   private receiver: ((frame: Uint8Array) => void) | undefined;
   private peerListener: ((connected: boolean) => void) | undefined;
   private sock: net.Socket | undefined;
   private dialing: net.Socket | undefined;
   private server: net.Server | undefined;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly decoder = new FrameDecoder();
+  private readonly decoder: FrameDecoder;
   private paused = false;
   private pumping = false;
   private closed = false;
+  /** Whole frames a departed peer sent, not yet delivered (the receiver was paused). */
+  private readonly held: Uint8Array[] = [];
+  private heldBytes = 0;
 
   private constructor(
     private readonly path: string,
     private readonly reconnectMs: number,
-  ) {}
+    private readonly opts: StreamOptions,
+  ) {
+    this.decoder = new FrameDecoder(opts.maxRxBufferedBytes ?? MAX_BUFFERED_BYTES);
+  }
 
   /**
    * Listen on the unix socket `path`. A leftover socket file nobody listens on is replaced; any
    * other existing file is an error.
    */
-  static async listen(path: string): Promise<StreamNetBackend> {
-    const b = new StreamNetBackend(path, 0);
+  static async listen(path: string, opts: StreamOptions = {}): Promise<StreamNetBackend> {
+    const b = new StreamNetBackend(path, 0, opts);
     const server = net.createServer((s) => b.accept(s));
     const tryListen = (): Promise<void> =>
       new Promise((resolve, reject) => {
@@ -186,8 +212,12 @@ export class StreamNetBackend implements NetBackend {
   }
 
   /** Connect to the listener at `path`; rejects when the first attempt fails. */
-  static async connect(path: string, reconnectMs = DEFAULT_RECONNECT_MS): Promise<StreamNetBackend> {
-    const b = new StreamNetBackend(path, reconnectMs);
+  static async connect(
+    path: string,
+    reconnectMs = DEFAULT_RECONNECT_MS,
+    opts: StreamOptions = {},
+  ): Promise<StreamNetBackend> {
+    const b = new StreamNetBackend(path, reconnectMs, opts);
     await b.dial(true);
     return b;
   }
@@ -195,6 +225,14 @@ export class StreamNetBackend implements NetBackend {
   /** True while a peer is connected. */
   get connected(): boolean {
     return this.sock !== undefined;
+  }
+
+  /** Received bytes not yet delivered as frames, now and at most so far. */
+  get rxBufferedBytes(): number {
+    return this.decoder.buffered;
+  }
+  get rxPeakBufferedBytes(): number {
+    return this.decoder.peakBuffered;
   }
 
   /** Be told when a peer connects (true) or goes away (false). */
@@ -239,6 +277,8 @@ export class StreamNetBackend implements NetBackend {
     this.closed = true;
     this.receiver = undefined;
     this.peerListener = undefined;
+    this.held.length = 0;
+    this.heldBytes = 0;
     clearTimeout(this.reconnectTimer);
     const socks = [this.sock, this.dialing].filter((s): s is net.Socket => s !== undefined);
     this.sock = undefined;
@@ -296,7 +336,12 @@ export class StreamNetBackend implements NetBackend {
     this.decoder.clear();
     s.on('data', (chunk: Uint8Array) => {
       if (this.sock !== s) return;
-      this.decoder.push(chunk);
+      try {
+        this.decoder.push(chunk);
+      } catch (e) {
+        this.drop(s, e);
+        return;
+      }
       this.pump();
     });
     // 'close' always follows 'error'; the peer simply goes away.
@@ -308,32 +353,76 @@ export class StreamNetBackend implements NetBackend {
 
   private detach(s: net.Socket): void {
     if (this.sock !== s) return;
+    // Whole frames the peer sent before it left are still delivered: a paused socket reports
+    // the peer's end once its own read buffer is empty, while frames wait in the decoder. They
+    // fit the receive bound, as they come from the decoder. A frame cut short is lost.
+    for (;;) {
+      let frame: Uint8Array | undefined;
+      try {
+        frame = this.decoder.next();
+      } catch (e) {
+        this.noteDrop(e);
+        this.decoder.clear();
+        break;
+      }
+      if (frame === undefined) break;
+      if (this.heldBytes + frame.length > this.decoder.maxBufferedBytes) {
+        this.metrics.rxDropped++;
+        continue;
+      }
+      this.held.push(frame);
+      this.heldBytes += frame.length;
+    }
     this.sock = undefined;
-    // A frame cut short by the disconnect is lost.
     if (this.decoder.buffered > 0) this.metrics.rxDropped++;
     this.decoder.clear();
     this.peerListener?.(false);
     if (this.reconnectMs > 0) this.scheduleReconnect();
+    this.pump();
+  }
+
+  /**
+   * Drop peer `s`, whose stream cannot be decoded or held: count it, say why, forget what it
+   * sent. Detached at once, not at its 'close': a read already queued for `s` must not feed the
+   * middle of its stream to the decoder as if it were the start of a frame.
+   */
+  private drop(s: net.Socket, e: unknown): void {
+    this.noteDrop(e);
+    this.decoder.clear();
+    this.detach(s);
+    s.destroy();
+  }
+
+  private noteDrop(e: unknown): void {
+    // The decoder throws NetStreamError only; anything else would still cost just this peer.
+    const reason = e instanceof Error ? e.message : String(e);
+    this.streamMetrics.framingErrors++;
+    this.streamMetrics.lastDropReason = reason;
+    this.metrics.rxDropped++;
+    this.opts.warn?.(`net socket ${this.path}: dropped the peer: ${reason}`);
   }
 
   /** Deliver decoded frames until none is complete, the receiver pauses, or the peer changes. */
   private pump(): void {
     if (this.pumping) return;
     this.pumping = true;
-    const s = this.sock;
     try {
-      while (!this.paused && !this.closed && s !== undefined && this.sock === s) {
-        let frame: Uint8Array | undefined;
-        try {
-          frame = this.decoder.next();
-        } catch {
-          this.streamMetrics.framingErrors++;
-          this.metrics.rxDropped++;
-          this.decoder.clear();
-          s.destroy();
-          return;
+      while (!this.paused && !this.closed) {
+        // Frames of a departed peer first: they came before anything the current one sends.
+        let frame = this.held.shift();
+        if (frame !== undefined) {
+          this.heldBytes -= frame.length;
+        } else {
+          const s = this.sock;
+          if (s === undefined) return;
+          try {
+            frame = this.decoder.next();
+          } catch (e) {
+            this.drop(s, e);
+            return;
+          }
+          if (frame === undefined) return;
         }
-        if (frame === undefined) return;
         if (this.receiver === undefined) {
           this.metrics.rxDropped++;
           continue;
