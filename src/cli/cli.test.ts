@@ -81,6 +81,9 @@ test('--memory 4G is accepted and runs, on both boards and with every translator
     ]) {
       const r = tsvirt(...board, '--memory', '4G', '--jit', jit, '--max-instructions', '100000');
       assert.equal(r.status, 124, `${board.join(' ')} --jit ${jit}: ${r.err}`);
+      // 4 GiB of RAM leaves no room for the translator's tables in a 32-bit WebAssembly memory:
+      // the user is told that JavaScript translates instead, and only when they asked for on.
+      assert.equal(/translating to JavaScript instead/.test(r.err), jit === 'on', r.err);
     }
   }
 });

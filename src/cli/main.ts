@@ -313,6 +313,7 @@ async function runMachine(o: RunOptions, stop: StopSignals): Promise<number> {
       maxInstructions: o.maxInstructions,
       jit: o.jit,
       jitCache: o.jitCache,
+      warn: (msg) => process.stderr.write(`tsvirt: ${msg}\n`),
     });
   } finally {
     await m.close();

@@ -41,6 +41,8 @@ export interface LoopOptions {
   jit?: JitMode;
   /** Most translated blocks kept at once. */
   jitCache?: number;
+  /** Tells the user what the loop chose differently from what was asked. */
+  warn?: (msg: string) => void;
 }
 
 /** Why the loop returned. */
@@ -58,6 +60,11 @@ export async function runLoop(board: TcgBoard, opts: LoopOptions = {}): Promise<
   let cache: CodeCache | undefined;
   const mode = opts.jit ?? 'wasm';
   const wasm = mode === 'wasm' ? WasmJit.create(board.harts[0].mem, { maxBlocks: opts.jitCache }) : undefined;
+  if (mode === 'wasm' && wasm === undefined) {
+    opts.warn?.(
+      'guest RAM and the translator do not fit one 4 GiB WebAssembly memory: translating to JavaScript instead (slower; use less --memory for WebAssembly)',
+    );
+  }
   if (wasm !== undefined) {
     board.harts[0].mem.onDeviceWrite = (off, len) => wasm.cache.invalidateRange(off, len);
     for (const h of board.harts) wasm.attach(h);
