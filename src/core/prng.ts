@@ -17,3 +17,27 @@ export function prng(seed: number): () => number {
   const next = mulberry32(seed);
   return () => next() / 4294967296;
 }
+
+/** Seeded choices for property tests and fuzzers, on {@link mulberry32}. */
+export class Prng {
+  readonly u32: () => number;
+  constructor(seed: number) {
+    this.u32 = mulberry32(seed);
+  }
+  /** Integer in [0, n). */
+  below(n: number): number {
+    return Math.floor((this.u32() / 2 ** 32) * n);
+  }
+  chance(p: number): boolean {
+    return this.u32() / 2 ** 32 < p;
+  }
+  pick<T>(xs: readonly T[]): T {
+    return xs[this.below(xs.length)];
+  }
+  /** `n` random bytes. */
+  bytes(n: number): Uint8Array {
+    const b = new Uint8Array(n);
+    for (let i = 0; i < n; i++) b[i] = this.below(256);
+    return b;
+  }
+}

@@ -7,7 +7,7 @@
 // tools/fuzz-loaders.mjs (long campaigns).
 
 import { gzipSync } from 'node:zlib';
-import { mulberry32 } from '../core/prng.js';
+import { Prng } from '../core/prng.js';
 import { GuestMemory } from '../memory/guest-memory.js';
 import { KernelError, loadKernel, type KernelFile } from './linux.js';
 import { ELF_OFFSETS, buildElf, buildImage, sectionHeaderAt } from './samples.js';
@@ -20,28 +20,6 @@ const CANARY_BYTES = 64 * 1024;
 const CANARY = 0xa5;
 /** What loadKernel may read besides the file's bytes once: its headers, read first. */
 const HEAD_BYTES = 4096;
-
-/** Seeded choices, on mulberry32 (core/prng.ts). */
-class Rng {
-  private readonly u32: () => number;
-  constructor(seed: number) {
-    this.u32 = mulberry32(seed);
-  }
-  below(n: number): number {
-    return Math.floor((this.u32() / 2 ** 32) * n);
-  }
-  chance(p: number): boolean {
-    return this.u32() / 2 ** 32 < p;
-  }
-  pick<T>(xs: readonly T[]): T {
-    return xs[this.below(xs.length)];
-  }
-  bytes(n: number): Uint8Array {
-    const b = new Uint8Array(n);
-    for (let i = 0; i < n; i++) b[i] = this.below(256);
-    return b;
-  }
-}
 
 /** Counters of a campaign; `failures` holds the first problems (case seed and message). */
 export interface LoaderFuzzReport {
@@ -73,7 +51,7 @@ export function emptyLoaderReport(): LoaderFuzzReport {
 }
 
 /** A valid ELF for RAM at BASE: 1-4 non-overlapping segments, some symbols (a few kernel-virtual). */
-function elfSeed(r: Rng): Uint8Array {
+function elfSeed(r: Prng): Uint8Array {
   const segments = [];
   let at = BASE + r.below(64) * 4096;
   for (let k = 1 + r.below(4); k > 0; k--) {
@@ -92,7 +70,7 @@ function elfSeed(r: Rng): Uint8Array {
   return buildElf({ entry: segments[0].paddr, segments, symbols });
 }
 
-function imageSeed(r: Rng): Uint8Array {
+function imageSeed(r: Prng): Uint8Array {
   const efi = r.chance(0.5);
   const sizeBytes = (efi ? 8192 : 64) + r.below(64 * 1024);
   return buildImage({
@@ -122,7 +100,7 @@ const HOSTILE_U64 = [
 ];
 
 /** One to a few corruptions: bytes, header fields set to hostile values, truncation, extension. */
-function mutate(r: Rng, input: Uint8Array): Uint8Array {
+function mutate(r: Prng, input: Uint8Array): Uint8Array {
   let b = new Uint8Array(input); // a copy (Buffer#slice, unlike Uint8Array#slice, shares memory)
   for (let n = 1 + r.below(3); n > 0; n--) {
     const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
@@ -206,13 +184,13 @@ function bomb(extraBytes: number): Uint8Array {
  * The input of a case: a mutated seed file, a gzip of one, a bomb, or random bytes. `bomb` marks
  * a gzip stream known to decompress to more than RAM, which must be stopped at the cap.
  */
-function input(r: Rng): { bytes: Uint8Array; bomb: boolean } {
+function input(r: Prng): { bytes: Uint8Array; bomb: boolean } {
   if (r.below(8) === 2 && r.chance(0.5))
     return { bytes: bomb(r.pick([1, 4096, FUZZ_RAM_BYTES])), bomb: true };
   return { bytes: fileBytes(r), bomb: false };
 }
 
-function fileBytes(r: Rng): Uint8Array {
+function fileBytes(r: Prng): Uint8Array {
   switch (r.below(8)) {
     case 0:
       return r.bytes(r.below(8192));
@@ -275,7 +253,7 @@ export function runLoaderFuzz(seed: number, cases: number, report = emptyLoaderR
   canary.fill(CANARY);
   for (let c = 0; c < cases; c++) {
     const caseSeed = seed + c;
-    const r = new Rng(caseSeed);
+    const r = new Prng(caseSeed);
     const fail = (message: string): void => {
       if (report.failures.length < 100) report.failures.push({ seed: caseSeed, message });
     };

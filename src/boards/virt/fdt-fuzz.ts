@@ -7,28 +7,12 @@
 // are never refused; and, when a checker is given (tools/fuzz-fdt.mjs runs dtc), it accepts the
 // blob. Used by the unit test (a fixed slice) and tools/fuzz-fdt.mjs (long campaigns).
 
-import { mulberry32 } from '../../core/prng.js';
+import { Prng } from '../../core/prng.js';
 import { FdtError, FdtNode, encodeFdt, FDT_HEADER } from '../../machine/fdt.js';
 import { decodeFdt, findNode, readU32s, readU64s, type FdtDecodedNode } from '../../machine/fdt-decode.js';
 import { buildVirtFdt } from './fdt.js';
 import { VIRT_MAP } from './memory-map.js';
 import { VIRT_ISA_EXTENSIONS } from './board.js';
-
-class Rng {
-  private readonly u32: () => number;
-  constructor(seed: number) {
-    this.u32 = mulberry32(seed);
-  }
-  below(n: number): number {
-    return Math.floor((this.u32() / 2 ** 32) * n);
-  }
-  chance(p: number): boolean {
-    return this.u32() / 2 ** 32 < p;
-  }
-  pick<T>(xs: readonly T[]): T {
-    return xs[this.below(xs.length)];
-  }
-}
 
 export interface FdtFuzzReport {
   cases: number;
@@ -58,7 +42,7 @@ export function emptyFdtReport(): FdtFuzzReport {
 const utf8 = new TextEncoder();
 
 /** Hostile text: quotes, escapes, controls, non-ASCII, lone surrogates, sometimes NUL, sometimes long. */
-function text(r: Rng, maxChars: number): string {
+function text(r: Prng, maxChars: number): string {
   const pieces = [
     'console=ttyS0',
     ' ',
@@ -87,7 +71,7 @@ function text(r: Rng, maxChars: number): string {
 }
 
 /** A number that is a valid u64 for the encoder (a safe integer >= 0), or a hostile one. */
-function u64ish(r: Rng, valid: () => number): number {
+function u64ish(r: Prng, valid: () => number): number {
   if (r.chance(0.9)) return valid();
   return r.pick([-1, -4096, 0.5, 2 ** 53, 2 ** 53 + 2, Number.MAX_VALUE, Infinity, NaN]);
 }
@@ -95,7 +79,7 @@ function u64ish(r: Rng, valid: () => number): number {
 const safeU64 = (v: number): boolean => Number.isSafeInteger(v) && v >= 0;
 
 function checkVirt(
-  r: Rng,
+  r: Prng,
   check: ((blob: Uint8Array) => string | undefined) | undefined,
   report: FdtFuzzReport,
   fail: (m: string) => void,
@@ -209,7 +193,7 @@ interface TreeSpec {
   children: TreeSpec[];
 }
 
-function randomTree(r: Rng, depth: number, name: string): TreeSpec {
+function randomTree(r: Prng, depth: number, name: string): TreeSpec {
   const props: [string, Uint8Array][] = [];
   const seen = new Set<string>();
   for (let k = r.below(5); k > 0; k--) {
@@ -232,7 +216,7 @@ function randomTree(r: Rng, depth: number, name: string): TreeSpec {
   return { name, props, children };
 }
 
-function checkTree(r: Rng, report: FdtFuzzReport, fail: (m: string) => void): void {
+function checkTree(r: Prng, report: FdtFuzzReport, fail: (m: string) => void): void {
   const spec = randomTree(r, 4, '');
   const memReserve = Array.from({ length: r.below(3) }, () => ({
     addr: r.chance(0.9) ? BigInt(r.below(2 ** 31)) * 4096n : r.pick([-1n, 1n << 64n, (1n << 64n) - 1n]),
@@ -276,7 +260,7 @@ export function runFdtFuzz(
 ): FdtFuzzReport {
   for (let c = 0; c < cases; c++) {
     const caseSeed = seed + c;
-    const r = new Rng(caseSeed);
+    const r = new Prng(caseSeed);
     const fail = (message: string): void => {
       if (report.failures.length < 100) report.failures.push({ seed: caseSeed, message });
     };

@@ -23,8 +23,8 @@ import {
 import { VirtioBlk } from './blk/device.js';
 import { DeferredBackend, SparseDisk } from './blk/mock-driver.js';
 import { MemoryBudget } from './budget.js';
+import { Prng } from '../../core/prng.js';
 import {
-  Prng,
   RAM_BASE,
   RAM_BYTES,
   WriteAllowance,

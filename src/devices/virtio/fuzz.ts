@@ -5,7 +5,7 @@
 // the driver made device-writable. Used by the unit test (few cases) and tools/fuzz-virtqueue.mjs.
 
 import { MemoryCharBackend } from '../../backends/char.js';
-import { mulberry32 } from '../../core/prng.js';
+import { Prng } from '../../core/prng.js';
 import { GuestMemory } from '../../memory/guest-memory.js';
 import { NO_IRQ } from '../irq.js';
 import { VirtioConsole } from './console/device.js';
@@ -55,24 +55,6 @@ export const RAM_BASE = 0x8000_0000;
 export const RAM_BYTES = 32 * 1024;
 /** Driver-like layouts keep rings and tables below this offset and data buffers above it. */
 export const META_BYTES = 12 * 1024;
-
-/** Seeded choices for the fuzzer, on mulberry32 (core/prng.ts). */
-export class Prng {
-  readonly u32: () => number;
-  constructor(seed: number) {
-    this.u32 = mulberry32(seed);
-  }
-  /** Integer in [0, n). */
-  below(n: number): number {
-    return Math.floor((this.u32() / 2 ** 32) * n);
-  }
-  chance(p: number): boolean {
-    return this.u32() / 2 ** 32 < p;
-  }
-  pick<T>(xs: readonly T[]): T {
-    return xs[this.below(xs.length)];
-  }
-}
 
 /** Counters of one fuzz campaign. `failures` lists the first problems found (seed and message). */
 export interface FuzzReport {
