@@ -19,6 +19,8 @@ const MCR = 4;
 const LSR = 5;
 const MSR = 6;
 const SCR = 7;
+/** MCR as Linux's 8250 driver leaves it on an open port: DTR, RTS, OUT2. */
+const MCR_OPEN = 0x0b;
 
 class Line implements IrqLine {
   level = false;
@@ -29,10 +31,16 @@ class Line implements IrqLine {
   }
 }
 
-function setup(): { uart: Uart16550; host: MemoryCharBackend; irq: Line } {
+/**
+ * A UART and its host side. With `open`, the driver has opened the port as Linux does (DTR, RTS
+ * and OUT2 raised), so host input flows; without it, the UART is as reset left it.
+ */
+function setup(open = true): { uart: Uart16550; host: MemoryCharBackend; irq: Line } {
   const host = new MemoryCharBackend();
   const irq = new Line();
-  return { uart: new Uart16550(host, irq), host, irq };
+  const uart = new Uart16550(host, irq);
+  if (open) uart.write(MCR, 1, MCR_OPEN);
+  return { uart, host, irq };
 }
 
 const rd = (u: Uart16550, off: number): number => u.read(off, 1);
@@ -46,7 +54,7 @@ function drain(u: Uart16550, limit = 10_000): string {
 }
 
 test('reset values follow the datasheet', () => {
-  const { uart, irq } = setup();
+  const { uart, irq } = setup(false);
   assert.equal(rd(uart, IER), 0);
   assert.equal(rd(uart, IIR), 0x01, 'no interrupt pending, FIFOs disabled');
   assert.equal(rd(uart, LCR), 0);
@@ -217,7 +225,7 @@ test('loopback: THR data returns through RBR, nothing leaves, modem outputs feed
   assert.equal(rd(uart, RBR), 0x55);
   host.type('q');
   assert.equal(rd(uart, LSR) & 0x01, 0, 'serial input is disconnected in loopback');
-  wr(uart, MCR, 0x00);
+  wr(uart, MCR, MCR_OPEN);
   assert.equal(rd(uart, RBR), 0x71, 'held host input arrives after loopback ends');
   wr(uart, THR, 0x21);
   assert.equal(host.text(), '!');
@@ -358,4 +366,21 @@ test('host input the guest leaves unread is bounded: the backend is paused, then
   }
   assert.equal(host.inputPaused, false);
   assert.ok(read >= UART_HOST_INPUT_MAX_BYTES / 4, `resumed after ${read} bytes`);
+});
+
+test('host input waits until the driver raises RTS, so the FIFO reset of its start-up loses none', () => {
+  const { uart, host } = setup(false);
+  host.type('uname -a\npoweroff\n');
+  assert.equal(rd(uart, LSR) & 1, 0, 'nothing received before RTS');
+  // What Linux's serial8250_do_startup does: enable and clear the FIFOs, read RBR once.
+  wr(uart, FCR, 0x07);
+  rd(uart, RBR);
+  wr(uart, MCR, MCR_OPEN);
+  assert.equal(drain(uart), 'uname -a\npoweroff\n');
+  // Dropping RTS (the port closed) holds input back again.
+  wr(uart, MCR, 0x08);
+  host.type('later');
+  assert.equal(rd(uart, LSR) & 1, 0);
+  wr(uart, MCR, MCR_OPEN);
+  assert.equal(drain(uart), 'later');
 });

@@ -253,10 +253,15 @@ export class Uart16550 implements MmioDevice {
     this.rxCount++;
   }
 
-  /** Move waiting host bytes into the receiver. In loopback the serial input is disconnected. */
+  /**
+   * Move waiting host bytes into the receiver. In loopback the serial input is disconnected. The
+   * host honours RTS (MCR bit 1) as RTS/CTS flow control would: it sends nothing until the driver
+   * raises RTS, which Linux does when the port is opened, after its start-up has reset the FIFO.
+   * Without that, input piped in before the shell starts was thrown away by that reset.
+   */
   private fillRxFromHost(): void {
-    if (this.mcr & MCR_LOOP) return;
-    while (this.rxCount < this.rxCapacity && this.hostChunks.length > 0) {
+    const sending = (this.mcr & (MCR_LOOP | MCR_RTS)) === MCR_RTS;
+    while (sending && this.rxCount < this.rxCapacity && this.hostChunks.length > 0) {
       const chunk = this.hostChunks[0];
       this.rxPush(chunk[this.hostPos++]);
       this.hostBytes--;
