@@ -82,13 +82,7 @@ export function readInput(option: string, path: string, maxBytes: number): Uint8
       if (total > maxBytes) throw tooLarge(option, path, maxBytes);
       chunks.push(chunk.subarray(0, n));
     }
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const c of chunks) {
-      out.set(c, at);
-      at += c.length;
-    }
-    return out;
+    return Buffer.concat(chunks, total);
   } catch (e) {
     if (e instanceof UsageError) throw e;
     throw new UsageError(`${option}: cannot read '${path}': ${describeFsError(e)}`);
