@@ -25,6 +25,7 @@ import { DeferredBackend, SparseDisk } from './blk/mock-driver.js';
 import { MemoryBudget } from './budget.js';
 import { Prng } from '../../core/prng.js';
 import {
+  junkRam,
   RAM_BASE,
   RAM_BYTES,
   WriteAllowance,
@@ -551,9 +552,7 @@ export async function runDeviceFuzz(
 ): Promise<DeviceFuzzReport> {
   const rep = emptyDeviceReport();
   const mem = new GuestMemory(RAM_BASE, DEVICE_RAM_BYTES);
-  const junk = new Uint8Array(DEVICE_RAM_BYTES);
-  const j = new Prng(0x5eed);
-  for (let i = 0; i < junk.length; i++) junk[i] = j.u32() & 0xff;
+  const junk = junkRam(DEVICE_RAM_BYTES);
   for (let c = 0; c < cases; c++) {
     const caseSeed = (seed + c) >>> 0;
     const r = new Prng(caseSeed);

@@ -716,16 +716,24 @@ function deviceCase(r: Prng, mem: GuestMemory, rep: FuzzReport): string | undefi
 }
 
 /**
+ * The RAM contents every fuzz case starts from: the same seeded junk each time, so that a
+ * failing case seed replays on its own.
+ */
+export function junkRam(bytes: number): Uint8Array {
+  const junk = new Uint8Array(bytes);
+  const j = new Prng(0x5eed);
+  for (let i = 0; i < junk.length; i++) junk[i] = j.u32() & 0xff;
+  return junk;
+}
+
+/**
  * Run `cases` seeded cases (`seed`, `seed+1`, ...). Exceptions and property violations are
  * collected in `failures` (at most `maxFailures`), never thrown.
  */
 export function runVirtqueueFuzz(seed: number, cases: number, maxFailures = 20): FuzzReport {
   const rep = emptyReport();
   const mem = new GuestMemory(RAM_BASE, RAM_BYTES);
-  // Every case starts from the same junk-filled RAM, so a failing seed replays on its own.
-  const junk = new Uint8Array(RAM_BYTES);
-  const j = new Prng(0x5eed);
-  for (let i = 0; i < junk.length; i++) junk[i] = j.u32() & 0xff;
+  const junk = junkRam(RAM_BYTES);
   for (let c = 0; c < cases; c++) {
     const caseSeed = (seed + c) >>> 0;
     const r = new Prng(caseSeed);
