@@ -19,7 +19,7 @@ export function translatedSide(board, { wasm, threshold, budget = 1 }) {
   let runBlock;
   if (wasm) {
     // Batches of one: a block is translated as soon as it is hot, as on the JavaScript side.
-    const jit = WasmJit.create(board.mem, { threshold, batch: 1 });
+    const jit = WasmJit.create(board.mem, board.harts[0].decoder, { threshold, batch: 1 });
     jit.attach(h);
     cache = jit.cache;
     runBlock = () => jit.run(h, budget);

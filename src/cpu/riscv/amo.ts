@@ -5,7 +5,7 @@
 import { lt, ltu } from '../../core/u64.js';
 import * as C from './csr-defs.js';
 import type { RiscvHart } from './hart.js';
-import type { Sem } from './isa/sem.js';
+import type { Sem } from './isa/types.js';
 import { ACCESS_LOAD, ACCESS_STORE } from './mmu.js';
 
 /** The LR, SC or AMO that `sem` describes (isa/a.ts). */

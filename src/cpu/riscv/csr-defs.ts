@@ -148,9 +148,5 @@ export const SATP_MODE_BARE = 0;
 export const SATP_MODE_SV39 = 8;
 export const SATP_MODE_SV48 = 9;
 
-/** misa: MXL=2 in the high word; I, M, A, F, D, C, S, U in the low word. */
+/** misa: MXL=2 in the high word (the low word is the ISA profile's, isa/profile.ts). */
 export const MISA_HI = 2 << 30;
-export const MISA_LO = ['I', 'M', 'A', 'F', 'D', 'C', 'S', 'U'].reduce(
-  (m, c) => m | (1 << (c.charCodeAt(0) - 65)),
-  0,
-);

@@ -92,7 +92,7 @@ function read(h: RiscvHart, csr: number): boolean {
     case C.CSR_MSTATUS:
       return ret(h.mstatus, mstatusHi(h));
     case C.CSR_MISA:
-      return ret(C.MISA_LO, C.MISA_HI);
+      return ret(h.isa.misaLo, C.MISA_HI);
     case C.CSR_MEDELEG:
       return ret(h.medeleg, 0);
     case C.CSR_MIDELEG:

@@ -5,8 +5,9 @@ import type { GuestMemory } from '../../memory/guest-memory.js';
 import type { PhysBus } from '../../memory/bus.js';
 import { out, toNum, fromBig, fromNum, toBig } from '../../core/u64.js';
 import { Fpu } from './fpu/fpu.js';
-import type { Sem } from './isa/sem.js';
-import type { Hart } from './isa/types.js';
+import type { Decoder } from './decode.js';
+import { isaProfile, type IsaProfile } from './isa/profile.js';
+import type { Hart, Sem } from './isa/types.js';
 import * as C from './csr-defs.js';
 import {
   ACCESS_FETCH,
@@ -45,6 +46,8 @@ export interface HartEnv {
   mtime64(): bigint;
   /** Physical range whose stores must be reported, or undefined. */
   readonly watch?: { readonly start: number; readonly end: number; onStore(pa: number, bytes: number): void };
+  /** The extensions this hart implements (default: isa/profile.ts DEFAULT_CPU). */
+  readonly isa?: IsaProfile;
 }
 
 const PAGE = 4096;
@@ -55,6 +58,9 @@ const FAULT_CAUSE = [
 
 export class RiscvHart implements Hart, MmuContext {
   readonly x: Int32Array;
+  /** The extensions it implements, and the decoder of their instructions. */
+  readonly isa: IsaProfile;
+  readonly decoder: Decoder;
   pc = 0;
   npc = 0;
   readonly fpu: Fpu;
@@ -169,6 +175,8 @@ export class RiscvHart implements Hart, MmuContext {
     readonly bus: PhysBus,
     readonly env: HartEnv,
   ) {
+    this.isa = env.isa ?? isaProfile();
+    this.decoder = this.isa.decoder;
     this.view = mem.view;
     this.area = mem.allocHost(AREA_BYTES);
     const buf = mem.wasm?.buffer;

@@ -33,7 +33,7 @@ test('toBlockEnd: stops after a branch, which ends a translated block', () => {
   addis(h, BASE, BASE + 12);
   h.mem.write32(BASE + 12, BEQ_X0_X0_8);
   addis(h, BASE + 16, BASE + 64);
-  assert.equal(runInterpreter(h, 64, undefined, true), 4);
+  assert.equal(runInterpreter(h, 64, true), 4);
   assert.equal(h.pc, BASE + 20);
   assert.equal(x5(h), 3);
 });
@@ -42,7 +42,7 @@ test('toBlockEnd: stops at the end of a page, where the next block starts', () =
   const h = machine();
   h.pc = BASE + 4096 - 16;
   addis(h, h.pc, BASE + 4096 + 64);
-  assert.equal(runInterpreter(h, 64, undefined, true), 4);
+  assert.equal(runInterpreter(h, 64, true), 4);
   assert.equal(h.pc, BASE + 4096);
   assert.equal(x5(h), 4);
 });
@@ -57,7 +57,7 @@ test('toBlockEnd: stops after an instruction that straddles two pages', () => {
     new Uint8Array([ADDI_X5 & 0xff, (ADDI_X5 >> 8) & 0xff, (ADDI_X5 >> 16) & 0xff, ADDI_X5 >>> 24]),
   );
   addis(h, BASE + 4096 + 2, BASE + 4096 + 66);
-  assert.equal(runInterpreter(h, 64, undefined, true), 2);
+  assert.equal(runInterpreter(h, 64, true), 2);
   assert.equal(h.pc, BASE + 4096 + 2);
   assert.equal(x5(h), 2);
 });

@@ -7,12 +7,6 @@ import type { RiscvHart } from './hart.js';
 import { TLB_ENTRIES } from './mmu.js';
 
 const PAGE_MASK = 4095;
-/** The decoder shared by every hart (its cache holds no per-hart state). */
-export const sharedDecoder = new Decoder();
-
-/** Major opcodes that end a translated block: branches, JAL, JALR, SYSTEM, MISC-MEM (fence.i). */
-const BLOCK_END_OPCODES =
-  (1 << (0x63 >> 2)) | (1 << (0x6f >> 2)) | (1 << (0x67 >> 2)) | (1 << (0x73 >> 2)) | (1 << (0x0f >> 2));
 
 /**
  * Run up to `budget` instructions on `h`. Stops early when an instruction asks the loop to
@@ -21,17 +15,14 @@ const BLOCK_END_OPCODES =
  * translator's dispatcher sees cold code at the same block starts as hot code. Returns the
  * number of instructions executed (retired or trapped).
  */
-export function runInterpreter(
-  h: RiscvHart,
-  budget: number,
-  dec: Decoder = sharedDecoder,
-  toBlockEnd = false,
-): number {
+export function runInterpreter(h: RiscvHart, budget: number, toBlockEnd = false): number {
+  const dec = h.decoder;
   const tag = h.tlb.tag;
   const toff = h.tlb.off;
   const u16 = h.mem.halfwords;
   const keys = dec.keys;
   const fns = dec.fns;
+  const ends = dec.ends;
   // The page of the last fetch, so that straight-line code skips the TLB. Any trap may change the
   // translation context, so a trap forgets it; TLB flushes end the loop (yieldLoop).
   let curPage = NaN;
@@ -80,6 +71,8 @@ export function runInterpreter(
     }
     const k = Decoder.hash(w);
     const fn = keys[k] === w ? fns[k] : dec.lookup(w);
+    // Read before running: the instruction may fill its cache slot with another word.
+    const endsBlock = ends[k];
     fn(h, w);
     let trapped = false;
     if (h.trapped) {
@@ -92,11 +85,7 @@ export function runInterpreter(
     // A translated block ends at its page's end too. Straight-line code whose instruction
     // straddles two pages (never translated) would otherwise be interpreted on into the next
     // page, every time: in a Debian boot, 4 M instructions of BLAKE2s ran so.
-    if (
-      toBlockEnd &&
-      (trapped || ((BLOCK_END_OPCODES >>> ((w >>> 2) & 31)) & 1) !== 0 || pgoff + len >= 4096)
-    )
-      break;
+    if (toBlockEnd && (trapped || endsBlock !== 0 || pgoff + len >= 4096)) break;
   }
   return n;
 }

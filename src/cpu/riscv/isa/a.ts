@@ -2,8 +2,8 @@
 // chapter). The aq/rl bits (26:25) are free in the mask; every access here is sequentially
 // consistent. The hart carries out the operation (amo.ts) because it needs the MMU and reservation.
 
-import { type AmoOp, semInsn } from './sem.js';
-import type { InsnSpec } from './types.js';
+import { semInsn } from './sem.js';
+import type { AmoOp, InsnSpec } from './types.js';
 
 /** The AMOs by funct5 (bits 31:27), in the manual's order. */
 const AMOS: [AmoOp, number][] = [

@@ -4,40 +4,8 @@
 // (jit/wasm/fops.ts), which computes the common cases in place and falls back to `exec`.
 
 import { immI, immS } from './fields.js';
-import type { Exec, Format, InsnSpec } from './types.js';
-
-/** Operand format: binary32 (NaN-boxed in the 64-bit registers) or binary64. */
-export type Fmt = 'S' | 'D';
-/** Integer side of a conversion: 0 = w, 1 = wu, 2 = l, 3 = lu (the FPU's `kind`). */
-export type IntKind = 0 | 1 | 2 | 3;
-
-export type FSem =
-  /** f[rd] = mem[x[rs1] + immI] (FLW NaN-boxes) */
-  | { readonly kind: 'load'; readonly fmt: Fmt }
-  /** mem[x[rs1] + immS] = f[rs2] */
-  | { readonly kind: 'store'; readonly fmt: Fmt }
-  /** f[rd] = f[rs1] op f[rs2], rounded by rm */
-  | { readonly kind: 'arith'; readonly fmt: Fmt; readonly op: 'add' | 'sub' | 'mul' | 'div' }
-  | { readonly kind: 'sqrt'; readonly fmt: Fmt }
-  /** f[rd] = (negProd ? -1 : 1) * f[rs1] * f[rs2] + (negAdd ? -1 : 1) * f[rs3], one rounding */
-  | { readonly kind: 'fma'; readonly fmt: Fmt; readonly negProd: boolean; readonly negAdd: boolean }
-  /** Sign injection: 0 = FSGNJ, 1 = FSGNJN, 2 = FSGNJX */
-  | { readonly kind: 'sgnj'; readonly fmt: Fmt; readonly mode: 0 | 1 | 2 }
-  | { readonly kind: 'minmax'; readonly fmt: Fmt; readonly max: boolean }
-  /** x[rd] = f[rs1] cmp f[rs2] (0 or 1) */
-  | { readonly kind: 'cmp'; readonly fmt: Fmt; readonly op: 'eq' | 'lt' | 'le' }
-  | { readonly kind: 'class'; readonly fmt: Fmt }
-  /** x[rd] = the integer nearest f[rs1] in rm, saturated (FCVT.W.D and friends) */
-  | { readonly kind: 'toInt'; readonly fmt: Fmt; readonly int: IntKind }
-  /** f[rd] = x[rs1] as an integer of kind `int`, rounded by rm */
-  | { readonly kind: 'fromInt'; readonly fmt: Fmt; readonly int: IntKind }
-  /** FCVT.S.D, FCVT.D.S */
-  | { readonly kind: 'narrow' }
-  | { readonly kind: 'widen' }
-  /** x[rd] = raw bits of f[rs1] (FMV.X.W sign-extends the low word) */
-  | { readonly kind: 'mvToX'; readonly fmt: Fmt }
-  /** f[rd] = raw bits of x[rs1] (FMV.W.X NaN-boxes) */
-  | { readonly kind: 'mvFromX'; readonly fmt: Fmt };
+import { fpFacts } from './facts.js';
+import type { Exec, Format, FSem, InsnSpec } from './types.js';
 
 // Which encoding bits are fixed, for the F and D tables (the fmt field of funct7 tells them apart).
 /** funct7 and opcode fixed; rm (funct3) free. */
@@ -56,7 +24,7 @@ export const MASK_LS = 0x0000707f;
 /** A table entry of the F or D extension whose `exec` is made from its semantics. */
 export function fpInsn(name: string, match: number, mask: number, format: Format, sem: FSem): InsnSpec {
   const ext = 'fmt' in sem && sem.fmt === 'S' ? 'F' : 'D';
-  return { name, match, mask, ext, format, fsem: sem, exec: interpExec(name, sem) };
+  return { name, match, mask, ext, format, fsem: sem, exec: interpExec(name, sem), facts: fpFacts(sem) };
 }
 
 /** Resolve the instruction's rounding mode into `m`, or raise illegal-instruction (rm 5, 6, bad frm). */

@@ -3,10 +3,12 @@
 // Listings" (match/mask as in riscv-opcodes).
 
 import type { Fpu } from '../fpu/fpu.js';
-import type { FSem } from './fsem.js';
-import type { Sem } from './sem.js';
+import type { Cmp, Prim, Prim32 } from './prim.js';
 
-/** Extension an instruction belongs to, spelled as in the ISA manual. */
+/**
+ * Extension an instruction belongs to, spelled as in the ISA manual and isa/profile.ts
+ * (`priv`: the privileged architecture's own instructions, always present).
+ */
 export type Ext = 'I' | 'M' | 'A' | 'F' | 'D' | 'C' | 'Zicsr' | 'Zifencei' | 'priv';
 
 /** Operand format, used by the disassembler and to document the fields an `exec` reads. */
@@ -94,6 +96,113 @@ export interface Hart {
 /** Semantics of one instruction: reads the instruction word `i`, updates the hart. */
 export type Exec = (h: Hart, i: number) => void;
 
+/**
+ * What an AMO stores, from the old memory value a and x[rs2] b: b, a + b, ..., the signed or
+ * unsigned minimum or maximum. The word forms work on the low 32 bits, sign-extended.
+ */
+export type AmoOp = 'swap' | 'add' | 'xor' | 'and' | 'or' | 'min' | 'max' | 'minu' | 'maxu';
+
+/** The second operand: x[rs2], the I-immediate, a shift amount field, or none (unary operations). */
+export type Rhs = 'rs2' | 'immI' | 'shamt6' | 'shamt5' | 'none';
+
+/** Instructions the hart carries out itself: they need privileged state. */
+export type SysOp = 'ecall' | 'ebreak' | 'mret' | 'sret' | 'wfi' | 'sfence.vma' | 'fence.i' | 'csr';
+
+/**
+ * What an integer or system instruction computes (isa/sem.ts makes the interpreter's code from
+ * it, jit/wasm/ops.ts the translator's and cold interpreter's).
+ */
+export type Sem =
+  /** x[rd] = prim(x[rs1], rhs) */
+  | { readonly kind: 'op'; readonly prim: Prim; readonly rhs: Rhs }
+  /** x[rd] = sext32(prim32(x[rs1][31:0], rhs[31:0])) */
+  | { readonly kind: 'op32'; readonly prim: Prim32; readonly rhs: Rhs }
+  | { readonly kind: 'lui' }
+  | { readonly kind: 'auipc' }
+  | { readonly kind: 'jal' }
+  | { readonly kind: 'jalr' }
+  /** pc = pc + immB when cmp(x[rs1], x[rs2]) */
+  | { readonly kind: 'branch'; readonly cmp: Cmp }
+  /** x[rd] = extend(mem[x[rs1] + immI], bytes) */
+  | { readonly kind: 'load'; readonly bytes: 1 | 2 | 4 | 8; readonly signed: boolean }
+  /** mem[x[rs1] + immS] = x[rs2][bytes*8-1:0] */
+  | { readonly kind: 'store'; readonly bytes: 1 | 2 | 4 | 8 }
+  /** No architectural effect in this implementation (FENCE: every access is in program order). */
+  | { readonly kind: 'nop' }
+  /** Atomically: t = sext(mem[x[rs1]], bytes); mem[x[rs1]] = op(t, x[rs2]); x[rd] = t (naturally aligned) */
+  | { readonly kind: 'amo'; readonly op: AmoOp; readonly bytes: 4 | 8 }
+  /** x[rd] = sext(mem[x[rs1]], bytes); reserve that address (naturally aligned) */
+  | { readonly kind: 'lr'; readonly bytes: 4 | 8 }
+  /** If the address x[rs1] is reserved: mem[x[rs1]] = x[rs2], x[rd] = 0; else x[rd] = 1. No reservation after. */
+  | { readonly kind: 'sc'; readonly bytes: 4 | 8 }
+  /** Carried out by the hart (CSR access, traps and returns, fences of translations or code). */
+  | { readonly kind: 'system'; readonly op: SysOp };
+
+/** Floating-point operand format: binary32 (NaN-boxed in the 64-bit registers) or binary64. */
+export type Fmt = 'S' | 'D';
+/** Integer side of a conversion: 0 = w, 1 = wu, 2 = l, 3 = lu (the FPU's `kind`). */
+export type IntKind = 0 | 1 | 2 | 3;
+
+/** Which FPU operation an F or D instruction performs, in which format, on which operands. */
+export type FSem =
+  /** f[rd] = mem[x[rs1] + immI] (FLW NaN-boxes) */
+  | { readonly kind: 'load'; readonly fmt: Fmt }
+  /** mem[x[rs1] + immS] = f[rs2] */
+  | { readonly kind: 'store'; readonly fmt: Fmt }
+  /** f[rd] = f[rs1] op f[rs2], rounded by rm */
+  | { readonly kind: 'arith'; readonly fmt: Fmt; readonly op: 'add' | 'sub' | 'mul' | 'div' }
+  | { readonly kind: 'sqrt'; readonly fmt: Fmt }
+  /** f[rd] = (negProd ? -1 : 1) * f[rs1] * f[rs2] + (negAdd ? -1 : 1) * f[rs3], one rounding */
+  | { readonly kind: 'fma'; readonly fmt: Fmt; readonly negProd: boolean; readonly negAdd: boolean }
+  /** Sign injection: 0 = FSGNJ, 1 = FSGNJN, 2 = FSGNJX */
+  | { readonly kind: 'sgnj'; readonly fmt: Fmt; readonly mode: 0 | 1 | 2 }
+  | { readonly kind: 'minmax'; readonly fmt: Fmt; readonly max: boolean }
+  /** x[rd] = f[rs1] cmp f[rs2] (0 or 1) */
+  | { readonly kind: 'cmp'; readonly fmt: Fmt; readonly op: 'eq' | 'lt' | 'le' }
+  | { readonly kind: 'class'; readonly fmt: Fmt }
+  /** x[rd] = the integer nearest f[rs1] in rm, saturated (FCVT.W.D and friends) */
+  | { readonly kind: 'toInt'; readonly fmt: Fmt; readonly int: IntKind }
+  /** f[rd] = x[rs1] as an integer of kind `int`, rounded by rm */
+  | { readonly kind: 'fromInt'; readonly fmt: Fmt; readonly int: IntKind }
+  /** FCVT.S.D, FCVT.D.S */
+  | { readonly kind: 'narrow' }
+  | { readonly kind: 'widen' }
+  /** x[rd] = raw bits of f[rs1] (FMV.X.W sign-extends the low word) */
+  | { readonly kind: 'mvToX'; readonly fmt: Fmt }
+  /** f[rd] = raw bits of x[rs1] (FMV.W.X NaN-boxes) */
+  | { readonly kind: 'mvFromX'; readonly fmt: Fmt };
+
+/**
+ * What every engine needs to know about an instruction besides its semantics, derived from them
+ * (isa/facts.ts) and never listed elsewhere: the interpreter, the JavaScript and WebAssembly
+ * translators and the cold interpreter all read these.
+ */
+export interface InsnFacts {
+  /**
+   * Ends a translated block: a jump or branch, or an instruction that changes what the following
+   * ones mean (privilege, translation, CSRs, fetched code) or stops the hart.
+   */
+  readonly endsBlock: boolean;
+  /** A conditional branch: a trace goes on past it (a side exit). */
+  readonly branch: boolean;
+  /** A direct jump (JAL), which a trace may follow. */
+  readonly directJump: boolean;
+  /**
+   * How it can trap: never (and it reads neither pc nor npc: a block need not publish them), on a
+   * memory access only (it reads pc for epc, but never raises illegal-instruction or reads
+   * npc), or any way.
+   */
+  readonly traps: 'never' | 'memory' | 'any';
+  /** The memory access it makes, if any, and its width in bytes (0 for none). */
+  readonly access: 'none' | 'load' | 'store' | 'amo';
+  readonly bytes: number;
+  /** The integer register fields it reads. */
+  readonly readsRs1: boolean;
+  readonly readsRs2: boolean;
+  /** It writes x[rd]. */
+  readonly writesRd: boolean;
+}
+
 /** One row of the instruction table. `match`/`mask` are over the 32-bit (or 16-bit) encoding. */
 export interface InsnSpec {
   readonly name: string;
@@ -103,12 +212,13 @@ export interface InsnSpec {
   readonly format: Format;
   readonly exec: Exec;
   /**
-   * What the instruction computes, for the integer instructions (isa/sem.ts): `exec` is made
-   * from it, and so is the WebAssembly translator's code.
+   * What the instruction computes, for the integer and system instructions (isa/sem.ts): `exec`
+   * is made from it, and so is the WebAssembly code.
    */
   readonly sem?: Sem;
-  /** The same for the F and D instructions (isa/fsem.ts). */
+  /** The same for the F and D instructions (isa/fsem.ts). Every entry has `sem` or `fsem`. */
   readonly fsem?: FSem;
+  readonly facts: InsnFacts;
 }
 
 /**

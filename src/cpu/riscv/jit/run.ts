@@ -2,9 +2,8 @@
 // through the instruction TLB, run it, and fall back to the interpreter for cold code, MMIO and
 // anything the translator declines.
 
-import type { Decoder } from '../decode.js';
 import type { RiscvHart } from '../hart.js';
-import { runInterpreter, sharedDecoder } from '../interp.js';
+import { runInterpreter } from '../interp.js';
 import { TLB_ENTRIES } from '../mmu.js';
 import type { BlockFn, CodeCache } from './cache.js';
 import { MAX_BLOCK_INSNS, translateBlock } from './translate.js';
@@ -13,7 +12,8 @@ import { MAX_BLOCK_INSNS, translateBlock } from './translate.js';
  * Run about `budget` instructions on `h` using translated blocks where hot. Stops early when an
  * instruction asks the loop to re-examine interrupts. Returns instructions executed.
  */
-export function runJit(h: RiscvHart, cache: CodeCache, budget: number, dec: Decoder = sharedDecoder): number {
+export function runJit(h: RiscvHart, cache: CodeCache, budget: number): number {
+  const dec = h.decoder;
   const tlb = h.tlb;
   const tag = tlb.tag;
   const toff = tlb.off;
@@ -48,7 +48,7 @@ export function runJit(h: RiscvHart, cache: CodeCache, budget: number, dec: Deco
       if (fn === undefined) {
         // Cold code, a TLB miss or a page crossing: interpret up to the end of the basic block
         // (as far as a translated block would reach), which also fills the TLB.
-        n += runInterpreter(h, Math.min(MAX_BLOCK_INSNS, budget - n), dec, true);
+        n += runInterpreter(h, Math.min(MAX_BLOCK_INSNS, budget - n), true);
         prev = undefined;
         if (h.yieldLoop) break;
         continue;

@@ -16,91 +16,6 @@ import { type BlockFn, makeBlock } from './cache.js';
  */
 export const MAX_BLOCK_INSNS = 96;
 
-/** Instructions that end a block: control transfers and everything that changes privileged state. */
-export const ENDS_BLOCK = new Set([
-  'jal',
-  'jalr',
-  'beq',
-  'bne',
-  'blt',
-  'bge',
-  'bltu',
-  'bgeu',
-  'ecall',
-  'ebreak',
-  'mret',
-  'sret',
-  'wfi',
-  'sfence.vma',
-  'fence.i',
-  'csrrw',
-  'csrrs',
-  'csrrc',
-  'csrrwi',
-  'csrrsi',
-  'csrrci',
-]);
-
-/** Conditional branches: with `trace`, a block goes on past them (side exits). */
-const BRANCHES = new Set(['beq', 'bne', 'blt', 'bge', 'bltu', 'bgeu']);
-
-/**
- * Instructions that cannot trap and do not read pc: the block need not publish pc or check for
- * a trap around them.
- */
-const PURE = new Set([
-  'lui',
-  'addi',
-  'slti',
-  'sltiu',
-  'xori',
-  'ori',
-  'andi',
-  'slli',
-  'srli',
-  'srai',
-  'add',
-  'sub',
-  'sll',
-  'slt',
-  'sltu',
-  'xor',
-  'srl',
-  'sra',
-  'or',
-  'and',
-  'addiw',
-  'slliw',
-  'srliw',
-  'sraiw',
-  'addw',
-  'subw',
-  'sllw',
-  'srlw',
-  'sraw',
-  'mul',
-  'mulh',
-  'mulhsu',
-  'mulhu',
-  'div',
-  'divu',
-  'rem',
-  'remu',
-  'mulw',
-  'divw',
-  'divuw',
-  'remw',
-  'remuw',
-  'fence',
-]);
-
-/**
- * Integer loads and stores: they may trap (page or access fault, which needs pc for epc) but
- * never raise illegal-instruction (no insnBits) and never read npc.
- */
-const LOAD_STORE = new Set(['lb', 'lh', 'lw', 'ld', 'lbu', 'lhu', 'lwu', 'sb', 'sh', 'sw', 'sd']);
-const STORE = new Set(['sb', 'sh', 'sw', 'sd']);
-
 /** Reads a halfword of guest RAM at a byte offset. */
 export type ReadHalf = (ramOff: number) => number;
 
@@ -157,8 +72,8 @@ export function scanBlock(pc: number, ramOff: number, read: ReadHalf, dec: Decod
     insns.push({ pc: at, len, raw, word, spec });
     off += len;
     at += len;
-    if (!ENDS_BLOCK.has(spec.name) || (trace && BRANCHES.has(spec.name))) continue;
-    if (!trace || spec.name !== 'jal') break;
+    if (!spec.facts.endsBlock || (trace && spec.facts.branch)) continue;
+    if (!trace || !spec.facts.directJump) break;
     // Follow a direct jump that stays in the page, unless to an instruction already in the block.
     const target = at - len + immJ(word);
     const pageOff = target - (pc - (pc & 4095));
@@ -181,12 +96,13 @@ function compile(insns: Insn[]): (h: import('../hart.js').RiscvHart) => number {
     return d === 0 ? '' : `h.retired += ${d}; `;
   };
   insns.forEach((x, k) => {
-    if (PURE.has(x.spec.name)) {
+    const f = x.spec.facts;
+    if (f.traps === 'never') {
       lines.push(`e${k}(h, ${x.word});`);
       return;
     }
-    const memory = LOAD_STORE.has(x.spec.name);
-    const pre = ENDS_BLOCK.has(x.spec.name) ? settle(k) : '';
+    const memory = f.traps === 'memory';
+    const pre = f.endsBlock ? settle(k) : '';
     lines.push(
       memory ? `h.pc = ${x.pc};` : `${pre}h.pc = ${x.pc}; h.npc = ${x.pc + x.len}; h.insnBits = ${x.raw};`,
     );
@@ -199,13 +115,13 @@ function compile(insns: Insn[]): (h: import('../hart.js').RiscvHart) => number {
     );
     // The instruction asked for a re-examination of interrupts, or wrote to translated code
     // (possibly this block): leave after it. Loads do neither.
-    if (!memory || STORE.has(x.spec.name)) {
-      const next = ENDS_BLOCK.has(x.spec.name) ? 'h.npc' : `${x.pc + x.len}`;
+    if (!memory || f.access === 'store') {
+      const next = f.endsBlock ? 'h.npc' : `${x.pc + x.len}`;
       lines.push(`if (h.yieldLoop) { h.retired += ${k + 1 - counted}; h.pc = ${next}; return ${k + 1}; }`);
     }
   });
   const last = insns[insns.length - 1];
-  const end = ENDS_BLOCK.has(last.spec.name) ? 'h.npc' : `${last.pc + last.len}`;
+  const end = last.spec.facts.endsBlock ? 'h.npc' : `${last.pc + last.len}`;
   lines.push(`${settle(insns.length)}h.pc = ${end}; return ${insns.length};`);
   const consts = fns.map((_, k) => `const e${k} = fns[${k}];`).join('\n');
   const src = `${consts}\nreturn function block(h) {\n${lines.join('\n')}\n};`;

@@ -3,19 +3,17 @@
 // a return to JavaScript, a lookup there and a call of the JavaScript interpreter: in a Debian boot
 // 3.4 M such round trips for 20.7 M instructions, a sixth of the emulation thread's time.
 //
-// It is made from the same descriptions as the translator (isa/sem.ts, through ops.ts's
-// primitives), with operands taken from the instruction word at run time rather than as constants.
+// Its code for each instruction is the translator's (ops.ts, one emitter per semantic kind), with
+// operands taken from the instruction word at run time rather than as constants.
 // Anything else stops it before that instruction, with nothing of it done: CSRs and system
 // instructions, floating point, atomics, a load or store that misses the TLB (or is misaligned, or
 // goes to a device or a page holding translated code), a jump out of JavaScript's range, an
 // instruction at a page's last halfword. The JavaScript interpreter then runs it, as before.
 
-import { ALL_INSNS } from '../../decode.js';
 import { expandCompressed } from '../../isa/c.js';
-import type { Sem } from '../../isa/sem.js';
-import type { InsnSpec } from '../../isa/types.js';
+import type { InsnSpec, Sem } from '../../isa/types.js';
 import { TLB_ENTRIES } from '../../mmu.js';
-import { Code, I32, I64, Op, type ValType } from './encode.js';
+import { Code, I32, I64, Op, type ValType } from '../../../../core/wasm/encode.js';
 import {
   AREA_LOAD_BASE,
   AREA_PC,
@@ -27,7 +25,7 @@ import {
   TLB_OFF,
   TLB_TAG,
 } from './layout.js';
-import { CMP, PRIM, PRIM32 } from './ops.js';
+import { wasmEmitter, type WasmEmit, type WasmTarget } from './ops.js';
 
 /** The bits of an instruction word its decode-table entry is found by: opcode[6:2], funct3, funct7. */
 const KEY_BITS = 0xfe00707c | 0;
@@ -38,47 +36,49 @@ export const DECODE_BYTES = 1 << 15;
 export const EXPAND_BYTES = 4 << 16;
 if (DECODE_BYTES + EXPAND_BYTES !== COLD_TABLE_BYTES) throw new Error('layout.ts COLD_TABLE_BYTES is stale');
 
-const KINDS = new Set<Sem['kind']>([
-  'op',
-  'op32',
-  'lui',
-  'auipc',
-  'jal',
-  'jalr',
-  'branch',
-  'load',
-  'store',
-  'nop',
-]);
-/** What the cold interpreter runs: class k + 1 is COLD[k]; class 0 is everything else. */
-const COLD: readonly InsnSpec[] = ALL_INSNS.filter((s) => s.sem !== undefined && KINDS.has(s.sem.kind));
+/**
+ * What the cold interpreter runs, of a decoder's instructions: those with integer semantics that
+ * the shared emitters (ops.ts) give code for without atomics. Class k + 1 is entry k; class 0 is
+ * everything else.
+ */
+function coldInsns(insns: readonly InsnSpec[]): InsnSpec[] {
+  return insns.filter((s) => s.sem !== undefined && wasmEmitter(s.sem, false) !== undefined);
+}
 
-let tables: { decode: Uint8Array; expand: Int32Array } | undefined;
+const tableCache = new WeakMap<readonly InsnSpec[], { decode: Uint8Array; expand: Int32Array }>();
 
 /**
  * The decode table gives the class of every word with a key when the decoder (decode.ts `find`,
- * the first entry of ALL_INSNS that matches) picks the same entry for all of them, and that entry
+ * the first entry of `insns` that matches) picks the same entry for all of them, and that entry
  * is one the cold interpreter runs; otherwise 0. The expansion table holds each compressed
  * halfword's 32-bit instruction (0 when reserved).
  */
-function coldTables(): { decode: Uint8Array; expand: Int32Array } {
-  if (tables !== undefined) return tables;
+function coldTables(insns: readonly InsnSpec[]): { decode: Uint8Array; expand: Int32Array } {
+  const known = tableCache.get(insns);
+  if (known !== undefined) return known;
+  const cold = coldInsns(insns);
   const decode = new Uint8Array(DECODE_BYTES);
   const bits = KEY_BITS | 3;
   for (let key = 0; key < DECODE_BYTES; key++) {
     const w = keyWord(key);
-    const first = ALL_INSNS.find((s) => ((w ^ s.match) & s.mask & bits) === 0);
-    if (first !== undefined && (first.mask & ~bits) === 0) decode[key] = COLD.indexOf(first) + 1;
+    const first = insns.find((s) => ((w ^ s.match) & s.mask & bits) === 0);
+    if (first !== undefined && (first.mask & ~bits) === 0) decode[key] = cold.indexOf(first) + 1;
   }
   const expand = new Int32Array(EXPAND_BYTES / 4);
   for (let c = 0; c < 1 << 16; c++) if ((c & 3) !== 3) expand[c] = expandCompressed(c);
-  tables = { decode, expand };
-  return tables;
+  const t = { decode, expand };
+  tableCache.set(insns, t);
+  return t;
 }
 
-/** Write the tables where the cold interpreter reads them (byte offsets in the memory). */
-export function fillColdTables(buf: ArrayBufferLike, decodeAt: number, expandAt: number): void {
-  const t = coldTables();
+/** Write the tables for `insns` where the cold interpreter reads them (byte offsets in the memory). */
+export function fillColdTables(
+  buf: ArrayBufferLike,
+  decodeAt: number,
+  expandAt: number,
+  insns: readonly InsnSpec[],
+): void {
+  const t = coldTables(insns);
   new Uint8Array(buf, decodeAt, DECODE_BYTES).set(t.decode);
   new Int32Array(buf, expandAt, EXPAND_BYTES / 4).set(t.expand);
 }
@@ -106,9 +106,9 @@ const TWO_54 = 2 ** 54;
  * that page, up to a jump or a taken branch (the dispatcher then looks up where it went). Leaves
  * pc in the state area and returns the instructions run, 0 when the first could not be.
  */
-export function coldInterpreter(decodeAt: number, expandAt: number): Code {
+export function coldInterpreter(decodeAt: number, expandAt: number, insns: readonly InsnSpec[]): Code {
+  const cold = coldInsns(insns);
   const c = new Code();
-  const temps = { tmp: (n: number): number => TMP + n };
   c.get(H).mem(Op.i64_load, AREA_PC).set(PC);
   c.get(TI)
     .mem(Op.i32_load, AREA_TLB + TLB_OFF)
@@ -228,119 +228,87 @@ export function coldInterpreter(decodeAt: number, expandAt: number): Code {
       .get(TA)
       .op(Op.i32_add);
   };
-  const handlers = COLD.map((s) => handler(s.sem as Sem));
-  function handler(sem: Sem): () => void {
-    switch (sem.kind) {
-      case 'op':
-        return () => {
-          setRd(() => {
-            x(15);
-            if (sem.rhs === 'rs2') x(20);
-            else if (sem.rhs === 'immI') imm64('I');
-            else
-              c.get(W)
-                .i32(20)
-                .op(Op.i32_shr_u)
-                .i32(sem.rhs === 'shamt6' ? 63 : 31)
-                .op(Op.i32_and)
-                .op(Op.i64_extend_i32_u);
-            PRIM[sem.prim](c, temps);
-          });
-          retire(false);
-        };
-      case 'op32':
-        return () => {
-          setRd(() => {
-            x(15);
-            c.op(Op.i32_wrap_i64);
-            if (sem.rhs === 'rs2') {
-              x(20);
-              c.op(Op.i32_wrap_i64);
-            } else if (sem.rhs === 'immI') IMM.I();
-            else c.get(W).i32(20).op(Op.i32_shr_u).i32(31).op(Op.i32_and);
-            PRIM32[sem.prim](c, temps);
-            c.op(Op.i64_extend_i32_s);
-          });
-          retire(false);
-        };
-      case 'lui':
-        return () => {
-          setRd(() => imm64('U'));
-          retire(false);
-        };
-      case 'auipc':
-        return () => {
-          setRd(() => {
-            c.get(PC);
-            imm64('U');
-            c.op(Op.i64_add);
-          });
-          retire(false);
-        };
-      case 'jal':
-      case 'jalr':
-        return () => {
-          // The target first: rd may be rs1.
-          if (sem.kind === 'jal') c.get(PC);
-          else x(15);
-          imm64(sem.kind === 'jal' ? 'J' : 'I');
-          c.op(Op.i64_add);
-          if (sem.kind === 'jalr') c.i64(-2).op(Op.i64_and);
-          c.set(T);
-          checkTarget();
-          setRd(() => c.get(NPC));
-          retire(true);
-        };
-      case 'branch':
-        // Taken, it stops for the dispatcher to look the target up; not taken, it goes on, as
-        // a translated trace does past its side exits (the dispatcher would miss there again).
-        return () => {
-          x(15);
-          x(20);
-          c.op(CMP[sem.cmp]).begin(Op.if);
-          c.get(PC);
-          imm64('B');
-          c.op(Op.i64_add).set(T);
-          checkTarget();
-          retire(true);
-          c.op(Op.end);
-          retire(false);
-        };
-      case 'load': {
-        const op = {
-          1: [Op.i64_load8_u, Op.i64_load8_s],
-          2: [Op.i64_load16_u, Op.i64_load16_s],
-          4: [Op.i64_load32_u, Op.i64_load32_s],
-          8: [Op.i64_load, Op.i64_load],
-        }[sem.bytes][sem.signed ? 1 : 0];
-        return () => {
-          x(15);
-          imm64('I');
-          c.op(Op.i64_add).set(T);
-          tlb(AREA_LOAD_BASE, sem.bytes);
-          c.set(TA);
-          setRd(() => c.get(TA).mem(op));
-          retire(false);
-        };
+  // The operands, read from the instruction word at run time, and the mechanisms of cold code:
+  // memory through the TLB or stop; a jump or taken branch ends the run at its target.
+  const target: WasmTarget = {
+    c,
+    tmp: (n) => TMP + n,
+    x: (f) => x(f === 'rs1' ? 15 : 20),
+    imm: (f, w) => {
+      if (f === 'shamt5' || f === 'shamt6') {
+        c.get(W)
+          .i32(20)
+          .op(Op.i32_shr_u)
+          .i32(f === 'shamt6' ? 63 : 31)
+          .op(Op.i32_and);
+        if (!w) c.op(Op.i64_extend_i32_u);
+        return;
       }
-      case 'store': {
-        const op = { 1: Op.i64_store8, 2: Op.i64_store16, 4: Op.i64_store32, 8: Op.i64_store }[sem.bytes];
-        return () => {
-          x(15);
-          imm64('S');
-          c.op(Op.i64_add).set(T);
-          tlb(AREA_STORE_BASE, sem.bytes);
-          x(20);
-          c.mem(op);
-          retire(false);
-        };
-      }
-      case 'nop':
-        return () => retire(false);
-      default:
-        throw new Error(`cold interpreter: no code for ${sem.kind}`);
-    }
-  }
+      IMM[f]();
+      if (!w) c.op(Op.i64_extend_i32_s);
+    },
+    pc: () => c.get(PC),
+    setRd,
+    // Taken, it stops for the dispatcher to look the target up; not taken, it goes on, as a
+    // translated trace does past its side exits (the dispatcher would miss there again).
+    branch: (cond) => {
+      cond();
+      c.begin(Op.if);
+      c.get(PC);
+      imm64('B');
+      c.op(Op.i64_add).set(T);
+      checkTarget();
+      retire(true);
+      c.op(Op.end);
+      retire(false);
+    },
+    jump: (direct) => {
+      // The target first: rd may be rs1.
+      if (direct) c.get(PC);
+      else x(15);
+      imm64(direct ? 'J' : 'I');
+      c.op(Op.i64_add);
+      if (!direct) c.i64(-2).op(Op.i64_and);
+      c.set(T);
+      checkTarget();
+      setRd(() => c.get(NPC));
+      retire(true);
+    },
+    load: (bytes, signed) => {
+      const op = {
+        1: [Op.i64_load8_u, Op.i64_load8_s],
+        2: [Op.i64_load16_u, Op.i64_load16_s],
+        4: [Op.i64_load32_u, Op.i64_load32_s],
+        8: [Op.i64_load, Op.i64_load],
+      }[bytes][signed ? 1 : 0];
+      x(15);
+      imm64('I');
+      c.op(Op.i64_add).set(T);
+      tlb(AREA_LOAD_BASE, bytes);
+      c.set(TA);
+      setRd(() => c.get(TA).mem(op));
+      retire(false);
+    },
+    store: (bytes) => {
+      const op = { 1: Op.i64_store8, 2: Op.i64_store16, 4: Op.i64_store32, 8: Op.i64_store }[bytes];
+      x(15);
+      imm64('S');
+      c.op(Op.i64_add).set(T);
+      tlb(AREA_STORE_BASE, bytes);
+      x(20);
+      c.mem(op);
+      retire(false);
+    },
+  };
+  // Control transfers and memory accesses retire themselves (they may stop instead).
+  const handlers = cold.map((s) => {
+    const emit = wasmEmitter(s.sem as Sem, false) as WasmEmit;
+    const own = s.facts.endsBlock || s.facts.access !== 'none';
+    return (): void => {
+      emit(target);
+      if (!own) retire(false);
+    };
+  });
   // A switch on the class: one block per class, innermost first; class 0 (and any other) stops.
   for (let k = 0; k < handlers.length; k++) c.begin(Op.block);
   c.begin(Op.block);

@@ -5,16 +5,16 @@
 
 import { fromNum, out } from '../../../../core/u64.js';
 import type { GuestMemory } from '../../../../memory/guest-memory.js';
-import { ALL_INSNS, type Decoder } from '../../decode.js';
+import type { Decoder } from '../../decode.js';
 import type { RiscvHart } from '../../hart.js';
 import { expandCompressed } from '../../isa/c.js';
-import { runInterpreter, sharedDecoder } from '../../interp.js';
+import { runInterpreter } from '../../interp.js';
 import type { InsnSpec } from '../../isa/types.js';
 import { TLB_ENTRIES } from '../../mmu.js';
 import { CodeCache } from '../cache.js';
-import { ENDS_BLOCK, type Insn, MAX_BLOCK_INSNS, scanBlock } from '../translate.js';
+import { type Insn, MAX_BLOCK_INSNS, scanBlock } from '../translate.js';
 import { COLD_LOCALS, coldInterpreter, DECODE_BYTES, EXPAND_BYTES, fillColdTables } from './cold.js';
-import { Code, encodeModule, I32, I64, Op } from './encode.js';
+import { Code, encodeModule, I32, I64, Op } from '../../../../core/wasm/encode.js';
 import {
   AREA_BUDGET,
   AREA_COLD,
@@ -36,16 +36,14 @@ import {
   TLB_OFF,
   TLB_TAG,
 } from './layout.js';
-import { blocksModule, compileBlock, TYPE_BLOCK, TYPE_EXIT, TYPE_HELPER, TYPES } from './translate.js';
+import { TYPE_BLOCK, TYPE_EXIT, TYPE_HELPER, TYPES } from './builder.js';
+import { blocksModule, compileBlock } from './translate.js';
 
 /** A translated block: its virtual pc and its slot in the function table. */
 interface WasmBlock {
   readonly pc: number;
   readonly slot: number;
 }
-
-/** The table entries that end a block: they may read the retired count, and set pc. */
-const ENDS = new Set<InsnSpec>(ALL_INSNS.filter((s) => ENDS_BLOCK.has(s.name)));
 
 export interface WasmJitOptions {
   maxBlocks?: number;
@@ -110,8 +108,8 @@ export class WasmJit {
    * replaces them.
    */
   private readonly sites: (Sites | undefined)[] = [];
-  /** The decoder of the current `run`, which the helper decodes sites with. */
-  private dec: Decoder = sharedDecoder;
+  /** The decoder of the current `run` (its hart's), which the helper decodes sites with. */
+  private dec: Decoder;
   private readonly hashAt: number;
   private readonly i32: Int32Array;
   private readonly f64: Float64Array;
@@ -130,7 +128,7 @@ export class WasmJit {
   coldInsns = 0;
 
   /** Undefined when the machine's RAM is not in a WebAssembly memory. */
-  static create(mem: GuestMemory, opts: WasmJitOptions = {}): WasmJit | undefined {
+  static create(mem: GuestMemory, dec: Decoder, opts: WasmJitOptions = {}): WasmJit | undefined {
     const at: HostTables = {
       hash: mem.allocHost(HASH_BYTES),
       link: mem.allocHost(LINK_BYTES),
@@ -140,12 +138,22 @@ export class WasmJit {
       codePage: mem.allocHost(codePageBytes(mem.sizeBytes)),
     };
     if (mem.wasm === undefined || Object.values(at).some((a) => a < 0)) return undefined;
-    return new WasmJit(mem, mem.wasm, at, opts);
+    return new WasmJit(mem, mem.wasm, at, dec, opts);
   }
 
   private readonly linkAt: number;
 
-  private constructor(mem: GuestMemory, wasmMem: WebAssembly.Memory, at: HostTables, opts: WasmJitOptions) {
+  /** The decoder the cold interpreter's tables were made from (its harts'). */
+  private readonly coldDecoder: Decoder;
+
+  private constructor(
+    mem: GuestMemory,
+    wasmMem: WebAssembly.Memory,
+    at: HostTables,
+    dec: Decoder,
+    opts: WasmJitOptions,
+  ) {
+    this.dec = this.coldDecoder = dec;
     const buf = wasmMem.buffer;
     // A block is compiled after 512 executions of its start. Cold code runs in WebAssembly too
     // (cold.ts), so waiting longer costs little, and compiling (~60 us a block) much: in a Debian
@@ -156,7 +164,7 @@ export class WasmJit {
       codePage: new Uint8Array(buf, at.codePage, codePageBytes(mem.sizeBytes)),
       heat: new Uint16Array(buf, at.heat, HEAT_BYTES / 2),
     });
-    fillColdTables(buf, at.decode, at.expand);
+    fillColdTables(buf, at.decode, at.expand, dec.insns);
     this.coldMax = (opts.cold ?? true) ? MAX_BLOCK_INSNS : 0;
     this.linkAt = at.link;
     const hashAt = at.hash;
@@ -173,9 +181,12 @@ export class WasmJit {
     // 2 GiB of RAM: an unsigned shift.)
     for (let e = 0; e < HASH_ENTRIES; e++) this.i32[(hashAt >>> 2) + e * 4 + 2] = -1;
     this.table = new WebAssembly.Table({ element: 'anyfunc', initial: 0 });
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(dispatcherModule(at, threshold)), {
-      e: { mem: wasmMem, tab: this.table, helper: this.helper },
-    });
+    const inst = new WebAssembly.Instance(
+      new WebAssembly.Module(dispatcherModule(at, threshold, dec.insns)),
+      {
+        e: { mem: wasmMem, tab: this.table, helper: this.helper },
+      },
+    );
     this.dispatch = inst.exports.run as (area: number, budget: number, coldMax: number) => number;
     // The helper and the exit (translate.ts F_HELPER, F_EXIT), imported by every block module.
     const fn = (name: string): WebAssembly.ImportValue => inst.exports[name] as WebAssembly.ImportValue;
@@ -205,7 +216,7 @@ export class WasmJit {
     h.pc = pc;
     h.npc = pc + len;
     h.insnBits = raw;
-    const ends = ENDS.has(spec);
+    const ends = spec.facts.endsBlock;
     // Only system instructions read minstret/mcycle (and they end blocks).
     if (ends) h.retired = this.f64[(h.area + AREA_RETIRED) >>> 3] + this.i32[(h.area + AREA_DONE) >>> 2] + k;
     spec.exec(h, word);
@@ -247,15 +258,16 @@ export class WasmJit {
    * Run about `budget` instructions on `h`: WebAssembly while blocks are found, the interpreter
    * for cold code. Stops early when an instruction asks the loop to re-examine interrupts.
    */
-  run(h: RiscvHart, budget: number, dec: Decoder = sharedDecoder): number {
+  run(h: RiscvHart, budget: number): number {
+    const dec = h.decoder;
     const tlb = h.tlb;
     const u16 = h.mem.halfwords;
     const read = (off: number): number => u16[off >>> 1];
     const stop = (h.area + AREA_STOP) >>> 2;
     const retired = (h.area + AREA_RETIRED) >>> 3;
     const coldRan = (h.area + AREA_COLD) >>> 2;
-    // The cold interpreter's decode table is the shared decoder's.
-    const coldMax = dec === sharedDecoder ? this.coldMax : 0;
+    // The cold interpreter decodes with its own tables: only for harts of the same decoder.
+    const coldMax = dec === this.coldDecoder ? this.coldMax : 0;
     let n = 0;
     let installed = NaN;
     h.yieldLoop = false;
@@ -313,7 +325,7 @@ export class WasmJit {
       // that left before a load or store's slow path, or cold code: interpret. With the cold
       // interpreter, one instruction, and the rest of the basic block back in WebAssembly (in a
       // Debian boot, 0.97x the time of interpreting to its end here); without, to its end.
-      const m = runInterpreter(h, coldMax > 0 ? 1 : Math.min(MAX_BLOCK_INSNS, budget - n), dec, true);
+      const m = runInterpreter(h, coldMax > 0 ? 1 : Math.min(MAX_BLOCK_INSNS, budget - n), true);
       n += m;
       if (this.pending.length > 0) {
         this.waited += m;
@@ -412,7 +424,7 @@ export class WasmJit {
  * the start is hot, when the cold interpreter cannot run its first instruction, and when the
  * entry holds another block and pc's page has translations (the block may be in the cache).
  */
-function dispatcherModule(at: HostTables, threshold: number): Uint8Array {
+function dispatcherModule(at: HostTables, threshold: number, insns: readonly InsnSpec[]): Uint8Array {
   const H = 0,
     BUDGET = 1,
     COLD = 2,
@@ -544,7 +556,7 @@ function dispatcherModule(at: HostTables, threshold: number): Uint8Array {
       },
       { type: TYPE_HELPER, locals: [], code: helper, export: 'helper' },
       { type: TYPE_EXIT, locals: [], code: exit, export: 'exit' },
-      { type: TYPES.length, locals: COLD_LOCALS, code: coldInterpreter(at.decode, at.expand) },
+      { type: TYPES.length, locals: COLD_LOCALS, code: coldInterpreter(at.decode, at.expand, insns) },
     ],
   });
 }

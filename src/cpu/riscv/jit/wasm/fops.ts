@@ -11,13 +11,12 @@
 // rneF32 allows it). FS must already be Dirty and frm valid: the AREA_FPMODE word says so.
 
 import { immI, immS, rd, rmField, rs1, rs2, rs3 } from '../../isa/fields.js';
-import type { Fmt, FSem } from '../../isa/fsem.js';
+import type { Fmt, FSem, InsnFacts } from '../../isa/types.js';
 import { MAX_S, RDN, RMM, RNE, RTZ, RUP } from '../../fpu/bits.js';
 import { BIG, HI, LO, MIN_NORMAL_S } from '../../fpu/fast.js';
-import { Op } from './encode.js';
+import { Op } from '../../../../core/wasm/encode.js';
 import { AREA_F, AREA_FFLAGS, AREA_FPMODE } from './layout.js';
-import type { Emit } from './ops.js';
-import type { BlockBuilder } from './translate.js';
+import type { BlockBuilder, Emit } from './builder.js';
 
 /** The dynamic rounding-mode field value. */
 const DYN = 7;
@@ -474,24 +473,6 @@ function widen(b: BlockBuilder): void {
   putF(b, 'D', A);
 }
 
-/** Which x registers an F/D instruction reads and which it writes (0: none). */
-export function fpXRegs(sem: FSem, word: number): { reads: number[]; writes: number } {
-  switch (sem.kind) {
-    case 'load':
-    case 'store':
-    case 'fromInt':
-    case 'mvFromX':
-      return { reads: [rs1(word)], writes: 0 };
-    case 'cmp':
-    case 'toInt':
-    case 'mvToX':
-    case 'class':
-      return { reads: [], writes: rd(word) };
-    default:
-      return { reads: [], writes: 0 };
-  }
-}
-
 /** The rounding an instruction's fast path needs, or undefined when it has none (the helper's). */
 function roundingOf(sem: FSem, word: number): Rounding | undefined {
   switch (sem.kind) {
@@ -525,7 +506,7 @@ export function fpNative(sem: FSem, word: number): boolean {
 }
 
 /** The emitter for F/D semantics: the fast path where `fpNative`, else the helper. */
-export function fpEmitterFor(sem: FSem): Emit {
+export function fpEmitterFor(sem: FSem, facts: InsnFacts): Emit {
   return (b) => {
     const w = b.word;
     const r = roundingOf(sem, w);
@@ -542,8 +523,7 @@ export function fpEmitterFor(sem: FSem): Emit {
       b.fpStore(rs1(w), rs2(w), immS(w), sem.fmt === 'S' ? 4 : 8, () => guard(b, 'none'));
       return;
     }
-    const { reads, writes } = fpXRegs(sem, w);
-    b.fastOrHelper(reads, writes, () => {
+    b.fastOrHelper(facts.readsRs1 ? [rs1(w)] : [], facts.writesRd ? rd(w) : 0, () => {
       guard(b, r);
       switch (sem.kind) {
         case 'arith':

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { prng } from '../../../../core/prng.js';
 import { PhysBus } from '../../../../memory/bus.js';
 import { GuestMemory } from '../../../../memory/guest-memory.js';
-import { ALL_INSNS } from '../../decode.js';
+import { isaProfile } from '../../isa/profile.js';
 import { RiscvHart } from '../../hart.js';
 import { runInterpreter } from '../../interp.js';
 import { ACCESS_FETCH } from '../../mmu.js';
@@ -32,7 +32,7 @@ const SHIFT6 = ['slli', 'srli', 'srai'];
 const SHIFT5 = ['slliw', 'srliw', 'sraiw'];
 
 const spec = (name: string) => {
-  const s = ALL_INSNS.find((x) => x.name === name);
+  const s = isaProfile('max').insns.find((x) => x.name === name);
   assert.ok(s, name);
   return s;
 };
@@ -104,7 +104,7 @@ function compare(maxBlocks: number, values: [bigint, bigint][], cold = false): n
   const forms = words();
   const t = machine();
   const ref = machine();
-  const jit = WasmJit.create(t.mem, { threshold: cold ? NEVER : 1, batch: 1, maxBlocks });
+  const jit = WasmJit.create(t.mem, t.decoder, { threshold: cold ? NEVER : 1, batch: 1, maxBlocks });
   assert.ok(jit);
   jit.attach(t);
   forms.forEach((f, k) => {
@@ -164,7 +164,7 @@ test('the cold interpreter matches the interpreter on the same forms and operand
 test('the cold interpreter stops at a page end: straight-line code goes on in the next page', () => {
   const t = machine();
   const ref = machine();
-  const jit = WasmJit.create(t.mem, { threshold: NEVER });
+  const jit = WasmJit.create(t.mem, t.decoder, { threshold: NEVER });
   assert.ok(jit);
   jit.attach(t);
   const addi = (imm: number): number => spec('addi').match | (10 << 7) | (10 << 15) | (imm << 20);
@@ -191,7 +191,7 @@ test('with 2 GiB of RAM (tables past 2 GiB), cold code in a page with translatio
   const size = 2 ** 31;
   const mem = new GuestMemory(BASE, size, false, hostBytesFor(1, size));
   const t = new RiscvHart(0, mem, new PhysBus(mem), { mtime: () => 0, mtime64: () => 0n });
-  const jit = WasmJit.create(mem, { threshold: 3, batch: 1 });
+  const jit = WasmJit.create(mem, isaProfile('max').decoder, { threshold: 3, batch: 1 });
   assert.ok(jit);
   jit.attach(t);
   const addi = spec('addi').match | (10 << 7) | (10 << 15) | (1 << 20);
@@ -225,7 +225,7 @@ function pair(
 ): { t: RiscvHart; ref: RiscvHart; jit: WasmJit } {
   const t = machine();
   const ref = machine();
-  const jit = WasmJit.create(t.mem, { threshold, batch: 1 });
+  const jit = WasmJit.create(t.mem, t.decoder, { threshold, batch: 1 });
   assert.ok(jit);
   jit.attach(t);
   programs.forEach((words, k) => {

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { prng } from '../../../../core/prng.js';
+import { prng } from '../prng.js';
 import { Code, encodeModule, I32, I64, Op, sleb, slebNum, uleb } from './encode.js';
 
 const bytes = (f: (out: number[]) => void): number[] => {

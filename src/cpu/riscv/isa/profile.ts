@@ -1,0 +1,168 @@
+// The one list of ISA extensions tsvirt implements, and the profiles that select among them. The
+// decoder, misa, the device tree (riscv,isa-base and riscv,isa-extensions, hence Linux's
+// /proc/cpuinfo) and the firmware's view are all made from an IsaProfile; nothing else lists
+// extensions. Names and profiles follow the RISC-V ISA manual and the RVA profiles specification.
+
+import { RV64A } from './a.js';
+import { D_INSNS } from './d.js';
+import { F_INSNS } from './f.js';
+import { RV64M } from './m.js';
+import { RV64I } from './rv64i.js';
+import { PRIV, ZICSR } from './system.js';
+import { Decoder } from '../decode.js';
+import type { InsnSpec } from './types.js';
+
+/** One extension: its name as the device tree spells it, and what it brings. */
+export interface Extension {
+  /** Lower case, as in riscv,isa-extensions (`i`, `zba`, `sstc`). */
+  readonly name: string;
+  /** One line for `--cpu help` and docs/cpu.md. */
+  readonly summary: string;
+  /** Extensions it needs: enabling it enables them, disabling one of them disables it. */
+  readonly requires?: readonly string[];
+  /** Cannot be turned off (the base ISA, and what the boards and firmware depend on). */
+  readonly fixed?: boolean;
+}
+
+/** Every extension implemented, in the canonical order of ISA strings (base letters first). */
+export const EXTENSIONS: readonly Extension[] = [
+  { name: 'i', summary: 'RV64I base integer ISA', fixed: true },
+  { name: 'm', summary: 'integer multiplication and division' },
+  { name: 'a', summary: 'atomic instructions (LR/SC, AMOs)' },
+  { name: 'f', summary: 'single-precision floating point', requires: ['zicsr'] },
+  { name: 'd', summary: 'double-precision floating point', requires: ['f'] },
+  // Fixed: instruction alignment is 16 bits throughout (the fetch path and the translators).
+  { name: 'c', summary: 'compressed instructions', fixed: true },
+  { name: 'zicntr', summary: 'base counters (cycle, time, instret)', requires: ['zicsr'] },
+  { name: 'zicsr', summary: 'control and status register instructions', fixed: true },
+  { name: 'zifencei', summary: 'instruction-fetch fence (FENCE.I)' },
+  { name: 'sstc', summary: 'supervisor timer compare (stimecmp)', requires: ['zicsr'] },
+];
+
+const BY_NAME = new Map(EXTENSIONS.map((e) => [e.name, e]));
+
+/** The instructions of each extension (lower-case name); `priv` ones are always present. */
+const INSNS: readonly InsnSpec[] = [...RV64I, ...RV64M, ...RV64A, ...F_INSNS, ...D_INSNS, ...ZICSR, ...PRIV];
+
+/** The named profiles: `--cpu NAME`. */
+export const PROFILES: Readonly<
+  Record<string, { readonly summary: string; readonly extensions: readonly string[] }>
+> = {
+  rv64gc: {
+    summary: 'RV64GC with the counters and Sstc: the set of tsvirt 0.1',
+    extensions: ['i', 'm', 'a', 'f', 'd', 'c', 'zicntr', 'zicsr', 'zifencei', 'sstc'],
+  },
+  max: { summary: 'everything tsvirt implements (the default)', extensions: EXTENSIONS.map((e) => e.name) },
+};
+
+export const DEFAULT_CPU = 'max';
+
+/** A bad --cpu value: the message says what is wrong and what is accepted. */
+export class CpuSpecError extends Error {}
+
+/** misa's Extensions field letters (privileged spec 3.1.1), and S and U, which every profile has. */
+const MISA_LETTERS = 'imafdc';
+
+/** A set of extensions, closed under `requires`. */
+export class IsaProfile {
+  private decoded: readonly InsnSpec[] | undefined;
+  private dec: Decoder | undefined;
+
+  private constructor(
+    /** The name it was selected by, with its changes (`max,zba=off`). */
+    readonly name: string,
+    readonly extensions: ReadonlySet<string>,
+  ) {}
+
+  /** The profile `name`'s extensions. */
+  static named(name: string): IsaProfile {
+    const p = PROFILES[name];
+    if (p === undefined)
+      throw new CpuSpecError(
+        `--cpu: unknown CPU model '${name}' (choose from ${Object.keys(PROFILES).join(', ')})`,
+      );
+    return new IsaProfile(name, new Set(p.extensions));
+  }
+
+  /**
+   * `NAME[,EXT=on|off]...`, in the style of QEMU's `-cpu rv64,zba=false` (true/false are
+   * accepted too). Turning an extension on turns on what it requires; turning one off turns off
+   * what requires it.
+   */
+  static parse(spec: string): IsaProfile {
+    const [name, ...changes] = spec.split(',');
+    const set = new Set(IsaProfile.named(name.trim()).extensions);
+    for (const change of changes) {
+      const m = /^\s*([a-z0-9]+)\s*=\s*(on|off|true|false)\s*$/i.exec(change);
+      if (m === null) throw new CpuSpecError(`--cpu: '${change}' is not EXT=on or EXT=off`);
+      const ext = m[1].toLowerCase();
+      const on = /^(on|true)$/i.test(m[2]);
+      const def = BY_NAME.get(ext);
+      if (def === undefined)
+        throw new CpuSpecError(
+          `--cpu: unknown extension '${ext}' (known: ${EXTENSIONS.map((e) => e.name).join(', ')})`,
+        );
+      if (!on && def.fixed === true) throw new CpuSpecError(`--cpu: '${ext}' cannot be turned off`);
+      if (on) {
+        const add = (e: string): void => {
+          set.add(e);
+          for (const r of BY_NAME.get(e)?.requires ?? []) if (!set.has(r)) add(r);
+        };
+        add(ext);
+      } else {
+        const drop = (e: string): void => {
+          set.delete(e);
+          for (const d of EXTENSIONS) if (set.has(d.name) && d.requires?.includes(e) === true) drop(d.name);
+        };
+        drop(ext);
+      }
+    }
+    return new IsaProfile(spec.replace(/\s+/g, ''), set);
+  }
+
+  has(ext: string): boolean {
+    return this.extensions.has(ext);
+  }
+
+  /** The extensions in canonical order (as riscv,isa-extensions lists them). */
+  get list(): string[] {
+    return EXTENSIONS.filter((e) => this.extensions.has(e.name)).map((e) => e.name);
+  }
+
+  /** `rv64imafdc_zicntr_...`: the ISA string of the deprecated riscv,isa property. */
+  get isaString(): string {
+    const letters = this.list.filter((e) => e.length === 1).join('');
+    const multi = this.list.filter((e) => e.length > 1);
+    return ['rv64' + letters, ...multi].join('_');
+  }
+
+  /** misa's low word: the Extensions field (S and U always; MXL = 2 is in the high word). */
+  get misaLo(): number {
+    let v = (1 << ('s'.charCodeAt(0) - 97)) | (1 << ('u'.charCodeAt(0) - 97));
+    for (const l of MISA_LETTERS) if (this.has(l)) v |= 1 << (l.charCodeAt(0) - 97);
+    return v;
+  }
+
+  /** The instructions this profile decodes, in table order. */
+  get insns(): readonly InsnSpec[] {
+    this.decoded ??= INSNS.filter((s) => s.ext === 'priv' || this.has(s.ext.toLowerCase()));
+    return this.decoded;
+  }
+
+  /** The decoder of `insns`, shared by every hart of this profile (its cache is per profile). */
+  get decoder(): Decoder {
+    this.dec ??= new Decoder(this.insns);
+    return this.dec;
+  }
+}
+
+const byName = new Map<string, IsaProfile>();
+/** The profile `spec` (IsaProfile.parse), one object per spelling, so that machines share decoders. */
+export function isaProfile(spec: string = DEFAULT_CPU): IsaProfile {
+  let p = byName.get(spec);
+  if (p === undefined) {
+    p = IsaProfile.parse(spec);
+    byName.set(spec, p);
+  }
+  return p;
+}
