@@ -4,12 +4,26 @@
 
 import { lt, ltu } from '../../core/u64.js';
 import * as C from './csr-defs.js';
-import type { RiscvHart } from './hart.js';
 import type { Sem } from './isa/types.js';
 import { ACCESS_LOAD, ACCESS_STORE } from './mmu.js';
 
+/** The hart as the A extension sees it (RiscvHart is one); stated here so as not to import it. */
+export interface AmoHart {
+  readonly x: Int32Array;
+  /** Scratch (lo, hi) that readPhys fills. */
+  readonly scratch: Int32Array;
+  reservation: number;
+  addr(rs1: number, imm: number): number;
+  setX(rd: number, lo: number, hi: number): void;
+  illegal(): void;
+  trap(cause: number, tval: number): void;
+  translate(va: number, access: number): number;
+  readPhys(pa: number, bytes: number, access: number, va: number): boolean;
+  writePhys(pa: number, bytes: number, lo: number, hi: number, va: number): boolean;
+}
+
 /** The LR, SC or AMO that `sem` describes (isa/a.ts). */
-export function amo(h: RiscvHart, i: number, sem: Sem): void {
+export function amo(h: AmoHart, i: number, sem: Sem): void {
   if (sem.kind !== 'amo' && sem.kind !== 'lr' && sem.kind !== 'sc') return h.illegal();
   const lr = sem.kind === 'lr';
   const bytes = sem.bytes;

@@ -3,7 +3,63 @@
 
 import { fromBig, fromNum, out, toBig, toNum, toNumU } from '../../core/u64.js';
 import * as C from './csr-defs.js';
-import type { RiscvHart } from './hart.js';
+import type { Fpu } from './fpu/fpu.js';
+import type { IsaProfile } from './isa/profile.js';
+import type { Tlb } from './mmu.js';
+
+/**
+ * The hart as the CSR file sees it (RiscvHart is one): its privileged state and the few
+ * operations a CSR write sets off. Stated here so that the CSR file does not import the hart.
+ */
+export interface CsrHart {
+  readonly hartId: number;
+  readonly isa: IsaProfile;
+  readonly env: { mtime(): number; mtime64(): bigint };
+  readonly x: Int32Array;
+  readonly fpu: Fpu;
+  readonly tlb: Tlb;
+  priv: number;
+  retired: number;
+  yieldLoop: boolean;
+  mstatus: number;
+  mie: number;
+  mip: number;
+  medeleg: number;
+  mideleg: number;
+  mtvec: number;
+  stvec: number;
+  mcounteren: number;
+  scounteren: number;
+  mcountinhibit: number;
+  menvcfgLo: number;
+  menvcfgHi: number;
+  senvcfg: number;
+  satpMode: number;
+  satpPpn: number;
+  stimecmpNum: number;
+  cycleOffset: bigint;
+  instretOffset: bigint;
+  cycleFrozen: bigint | undefined;
+  instretFrozen: bigint | undefined;
+  readonly mepc: Int32Array;
+  readonly sepc: Int32Array;
+  readonly mcause: Int32Array;
+  readonly scause: Int32Array;
+  readonly mtval: Int32Array;
+  readonly stval: Int32Array;
+  readonly mscratch: Int32Array;
+  readonly sscratch: Int32Array;
+  readonly stimecmp: Int32Array;
+  readonly pmpcfg: Uint8Array;
+  readonly pmpaddr: Int32Array;
+  setX(rd: number, lo: number, hi: number): void;
+  illegal(): void;
+  fpDirty(): void;
+  fpuEnabled(): boolean;
+  pendingBits(): number;
+  interruptDeliverable(): boolean;
+  updateContext(): void;
+}
 
 const val = { lo: 0, hi: 0 };
 
@@ -18,13 +74,13 @@ function pair(p: Int32Array): boolean {
 }
 
 /** Counters visible to the current privilege (mcounteren/scounteren, 3.1.11). */
-function counterAllowed(h: RiscvHart, bit: number): boolean {
+function counterAllowed(h: CsrHart, bit: number): boolean {
   if (h.priv === C.PRV_M) return true;
   if (((h.mcounteren >>> bit) & 1) === 0) return false;
   return h.priv === C.PRV_S || ((h.scounteren >>> bit) & 1) !== 0;
 }
 
-function counterValue(h: RiscvHart, which: 'cycle' | 'instret'): bigint {
+function counterValue(h: CsrHart, which: 'cycle' | 'instret'): bigint {
   const frozen = which === 'cycle' ? h.cycleFrozen : h.instretFrozen;
   if (frozen !== undefined) return frozen;
   return BigInt.asUintN(64, BigInt(h.retired) + (which === 'cycle' ? h.cycleOffset : h.instretOffset));
@@ -35,13 +91,13 @@ function retBig(v: bigint): boolean {
   return ret(lo, out.hi);
 }
 
-function mstatusHi(h: RiscvHart): number {
+function mstatusHi(h: CsrHart): number {
   const sd = (h.mstatus & C.MSTATUS_FS) === C.MSTATUS_FS ? C.STATUS_HI_SD : 0;
   return C.MSTATUS_HI_XL | sd;
 }
 
 /** Read CSR `csr` into `val`; false when it does not exist or is not accessible. */
-function read(h: RiscvHart, csr: number): boolean {
+function read(h: CsrHart, csr: number): boolean {
   switch (csr) {
     case C.CSR_FFLAGS:
       return h.fpuEnabled() && ret(h.fpu.fflags, 0);
@@ -154,14 +210,14 @@ function retNum(v: number): boolean {
   return ret(lo, out.hi);
 }
 
-function stimecmpAllowed(h: RiscvHart): boolean {
+function stimecmpAllowed(h: CsrHart): boolean {
   if (h.priv === C.PRV_M) return true;
   if (h.priv === C.PRV_U) return false;
   return (h.menvcfgHi & C.MENVCFG_HI_STCE) !== 0 && (h.mcounteren & 2) !== 0;
 }
 
 /** Write CSR `csr`; WARL fields keep legal values. Returns false for a non-writable CSR. */
-function write(h: RiscvHart, csr: number, lo: number, hi: number): boolean {
+function write(h: CsrHart, csr: number, lo: number, hi: number): boolean {
   switch (csr) {
     case C.CSR_FFLAGS:
       h.fpu.fflags = lo & 0x1f;
@@ -303,14 +359,14 @@ function write(h: RiscvHart, csr: number, lo: number, hi: number): boolean {
   return false;
 }
 
-function writePmpcfg(h: RiscvHart, n: number, v: number): void {
+function writePmpcfg(h: CsrHart, n: number, v: number): void {
   if ((h.pmpcfg[n] & 0x80) !== 0) return; // locked
   // R=0 with W=1 is reserved: keep the entry's previous permissions.
   if ((v & 3) === 2) v = (v & ~3) | (h.pmpcfg[n] & 3);
   h.pmpcfg[n] = v & 0x9f;
 }
 
-function setInhibit(h: RiscvHart, v: number): void {
+function setInhibit(h: CsrHart, v: number): void {
   const freeze = (bit: number, which: 'cycle' | 'instret'): void => {
     const was = ((h.mcountinhibit >>> bit) & 1) !== 0;
     const now = ((v >>> bit) & 1) !== 0;
@@ -349,7 +405,7 @@ function legalTvec(lo: number, hi: number): number {
   return toNum(lo & ~3, hi) + (mode === 1 ? 1 : 0);
 }
 
-function writeMstatus(h: RiscvHart, lo: number): void {
+function writeMstatus(h: CsrHart, lo: number): void {
   let v = (h.mstatus & ~C.MSTATUS_WRITABLE) | (lo & C.MSTATUS_WRITABLE);
   // MPP is WARL: the reserved value 2 keeps the previous mode.
   if (((v >>> C.MSTATUS_MPP_SHIFT) & 3) === 2) v = (v & ~C.MSTATUS_MPP) | (h.mstatus & C.MSTATUS_MPP);
@@ -361,7 +417,7 @@ function writeMstatus(h: RiscvHart, lo: number): void {
  * Execute csrrw/csrrs/csrrc and their immediate forms (Zicsr chapter): access checks, then read
  * the old value, then write the new one, as one atomic step.
  */
-export function csrOp(h: RiscvHart, i: number): void {
+export function csrOp(h: CsrHart, i: number): void {
   const csr = i >>> 20;
   const rs1 = (i >>> 15) & 31;
   const rd = (i >>> 7) & 31;

@@ -24,7 +24,6 @@ import {
   type MmuContext,
 } from './mmu.js';
 import { csrOp } from './csr.js';
-import type { BlockFn, CodePages } from './jit/cache.js';
 import { amo } from './amo.js';
 import {
   AREA_BYTES,
@@ -36,7 +35,16 @@ import {
   AREA_RESERVATION,
   AREA_TLB,
   AREA_X,
-} from './jit/wasm/layout.js';
+} from './area.js';
+
+/**
+ * What the hart's store path needs of a translator's cache of either kind: which RAM pages hold
+ * translated code (1), and a way to drop a page's code when the guest writes to it.
+ */
+export interface CodePages {
+  readonly codePage: Uint8Array;
+  invalidatePage(page: number): void;
+}
 
 /** What the board gives a hart: the platform timer and a physical-store watch (HTIF, code pages). */
 export interface HartEnv {
@@ -127,8 +135,6 @@ export class RiscvHart implements Hart, MmuContext {
 
   /** Translated code of this machine, when the translator is on (shared by all harts). */
   codeCache: CodePages | undefined = undefined;
-  /** The translated block this hart ran last, whose links may lead to the next (jit/run.ts). */
-  jitPrev: BlockFn | undefined = undefined;
 
   /** The reservation as translated code reads and sets it (AREA_RESERVATION). */
   private readonly reserved: Int32Array;

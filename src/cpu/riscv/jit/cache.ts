@@ -49,12 +49,6 @@ export function makeBlock(fn: (h: import('../hart.js').RiscvHart) => number, pc:
 const PAGE_SHIFT = 12;
 const FAST_ENTRIES = 1 << 14;
 
-/** What the hart's store path needs of a translation cache of either kind. */
-export interface CodePages {
-  readonly codePage: Uint8Array;
-  invalidatePage(page: number): void;
-}
-
 /** A translated block of either kind: all the cache needs is the virtual pc it was made for. */
 export interface CachedBlock {
   readonly pc: number;

@@ -8,6 +8,9 @@ import { TLB_ENTRIES } from '../mmu.js';
 import type { BlockFn, CodeCache } from './cache.js';
 import { MAX_BLOCK_INSNS, translateBlock } from './translate.js';
 
+/** The translated block each hart ran last, whose links may lead to the next. */
+const lastBlock = new WeakMap<RiscvHart, BlockFn | undefined>();
+
 /**
  * Run about `budget` instructions on `h` using translated blocks where hot. Stops early when an
  * instruction asks the loop to re-examine interrupts. Returns instructions executed.
@@ -23,7 +26,7 @@ export function runJit(h: RiscvHart, cache: CodeCache, budget: number): number {
   h.yieldLoop = false;
   // The block that just ran, if it ran in the translation context and TLB epoch it started in:
   // a block it links to is then valid without a lookup (same page, so the same mapping).
-  let prev = h.jitPrev;
+  let prev = lastBlock.get(h);
   while (n < budget) {
     const pc = h.pc;
     let fn: BlockFn | undefined;
@@ -61,7 +64,7 @@ export function runJit(h: RiscvHart, cache: CodeCache, budget: number): number {
     prev = tlb.epoch === epoch && h.fetchBase === ctx ? fn : undefined;
     if (h.yieldLoop) break;
   }
-  h.jitPrev = prev;
+  lastBlock.set(h, prev);
   return n;
 }
 

@@ -7,6 +7,7 @@
 import { immB, immI, immJ, immS, immU, rd, rs1, rs2 } from '../../isa/fields.js';
 import type { Insn } from '../translate.js';
 import { Code, F64, type FuncType, I32, I64, Op, type ValType } from '../../../../core/wasm/encode.js';
+import { LINKS } from './layout.js';
 import {
   AREA_F,
   AREA_LOAD_BASE,
@@ -15,10 +16,9 @@ import {
   AREA_STORE_BASE,
   AREA_TLB,
   AREA_X,
-  LINKS,
   TLB_DELTA,
   TLB_TAG,
-} from './layout.js';
+} from '../../area.js';
 import { TLB_ENTRIES } from '../../mmu.js';
 import type { ImmField, WasmTarget } from './ops.js';
 

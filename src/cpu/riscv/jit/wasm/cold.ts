@@ -14,17 +14,17 @@ import { expandCompressed } from '../../isa/c.js';
 import type { InsnSpec, Sem } from '../../isa/types.js';
 import { TLB_ENTRIES } from '../../mmu.js';
 import { Code, I32, I64, Op, type ValType } from '../../../../core/wasm/encode.js';
+import { COLD_TABLE_BYTES } from './layout.js';
 import {
   AREA_LOAD_BASE,
   AREA_PC,
   AREA_STORE_BASE,
   AREA_TLB,
   AREA_X,
-  COLD_TABLE_BYTES,
   TLB_DELTA,
   TLB_OFF,
   TLB_TAG,
-} from './layout.js';
+} from '../../area.js';
 import { wasmEmitter, type WasmEmit, type WasmTarget } from './ops.js';
 
 /** The bits of an instruction word its decode-table entry is found by: opcode[6:2], funct3, funct7. */

@@ -16,6 +16,15 @@ import { type Insn, MAX_BLOCK_INSNS, scanBlock } from '../translate.js';
 import { COLD_LOCALS, coldInterpreter, DECODE_BYTES, EXPAND_BYTES, fillColdTables } from './cold.js';
 import { Code, encodeModule, I32, I64, Op } from '../../../../core/wasm/encode.js';
 import {
+  codePageBytes,
+  HASH_BYTES,
+  HASH_ENTRIES,
+  HEAT_BYTES,
+  LINK_BYTES,
+  LINK_SLOTS,
+  LINKS,
+} from './layout.js';
+import {
   AREA_BUDGET,
   AREA_COLD,
   AREA_FETCH_BASE,
@@ -26,16 +35,9 @@ import {
   AREA_RETIRED,
   AREA_STOP,
   AREA_TLB,
-  codePageBytes,
-  HASH_BYTES,
-  HASH_ENTRIES,
-  HEAT_BYTES,
-  LINK_BYTES,
-  LINK_SLOTS,
-  LINKS,
   TLB_OFF,
   TLB_TAG,
-} from './layout.js';
+} from '../../area.js';
 import { TYPE_BLOCK, TYPE_EXIT, TYPE_HELPER, TYPES } from './builder.js';
 import { blocksModule, compileBlock } from './translate.js';
 

@@ -15,7 +15,7 @@ import type { Fmt, FSem, InsnFacts } from '../../isa/types.js';
 import { MAX_S, RDN, RMM, RNE, RTZ, RUP } from '../../fpu/bits.js';
 import { BIG, HI, LO, MIN_NORMAL_S } from '../../fpu/fast.js';
 import { Op } from '../../../../core/wasm/encode.js';
-import { AREA_F, AREA_FFLAGS, AREA_FPMODE } from './layout.js';
+import { AREA_F, AREA_FFLAGS, AREA_FPMODE } from '../../area.js';
 import type { BlockBuilder, Emit } from './builder.js';
 
 /** The dynamic rounding-mode field value. */
