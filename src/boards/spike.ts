@@ -4,6 +4,7 @@
 
 import { HostClock, type Clock } from '../core/clock.js';
 import type { RiscvHart } from '../cpu/riscv/hart.js';
+import type { IsaProfile } from '../cpu/riscv/isa/profile.js';
 import { RiscvHart as Hart } from '../cpu/riscv/hart.js';
 import { MIP_MSIP, MIP_MTIP } from '../cpu/riscv/csr-defs.js';
 import { hostBytesFor } from '../cpu/riscv/jit/wasm/layout.js';
@@ -26,6 +27,8 @@ export interface SpikeOptions {
   elf: Uint8Array;
   memoryBytes: number;
   harts?: number;
+  /** The harts' extensions (isa/profile.ts; default: DEFAULT_CPU). */
+  isa?: IsaProfile;
   /** Console output of HTIF device 1. */
   putchar(byte: number): void;
   /** Diagnostics (unsupported HTIF commands). */
@@ -91,6 +94,7 @@ export class SpikeBoard implements TcgBoard {
         mtime: () => this.clint.mtime(),
         mtime64: () => this.clint.mtime64(),
         watch: this.htif,
+        isa: opts.isa,
       });
       h.reset(img.entry);
       h.x[2 * 10] = id; // a0 = mhartid, as Spike's boot ROM leaves it

@@ -7,6 +7,7 @@ import type { CharBackend } from '../../backends/char.js';
 import { HostClock } from '../../core/clock.js';
 import { fromNum, out } from '../../core/u64.js';
 import * as C from '../../cpu/riscv/csr-defs.js';
+import { isaProfile, type IsaProfile } from '../../cpu/riscv/isa/profile.js';
 import { RiscvHart } from '../../cpu/riscv/hart.js';
 import { hostBytesFor } from '../../cpu/riscv/jit/wasm/layout.js';
 import { Clint } from '../../devices/clint/clint.js';
@@ -47,6 +48,8 @@ export interface VirtOptions {
   append: string;
   /** M-mode firmware image (flat binary loaded at RAM base), or undefined for the built-in SBI. */
   bios?: Uint8Array;
+  /** The harts' extensions (isa/profile.ts; default: DEFAULT_CPU). */
+  isa?: IsaProfile;
   /** The NS16550A's host side (the console, unless the console is virtio). */
   console: CharBackend;
   /** virtio devices, placed in the virtio-mmio slots in order (at most 8). */
@@ -54,20 +57,6 @@ export interface VirtOptions {
   /** Diagnostics for the user (a device that needs a reset, ...). */
   warn?: (msg: string) => void;
 }
-
-/** The ISA this CPU implements, as riscv,isa-extensions spells it. */
-export const VIRT_ISA_EXTENSIONS = [
-  'i',
-  'm',
-  'a',
-  'f',
-  'd',
-  'c',
-  'zicntr',
-  'zicsr',
-  'zifencei',
-  'sstc',
-] as const;
 
 const MiB = 1024 * 1024;
 /** fw_dynamic_info (OpenSBI docs/firmware/fw_dynamic.md): magic "OSBI", version 2. */
@@ -140,11 +129,13 @@ export class VirtBoard implements TcgBoard {
       });
     }
 
+    const isa = opts.isa ?? isaProfile();
     for (let id = 0; id < n; id++) {
       this.harts.push(
         new RiscvHart(id, this.mem, this.bus, {
           mtime: () => this.clint.mtime(),
           mtime64: () => this.clint.mtime64(),
+          isa,
         }),
       );
     }
@@ -189,7 +180,7 @@ export class VirtBoard implements TcgBoard {
       ramBytes: this.mem.sizeBytes,
       bootargs: opts.append,
       initrd,
-      isaExtensions: VIRT_ISA_EXTENSIONS,
+      isa,
       mmuType: 'riscv,sv48',
     });
     if (fdt.length > FDT_AREA_BYTES) {

@@ -12,7 +12,7 @@ import { FdtError, FdtNode, encodeFdt, FDT_HEADER } from '../../machine/fdt.js';
 import { decodeFdt, findNode, readU32s, readU64s, type FdtDecodedNode } from '../../machine/fdt-decode.js';
 import { buildVirtFdt } from './fdt.js';
 import { VIRT_MAP } from './memory-map.js';
-import { VIRT_ISA_EXTENSIONS } from './board.js';
+import { isaProfile } from '../../cpu/riscv/isa/profile.js';
 
 export interface FdtFuzzReport {
   cases: number;
@@ -103,7 +103,7 @@ function checkVirt(
       ramBytes,
       bootargs,
       initrd,
-      isaExtensions: VIRT_ISA_EXTENSIONS,
+      isa: isaProfile(),
       mmuType: 'riscv,sv48',
     });
   } catch (e) {

@@ -5,23 +5,17 @@
 import { FdtNode, empty, encodeFdt, str, strList, u32, u64 } from '../../machine/fdt.js';
 import { VIRT_MAP, VIRT_PLIC_SOURCES, VIRT_TIMEBASE_HZ, VIRT_UART_CLOCK_HZ } from './memory-map.js';
 import { plicSize } from '../../devices/plic/plic.js';
+import type { IsaProfile } from '../../cpu/riscv/isa/profile.js';
 
 export interface VirtFdtOptions {
   harts: number;
   ramBytes: number;
   bootargs: string;
   initrd?: { start: number; end: number };
-  /** ISA extensions advertised in riscv,isa-extensions (lower case, base letters first). */
-  isaExtensions: readonly string[];
+  /** The harts' extensions, advertised in riscv,isa-extensions (and the deprecated riscv,isa). */
+  isa: IsaProfile;
   /** Satp modes the MMU supports, the largest for mmu-type. */
   mmuType: 'riscv,sv39' | 'riscv,sv48';
-}
-
-/** `riscv,isa` (deprecated but still read by older firmware) from the extension list. */
-function isaString(exts: readonly string[]): string {
-  const single = exts.filter((e) => e.length === 1).join('');
-  const multi = exts.filter((e) => e.length > 1);
-  return ['rv64' + single, ...multi].join('_');
 }
 
 export function buildVirtFdt(o: VirtFdtOptions): Uint8Array {
@@ -51,9 +45,9 @@ export function buildVirtFdt(o: VirtFdtOptions): Uint8Array {
     cpuPhandles.push(cpu.phandle());
     cpu.prop('device_type', str('cpu')).prop('reg', u32(h)).prop('status', str('okay'));
     cpu.prop('compatible', str('riscv'));
-    cpu.prop('riscv,isa', str(isaString(o.isaExtensions)));
+    cpu.prop('riscv,isa', str(o.isa.isaString));
     cpu.prop('riscv,isa-base', str('rv64i'));
-    cpu.prop('riscv,isa-extensions', strList(...o.isaExtensions));
+    cpu.prop('riscv,isa-extensions', strList(...o.isa.list));
     cpu.prop('mmu-type', str(o.mmuType));
     const intc = cpu.addNode('interrupt-controller');
     intc
