@@ -36,6 +36,7 @@ export interface CsrHart {
   senvcfg: number;
   satpMode: number;
   satpPpn: number;
+  readonly asid: number;
   stimecmpNum: number;
   cycleOffset: bigint;
   instretOffset: bigint;
@@ -59,6 +60,7 @@ export interface CsrHart {
   pendingBits(): number;
   interruptDeliverable(): boolean;
   updateContext(): void;
+  selectAsid(asid: number): void;
 }
 
 const val = { lo: 0, hi: 0 };
@@ -137,7 +139,7 @@ function read(h: CsrHart, csr: number): boolean {
       return stimecmpAllowed(h) && pair(h.stimecmp);
     case C.CSR_SATP:
       if (h.priv === C.PRV_S && (h.mstatus & C.MSTATUS_TVM) !== 0) return false;
-      return ret(h.satpPpn | 0, (h.satpMode << 28) | Math.floor(h.satpPpn / 4294967296));
+      return ret(h.satpPpn | 0, (h.satpMode << 28) | (h.asid << 12) | Math.floor(h.satpPpn / 4294967296));
     case C.CSR_MVENDORID:
     case C.CSR_MARCHID:
     case C.CSR_MIMPID:
@@ -265,11 +267,13 @@ function write(h: CsrHart, csr: number, lo: number, hi: number): boolean {
       return true;
     case C.CSR_SATP: {
       const mode = hi >>> 28;
-      // Writes of an unsupported mode have no effect (4.1.11). ASIDs are not implemented (ASIDLEN=0).
+      // Writes of an unsupported mode have no effect (4.1.11). ASIDLEN is 16: the TLB keeps
+      // each address space's translations apart (mmu.ts ASID_BANKS), so a write flushes nothing;
+      // software fences what it changed, as 4.2.1 requires.
       if (mode !== C.SATP_MODE_BARE && mode !== C.SATP_MODE_SV39 && mode !== C.SATP_MODE_SV48) return true;
       h.satpMode = mode;
       h.satpPpn = toNumU(lo, hi & 0xfff);
-      h.tlb.flush();
+      h.selectAsid((hi >>> 12) & 0xffff);
       h.updateContext();
       return true;
     }

@@ -20,6 +20,10 @@ import {
   FAULT_PAGE,
   TLB_ENTRIES,
   Tlb,
+  ASID_BANKS,
+  ASID_BITS,
+  KIND_OF,
+  contextOf,
   walk,
   type MmuContext,
 } from './mmu.js';
@@ -131,6 +135,13 @@ export class RiscvHart implements Hart, MmuContext {
   readonly pmpaddr = new Int32Array(32);
   satpMode = 0;
   satpPpn = 0;
+  /** satp.ASID, and the TLB bank (mmu.ts ASID_BANKS) that holds its translations. */
+  asid = 0;
+  bank = 0;
+  /** The ASID each bank holds (-1: none), and when each was last selected (for LRU reuse). */
+  private readonly bankAsid = new Int32Array(ASID_BANKS).fill(-1);
+  private readonly bankUsed = new Float64Array(ASID_BANKS);
+  private bankClock = 0;
   mxr = false;
 
   /** Translated code of this machine, when the translator is on (shared by all harts). */
@@ -214,6 +225,9 @@ export class RiscvHart implements Hart, MmuContext {
     this.mie = this.mip = 0;
     this.medeleg = this.mideleg = 0;
     this.satpMode = this.satpPpn = 0;
+    this.tlb.flush();
+    this.bankAsid.fill(-1);
+    this.selectAsid(0);
     this.menvcfgLo = this.menvcfgHi = 0;
     this.reservation = -1;
     this.waiting = false;
@@ -251,16 +265,34 @@ export class RiscvHart implements Hart, MmuContext {
 
   // ---- Context (which TLB applies) -------------------------------------------------------------
 
+  /**
+   * Make `asid` current (a satp write): its bank if one holds it, else the least recently used
+   * bank, emptied. No other bank is flushed: the translations of other address spaces stay.
+   */
+  selectAsid(asid: number): void {
+    this.asid = asid;
+    let b = this.bankAsid.indexOf(asid);
+    if (b < 0) {
+      b = 0;
+      for (let k = 1; k < ASID_BANKS; k++) if (this.bankUsed[k] < this.bankUsed[b]) b = k;
+      this.tlb.flushBank(b);
+      this.bankAsid[b] = asid;
+    }
+    this.bankUsed[b] = ++this.bankClock;
+    this.bank = b;
+  }
+
   /** Recompute the translation contexts after a change of priv, satp, or mstatus.MPRV/MPP/SUM/MXR. */
   updateContext(): void {
     const bare = this.satpMode === C.SATP_MODE_BARE;
-    const fetchCtx = this.priv === C.PRV_M || bare ? CTX_M : this.priv;
+    const fetchCtx = this.priv === C.PRV_M || bare ? CTX_M : contextOf(this.priv, this.bank);
     let dataPriv = this.priv;
     if (this.priv === C.PRV_M && (this.mstatus & C.MSTATUS_MPRV) !== 0) {
       dataPriv = (this.mstatus >>> C.MSTATUS_MPP_SHIFT) & 3;
     }
-    let dataCtx = dataPriv === C.PRV_M || bare ? CTX_M : dataPriv;
-    if (dataCtx === CTX_S && (this.mstatus & C.MSTATUS_SUM) !== 0) dataCtx = CTX_S_SUM;
+    let dataKind = dataPriv === C.PRV_M || bare ? CTX_M : dataPriv;
+    if (dataKind === CTX_S && (this.mstatus & C.MSTATUS_SUM) !== 0) dataKind = CTX_S_SUM;
+    const dataCtx = contextOf(dataKind, this.bank);
     this.fetchBase = (fetchCtx * 3 + ACCESS_FETCH) * TLB_ENTRIES;
     this.loadBase = (dataCtx * 3 + ACCESS_LOAD) * TLB_ENTRIES;
     this.storeBase = (dataCtx * 3 + ACCESS_STORE) * TLB_ENTRIES;
@@ -390,7 +422,7 @@ export class RiscvHart implements Hart, MmuContext {
   translate(va: number, access: number): number {
     const ctx =
       access === ACCESS_FETCH ? this.fetchBase : access === ACCESS_LOAD ? this.loadBase : this.storeBase;
-    const c = Math.floor(ctx / TLB_ENTRIES / 3);
+    const c = KIND_OF[Math.floor(ctx / TLB_ENTRIES / 3)];
     if (Number.isNaN(va)) {
       this.raiseWild(access, c);
       return -1;
@@ -711,13 +743,19 @@ export class RiscvHart implements Hart, MmuContext {
     this.yieldLoop = true;
   }
 
-  sfenceVma(rs1: number, _rs2: number): void {
+  sfenceVma(rs1: number, rs2: number): void {
     if (this.priv === C.PRV_U || (this.priv === C.PRV_S && (this.mstatus & C.MSTATUS_TVM) !== 0)) {
       return this.illegal();
     }
-    // Without ASIDs, rs2 does not narrow anything; rs1 names one page. No yield: every engine
-    // looks translations up afresh, and the flush renews the TLB's epoch, which translated
-    // code's links check (the kernel patching its text does this thousands of times a boot).
+    // rs1 names one page (dropped in every address space, more than the spec asks); rs2 alone,
+    // one address space (its bank, if one holds it). No yield: every engine looks translations
+    // up afresh, and a flush renews the TLB's epoch, which translated code's links check (the
+    // kernel patching its text does this thousands of times a boot).
+    if (rs1 === 0 && rs2 !== 0) {
+      const b = this.bankAsid.indexOf(this.x[2 * rs2] & ((1 << ASID_BITS) - 1));
+      if (b >= 0) this.tlb.flushBank(b);
+      return;
+    }
     if (rs1 !== 0) {
       const va = this.addr(rs1, 0);
       if (!Number.isNaN(va)) {

@@ -9,15 +9,47 @@ export const ACCESS_LOAD = 1;
 export const ACCESS_STORE = 2;
 
 /**
- * Translation contexts: one TLB set per effective privilege (U, S, and M which is untranslated),
- * plus S with mstatus.SUM set, which Linux toggles around every user access: a context of its own
+ * Translation kinds: one TLB set per effective privilege (U, S, and M which is untranslated),
+ * plus S with mstatus.SUM set, which Linux toggles around every user access: a set of its own
  * avoids a TLB flush each time.
  */
 export const CTX_U = 0;
 export const CTX_S = 1;
 export const CTX_M = 2;
 export const CTX_S_SUM = 3;
-const CONTEXTS = 4;
+
+/**
+ * Address spaces whose translations the TLB holds at once, each tagged by its ASID (satp.ASID,
+ * privileged spec 4.1.11): switching to a held ASID needs no flush, and SFENCE.VMA with an ASID
+ * drops only that one's entries. The translated kinds (U, S, S with SUM) have a set per bank;
+ * M's untranslated set is shared. 4 banks: Linux with ASIDs switches among a few processes at a
+ * time on a hart; more would cost 590 KiB of TLB per bank and hart.
+ */
+export const ASID_BANKS = 4;
+/** ASIDLEN: satp's whole 16-bit field is writable. */
+export const ASID_BITS = 16;
+
+/**
+ * Contexts (TLB sets): bank 0's are numbered as the kinds (0..3); bank b > 0 has contexts
+ * 4 + 3(b-1) + {0: U, 1: S, 2: S with SUM}.
+ */
+const CONTEXTS = 4 + 3 * (ASID_BANKS - 1);
+/** The kind (CTX_*) of each context. */
+export const KIND_OF: readonly number[] = [
+  CTX_U,
+  CTX_S,
+  CTX_M,
+  CTX_S_SUM,
+  ...Array.from({ length: ASID_BANKS - 1 }, () => [CTX_U, CTX_S, CTX_S_SUM]).flat(),
+];
+/** The context of translated kind `kind` (not CTX_M) in bank `bank`. */
+export function contextOf(kind: number, bank: number): number {
+  if (kind === CTX_M || bank === 0) return kind;
+  return 4 + 3 * (bank - 1) + (kind === CTX_S_SUM ? 2 : kind);
+}
+/** The contexts of bank `bank`. */
+const bankContexts = (bank: number): number[] =>
+  bank === 0 ? [CTX_U, CTX_S, CTX_S_SUM] : [0, 1, 2].map((k) => 4 + 3 * (bank - 1) + k);
 
 const PTE_V = 1;
 const PTE_R = 2;
@@ -124,6 +156,16 @@ export class Tlb {
     this.words.fill(-1);
   }
 
+  /** Drop every entry of address-space bank `bank` (SFENCE.VMA for one ASID, or a bank reused). */
+  flushBank(bank: number): void {
+    this.renew();
+    for (const ctx of bankContexts(bank)) {
+      const first = ctx * 3 * TLB_ENTRIES;
+      this.tag.fill(NaN, first, first + 3 * TLB_ENTRIES);
+      this.words.fill(-1, first * 4, (first + 3 * TLB_ENTRIES) * 4);
+    }
+  }
+
   /**
    * Drop the entries of one virtual page in every context (SFENCE.VMA with rs1 != x0). A link is
    * made only through a fetch entry, and every fetch entry that goes (flushed or replaced) renews
@@ -166,7 +208,7 @@ export interface MmuContext {
 }
 
 /**
- * Translate `va` for `access` in context `ctx` (CTX_U, CTX_S or CTX_S_SUM, translation on).
+ * Translate `va` for `access` in kind `ctx` (CTX_U, CTX_S or CTX_S_SUM, translation on).
  * Returns the physical address, or FAULT_PAGE / FAULT_ACCESS.
  */
 export function walk(mem: GuestMemory, c: MmuContext, va: number, access: number, ctx: number): number {
