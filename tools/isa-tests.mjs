@@ -121,6 +121,22 @@ function parseOptions(argv) {
   };
 }
 
+/**
+ * What a program needs beyond RV64GC, from lines of its own text (in a comment):
+ *   isa-tests-march: rv64gc_zba_zbb   the assembler's -march (default rv64gc)
+ *   isa-tests-cpu: zicond             extensions the assembler does not know (the program uses
+ *                                     .insn for them)
+ * The reference runs such a program on `-cpu rv64,EXT=true,...` for each multi-letter extension
+ * of both; the other programs on QEMU's default CPU.
+ */
+function programNeeds(file) {
+  const text = readFileSync(file, 'utf8');
+  const march = /isa-tests-march:\s*(rv64[a-z0-9_]+)/.exec(text)?.[1] ?? 'rv64gc';
+  const extra = /isa-tests-cpu:\s*([a-z0-9_, ]+)/.exec(text)?.[1] ?? '';
+  const extensions = [...march.split('_').slice(1), ...extra.split(/[\s,]+/)].filter((e) => e !== '');
+  return { march, extensions };
+}
+
 /** Test programs in test/isa, sorted by name, restricted by --filter. */
 function discoverTests(filters) {
   const tests = [];
@@ -134,6 +150,7 @@ function discoverTests(filters) {
       source: path.join(SRC_DIR, file),
       isC: ext === '.c',
       elf: path.join(BUILD_DIR, `${name}.elf`),
+      needs: programNeeds(path.join(SRC_DIR, file)),
     });
   }
   return tests;
@@ -215,10 +232,15 @@ function runProcess(command, args, timeoutMs) {
   });
 }
 
-/** The command line that runs one ELF on tsvirt or on the reference. */
-function runCommand(elf, options) {
+/** The command line that runs one test's ELF on tsvirt or on the reference. */
+function runCommand(test, options) {
+  const elf = test.elf;
   if (options.ref === 'qemu') {
-    return [QEMU, ['-M', 'spike', '-bios', 'none', '-kernel', elf, '-nographic']];
+    const cpu =
+      test.needs.extensions.length > 0
+        ? ['-cpu', ['rv64', ...test.needs.extensions.map((e) => `${e}=true`)].join(',')]
+        : [];
+    return [QEMU, ['-M', 'spike', ...cpu, '-bios', 'none', '-kernel', elf, '-nographic']];
   }
   const tsvirt = path.join(ROOT, 'bin', 'tsvirt');
   return [tsvirt, ['run', '--machine', 'spike', '--kernel', elf, ...options.emulatorArgs]];
@@ -294,7 +316,8 @@ function orderedPrinter(count) {
 async function buildIfNeeded(test, crt) {
   if (!isStale(test, inputsOf(test, crt))) return { rebuilt: false };
   const sources = test.isC ? [crt, test.source] : [test.source];
-  const flags = ['-I', SRC_DIR, ...(test.isC ? [...CFLAGS, ...C_ONLY_FLAGS] : CFLAGS)];
+  const march = (f) => (f.startsWith('-march=') ? `-march=${test.needs.march}` : f);
+  const flags = ['-I', SRC_DIR, ...(test.isC ? [...CFLAGS, ...C_ONLY_FLAGS] : CFLAGS).map(march)];
   const tmp = `${test.elf}.${process.pid}.tmp`;
   const result = await runProcess(CC, [...flags, ...sources, '-o', tmp], BUILD_TIMEOUT_MS);
   if (!result.error && !result.timedOut && result.code === 0) {
@@ -315,7 +338,7 @@ async function buildAndRun(test, crt, options) {
   if (options.buildOnly) {
     return { ok: true, lines: [`ok ${test.name} (${built.rebuilt ? 'built' : 'up to date'})`] };
   }
-  const [command, args] = runCommand(test.elf, options);
+  const [command, args] = runCommand(test, options);
   return verdict(test.name, await runProcess(command, args, options.timeoutMs), options.timeoutMs);
 }
 

@@ -8,7 +8,13 @@ import { isaProfile } from './isa/profile.js';
 
 const ALL_INSNS = isaProfile('max').insns;
 
-test('no two 32-bit encodings overlap', () => {
+/**
+ * Encodings two extensions both define: on RV64, zext.h (Zbb) is packw rd, rs1, x0 (Zbkb). The
+ * specific one must come first and lie inside the general one (the decoder takes the first match).
+ */
+const ALIASES = ['zext.h / packw'];
+
+test('no two 32-bit encodings overlap, but for the aliases the ISA defines', () => {
   const clashes: string[] = [];
   for (let a = 0; a < ALL_INSNS.length; a++) {
     for (let b = a + 1; b < ALL_INSNS.length; b++) {
@@ -16,7 +22,10 @@ test('no two 32-bit encodings overlap', () => {
         y = ALL_INSNS[b];
       const common = x.mask & y.mask;
       // Some word matches both iff their fixed bits agree wherever both masks fix them.
-      if (((x.match ^ y.match) & common) === 0) clashes.push(`${x.name} / ${y.name}`);
+      if (((x.match ^ y.match) & common) !== 0) continue;
+      const pair = `${x.name} / ${y.name}`;
+      if (ALIASES.includes(pair) && (x.mask & y.mask) === (y.mask | 0)) continue;
+      clashes.push(pair);
     }
   }
   assert.deepEqual(clashes, []);

@@ -150,8 +150,9 @@ const divide =
     c.op(Op.end);
   };
 
-const prim = (name: string, js: Prim['js'], wasm: WasmOp): Prim => ({ name, js, wasm });
-const prim32 = (name: string, js: Prim32['js'], wasm: WasmOp): Prim32 => ({ name, js, wasm });
+/** A primitive from its two implementations (the tables of the extensions make theirs with it). */
+export const prim = (name: string, js: Prim['js'], wasm: WasmOp): Prim => ({ name, js, wasm });
+export const prim32 = (name: string, js: Prim32['js'], wasm: WasmOp): Prim32 => ({ name, js, wasm });
 
 /** The primitives of RV64I and RV64M. */
 export const P = {

@@ -9,6 +9,8 @@ import { F_INSNS } from './f.js';
 import { RV64M } from './m.js';
 import { RV64I } from './rv64i.js';
 import { PRIV, ZICSR } from './system.js';
+import { ZB_INSNS } from './zb.js';
+import { ZICOND } from './zicond.js';
 import { Decoder } from '../decode.js';
 import type { InsnSpec } from './types.js';
 
@@ -24,7 +26,13 @@ export interface Extension {
   readonly fixed?: boolean;
 }
 
-/** Every extension implemented, in the canonical order of ISA strings (base letters first). */
+/**
+ * Every extension implemented, in the canonical order of ISA strings (unprivileged ISA, chapter
+ * "ISA Extension Naming Conventions", as Linux's Documentation/arch/riscv/uabi.rst reads it):
+ * single letters in the order IMAFDQLCBKJTPVH; then the Z extensions grouped by the letter after
+ * the Z in that same order (zi* before zb*), alphabetically within a group; then the S extensions,
+ * alphabetically.
+ */
 export const EXTENSIONS: readonly Extension[] = [
   { name: 'i', summary: 'RV64I base integer ISA', fixed: true },
   { name: 'm', summary: 'integer multiplication and division' },
@@ -34,15 +42,31 @@ export const EXTENSIONS: readonly Extension[] = [
   // Fixed: instruction alignment is 16 bits throughout (the fetch path and the translators).
   { name: 'c', summary: 'compressed instructions', fixed: true },
   { name: 'zicntr', summary: 'base counters (cycle, time, instret)', requires: ['zicsr'] },
+  { name: 'zicond', summary: 'integer conditional operations (czero.eqz, czero.nez)' },
   { name: 'zicsr', summary: 'control and status register instructions', fixed: true },
   { name: 'zifencei', summary: 'instruction-fetch fence (FENCE.I)' },
+  { name: 'zba', summary: 'address generation (sh1add, add.uw, ...)' },
+  { name: 'zbb', summary: 'basic bit manipulation (clz, cpop, min, rev8, ...)' },
+  { name: 'zbc', summary: 'carry-less multiplication (clmul, clmulh, clmulr)' },
+  { name: 'zbkb', summary: 'bit manipulation for cryptography (pack, brev8, rotations, ...)' },
+  { name: 'zbs', summary: 'single-bit instructions (bset, bclr, binv, bext)' },
   { name: 'sstc', summary: 'supervisor timer compare (stimecmp)', requires: ['zicsr'] },
 ];
 
 const BY_NAME = new Map(EXTENSIONS.map((e) => [e.name, e]));
 
 /** The instructions of each extension (lower-case name); `priv` ones are always present. */
-const INSNS: readonly InsnSpec[] = [...RV64I, ...RV64M, ...RV64A, ...F_INSNS, ...D_INSNS, ...ZICSR, ...PRIV];
+const INSNS: readonly InsnSpec[] = [
+  ...RV64I,
+  ...RV64M,
+  ...RV64A,
+  ...F_INSNS,
+  ...D_INSNS,
+  ...ZICSR,
+  ...ZICOND,
+  ...ZB_INSNS,
+  ...PRIV,
+];
 
 /** The named profiles: `--cpu NAME`. */
 export const PROFILES: Readonly<
@@ -145,7 +169,8 @@ export class IsaProfile {
 
   /** The instructions this profile decodes, in table order. */
   get insns(): readonly InsnSpec[] {
-    this.decoded ??= INSNS.filter((s) => s.ext === 'priv' || this.has(s.ext.toLowerCase()));
+    const on = (e: string): boolean => e === 'priv' || this.has(e.toLowerCase());
+    this.decoded ??= INSNS.filter((s) => on(s.ext) || s.alsoIn?.some(on) === true);
     return this.decoded;
   }
 

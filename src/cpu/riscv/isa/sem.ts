@@ -9,7 +9,12 @@ import { semFacts } from './facts.js';
 import { immB, immI, immJ, immS, immU, rd, rs1, rs2 } from './fields.js';
 import type { Exec, Ext, Format, InsnSpec, Rhs, Sem, SysOp } from './types.js';
 
-/** A table entry whose `exec` and facts are made from its semantics. */
+const ALONE: readonly Ext[] = [];
+
+/**
+ * A table entry whose `exec` and facts are made from its semantics; `alsoIn`: other extensions
+ * that have the same instruction (InsnSpec.alsoIn).
+ */
 export function semInsn(
   name: string,
   match: number,
@@ -17,8 +22,9 @@ export function semInsn(
   ext: Ext,
   format: Format,
   sem: Sem,
+  alsoIn: readonly Ext[] = ALONE,
 ): InsnSpec {
-  return { name, match, mask, ext, format, sem, exec: interpExec(name, sem), facts: semFacts(sem) };
+  return { name, match, mask, ext, alsoIn, format, sem, exec: interpExec(name, sem), facts: semFacts(sem) };
 }
 
 // ---- The interpreter's backend: int32 pairs (core/u64.ts) -------------------------------------

@@ -9,7 +9,22 @@ import type { Cmp, Prim, Prim32 } from './prim.js';
  * Extension an instruction belongs to, spelled as in the ISA manual and isa/profile.ts
  * (`priv`: the privileged architecture's own instructions, always present).
  */
-export type Ext = 'I' | 'M' | 'A' | 'F' | 'D' | 'C' | 'Zicsr' | 'Zifencei' | 'priv';
+export type Ext =
+  | 'I'
+  | 'M'
+  | 'A'
+  | 'F'
+  | 'D'
+  | 'C'
+  | 'Zicsr'
+  | 'Zifencei'
+  | 'Zicond'
+  | 'Zba'
+  | 'Zbb'
+  | 'Zbc'
+  | 'Zbkb'
+  | 'Zbs'
+  | 'priv';
 
 /** Operand format, used by the disassembler and to document the fields an `exec` reads. */
 export type Format =
@@ -209,6 +224,11 @@ export interface InsnSpec {
   readonly match: number;
   readonly mask: number;
   readonly ext: Ext;
+  /**
+   * Other extensions that have the same instruction (rol is in Zbb and in Zbkb): it decodes when
+   * any of them is on.
+   */
+  readonly alsoIn?: readonly Ext[];
   readonly format: Format;
   readonly exec: Exec;
   /**

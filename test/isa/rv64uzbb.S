@@ -1,0 +1,258 @@
+/* Zbb, basic bit manipulation (Bit-Manipulation ISA-extensions v1.0.0, RV64): logic with negate,
+   count leading/trailing zeros and population count (and their word forms), signed and unsigned
+   minimum and maximum, sign and zero extension, rotations (the word forms sign-extend their 32-bit
+   result), OR-combine of bytes and byte reversal. Expected values from the specification's
+   pseudo-code.
+   isa-tests-march: rv64gc_zbb */
+#include "alu.h"
+        .option norvc
+
+TEST_BEGIN
+
+        /* ANDN, ORN, XNOR: x[rs1] op ~x[rs2] */
+        TEST_RR(1, andn, 0x0, 0x0, 0x0)
+        TEST_RR(2, andn, 0xffffffffffffffff, 0xffffffffffffffff, 0x0)
+        TEST_RR(3, andn, 0x0, 0x0, 0xffffffffffffffff)
+        TEST_RR(4, andn, 0x0, 0xffffffffffffffff, 0xffffffffffffffff)
+        TEST_RR(5, andn, 0x80020446088a8cce, 0x8123456789abcdef, 0x0fedcba987654321)
+        TEST_RR(6, andn, 0xf000f000f000f000, 0xff00ff00ff00ff00, 0x0ff00ff00ff00ff0)
+        TEST_RR(7, orn, 0xffffffffffffffff, 0x0, 0x0)
+        TEST_RR(8, orn, 0xffffffffffffffff, 0xffffffffffffffff, 0x0)
+        TEST_RR(9, orn, 0x0, 0x0, 0xffffffffffffffff)
+        TEST_RR(10, orn, 0xffffffffffffffff, 0xffffffffffffffff, 0xffffffffffffffff)
+        TEST_RR(11, orn, 0xf1337577f9bbfdff, 0x8123456789abcdef, 0x0fedcba987654321)
+        TEST_RR(12, orn, 0xff0fff0fff0fff0f, 0xff00ff00ff00ff00, 0x0ff00ff00ff00ff0)
+        TEST_RR(13, xnor, 0xffffffffffffffff, 0x0, 0x0)
+        TEST_RR(14, xnor, 0x0, 0xffffffffffffffff, 0x0)
+        TEST_RR(15, xnor, 0x0, 0x0, 0xffffffffffffffff)
+        TEST_RR(16, xnor, 0xffffffffffffffff, 0xffffffffffffffff, 0xffffffffffffffff)
+        TEST_RR(17, xnor, 0x71317131f1317131, 0x8123456789abcdef, 0x0fedcba987654321)
+        TEST_RR(18, xnor, 0x0f0f0f0f0f0f0f0f, 0xff00ff00ff00ff00, 0x0ff00ff00ff00ff0)
+
+        /* CLZ, CTZ, CPOP: 64 bits; 64 for zero */
+        TEST_R(19, clz, 0x40, 0x0)
+        TEST_R(20, clz, 0x3f, 0x1)
+        TEST_R(21, clz, 0x0, 0xffffffffffffffff)
+        TEST_R(22, clz, 0x0, 0x8000000000000000)
+        TEST_R(23, clz, 0x20, 0x0000000080000000)
+        TEST_R(24, clz, 0x1f, 0x0000000100000000)
+        TEST_R(25, clz, 0x20, 0x00000000ffffffff)
+        TEST_R(26, clz, 0x0, 0x8123456789abcdef)
+        TEST_R(27, clz, 0x28, 0x0000000000f00000)
+        TEST_R(28, ctz, 0x40, 0x0)
+        TEST_R(29, ctz, 0x0, 0x1)
+        TEST_R(30, ctz, 0x0, 0xffffffffffffffff)
+        TEST_R(31, ctz, 0x3f, 0x8000000000000000)
+        TEST_R(32, ctz, 0x1f, 0x0000000080000000)
+        TEST_R(33, ctz, 0x20, 0x0000000100000000)
+        TEST_R(34, ctz, 0x0, 0x00000000ffffffff)
+        TEST_R(35, ctz, 0x0, 0x8123456789abcdef)
+        TEST_R(36, ctz, 0x14, 0x0000000000f00000)
+        TEST_R(37, cpop, 0x0, 0x0)
+        TEST_R(38, cpop, 0x1, 0x1)
+        TEST_R(39, cpop, 0x40, 0xffffffffffffffff)
+        TEST_R(40, cpop, 0x1, 0x8000000000000000)
+        TEST_R(41, cpop, 0x1, 0x0000000080000000)
+        TEST_R(42, cpop, 0x1, 0x0000000100000000)
+        TEST_R(43, cpop, 0x20, 0x00000000ffffffff)
+        TEST_R(44, cpop, 0x21, 0x8123456789abcdef)
+        TEST_R(45, cpop, 0x4, 0x0000000000f00000)
+
+        /* CLZW, CTZW, CPOPW: the low word only; 32 for zero */
+        TEST_R(46, clzw, 0x20, 0x0)
+        TEST_R(47, clzw, 0x1f, 0x1)
+        TEST_R(48, clzw, 0x0, 0xffffffffffffffff)
+        TEST_R(49, clzw, 0x20, 0xffffffff00000000)
+        TEST_R(50, clzw, 0x0, 0x0000000080000000)
+        TEST_R(51, clzw, 0x1, 0x000000007fffffff)
+        TEST_R(52, clzw, 0xf, 0x1234567800010000)
+        TEST_R(53, clzw, 0x0, 0x8123456789abcdef)
+        TEST_R(54, ctzw, 0x20, 0x0)
+        TEST_R(55, ctzw, 0x0, 0x1)
+        TEST_R(56, ctzw, 0x0, 0xffffffffffffffff)
+        TEST_R(57, ctzw, 0x20, 0xffffffff00000000)
+        TEST_R(58, ctzw, 0x1f, 0x0000000080000000)
+        TEST_R(59, ctzw, 0x0, 0x000000007fffffff)
+        TEST_R(60, ctzw, 0x10, 0x1234567800010000)
+        TEST_R(61, ctzw, 0x0, 0x8123456789abcdef)
+        TEST_R(62, cpopw, 0x0, 0x0)
+        TEST_R(63, cpopw, 0x1, 0x1)
+        TEST_R(64, cpopw, 0x20, 0xffffffffffffffff)
+        TEST_R(65, cpopw, 0x0, 0xffffffff00000000)
+        TEST_R(66, cpopw, 0x1, 0x0000000080000000)
+        TEST_R(67, cpopw, 0x1f, 0x000000007fffffff)
+        TEST_R(68, cpopw, 0x1, 0x1234567800010000)
+        TEST_R(69, cpopw, 0x14, 0x8123456789abcdef)
+
+        /* MAX, MAXU, MIN, MINU: signed and unsigned */
+        TEST_RR(70, max, 0x0, 0x0, 0x0)
+        TEST_RR(71, max, 0x1, 0x1, 0xffffffffffffffff)
+        TEST_RR(72, max, 0x1, 0xffffffffffffffff, 0x1)
+        TEST_RR(73, max, 0x7fffffffffffffff, 0x8000000000000000, 0x7fffffffffffffff)
+        TEST_RR(74, max, 0xffffffffffffffff, 0xfffffffffffffffe, 0xffffffffffffffff)
+        TEST_RR(75, max, 0x0fedcba987654321, 0x8123456789abcdef, 0x0fedcba987654321)
+        TEST_RR(76, max, 0x0000000100000000, 0x0000000100000000, 0x00000000ffffffff)
+        TEST_RR(77, maxu, 0x0, 0x0, 0x0)
+        TEST_RR(78, maxu, 0xffffffffffffffff, 0x1, 0xffffffffffffffff)
+        TEST_RR(79, maxu, 0xffffffffffffffff, 0xffffffffffffffff, 0x1)
+        TEST_RR(80, maxu, 0x8000000000000000, 0x8000000000000000, 0x7fffffffffffffff)
+        TEST_RR(81, maxu, 0xffffffffffffffff, 0xfffffffffffffffe, 0xffffffffffffffff)
+        TEST_RR(82, maxu, 0x8123456789abcdef, 0x8123456789abcdef, 0x0fedcba987654321)
+        TEST_RR(83, maxu, 0x0000000100000000, 0x0000000100000000, 0x00000000ffffffff)
+        TEST_RR(84, min, 0x0, 0x0, 0x0)
+        TEST_RR(85, min, 0xffffffffffffffff, 0x1, 0xffffffffffffffff)
+        TEST_RR(86, min, 0xffffffffffffffff, 0xffffffffffffffff, 0x1)
+        TEST_RR(87, min, 0x8000000000000000, 0x8000000000000000, 0x7fffffffffffffff)
+        TEST_RR(88, min, 0xfffffffffffffffe, 0xfffffffffffffffe, 0xffffffffffffffff)
+        TEST_RR(89, min, 0x8123456789abcdef, 0x8123456789abcdef, 0x0fedcba987654321)
+        TEST_RR(90, min, 0x00000000ffffffff, 0x0000000100000000, 0x00000000ffffffff)
+        TEST_RR(91, minu, 0x0, 0x0, 0x0)
+        TEST_RR(92, minu, 0x1, 0x1, 0xffffffffffffffff)
+        TEST_RR(93, minu, 0x1, 0xffffffffffffffff, 0x1)
+        TEST_RR(94, minu, 0x7fffffffffffffff, 0x8000000000000000, 0x7fffffffffffffff)
+        TEST_RR(95, minu, 0xfffffffffffffffe, 0xfffffffffffffffe, 0xffffffffffffffff)
+        TEST_RR(96, minu, 0x0fedcba987654321, 0x8123456789abcdef, 0x0fedcba987654321)
+        TEST_RR(97, minu, 0x00000000ffffffff, 0x0000000100000000, 0x00000000ffffffff)
+
+        /* SEXT.B, SEXT.H, ZEXT.H */
+        TEST_R(98, sext.b, 0x0, 0x0)
+        TEST_R(99, sext.b, 0x7f, 0x7f)
+        TEST_R(100, sext.b, 0xffffffffffffff80, 0x80)
+        TEST_R(101, sext.b, 0xffffffffffffffff, 0xff)
+        TEST_R(102, sext.b, 0xffffffffffffffff, 0x7fff)
+        TEST_R(103, sext.b, 0x0, 0x8000)
+        TEST_R(104, sext.b, 0xffffffffffffffff, 0xffff)
+        TEST_R(105, sext.b, 0xffffffffffffffff, 0xffffffffffffffff)
+        TEST_R(106, sext.b, 0xffffffffffffffef, 0x8123456789abcdef)
+        TEST_R(107, sext.b, 0x34, 0x123456789abc1234)
+        TEST_R(108, sext.h, 0x0, 0x0)
+        TEST_R(109, sext.h, 0x7f, 0x7f)
+        TEST_R(110, sext.h, 0x80, 0x80)
+        TEST_R(111, sext.h, 0xff, 0xff)
+        TEST_R(112, sext.h, 0x7fff, 0x7fff)
+        TEST_R(113, sext.h, 0xffffffffffff8000, 0x8000)
+        TEST_R(114, sext.h, 0xffffffffffffffff, 0xffff)
+        TEST_R(115, sext.h, 0xffffffffffffffff, 0xffffffffffffffff)
+        TEST_R(116, sext.h, 0xffffffffffffcdef, 0x8123456789abcdef)
+        TEST_R(117, sext.h, 0x1234, 0x123456789abc1234)
+        TEST_R(118, zext.h, 0x0, 0x0)
+        TEST_R(119, zext.h, 0x7f, 0x7f)
+        TEST_R(120, zext.h, 0x80, 0x80)
+        TEST_R(121, zext.h, 0xff, 0xff)
+        TEST_R(122, zext.h, 0x7fff, 0x7fff)
+        TEST_R(123, zext.h, 0x8000, 0x8000)
+        TEST_R(124, zext.h, 0xffff, 0xffff)
+        TEST_R(125, zext.h, 0xffff, 0xffffffffffffffff)
+        TEST_R(126, zext.h, 0xcdef, 0x8123456789abcdef)
+        TEST_R(127, zext.h, 0x1234, 0x123456789abc1234)
+
+        /* ROL, ROR: by x[rs2][5:0] */
+        TEST_RR(128, rol, 0x8123456789abcdef, 0x8123456789abcdef, 0x0)
+        TEST_RR(129, rol, 0x02468acf13579bdf, 0x8123456789abcdef, 0x1)
+        TEST_RR(130, rol, 0x123456789abcdef8, 0x8123456789abcdef, 0x4)
+        TEST_RR(131, rol, 0x89abcdef81234567, 0x8123456789abcdef, 0x20)
+        TEST_RR(132, rol, 0xc091a2b3c4d5e6f7, 0x8123456789abcdef, 0x3f)
+        TEST_RR(133, rol, 0x8123456789abcdef, 0x8123456789abcdef, 0x40)
+        TEST_RR(134, rol, 0xc091a2b3c4d5e6f7, 0x8123456789abcdef, 0xffffffffffffffff)
+        TEST_RR(135, rol, 0x8000000000000000, 0x1, 0x3f)
+        TEST_RR(136, rol, 0x1, 0x8000000000000000, 0x1)
+        TEST_RR(137, ror, 0x8123456789abcdef, 0x8123456789abcdef, 0x0)
+        TEST_RR(138, ror, 0xc091a2b3c4d5e6f7, 0x8123456789abcdef, 0x1)
+        TEST_RR(139, ror, 0xf8123456789abcde, 0x8123456789abcdef, 0x4)
+        TEST_RR(140, ror, 0x89abcdef81234567, 0x8123456789abcdef, 0x20)
+        TEST_RR(141, ror, 0x02468acf13579bdf, 0x8123456789abcdef, 0x3f)
+        TEST_RR(142, ror, 0x8123456789abcdef, 0x8123456789abcdef, 0x40)
+        TEST_RR(143, ror, 0x02468acf13579bdf, 0x8123456789abcdef, 0xffffffffffffffff)
+        TEST_RR(144, ror, 0x2, 0x1, 0x3f)
+        TEST_RR(145, ror, 0x4000000000000000, 0x8000000000000000, 0x1)
+
+        /* RORI: 6-bit shamt */
+        TEST_IMM(146, rori, 0x8123456789abcdef, 0x8123456789abcdef, 0)
+        TEST_IMM(147, rori, 0xc091a2b3c4d5e6f7, 0x8123456789abcdef, 1)
+        TEST_IMM(148, rori, 0xf8123456789abcde, 0x8123456789abcdef, 4)
+        TEST_IMM(149, rori, 0x13579bdf02468acf, 0x8123456789abcdef, 31)
+        TEST_IMM(150, rori, 0x89abcdef81234567, 0x8123456789abcdef, 32)
+        TEST_IMM(151, rori, 0xc4d5e6f7c091a2b3, 0x8123456789abcdef, 33)
+        TEST_IMM(152, rori, 0x02468acf13579bdf, 0x8123456789abcdef, 63)
+
+        /* ROLW, RORW: the low word rotated by x[rs2][4:0], sign-extended */
+        TEST_RR(153, rolw, 0xffffffff89abcdef, 0x8123456789abcdef, 0x0)
+        TEST_RR(154, rolw, 0x0000000013579bdf, 0x8123456789abcdef, 0x1)
+        TEST_RR(155, rolw, 0xffffffff9abcdef8, 0x8123456789abcdef, 0x4)
+        TEST_RR(156, rolw, 0xffffffffc4d5e6f7, 0x8123456789abcdef, 0x1f)
+        TEST_RR(157, rolw, 0xffffffff89abcdef, 0x8123456789abcdef, 0x20)
+        TEST_RR(158, rolw, 0x0000000013579bdf, 0x8123456789abcdef, 0x21)
+        TEST_RR(159, rolw, 0xffffffff80000000, 0xffffffff00000001, 0x1f)
+        TEST_RR(160, rolw, 0x1, 0x0000000080000000, 0x1)
+        TEST_RR(161, rorw, 0xffffffff89abcdef, 0x8123456789abcdef, 0x0)
+        TEST_RR(162, rorw, 0xffffffffc4d5e6f7, 0x8123456789abcdef, 0x1)
+        TEST_RR(163, rorw, 0xfffffffff89abcde, 0x8123456789abcdef, 0x4)
+        TEST_RR(164, rorw, 0x0000000013579bdf, 0x8123456789abcdef, 0x1f)
+        TEST_RR(165, rorw, 0xffffffff89abcdef, 0x8123456789abcdef, 0x20)
+        TEST_RR(166, rorw, 0xffffffffc4d5e6f7, 0x8123456789abcdef, 0x21)
+        TEST_RR(167, rorw, 0x2, 0xffffffff00000001, 0x1f)
+        TEST_RR(168, rorw, 0x0000000040000000, 0x0000000080000000, 0x1)
+
+        /* RORIW: 5-bit shamt */
+        TEST_IMM(169, roriw, 0xffffffff89abcdef, 0x8123456789abcdef, 0)
+        TEST_IMM(170, roriw, 0xffffffffc4d5e6f7, 0x8123456789abcdef, 1)
+        TEST_IMM(171, roriw, 0xffffffffcdef89ab, 0x8123456789abcdef, 16)
+        TEST_IMM(172, roriw, 0x0000000013579bdf, 0x8123456789abcdef, 31)
+        TEST_IMM(173, roriw, 0xffffffff80000000, 0x0000000100000001, 1)
+
+        /* ORC.B: each byte 0xff if nonzero, else 0 */
+        TEST_R(174, orc.b, 0x0, 0x0)
+        TEST_R(175, orc.b, 0xff, 0x1)
+        TEST_R(176, orc.b, 0xff, 0x80)
+        TEST_R(177, orc.b, 0xff00, 0x100)
+        TEST_R(178, orc.b, 0xffffffffffffffff, 0xffffffffffffffff)
+        TEST_R(179, orc.b, 0x00ff000000ff00ff, 0x0001000000800002)
+        TEST_R(180, orc.b, 0xffffffffffffffff, 0x8123456789abcdef)
+        TEST_R(181, orc.b, 0xff00000000000000, 0x8000000000000000)
+
+        /* REV8: bytes reversed */
+        TEST_R(182, rev8, 0x0, 0x0)
+        TEST_R(183, rev8, 0x0100000000000000, 0x1)
+        TEST_R(184, rev8, 0xffffffffffffffff, 0xffffffffffffffff)
+        TEST_R(185, rev8, 0xefcdab8967452381, 0x8123456789abcdef)
+        TEST_R(186, rev8, 0xff00000000000000, 0xff)
+        TEST_R(187, rev8, 0xff, 0xff00000000000000)
+
+        /* Destination aliasing a source */
+        TEST_RR_D1(188, andn, 0x80020446088a8cce, 0x8123456789abcdef, 0x0fedcba987654321)
+        TEST_RR_D2(189, orn, 0xf1337577f9bbfdff, 0x8123456789abcdef, 0x0fedcba987654321)
+        TEST_RR_SAME(190, xnor, 0xffffffffffffffff, 0x8123456789abcdef)
+        TEST_RR_D1(191, max, 0x0fedcba987654321, 0x8123456789abcdef, 0x0fedcba987654321)
+        TEST_RR_D2(192, minu, 0x0fedcba987654321, 0x8123456789abcdef, 0x0fedcba987654321)
+        TEST_RR_SAME(193, min, 0x8123456789abcdef, 0x8123456789abcdef)
+        TEST_RR_D1(194, rol, 0x3456789abcdef812, 0x8123456789abcdef, 0xc)
+        TEST_RR_D2(195, ror, 0xdef8123456789abc, 0x8123456789abcdef, 0xc)
+        TEST_RR_SAME(196, rol, 0xe6f7c091a2b3c4d5, 0x8123456789abcdef)
+        TEST_RR_D1(197, rolw, 0xffffffffbcdef89a, 0x8123456789abcdef, 0xc)
+        TEST_RR_D2(198, rorw, 0xffffffffdef89abc, 0x8123456789abcdef, 0xc)
+        TEST_RR_SAME(199, rorw, 0xffffffff9bdf1357, 0x8123456789abcdef)
+        TEST_R_SAME(200, clz, 0x2f, 0x0000000000010000)
+        TEST_R_SAME(201, cpopw, 0x14, 0x8123456789abcdef)
+        TEST_R_SAME(202, sext.h, 0xffffffffffffcdef, 0x8123456789abcdef)
+        TEST_R_SAME(203, orc.b, 0xffffffffffffffff, 0x8123456789abcdef)
+        TEST_R_SAME(204, rev8, 0xefcdab8967452381, 0x8123456789abcdef)
+        TEST_IMM_SAME(205, rori, 0xef8123456789abcd, 0x8123456789abcdef, 8)
+        TEST_IMM_SAME(206, roriw, 0xffffffffef89abcd, 0x8123456789abcdef, 8)
+
+        /* rd = x0 is discarded. */
+        TEST_CASE(207)
+        li a1, 3
+        li a2, 5
+        andn x0, a1, a2
+        clz x0, a1
+        cpopw x0, a1
+        max x0, a1, a2
+        sext.b x0, a1
+        zext.h x0, a1
+        rol x0, a1, a2
+        roriw x0, a1, 3
+        orc.b x0, a1
+        rev8 x0, a1
+        CHECK_EQ(x0, 0)
+        j pass
+TEST_END
