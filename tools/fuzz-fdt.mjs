@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Long fuzz campaign for the device trees tsvirt writes (src/boards/virt/fdt-fuzz.ts): hostile
+// Long fuzz campaign for the device trees tsvirt writes (src/testing/boards/virt/fdt-fuzz.ts): hostile
 // bootargs, hart counts, RAM sizes and initrd ranges through the virt board's builder, random trees
 // through the encoder, each blob decoded and re-encoded. With dtc installed, every --dtc-every'th
 // virt blob must also be accepted by `dtc -I dtb -O dts` (0: never).
@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { emptyFdtReport, runFdtFuzz } from '../dist/boards/virt/fdt-fuzz.js';
+import { emptyFdtReport, runFdtFuzz } from '../dist/testing/boards/virt/fdt-fuzz.js';
 
 const { values } = parseArgs({
   options: {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Long fuzz campaign for the kernel loader (src/loaders/fuzz.ts): mutated ELF files, Images (with
+// Long fuzz campaign for the kernel loader (src/testing/loaders/fuzz.ts): mutated ELF files, Images (with
 // and without the EFI stub) and gzip streams, gzip bombs and random bytes through loadKernel, each
 // checked to load inside RAM or fail with a KernelError, never writing outside RAM.
 // Usage: node tools/fuzz-loaders.mjs [--iterations N] [--seed S]   (after `npm run build`)
@@ -7,7 +7,7 @@
 // (a case replays alone with --seed SEED --iterations 1).
 
 import { parseArgs } from 'node:util';
-import { emptyLoaderReport, runLoaderFuzz } from '../dist/loaders/fuzz.js';
+import { emptyLoaderReport, runLoaderFuzz } from '../dist/testing/loaders/fuzz.js';
 
 const { values } = parseArgs({
   options: { iterations: { type: 'string', default: '100000' }, seed: { type: 'string', default: '1' } },

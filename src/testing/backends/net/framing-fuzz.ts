@@ -6,16 +6,21 @@
 // errors the stream calls for, the frames delivered are the stream's frames in order, a broken
 // stream drops the peer with its reason, and the bytes held stay under MAX_BUFFERED_BYTES.
 //
-//   node dist/backends/net/framing-fuzz.js --iterations N [--seed S] [--socket-every K]
+//   node dist/testing/backends/net/framing-fuzz.js --iterations N [--seed S] [--socket-every K]
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { MAX_FRAME_BYTES } from './backend.js';
-import { FrameDecoder, MAX_BUFFERED_BYTES, NetFramingError, NetOverrunError } from './framing.js';
-import { StreamNetBackend } from './socket.js';
+import { MAX_FRAME_BYTES } from '../../../backends/net/backend.js';
+import {
+  FrameDecoder,
+  MAX_BUFFERED_BYTES,
+  NetFramingError,
+  NetOverrunError,
+} from '../../../backends/net/framing.js';
+import { StreamNetBackend } from '../../../backends/net/socket.js';
 
 /** Largest chunk a Node socket read delivers (libuv reads into 64 KiB buffers). */
 const READ_CHUNK_BYTES = 64 * 1024;

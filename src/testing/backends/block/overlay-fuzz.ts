@@ -4,12 +4,12 @@
 // OverlayError naming the file, or open as the disk the format says it holds, with every read and
 // write inside the file's extents (header, table, data area) and the file still valid afterwards.
 //
-//   node dist/backends/block/overlay-fuzz.js --iterations N [--seed S] [--first I] [--reasons]
+//   node dist/testing/backends/block/overlay-fuzz.js --iterations N [--seed S] [--first I] [--reasons]
 
 import { pathToFileURL } from 'node:url';
-import { MemoryBlockBackend } from './backend.js';
-import type { HostFile, OpenHostFile } from './host-file.js';
-import { OverlayBackend } from './overlay.js';
+import { MemoryBlockBackend } from '../../../backends/block/backend.js';
+import type { HostFile, OpenHostFile } from '../../../backends/block/host-file.js';
+import { OverlayBackend } from '../../../backends/block/overlay.js';
 import {
   baseFingerprint,
   crc32,
@@ -18,7 +18,7 @@ import {
   OverlayError,
   overlayLayout,
   type OverlayHeader,
-} from './overlay-format.js';
+} from '../../../backends/block/overlay-format.js';
 
 /** What happened to each damaged overlay. */
 export interface FuzzReport {

@@ -1,5 +1,5 @@
 // Long fuzz campaigns for the virtio devices, from the command line (after `npm run build`):
-//   node dist/devices/virtio/fuzz-cli.js --device blk|net|mix [--cases N] [--seed S]
+//   node dist/testing/devices/virtio/fuzz-cli.js --device blk|net|mix [--cases N] [--seed S]
 // `mix` is the queue walker with virtio-rng and virtio-console (as tools/fuzz-virtqueue.mjs).
 // Prints the counters as JSON and the failing seeds; exit status 0 when no case failed, 1 when
 // one did, 2 on bad arguments. A failing seed replays alone: --seed SEED --cases 1.
@@ -44,7 +44,9 @@ async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   if (typeof args === 'string') {
     console.error(`fuzz-cli: ${args}`);
-    console.error('usage: node dist/devices/virtio/fuzz-cli.js --device blk|net|mix [--cases N] [--seed S]');
+    console.error(
+      'usage: node dist/testing/devices/virtio/fuzz-cli.js --device blk|net|mix [--cases N] [--seed S]',
+    );
     return 2;
   }
   // A completion that throws outside any case (a budget released twice, say) is a failure too.
