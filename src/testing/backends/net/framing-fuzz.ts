@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { runFuzzCommand, U32_MAX } from '../../fuzz-args.js';
 import { MAX_FRAME_BYTES } from '../../../backends/net/backend.js';
 import {
   FrameDecoder,
@@ -334,18 +334,22 @@ export async function fuzzFraming(opts: {
   return rep;
 }
 
-async function main(argv: string[]): Promise<number> {
-  const arg = (name: string, dflt: number): number => {
-    const k = argv.indexOf(name);
-    return k < 0 ? dflt : Number(argv[k + 1]);
-  };
-  const seed = arg('--seed', Date.now() % 2 ** 31);
+const COMMAND = 'node dist/testing/backends/net/framing-fuzz.js';
+const OPTIONS = {
+  iterations: { int: { default: 10_000, min: 1, max: U32_MAX } },
+  seed: { int: { default: Date.now() % 2 ** 31, min: 0, max: U32_MAX } },
+  first: { int: { default: 0, min: 0, max: U32_MAX } },
+  'socket-every': { int: { default: 4, min: 0, max: U32_MAX } },
+} as const;
+
+runFuzzCommand(import.meta.url, COMMAND, OPTIONS, async (args) => {
   const t0 = performance.now();
+  const { seed } = args;
   const rep = await fuzzFraming({
-    iterations: arg('--iterations', 10000),
+    iterations: args.iterations,
     seed,
-    first: arg('--first', 0),
-    socketEvery: arg('--socket-every', 4),
+    first: args.first,
+    socketEvery: args['socket-every'],
   });
   const s = ((performance.now() - t0) / 1000).toFixed(1);
   for (const f of rep.failures.slice(0, 20)) process.stderr.write(`FAIL ${f}\n`);
@@ -356,8 +360,4 @@ async function main(argv: string[]): Promise<number> {
       `${rep.failures.length} failures\n`,
   );
   return rep.failures.length === 0 ? 0 : 1;
-}
-
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv.slice(2)).then((status) => process.exit(status));
-}
+});
