@@ -6,6 +6,7 @@
 //
 //   node dist/testing/backends/block/overlay-fuzz.js --iterations N [--seed S] [--first I] [--reasons]
 
+import { prng as rng } from '../../../core/prng.js';
 import { runFuzzCommand, U32_MAX } from '../../fuzz-args.js';
 import { MemoryBlockBackend } from '../../../backends/block/backend.js';
 import type { HostFile, OpenHostFile } from '../../../backends/block/host-file.js';
@@ -31,18 +32,6 @@ export interface FuzzReport {
   reasons: Map<string, number>;
   /** One line per failure: iteration, seed and what went wrong. */
   failures: string[];
-}
-
-/** mulberry32: a small seeded generator, so any iteration can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type Rand = () => number;

@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { prng as rng } from '../../../core/prng.js';
 import { runFuzzCommand, U32_MAX } from '../../fuzz-args.js';
 import { MAX_FRAME_BYTES } from '../../../backends/net/backend.js';
 import {
@@ -27,17 +28,6 @@ const READ_CHUNK_BYTES = 64 * 1024;
 
 type Rand = () => number;
 
-/** mulberry32, so that any iteration can be replayed from its seed. */
-function rng(seed: number): Rand {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const int = (r: Rand, n: number): number => Math.floor(r() * n);
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[int(r, xs.length)];
 
