@@ -6,6 +6,7 @@
 //
 //   node dist/testing/backends/block/overlay-fuzz.js --iterations N [--seed S] [--first I] [--reasons]
 
+import { crc32 } from '../../../core/crc32.js';
 import { prng as rng } from '../../../core/prng.js';
 import { runFuzzCommand, U32_MAX } from '../../fuzz-args.js';
 import { MemoryBlockBackend } from '../../../backends/block/backend.js';
@@ -13,7 +14,6 @@ import type { HostFile, OpenHostFile } from '../../../backends/block/host-file.j
 import { OverlayBackend } from '../../../backends/block/overlay.js';
 import {
   baseFingerprint,
-  crc32,
   encodeHeader,
   equalBytes,
   OverlayError,
