@@ -260,15 +260,30 @@ function check() {
     if (production && PORTABLE.includes(layer)) {
       for (const ext of external)
         problems.push(`${file} imports ${ext}: layer ${layer} must not use Node or packages`);
+      // A portable module that reaches Node is reported itself: only the step out of the portable
+      // layers is reported here, so a wrong import gives one message, not one per importer.
       for (const to of files) {
         const chain = chains.get(to);
-        if (chain !== undefined) problems.push(`${file} imports ${to}, which is host code: ${chain}`);
+        if (chain !== undefined && !PORTABLE.includes(layerOf(to))) {
+          problems.push(`${file} imports ${to}, which is host code: ${chain}`);
+        }
       }
     }
   }
   for (const [from, to] of ALLOWED_EDGES) {
     if (!usedEdges.has(`${from} ${to}`))
       problems.push(`ALLOWED_EDGES lists an import that is gone, remove it: ${from} -> ${to}`);
+  }
+
+  // tsconfig.portable.json type-checks the same layers without Node's types (rule 3).
+  const portable = ts.readConfigFile(join(ROOT, 'tsconfig.portable.json'), ts.sys.readFile).config;
+  const compiled = (portable?.include ?? [])
+    .filter((p) => p.endsWith('/**/*.ts'))
+    .map((p) => p.split('/')[1]);
+  if (compiled.sort().join() !== [...PORTABLE].sort().join()) {
+    problems.push(
+      `tsconfig.portable.json compiles ${compiled.join(', ')}; PORTABLE is ${PORTABLE.join(', ')}`,
+    );
   }
 
   for (const p of problems) console.error(`check-layers: ${p}`);
