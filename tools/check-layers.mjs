@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The import rules of src/ (docs/STYLE: layers only point downwards, no import circles), checked
-// from the source text so that `npm run lint` fails on a wrong import before anything runs.
+// The import rules of src/ (the style guide's: layers only point downwards, no import circles),
+// checked from the source text so that `npm run lint` fails on a wrong import before anything runs.
 // Usage: node tools/check-layers.mjs [--graph]   (--graph prints every import edge and exits)
 // Exit status 0 when every rule holds, 1 otherwise, each violation on its own line.
 //
@@ -55,11 +55,12 @@ const JIT_DIR = 'src/cpu/riscv/jit/';
  * any cycle fails, so the list only shrinks. Empty it; do not add to it.
  */
 const ALLOWED_CYCLES = [
-  // amo.ts, csr.ts and the JIT's code cache take the hart, and the hart calls them.
+  // amo.ts and csr.ts take the hart (a type) and the hart calls them; the hart holds the JIT's
+  // code cache, whose block functions take the hart (import() types).
   ['src/cpu/riscv/amo.ts', 'src/cpu/riscv/csr.ts', 'src/cpu/riscv/hart.ts', 'src/cpu/riscv/jit/cache.ts'],
-  // The instruction table's types name the semantics, which take the table's types.
+  // types.ts names the semantics vocabularies (Sem, FSem), which are written with its types.
   ['src/cpu/riscv/isa/fsem.ts', 'src/cpu/riscv/isa/sem.ts', 'src/cpu/riscv/isa/types.ts'],
-  // The WebAssembly translator and its integer and float op emitters call each other.
+  // The WebAssembly translator calls its integer and float emitters, which take its BlockBuilder.
   ['src/cpu/riscv/jit/wasm/fops.ts', 'src/cpu/riscv/jit/wasm/ops.ts', 'src/cpu/riscv/jit/wasm/translate.ts'],
 ];
 
