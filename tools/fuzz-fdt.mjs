@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Long fuzz campaign for the device trees tsvirt writes (src/boards/virt/fdt-fuzz.ts): hostile
+// Long fuzz campaign for the device trees tsvirt writes (src/testing/boards/virt/fdt-fuzz.ts): hostile
 // bootargs, hart counts, RAM sizes and initrd ranges through the virt board's builder, random trees
 // through the encoder, each blob decoded and re-encoded. With dtc installed, every --dtc-every'th
 // virt blob must also be accepted by `dtc -I dtb -O dts` (0: never).
@@ -10,23 +10,24 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { emptyFdtReport, runFdtFuzz } from '../dist/boards/virt/fdt-fuzz.js';
+import { emptyFdtReport, runFdtFuzz } from '../dist/testing/boards/virt/fdt-fuzz.js';
+import { FuzzArgsError, fuzzUsage, parseFuzzArgs, U32_MAX } from '../dist/testing/fuzz-args.js';
 
-const { values } = parseArgs({
-  options: {
-    iterations: { type: 'string', default: '100000' },
-    seed: { type: 'string', default: '1' },
-    'dtc-every': { type: 'string', default: '20' },
-  },
-});
-const cases = Number(values.iterations);
-const seed = Number(values.seed);
-const dtcEvery = Number(values['dtc-every']);
-if (![cases, seed, dtcEvery].every(Number.isSafeInteger) || cases <= 0 || dtcEvery < 0) {
-  console.error('usage: node tools/fuzz-fdt.mjs [--iterations N] [--seed S] [--dtc-every K]');
+const OPTIONS = {
+  iterations: { int: { default: 100_000, min: 1, max: U32_MAX } },
+  seed: { int: { default: 1, min: 0, max: U32_MAX } },
+  'dtc-every': { int: { default: 20, min: 0, max: U32_MAX } },
+};
+let args;
+try {
+  args = parseFuzzArgs(process.argv.slice(2), OPTIONS);
+} catch (e) {
+  if (!(e instanceof FuzzArgsError)) throw e;
+  console.error(`${e.message}\n${fuzzUsage('node tools/fuzz-fdt.mjs', OPTIONS)}`);
   process.exit(2);
 }
+const { iterations: cases, seed } = args;
+const dtcEvery = args['dtc-every'];
 
 const haveDtc = spawnSync('dtc', ['--version'], { stdio: 'ignore' }).error === undefined;
 if (!haveDtc) console.error('dtc is not installed: blobs are checked by round trip only');

@@ -1,23 +1,27 @@
 #!/usr/bin/env node
-// Long fuzz campaign for the kernel loader (src/loaders/fuzz.ts): mutated ELF files, Images (with
+// Long fuzz campaign for the kernel loader (src/testing/loaders/fuzz.ts): mutated ELF files, Images (with
 // and without the EFI stub) and gzip streams, gzip bombs and random bytes through loadKernel, each
 // checked to load inside RAM or fail with a KernelError, never writing outside RAM.
 // Usage: node tools/fuzz-loaders.mjs [--iterations N] [--seed S]   (after `npm run build`)
 // Exit status 0 when no case failed, 1 otherwise; failing seeds are printed for replay
 // (a case replays alone with --seed SEED --iterations 1).
 
-import { parseArgs } from 'node:util';
-import { emptyLoaderReport, runLoaderFuzz } from '../dist/loaders/fuzz.js';
+import { emptyLoaderReport, runLoaderFuzz } from '../dist/testing/loaders/fuzz.js';
+import { FuzzArgsError, fuzzUsage, parseFuzzArgs, U32_MAX } from '../dist/testing/fuzz-args.js';
 
-const { values } = parseArgs({
-  options: { iterations: { type: 'string', default: '100000' }, seed: { type: 'string', default: '1' } },
-});
-const cases = Number(values.iterations);
-const seed = Number(values.seed);
-if (!Number.isSafeInteger(cases) || cases <= 0 || !Number.isSafeInteger(seed)) {
-  console.error('usage: node tools/fuzz-loaders.mjs [--iterations N] [--seed S]');
+const OPTIONS = {
+  iterations: { int: { default: 100_000, min: 1, max: U32_MAX } },
+  seed: { int: { default: 1, min: 0, max: U32_MAX } },
+};
+let args;
+try {
+  args = parseFuzzArgs(process.argv.slice(2), OPTIONS);
+} catch (e) {
+  if (!(e instanceof FuzzArgsError)) throw e;
+  console.error(`${e.message}\n${fuzzUsage('node tools/fuzz-loaders.mjs', OPTIONS)}`);
   process.exit(2);
 }
+const { iterations: cases, seed } = args;
 
 const BATCH = 5000;
 const report = emptyLoaderReport();

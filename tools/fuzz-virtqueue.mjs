@@ -5,7 +5,7 @@
 // Usage: node tools/fuzz-virtqueue.mjs [cases=1000000] [seed=1]   (after `npm run build`)
 // Exit status 0 when no case failed, 1 otherwise; failing seeds are printed for replay.
 
-import { runVirtqueueFuzz, emptyReport } from '../dist/devices/virtio/fuzz.js';
+import { runVirtqueueFuzz, emptyReport } from '../dist/testing/devices/virtio/fuzz.js';
 
 const cases = Number(process.argv[2] ?? 1_000_000);
 const seed = Number(process.argv[3] ?? 1);

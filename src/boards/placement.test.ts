@@ -5,8 +5,8 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MemoryCharBackend } from '../backends/char.js';
-import { buildElf, buildImage } from '../loaders/samples.js';
+import { MemoryCharBackend } from '../testing/backends/memory-char.js';
+import { buildElf, buildImage } from '../testing/loaders/samples.js';
 import { BootError, checkPlacements } from './placement.js';
 import { SpikeBoard } from './spike.js';
 import { VirtBoard } from './virt/board.js';

@@ -13,7 +13,7 @@ import { Htif } from '../devices/htif/htif.js';
 import { ElfError, loadElf, parseElf } from '../loaders/elf.js';
 import { PhysBus } from '../memory/bus.js';
 import { GuestMemory } from '../memory/guest-memory.js';
-import type { TcgBoard } from '../engine/tcg/loop.js';
+import type { TcgBoard } from '../engine/tcg/board.js';
 
 export const SPIKE_MEMORY_MAP = {
   clint: { base: 0x0200_0000, size: CLINT_SIZE },

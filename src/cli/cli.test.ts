@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { buildElf, buildImage } from '../loaders/samples.js';
+import { buildElf, buildImage } from '../testing/loaders/samples.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSVIRT = join(ROOT, 'bin', 'tsvirt');

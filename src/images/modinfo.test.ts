@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { elfSection, moduleInfo, ModinfoError, parseModinfo, softdepPre } from './modinfo.js';
-import { fakeModule } from './fake-module.js';
+import { fakeModule } from '../testing/images/fake-module.js';
 
 test('moduleInfo reads depends, softdep, alias and vermagic from .modinfo', () => {
   const ko = fakeModule({

@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fakeModule, type FakeModinfo } from './fake-module.js';
+import { fakeModule, type FakeModinfo } from '../testing/images/fake-module.js';
 import {
   ModuleError,
   moduleNameOfPath,

@@ -14,7 +14,7 @@ import {
   buildElf,
   sectionHeaderAt,
   type ElfSample,
-} from './samples.js';
+} from '../testing/loaders/samples.js';
 
 const BASE = 0x80000000;
 const RAM = 1 << 20;

@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { existsSync, readFileSync } from 'node:fs';
 import { GuestMemory } from '../memory/guest-memory.js';
 import { type KernelFile, KernelError, loadKernel } from './linux.js';
-import { PE_HEADER_AT, buildImage } from './samples.js';
+import { PE_HEADER_AT, buildImage } from '../testing/loaders/samples.js';
 
 const BASE = 0x80000000;
 const MiB = 1 << 20;

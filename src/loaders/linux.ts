@@ -2,9 +2,9 @@
 // header.rst: text_offset at 8, image_size at 16, magic "RISCV\0\0\0" at 48, "RSC\x05" at 56; an EFI
 // PE stub may sit in front, "MZ" at 0), gzip-compressed Images, and ELF files.
 
-import { gunzipSync } from 'node:zlib';
 import type { GuestMemory } from '../memory/guest-memory.js';
 import { ElfError, loadElf, parseElf } from './elf.js';
+import { gunzip, GunzipError, GunzipLimitError } from './gunzip.js';
 
 export class KernelError extends Error {}
 
@@ -143,14 +143,15 @@ export function loadKernel(mem: GuestMemory, file: Uint8Array | KernelFile): Loa
   let gz = false;
   if (data[0] === 0x1f && data[1] === 0x8b) {
     try {
-      // The cap makes zlib stop once the output passes RAM's size: a small file of zeros could
-      // otherwise decompress into gigabytes of host memory before anything looked at it.
-      data = gunzipSync(data, { maxOutputLength: mem.sizeBytes });
+      // The cap stops decompression once the output passes RAM's size: a small file of zeros
+      // could otherwise decompress into gigabytes of host memory before anything looked at it.
+      data = gunzip(data, mem.sizeBytes);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      if (e instanceof GunzipLimitError) {
         throw new KernelError(`decompressed kernel is larger than guest RAM (${mib(mem.sizeBytes)})`);
       }
-      throw new KernelError(`corrupt gzip-compressed kernel: ${(e as Error).message}`);
+      if (e instanceof GunzipError) throw new KernelError(`corrupt gzip-compressed kernel: ${e.message}`);
+      throw e;
     }
     gz = true;
   }

@@ -4,8 +4,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { crc32 } from '../../core/crc32.js';
 import {
-  crc32,
   decodeHeader,
   decodeTable,
   encodeHeader,

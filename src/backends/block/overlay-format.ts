@@ -2,6 +2,7 @@
 // 4 KiB header, a flat table with one 64-bit entry per cluster of the base, then data clusters.
 
 import { createHash } from 'node:crypto';
+import { crc32 } from '../../core/crc32.js';
 import type { BlockBackend } from './backend.js';
 
 /** First 8 bytes of every overlay file. */
@@ -317,21 +318,4 @@ export function alignUp(n: number, align: number): number {
 
 function hex(n: number | bigint): string {
   return `0x${n.toString(16)}`;
-}
-
-let crcTable: Uint32Array | undefined;
-
-/** CRC-32 (IEEE 802.3 polynomial, reflected, as in zlib/PNG) of `bytes`. */
-export function crc32(bytes: Uint8Array): number {
-  if (crcTable === undefined) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c >>> 0;
-    }
-  }
-  let crc = 0xffffffff;
-  for (const b of bytes) crc = crcTable[(crc ^ b) & 0xff] ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
 }

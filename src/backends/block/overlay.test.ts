@@ -9,7 +9,8 @@ import { access, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { OverlayBackend } from './overlay.js';
-import { crc32, OverlayError } from './overlay-format.js';
+import { crc32 } from '../../core/crc32.js';
+import { OverlayError } from './overlay-format.js';
 import { RawFileBackend } from './raw.js';
 
 const KiB = 1024;

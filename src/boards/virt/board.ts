@@ -18,7 +18,7 @@ import { SifiveTestDevice } from '../../devices/syscon/test-device.js';
 import { Uart16550 } from '../../devices/uart16550/uart.js';
 import { VirtioMmio } from '../../devices/virtio/mmio.js';
 import type { VirtioDevice } from '../../devices/virtio/types.js';
-import type { TcgBoard } from '../../engine/tcg/loop.js';
+import type { TcgBoard } from '../../engine/tcg/board.js';
 import { type KernelFile, loadKernel } from '../../loaders/linux.js';
 import { PhysBus } from '../../memory/bus.js';
 import { GuestMemory } from '../../memory/guest-memory.js';

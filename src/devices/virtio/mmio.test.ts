@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GuestMemory } from '../../memory/guest-memory.js';
-import { MockMmioDriver, RecordingIrq } from './mock-driver.js';
+import { MockMmioDriver, RecordingIrq } from '../../testing/devices/virtio/mock-driver.js';
 import {
   TSVIRT_VIRTIO_VENDOR_ID,
   VIRTIO_MMIO_CONFIG,

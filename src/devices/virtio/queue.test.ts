@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GuestMemory } from '../../memory/guest-memory.js';
-import { DriverQueue, GuestAllocator } from './mock-driver.js';
+import { DriverQueue, GuestAllocator } from '../../testing/devices/virtio/mock-driver.js';
 import {
   SplitVirtqueue,
   VIRTQ_AVAIL_F_NO_INTERRUPT,

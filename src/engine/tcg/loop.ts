@@ -2,32 +2,17 @@
 // thread, device time between slices, and host sleep while every hart waits in WFI.
 
 import { setImmediate as yieldToHost } from 'node:timers/promises';
-import type { RiscvHart } from '../../cpu/riscv/hart.js';
 import { runInterpreter } from '../../cpu/riscv/interp.js';
 import { CodeCache } from '../../cpu/riscv/jit/cache.js';
 import { runJit } from '../../cpu/riscv/jit/run.js';
 import { WasmJit } from '../../cpu/riscv/jit/wasm/engine.js';
+import type { TcgBoard } from './board.js';
+
+// The loop's callers name the board contract through the loop; boards import board.ts itself.
+export type { TcgBoard };
 
 /** Which translator runs hot guest code, if any. */
 export type JitMode = 'wasm' | 'js' | 'off';
-
-/** What a board provides to the loop. */
-export interface TcgBoard {
-  readonly harts: readonly RiscvHart[];
-  /** Set when the guest has stopped the machine (poweroff, HTIF exit, fatal error). */
-  readonly stopped: boolean;
-  /** Bring device-driven interrupt lines up to date (timers). */
-  tick(): void;
-  /** Work after each slice (HTIF polling). */
-  afterSlice(): void;
-  /** Milliseconds until the next timer event that could wake a hart, or Infinity. */
-  msToNextEvent(): number;
-  /**
-   * Register the function that ends an idle sleep early: the board calls it when a device raises
-   * an interrupt line from host I/O (console input, a completed disk request, a received frame).
-   */
-  setWaker?(wake: () => void): void;
-}
 
 export interface LoopOptions {
   /** Stop after about this many instructions (checked per slice). */

@@ -25,7 +25,12 @@ import {
   VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP,
 } from './defs.js';
 import { VirtioBlk } from './device.js';
-import { DeferredBackend, MockDriver, pattern, segments } from './mock-driver.js';
+import {
+  DeferredBackend,
+  MockDriver,
+  pattern,
+  segments,
+} from '../../../testing/devices/virtio/blk/mock-driver.js';
 import type { VirtioBlkState } from './persist.js';
 
 const MiB = 1024 * 1024;

@@ -10,9 +10,13 @@ import { Buffer } from 'node:buffer';
 import type { BlockBackend } from '../../../backends/block/backend.js';
 import { GuestMemory } from '../../../memory/guest-memory.js';
 import { MemoryBudget } from '../budget.js';
-import { liveArrayBufferBytes } from '../memory-probe.js';
+import { liveArrayBufferBytes } from '../../../testing/devices/virtio/memory-probe.js';
 import { VIRTIO_MMIO_STATUS, VirtioMmio } from '../mmio.js';
-import { MockMmioDriver, RecordingIrq, type DriverQueue } from '../mock-driver.js';
+import {
+  MockMmioDriver,
+  RecordingIrq,
+  type DriverQueue,
+} from '../../../testing/devices/virtio/mock-driver.js';
 import { VIRTQ_DESC_F_INDIRECT, VIRTQ_DESC_F_NEXT, VIRTQ_DESC_F_WRITE } from '../queue.js';
 import { VIRTIO_F_INDIRECT_DESC, VIRTIO_F_VERSION_1 } from '../types.js';
 import {
@@ -27,7 +31,7 @@ import {
   VIRTIO_BLK_T_OUT,
 } from './defs.js';
 import { VirtioBlk } from './device.js';
-import { DeferredBackend, pattern } from './mock-driver.js';
+import { DeferredBackend, pattern } from '../../../testing/devices/virtio/blk/mock-driver.js';
 
 const MiB = 1024 * 1024;
 const BASE = 0x8000_0000;

@@ -6,7 +6,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { arrayBufferBytesNow, liveArrayBufferBytes } from '../memory-probe.js';
+import { arrayBufferBytesNow, liveArrayBufferBytes } from '../../../testing/devices/virtio/memory-probe.js';
 import {
   MAX_DISCARD_SECTORS,
   MAX_DISCARD_SEG,
@@ -27,7 +27,13 @@ import {
   VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP,
 } from './defs.js';
 import { VirtioBlk } from './device.js';
-import { MockDriver, SparseDisk, pattern, segments, type Submitted } from './mock-driver.js';
+import {
+  MockDriver,
+  SparseDisk,
+  pattern,
+  segments,
+  type Submitted,
+} from '../../../testing/devices/virtio/blk/mock-driver.js';
 
 const MiB = 1024 * 1024;
 /** 2 TiB: above 32 segments of max_discard_sectors (2 GiB each) and every other limit. */

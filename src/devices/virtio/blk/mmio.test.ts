@@ -7,7 +7,11 @@ import assert from 'node:assert/strict';
 import { MemoryBlockBackend } from '../../../backends/block/backend.js';
 import { GuestMemory } from '../../../memory/guest-memory.js';
 import { VIRTIO_MMIO_CONFIG, VirtioMmio } from '../mmio.js';
-import { MockMmioDriver, RecordingIrq, type DriverQueue } from '../mock-driver.js';
+import {
+  MockMmioDriver,
+  RecordingIrq,
+  type DriverQueue,
+} from '../../../testing/devices/virtio/mock-driver.js';
 import { VIRTIO_F_INDIRECT_DESC, VIRTIO_F_VERSION_1 } from '../types.js';
 import {
   VIRTIO_BLK_S_OK,
@@ -17,7 +21,7 @@ import {
   VIRTIO_BLK_T_OUT,
 } from './defs.js';
 import { VirtioBlk } from './device.js';
-import { DeferredBackend, pattern } from './mock-driver.js';
+import { DeferredBackend, pattern } from '../../../testing/devices/virtio/blk/mock-driver.js';
 
 const RAM_BASE = 0x8000_0000;
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));

@@ -4,10 +4,15 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MemoryCharBackend, type CharBackend, type CharOutputFlow } from '../../../backends/char.js';
+import type { CharBackend, CharOutputFlow } from '../../../backends/char.js';
+import { MemoryCharBackend } from '../../../testing/backends/memory-char.js';
 import { GuestMemory } from '../../../memory/guest-memory.js';
-import { MockMmioDriver, RecordingIrq, type DriverQueue } from '../mock-driver.js';
-import { liveArrayBufferBytes } from '../memory-probe.js';
+import {
+  MockMmioDriver,
+  RecordingIrq,
+  type DriverQueue,
+} from '../../../testing/devices/virtio/mock-driver.js';
+import { liveArrayBufferBytes } from '../../../testing/devices/virtio/memory-probe.js';
 import { VIRTQ_DESC_F_INDIRECT, VIRTQ_DESC_F_NEXT, VIRTQ_DESC_F_WRITE } from '../queue.js';
 import {
   VIRTIO_MMIO_CONFIG,

@@ -4,14 +4,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  MAX_FRAME_BYTES,
-  MemoryNetBackend,
-  newNetBackendMetrics,
-  type NetBackend,
-} from '../../../backends/net/backend.js';
+import { MAX_FRAME_BYTES, newNetBackendMetrics, type NetBackend } from '../../../backends/net/backend.js';
+import { MemoryNetBackend } from '../../../testing/backends/net/memory.js';
 import { GuestMemory } from '../../../memory/guest-memory.js';
-import { arrayBufferBytesNow, liveArrayBufferBytes } from '../memory-probe.js';
+import { arrayBufferBytesNow, liveArrayBufferBytes } from '../../../testing/devices/virtio/memory-probe.js';
 import { SplitVirtqueue, VIRTQ_DESC_F_NEXT, VIRTQ_DESC_F_WRITE, type QueueHost } from '../queue.js';
 import { VIRTIO_F_VERSION_1, VIRTIO_ID_NET, type VirtioContext } from '../types.js';
 import {

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HostEntropySource, type EntropySource } from '../../../backends/entropy.js';
 import { GuestMemory } from '../../../memory/guest-memory.js';
-import { MockMmioDriver, RecordingIrq } from '../mock-driver.js';
+import { MockMmioDriver, RecordingIrq } from '../../../testing/devices/virtio/mock-driver.js';
 import {
   VIRTIO_MMIO_CONFIG,
   VIRTIO_MMIO_DEVICE_ID,
@@ -13,7 +13,7 @@ import {
   VIRTIO_STATUS_DEVICE_NEEDS_RESET,
   VirtioMmio,
 } from '../mmio.js';
-import { arrayBufferBytesNow } from '../memory-probe.js';
+import { arrayBufferBytesNow } from '../../../testing/devices/virtio/memory-probe.js';
 import { VIRTQ_DESC_F_INDIRECT, VIRTQ_DESC_F_NEXT, VIRTQ_DESC_F_WRITE } from '../queue.js';
 import { VIRTIO_F_EVENT_IDX, VIRTIO_F_INDIRECT_DESC, VIRTIO_F_VERSION_1, VIRTIO_ID_RNG } from '../types.js';
 import { VIRTIO_RNG_MAX_REQUEST_BYTES, VirtioRng } from './device.js';

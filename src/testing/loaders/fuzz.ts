@@ -7,9 +7,9 @@
 // tools/fuzz-loaders.mjs (long campaigns).
 
 import { gzipSync } from 'node:zlib';
-import { Prng } from '../core/prng.js';
-import { GuestMemory } from '../memory/guest-memory.js';
-import { KernelError, loadKernel, type KernelFile } from './linux.js';
+import { Prng } from '../../core/prng.js';
+import { GuestMemory } from '../../memory/guest-memory.js';
+import { KernelError, loadKernel, type KernelFile } from '../../loaders/linux.js';
 import { ELF_OFFSETS, buildElf, buildImage, sectionHeaderAt } from './samples.js';
 
 const BASE = 0x8000_0000;

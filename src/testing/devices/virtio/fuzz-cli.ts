@@ -1,52 +1,23 @@
 // Long fuzz campaigns for the virtio devices, from the command line (after `npm run build`):
-//   node dist/devices/virtio/fuzz-cli.js --device blk|net|mix [--cases N] [--seed S]
+//   node dist/testing/devices/virtio/fuzz-cli.js --device blk|net|mix [--cases N] [--seed S]
 // `mix` is the queue walker with virtio-rng and virtio-console (as tools/fuzz-virtqueue.mjs).
 // Prints the counters as JSON and the failing seeds; exit status 0 when no case failed, 1 when
 // one did, 2 on bad arguments. A failing seed replays alone: --seed SEED --cases 1.
 
+import { runFuzzCommand, U32_MAX, type FuzzArgs } from '../../fuzz-args.js';
 import { emptyDeviceReport, runDeviceFuzz, type DeviceFuzzReport } from './fuzz-devices.js';
 import { runVirtqueueFuzz } from './fuzz.js';
 
-const DEVICES = ['blk', 'net', 'mix'] as const;
-type Device = (typeof DEVICES)[number];
 /** Cases per batch: progress is reported between batches. */
 const BATCH = 5000;
 
-interface Args {
-  device: Device;
-  cases: number;
-  seed: number;
-}
+const OPTIONS = {
+  device: { choice: { default: 'blk', choices: ['blk', 'net', 'mix'] } },
+  cases: { int: { default: 100_000, min: 1, max: U32_MAX } },
+  seed: { int: { default: 1, min: 0, max: U32_MAX } },
+} as const;
 
-function parseArgs(argv: readonly string[]): Args | string {
-  const args: Args = { device: 'blk', cases: 100_000, seed: 1 };
-  for (let i = 0; i < argv.length; i += 2) {
-    const [flag, value] = [argv[i], argv[i + 1]];
-    if (value === undefined) return `${flag} needs a value`;
-    if (flag === '--device') {
-      if (!(DEVICES as readonly string[]).includes(value))
-        return `--device ${value}: expected one of ${DEVICES.join(', ')}`;
-      args.device = value as Device;
-    } else if (flag === '--cases' || flag === '--seed') {
-      const n = Number(value);
-      if (!Number.isSafeInteger(n) || n < (flag === '--cases' ? 1 : 0) || n > 0xffffffff)
-        return `${flag} ${value}: expected an integer from ${flag === '--cases' ? 1 : 0} to 2^32-1`;
-      if (flag === '--cases') args.cases = n;
-      else args.seed = n;
-    } else {
-      return `unknown option ${flag}`;
-    }
-  }
-  return args;
-}
-
-async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2));
-  if (typeof args === 'string') {
-    console.error(`fuzz-cli: ${args}`);
-    console.error('usage: node dist/devices/virtio/fuzz-cli.js --device blk|net|mix [--cases N] [--seed S]');
-    return 2;
-  }
+async function main(args: FuzzArgs<typeof OPTIONS>): Promise<number> {
   // A completion that throws outside any case (a budget released twice, say) is a failure too.
   const stray: string[] = [];
   process.on('unhandledRejection', (e) =>
@@ -84,4 +55,4 @@ async function main(): Promise<number> {
   return failures.length + stray.length === 0 ? 0 : 1;
 }
 
-process.exitCode = await main();
+runFuzzCommand(import.meta.url, 'node dist/testing/devices/virtio/fuzz-cli.js', OPTIONS, main);

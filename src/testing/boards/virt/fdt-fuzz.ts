@@ -7,12 +7,12 @@
 // are never refused; and, when a checker is given (tools/fuzz-fdt.mjs runs dtc), it accepts the
 // blob. Used by the unit test (a fixed slice) and tools/fuzz-fdt.mjs (long campaigns).
 
-import { Prng } from '../../core/prng.js';
-import { FdtError, FdtNode, encodeFdt, FDT_HEADER } from '../../machine/fdt.js';
-import { decodeFdt, findNode, readU32s, readU64s, type FdtDecodedNode } from '../../machine/fdt-decode.js';
-import { buildVirtFdt } from './fdt.js';
-import { VIRT_MAP } from './memory-map.js';
-import { isaProfile } from '../../cpu/riscv/isa/profile.js';
+import { Prng } from '../../../core/prng.js';
+import { FdtError, FdtNode, encodeFdt, FDT_HEADER } from '../../../machine/fdt.js';
+import { decodeFdt, findNode, readU32s, readU64s, type FdtDecodedNode } from '../../../machine/fdt-decode.js';
+import { buildVirtFdt } from '../../../boards/virt/fdt.js';
+import { VIRT_MAP } from '../../../boards/virt/memory-map.js';
+import { isaProfile } from '../../../cpu/riscv/isa/profile.js';
 
 export interface FdtFuzzReport {
   cases: number;

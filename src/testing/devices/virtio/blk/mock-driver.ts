@@ -2,10 +2,15 @@
 // fake guest memory and hands their descriptor chains to the device through a hand-driven queue,
 // a backend whose operations complete only when the test says so, and a sparse disk of any size.
 
-import { BlockReadOnlyError, checkRange, type BlockBackend } from '../../../backends/block/backend.js';
-import { GuestMemory } from '../../../memory/guest-memory.js';
-import type { DescriptorChain, GuestBuffer, VirtioContext, Virtqueue } from '../types.js';
-import { REQ_HEADER_BYTES, SEGMENT_BYTES } from './defs.js';
+import { BlockReadOnlyError, checkRange, type BlockBackend } from '../../../../backends/block/backend.js';
+import { GuestMemory } from '../../../../memory/guest-memory.js';
+import type {
+  DescriptorChain,
+  GuestBuffer,
+  VirtioContext,
+  Virtqueue,
+} from '../../../../devices/virtio/types.js';
+import { REQ_HEADER_BYTES, SEGMENT_BYTES } from '../../../../devices/virtio/blk/defs.js';
 
 /** A queue whose available chains are whatever the test appends; used entries are recorded. */
 export class FakeQueue implements Virtqueue {

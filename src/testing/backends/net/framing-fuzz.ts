@@ -6,33 +6,28 @@
 // errors the stream calls for, the frames delivered are the stream's frames in order, a broken
 // stream drops the peer with its reason, and the bytes held stay under MAX_BUFFERED_BYTES.
 //
-//   node dist/backends/net/framing-fuzz.js --iterations N [--seed S] [--socket-every K]
+//   node dist/testing/backends/net/framing-fuzz.js --iterations N [--seed S] [--socket-every K]
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { MAX_FRAME_BYTES } from './backend.js';
-import { FrameDecoder, MAX_BUFFERED_BYTES, NetFramingError, NetOverrunError } from './framing.js';
-import { StreamNetBackend } from './socket.js';
+import { prng as rng } from '../../../core/prng.js';
+import { runFuzzCommand, U32_MAX } from '../../fuzz-args.js';
+import { MAX_FRAME_BYTES } from '../../../backends/net/backend.js';
+import {
+  FrameDecoder,
+  MAX_BUFFERED_BYTES,
+  NetFramingError,
+  NetOverrunError,
+} from '../../../backends/net/framing.js';
+import { StreamNetBackend } from '../../../backends/net/socket.js';
 
 /** Largest chunk a Node socket read delivers (libuv reads into 64 KiB buffers). */
 const READ_CHUNK_BYTES = 64 * 1024;
 
 type Rand = () => number;
 
-/** mulberry32, so that any iteration can be replayed from its seed. */
-function rng(seed: number): Rand {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const int = (r: Rand, n: number): number => Math.floor(r() * n);
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[int(r, xs.length)];
 
@@ -329,18 +324,22 @@ export async function fuzzFraming(opts: {
   return rep;
 }
 
-async function main(argv: string[]): Promise<number> {
-  const arg = (name: string, dflt: number): number => {
-    const k = argv.indexOf(name);
-    return k < 0 ? dflt : Number(argv[k + 1]);
-  };
-  const seed = arg('--seed', Date.now() % 2 ** 31);
+const COMMAND = 'node dist/testing/backends/net/framing-fuzz.js';
+const OPTIONS = {
+  iterations: { int: { default: 10_000, min: 1, max: U32_MAX } },
+  seed: { int: { default: Date.now() % 2 ** 31, min: 0, max: U32_MAX } },
+  first: { int: { default: 0, min: 0, max: U32_MAX } },
+  'socket-every': { int: { default: 4, min: 0, max: U32_MAX } },
+} as const;
+
+runFuzzCommand(import.meta.url, COMMAND, OPTIONS, async (args) => {
   const t0 = performance.now();
+  const { seed } = args;
   const rep = await fuzzFraming({
-    iterations: arg('--iterations', 10000),
+    iterations: args.iterations,
     seed,
-    first: arg('--first', 0),
-    socketEvery: arg('--socket-every', 4),
+    first: args.first,
+    socketEvery: args['socket-every'],
   });
   const s = ((performance.now() - t0) / 1000).toFixed(1);
   for (const f of rep.failures.slice(0, 20)) process.stderr.write(`FAIL ${f}\n`);
@@ -351,8 +350,4 @@ async function main(argv: string[]): Promise<number> {
       `${rep.failures.length} failures\n`,
   );
   return rep.failures.length === 0 ? 0 : 1;
-}
-
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv.slice(2)).then((status) => process.exit(status));
-}
+});

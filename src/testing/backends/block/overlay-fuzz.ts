@@ -4,21 +4,22 @@
 // OverlayError naming the file, or open as the disk the format says it holds, with every read and
 // write inside the file's extents (header, table, data area) and the file still valid afterwards.
 //
-//   node dist/backends/block/overlay-fuzz.js --iterations N [--seed S] [--first I] [--reasons]
+//   node dist/testing/backends/block/overlay-fuzz.js --iterations N [--seed S] [--first I] [--reasons]
 
-import { pathToFileURL } from 'node:url';
-import { MemoryBlockBackend } from './backend.js';
-import type { HostFile, OpenHostFile } from './host-file.js';
-import { OverlayBackend } from './overlay.js';
+import { crc32 } from '../../../core/crc32.js';
+import { prng as rng } from '../../../core/prng.js';
+import { runFuzzCommand, U32_MAX } from '../../fuzz-args.js';
+import { MemoryBlockBackend } from '../../../backends/block/backend.js';
+import type { HostFile, OpenHostFile } from '../../../backends/block/host-file.js';
+import { OverlayBackend } from '../../../backends/block/overlay.js';
 import {
   baseFingerprint,
-  crc32,
   encodeHeader,
   equalBytes,
   OverlayError,
   overlayLayout,
   type OverlayHeader,
-} from './overlay-format.js';
+} from '../../../backends/block/overlay-format.js';
 
 /** What happened to each damaged overlay. */
 export interface FuzzReport {
@@ -31,18 +32,6 @@ export interface FuzzReport {
   reasons: Map<string, number>;
   /** One line per failure: iteration, seed and what went wrong. */
   failures: string[];
-}
-
-/** mulberry32: a small seeded generator, so any iteration can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type Rand = () => number;
@@ -349,19 +338,20 @@ export async function fuzzOverlays(opts: {
   return report;
 }
 
-async function main(argv: string[]): Promise<number> {
-  const arg = (name: string, dflt: number): number => {
-    const k = argv.indexOf(name);
-    return k < 0 ? dflt : Number(argv[k + 1]);
-  };
-  const seed = arg('--seed', Date.now() % 2 ** 31);
-  const iterations = arg('--iterations', 10000);
-  const first = arg('--first', 0);
+const COMMAND = 'node dist/testing/backends/block/overlay-fuzz.js';
+const OPTIONS = {
+  iterations: { int: { default: 10_000, min: 1, max: U32_MAX } },
+  seed: { int: { default: Date.now() % 2 ** 31, min: 0, max: U32_MAX } },
+  first: { int: { default: 0, min: 0, max: U32_MAX } },
+  reasons: { flag: true },
+} as const;
+
+runFuzzCommand(import.meta.url, COMMAND, OPTIONS, async ({ iterations, seed, first, reasons }) => {
   const t0 = performance.now();
   const rep = await fuzzOverlays({ iterations, seed, first });
   const s = ((performance.now() - t0) / 1000).toFixed(1);
   for (const f of rep.failures.slice(0, 20)) process.stderr.write(`FAIL ${f}\n`);
-  if (argv.includes('--reasons')) {
+  if (reasons) {
     for (const [why, n] of [...rep.reasons].sort((a, b) => b[1] - a[1]))
       process.stdout.write(`${String(n).padStart(8)}  ${why}\n`);
   }
@@ -370,8 +360,4 @@ async function main(argv: string[]): Promise<number> {
       `with OverlayError, ${rep.opened} opened and used within the file, ${rep.failures.length} failures\n`,
   );
   return rep.failures.length === 0 ? 0 : 1;
-}
-
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv.slice(2)).then((status) => process.exit(status));
-}
+});

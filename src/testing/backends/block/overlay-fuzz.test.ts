@@ -1,6 +1,6 @@
 // A fixed slice of the overlay corruption fuzzer (overlay-fuzz.ts): damaged overlays are refused
 // with an OverlayError or open as the disk the format says, touching only the file's extents.
-// The long campaign: node dist/backends/block/overlay-fuzz.js --iterations N.
+// The long campaign: node dist/testing/backends/block/overlay-fuzz.js --iterations N.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

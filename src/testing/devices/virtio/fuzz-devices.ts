@@ -6,9 +6,10 @@
 // host memory bounds hold; and once the backend has finished, every request was taken and
 // answered (back-pressure never loses a wake-up). Used by fuzz.test.ts and fuzz-cli.ts.
 
-import { MemoryNetBackend, MAX_FRAME_BYTES } from '../../backends/net/backend.js';
-import { GuestMemory } from '../../memory/guest-memory.js';
-import { NO_IRQ } from '../irq.js';
+import { MAX_FRAME_BYTES } from '../../../backends/net/backend.js';
+import { MemoryNetBackend } from '../../backends/net/memory.js';
+import { GuestMemory } from '../../../memory/guest-memory.js';
+import { NO_IRQ } from '../../../devices/irq.js';
 import {
   MAX_REQUEST_BYTES,
   SEG_MAX,
@@ -19,11 +20,11 @@ import {
   VIRTIO_BLK_T_IN,
   VIRTIO_BLK_T_OUT,
   VIRTIO_BLK_T_WRITE_ZEROES,
-} from './blk/defs.js';
-import { VirtioBlk } from './blk/device.js';
+} from '../../../devices/virtio/blk/defs.js';
+import { VirtioBlk } from '../../../devices/virtio/blk/device.js';
 import { DeferredBackend, SparseDisk } from './blk/mock-driver.js';
-import { MemoryBudget } from './budget.js';
-import { Prng } from '../../core/prng.js';
+import { MemoryBudget } from '../../../devices/virtio/budget.js';
+import { Prng } from '../../../core/prng.js';
 import {
   junkRam,
   RAM_BASE,
@@ -50,9 +51,13 @@ import {
   VIRTIO_STATUS_DEVICE_NEEDS_RESET,
   VIRTIO_STATUS_DRIVER_OK,
   VirtioMmio,
-} from './mmio.js';
-import { VIRTIO_NET_RX_QUEUE_BYTES, VirtioNet } from './net/device.js';
-import { VIRTQ_DESC_F_INDIRECT, VIRTQ_DESC_F_NEXT, VIRTQ_DESC_F_WRITE } from './queue.js';
+} from '../../../devices/virtio/mmio.js';
+import { VIRTIO_NET_RX_QUEUE_BYTES, VirtioNet } from '../../../devices/virtio/net/device.js';
+import {
+  VIRTQ_DESC_F_INDIRECT,
+  VIRTQ_DESC_F_NEXT,
+  VIRTQ_DESC_F_WRITE,
+} from '../../../devices/virtio/queue.js';
 
 const KiB = 1024;
 /** Above the generic 32 KiB: headers, then data that chains alias, then indirect tables. */

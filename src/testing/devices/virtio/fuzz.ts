@@ -4,11 +4,11 @@
 // guest memory is diffed to check that the device writes nothing but the used ring and buffers
 // the driver made device-writable. Used by the unit test (few cases) and tools/fuzz-virtqueue.mjs.
 
-import { MemoryCharBackend } from '../../backends/char.js';
-import { Prng } from '../../core/prng.js';
-import { GuestMemory } from '../../memory/guest-memory.js';
-import { NO_IRQ } from '../irq.js';
-import { VirtioConsole } from './console/device.js';
+import { MemoryCharBackend } from '../../backends/memory-char.js';
+import { Prng } from '../../../core/prng.js';
+import { GuestMemory } from '../../../memory/guest-memory.js';
+import { NO_IRQ } from '../../../devices/irq.js';
+import { VirtioConsole } from '../../../devices/virtio/console/device.js';
 import {
   VIRTIO_MMIO_CONFIG,
   VIRTIO_MMIO_DRIVER_FEATURES,
@@ -30,7 +30,7 @@ import {
   VIRTIO_STATUS_DRIVER_OK,
   VIRTIO_STATUS_FEATURES_OK,
   VirtioMmio,
-} from './mmio.js';
+} from '../../../devices/virtio/mmio.js';
 import {
   SplitVirtqueue,
   VIRTQ_DESC_F_INDIRECT,
@@ -40,15 +40,15 @@ import {
   descTableBytes,
   usedRingBytes,
   type QueueHost,
-} from './queue.js';
-import { VirtioRng } from './rng/device.js';
+} from '../../../devices/virtio/queue.js';
+import { VirtioRng } from '../../../devices/virtio/rng/device.js';
 import {
   VIRTIO_F_INDIRECT_DESC,
   VIRTIO_F_VERSION_1,
   type DescriptorChain,
   type GuestBuffer,
   type VirtioDevice,
-} from './types.js';
+} from '../../../devices/virtio/types.js';
 
 /** Guest RAM of the fuzz cases: where it starts and the part the generic generators address. */
 export const RAM_BASE = 0x8000_0000;

@@ -2,9 +2,9 @@
 // driver does (virtio 1.2 §2.7.13) and runs the virtio-mmio initialization sequence (§3.1.1,
 // §4.2.3). Test support only; it trusts itself and checks nothing.
 
-import type { GuestMemory } from '../../memory/guest-memory.js';
-import type { MmioDevice } from '../../memory/bus.js';
-import type { IrqLine } from '../irq.js';
+import type { GuestMemory } from '../../../memory/guest-memory.js';
+import type { MmioDevice } from '../../../memory/bus.js';
+import type { IrqLine } from '../../../devices/irq.js';
 import {
   VIRTIO_MMIO_DEVICE_FEATURES,
   VIRTIO_MMIO_DEVICE_FEATURES_SEL,
@@ -28,7 +28,7 @@ import {
   VIRTIO_STATUS_DRIVER,
   VIRTIO_STATUS_DRIVER_OK,
   VIRTIO_STATUS_FEATURES_OK,
-} from './mmio.js';
+} from '../../../devices/virtio/mmio.js';
 import {
   VIRTQ_DESC_BYTES,
   VIRTQ_DESC_F_INDIRECT,
@@ -38,8 +38,8 @@ import {
   availRingBytes,
   descTableBytes,
   usedRingBytes,
-} from './queue.js';
-import { VIRTIO_F_EVENT_IDX } from './types.js';
+} from '../../../devices/virtio/queue.js';
+import { VIRTIO_F_EVENT_IDX } from '../../../devices/virtio/types.js';
 
 /** An interrupt line that remembers its level and counts rising edges. */
 export class RecordingIrq implements IrqLine {

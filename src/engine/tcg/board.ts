@@ -1,0 +1,22 @@
+// What the TCG loop needs from a board: its harts, its timers, and a way to wake the loop. Apart
+// from the loop (which uses the host's timers), so that boards depend on this contract alone.
+
+import type { RiscvHart } from '../../cpu/riscv/hart.js';
+
+/** What a board provides to the loop. */
+export interface TcgBoard {
+  readonly harts: readonly RiscvHart[];
+  /** Set when the guest has stopped the machine (poweroff, HTIF exit, fatal error). */
+  readonly stopped: boolean;
+  /** Bring device-driven interrupt lines up to date (timers). */
+  tick(): void;
+  /** Work after each slice (HTIF polling). */
+  afterSlice(): void;
+  /** Milliseconds until the next timer event that could wake a hart, or Infinity. */
+  msToNextEvent(): number;
+  /**
+   * Register the function that ends an idle sleep early: the board calls it when a device raises
+   * an interrupt line from host I/O (console input, a completed disk request, a received frame).
+   */
+  setWaker?(wake: () => void): void;
+}
