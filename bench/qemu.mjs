@@ -45,16 +45,23 @@ export function qemuPeers(ids = QEMU_PEER_IDS, log = console.log) {
 
 /**
  * The peers a benchmark's command line asks for: none with `--no-qemu`, those of `--qemu LIST`
- * (comma-separated ids), else all that are installed.
+ * (comma-separated ids), else all that are installed. A bad list ends the process with status 2
+ * and a message (the benchmarks call this at top level, before any work).
  * @returns {QemuPeer[]}
  */
 export function qemuPeersFromArgs(args, log = console.log) {
   if (args.includes('--no-qemu')) return [];
   const i = args.indexOf('--qemu');
   if (i < 0) return qemuPeers(QEMU_PEER_IDS, log);
-  const list = args[i + 1];
-  if (list === undefined || list.startsWith('--')) throw new Error('--qemu: expected a list such as 10,7.2');
-  return qemuPeers(list.split(','), log);
+  try {
+    const list = args[i + 1];
+    if (list === undefined || list.startsWith('--'))
+      throw new Error('--qemu: expected a list such as 10,7.2');
+    return qemuPeers(list.split(','), log);
+  } catch (err) {
+    console.error(err.message);
+    process.exit(2);
+  }
 }
 
 /** QEMU arguments for Debian's kernel and an initrd on `-M virt` (serial console, no display). */
