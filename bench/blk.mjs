@@ -1,19 +1,21 @@
 #!/usr/bin/env node
 // virtio-blk throughput inside the guest, side by side in one run: tsvirt and
-// qemu-system-riscv64 -M virt (TCG, virtio-blk-device) boot the same Debian kernel and initramfs
+// qemu-system-riscv64 -M virt (TCG, virtio-blk-device; QEMU 10 with its default CPU and with
+// tsvirt's ISA, and QEMU 7.2: bench/qemu.mjs) boot the same Debian kernel and initramfs
 // with the same raw image, and the guest runs dd with O_DIRECT (bypassing the page cache) for a
 // sequential write and a sequential read. dd's own MB/s figures are reported, and their ratio.
 //
-//   node bench/blk.mjs [--size-mb 64] [--no-qemu]
+//   node bench/blk.mjs [--size-mb 64] [--no-qemu | --qemu 10,10-tsvirt,7.2]
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Guest, debianGuest } from '../test/boot/guest.mjs';
-import { QEMU, qemuVirtArgs } from './qemu.mjs';
+import { qemuPeersFromArgs, qemuVirtArgs } from './qemu.mjs';
 
 const args = process.argv.slice(2);
+const peers = qemuPeersFromArgs(args);
 const sizeMb = Number(args.includes('--size-mb') ? args[args.indexOf('--size-mb') + 1] : 64);
 const g = debianGuest();
 const work = mkdtempSync(join(tmpdir(), 'tsvirt-blk-'));
@@ -40,7 +42,7 @@ async function measure(name, guest) {
     await guest.waitFor(/# $/m, 120_000);
     const w = rate(await guest.run(DD_WRITE, 600_000));
     const r = rate(await guest.run(DD_READ, 600_000));
-    console.log(`${name.padEnd(22)} write ${w.toFixed(1)} MB/s   read ${r.toFixed(1)} MB/s`);
+    console.log(`${name.padEnd(20)} write ${w.toFixed(1)} MB/s   read ${r.toFixed(1)} MB/s`);
     guest.send('poweroff -f\n');
     return { w, r };
   } finally {
@@ -61,17 +63,16 @@ const t = await measure(
     `file=${image}`,
   ]),
 );
-if (!args.includes('--no-qemu') && existsSync(QEMU)) {
-  const q = await measure('qemu-system-riscv64', qemuGuest(image));
-  console.log(`ratio tsvirt/QEMU: write ${(t.w / q.w).toFixed(2)}x, read ${(t.r / q.r).toFixed(2)}x`);
-} else {
-  console.log('qemu-system-riscv64 not found (tools/setup.sh --bench installs it): tsvirt only');
+const measured = [];
+for (const peer of peers) measured.push([peer, await measure(peer.name, qemuGuest(peer, image))]);
+for (const [peer, q] of measured) {
+  console.log(`ratio tsvirt/${peer.name}: write ${(t.w / q.w).toFixed(2)}x, read ${(t.r / q.r).toFixed(2)}x`);
 }
 rmSync(work, { recursive: true, force: true });
 
-function qemuGuest(img) {
-  return Guest.spawn(QEMU, [
-    ...qemuVirtArgs({ kernel: g.KERNEL, initrd: g.INITRD }),
+function qemuGuest(peer, img) {
+  return Guest.spawn(peer.cmd, [
+    ...qemuVirtArgs({ kernel: g.KERNEL, initrd: g.INITRD, cpuArgs: peer.cpuArgs }),
     '-drive',
     `file=${img},format=raw,if=none,id=d0,cache=none`,
     '-device',

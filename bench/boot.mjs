@@ -1,16 +1,18 @@
 #!/usr/bin/env node
 // Boot benchmark, side by side in one run: the time from process start to the guest's shell for
 // tsvirt (`--machine virt`, built-in SBI and OpenSBI) and for qemu-system-riscv64 -M virt (TCG, with
-// its bundled OpenSBI), on the same Debian kernel and initramfs (`tsvirt image`). The shell is
+// its bundled OpenSBI: QEMU 10 with its default CPU and with tsvirt's ISA, and QEMU 7.2; see
+// bench/qemu.mjs), on the same Debian kernel and initramfs (`tsvirt image`). The shell is
 // reached when /init prints "tsvirt: init done"; we then power off and stop the clock at the marker.
 // Each row also gives the process's peak resident memory (VmHWM) at that moment.
 //
-//   node bench/boot.mjs [--runs N] [--smp N] [--memory 512M] [--no-qemu] [--jit on|off]
+//   node bench/boot.mjs [--runs N] [--smp N] [--memory 512M] [--no-qemu | --qemu 10,10-tsvirt,7.2]
+//                       [--jit on|off]
 
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { debianGuest, ROOT } from '../test/boot/guest.mjs';
-import { QEMU, qemuVirtArgs } from './qemu.mjs';
+import { qemuPeersFromArgs, qemuVirtArgs } from './qemu.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -74,14 +76,13 @@ const configs = [
     argv: ['run', ...common, '--jit', jit, '--bios', g.FW_DYNAMIC, '--append', 'console=ttyS0'],
   },
 ];
-const qemu = !args.includes('--no-qemu') && existsSync(QEMU);
-if (qemu)
-  configs.push({
-    name: 'qemu-system-riscv64 -M virt (TCG)',
-    cmd: QEMU,
-    argv: qemuVirtArgs({ kernel: g.KERNEL, initrd: g.INITRD, memory, smp }),
-  });
-else console.log('qemu-system-riscv64 not found (tools/setup.sh --bench installs it): tsvirt only');
+const tsvirtConfigs = [...configs];
+const qemuConfigs = qemuPeersFromArgs(args).map((p) => ({
+  name: `${p.name} -M virt (TCG)`,
+  cmd: p.cmd,
+  argv: qemuVirtArgs({ kernel: g.KERNEL, initrd: g.INITRD, memory, smp, cpuArgs: p.cpuArgs }),
+}));
+configs.push(...qemuConfigs);
 // Round by round, every configuration once per round: the machines this runs on drift in speed
 // over minutes, and a drift must not fall on one configuration's runs only.
 for (const c of configs) {
@@ -98,13 +99,13 @@ for (let k = 0; k < runs; k++) {
 for (const c of configs) {
   const all = c.times.map((t) => t.toFixed(1)).join(' ');
   console.log(
-    `${c.name.padEnd(34)} ${median(c.times).toFixed(1)} s median, ${Math.min(...c.times).toFixed(1)} s best (${all})   peak RSS ${c.rss.toFixed(0)} MiB`,
+    `${c.name.padEnd(38)} ${median(c.times).toFixed(1)} s median, ${Math.min(...c.times).toFixed(1)} s best (${all})   peak RSS ${c.rss.toFixed(0)} MiB`,
   );
 }
-if (qemu) {
-  const q = configs[configs.length - 1].times;
-  for (const c of configs.slice(0, -1))
+for (const c of tsvirtConfigs) {
+  for (const q of qemuConfigs) {
     console.log(
-      `ratio ${c.name}: ${(median(c.times) / median(q)).toFixed(1)}x QEMU's time (median), ${(Math.min(...c.times) / Math.min(...q)).toFixed(1)}x (best)`,
+      `ratio ${c.name} / ${q.name}: ${(median(c.times) / median(q.times)).toFixed(1)}x the time (median), ${(Math.min(...c.times) / Math.min(...q.times)).toFixed(1)}x (best)`,
     );
+  }
 }

@@ -1,12 +1,15 @@
 #!/usr/bin/env node
-// The guest CPU benchmark inside Linux on `virt`, side by side with QEMU: both boot Debian's
+// The guest CPU benchmark inside Linux on `virt`, side by side with QEMU (QEMU 10 with its default
+// CPU and with tsvirt's ISA, and QEMU 7.2: bench/qemu.mjs): all boot Debian's
 // kernel with the default initramfs plus the benchmark (bench/cpu/linux.c, a static user
 // program) appended as a second cpio archive, then run it at the shell `--runs` times. The
 // program times each part with the guest's CLOCK_MONOTONIC, so boot time is not in the figures;
 // both guests run the same binary and must print the same checksums (compared with the native
-// build's). Ratio = QEMU's time / tsvirt's time, best run of each (target: at least 0.5).
+// build's). Ratio = QEMU's time / tsvirt's time, best run of each (target: at least 0.5), for each
+// QEMU column.
 //
-//   node bench/cpu-linux.mjs [--runs N] [--no-qemu] [--jit on|js|off] [--scale N] [--json]
+//   node bench/cpu-linux.mjs [--runs N] [--no-qemu | --qemu 10,10-tsvirt,7.2] [--jit on|js|off]
+//                            [--scale N] [--json]
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,7 +17,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { writeCpio } from '../dist/images/cpio.js';
 import { debianGuest, Guest, ROOT } from '../test/boot/guest.mjs';
-import { QEMU, qemuVirtArgs } from './qemu.mjs';
+import { qemuPeersFromArgs, qemuVirtArgs } from './qemu.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -25,6 +28,7 @@ const runs = Number(opt('--runs', '3'));
 const jit = opt('--jit', 'on');
 const scale = opt('--scale', '');
 const BOOT_TIMEOUT_MS = 1_200_000;
+const peers = qemuPeersFromArgs(args);
 
 const elf = join(ROOT, 'build/bench/cpu-linux.elf');
 if (!existsSync(elf)) {
@@ -100,19 +104,26 @@ results.tsvirt = await measure(
     'console=ttyS0',
   ]),
 );
-if (!args.includes('--no-qemu') && existsSync(QEMU)) {
-  results.qemu = await measure(
-    'qemu-system-riscv64 -M virt',
-    Guest.spawn(QEMU, qemuVirtArgs({ kernel: g.KERNEL, initrd })),
+// Per QEMU column; `qemu` and `ratio` stay those of the first column (QEMU 10 when installed).
+results.peers = {};
+for (const peer of peers) {
+  const r = await measure(
+    `${peer.name} -M virt`,
+    Guest.spawn(peer.cmd, qemuVirtArgs({ kernel: g.KERNEL, initrd, cpuArgs: peer.cpuArgs })),
   );
   for (const [p, v] of Object.entries(results.tsvirt.parts)) {
-    if (results.qemu.parts[p]?.sum !== v.sum) throw new Error(`part ${p}: checksums differ from QEMU's`);
+    if (r.parts[p]?.sum !== v.sum) throw new Error(`part ${p}: checksums differ from ${peer.name}'s`);
   }
-  const ratio = results.qemu.ms / results.tsvirt.ms;
+  r.ratio = r.ms / results.tsvirt.ms;
+  results.peers[peer.id] = r;
+  results.qemu ??= r;
+  results.ratio ??= r.ratio;
+}
+for (const peer of peers) {
+  const r = results.peers[peer.id];
   const per = Object.keys(results.tsvirt.parts)
-    .map((p) => `${p} ${(results.qemu.parts[p].ms / results.tsvirt.parts[p].ms).toFixed(2)}x`)
+    .map((p) => `${p} ${(r.parts[p].ms / results.tsvirt.parts[p].ms).toFixed(2)}x`)
     .join(', ');
-  console.log(`ratio tsvirt/qemu speed: ${ratio.toFixed(3)} (${per}; target >= 0.5)`);
-  results.ratio = ratio;
+  console.log(`ratio tsvirt/${peer.name} speed: ${r.ratio.toFixed(3)} (${per}; target >= 0.5)`);
 }
 if (args.includes('--json')) console.log(JSON.stringify(results));

@@ -1,24 +1,26 @@
 #!/usr/bin/env node
-// Guest CPU benchmark, side by side: tsvirt and qemu-system-riscv64 (TCG) run the same bare-metal
-// spike ELF (bench/cpu/, built by bench/cpu/build.sh) in one invocation on this machine.
+// Guest CPU benchmark, side by side: tsvirt and qemu-system-riscv64 (TCG: QEMU 10 with its default
+// CPU and with tsvirt's ISA, and QEMU 7.2, see bench/qemu.mjs) run the same bare-metal spike ELF
+// (bench/cpu/, built by bench/cpu/build.sh) in one invocation on this machine.
 //
-//   node bench/cpu.mjs [--quick] [--elf FILE] [--runs N] [--timeout SEC] [--no-qemu] [--no-tsvirt]
-//                      [--jit on,js,off] [--json]
+//   node bench/cpu.mjs [--quick] [--elf FILE] [--runs N] [--timeout SEC]
+//                      [--no-qemu | --qemu 10,10-tsvirt,7.2] [--no-tsvirt] [--jit on,js,off] [--json]
 // --jit takes a comma-separated list of tsvirt translator modes to measure side by side (default:
 // on, the WebAssembly translator, and off, the interpreter).
 //
-// The instruction count comes from QEMU with `-icount shift=0`, where the guest's minstret is exact
+// The instruction count comes from the first QEMU column with `-icount shift=0`, where the guest's minstret is exact
 // (without icount QEMU's minstret returns host ticks): the program prints `instret_total N`, retired
 // from its first instruction to the end, and `instret N` for the measured region alone.
 // Timed runs use plain QEMU TCG and `tsvirt run --machine spike --stats`; wall time includes
 // start-up, as a user sees it. MIPS = guest instructions / wall seconds. Ratio = tsvirt speed /
-// QEMU speed (the target in DESIGN.md section 6 is at least 0.5).
+// QEMU speed, the first QEMU column's in the table (the target in DESIGN.md section 6 is at least 0.5).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { fileURLToPath } from 'node:url';
+import { QEMU_PEER_IDS, qemuPeers } from './qemu.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -28,7 +30,7 @@ function parseArgs(argv) {
     elf: '',
     runs: 3,
     timeout: 600,
-    qemu: true,
+    qemu: QEMU_PEER_IDS,
     tsvirt: true,
     json: false,
     jit: ['on', 'off'],
@@ -39,13 +41,14 @@ function parseArgs(argv) {
     else if (a === '--elf') opts.elf = argv[++i];
     else if (a === '--runs') opts.runs = Math.max(1, Number(argv[++i]) | 0);
     else if (a === '--timeout') opts.timeout = Number(argv[++i]);
-    else if (a === '--no-qemu') opts.qemu = false;
+    else if (a === '--no-qemu') opts.qemu = [];
+    else if (a === '--qemu' && i + 1 < argv.length) opts.qemu = argv[++i].split(',');
     else if (a === '--no-tsvirt') opts.tsvirt = false;
     else if (a === '--json') opts.json = true;
     else if (a === '--jit') opts.jit = argv[++i].split(',');
     else {
       console.error(
-        `usage: node bench/cpu.mjs [--quick] [--elf FILE] [--runs N] [--timeout SEC] [--no-qemu] [--no-tsvirt] [--jit on,js,off] [--json]`,
+        `usage: node bench/cpu.mjs [--quick] [--elf FILE] [--runs N] [--timeout SEC] [--no-qemu | --qemu ${QEMU_PEER_IDS.join(',')}] [--no-tsvirt] [--jit on,js,off] [--json]`,
       );
       process.exit(2);
     }
@@ -134,41 +137,55 @@ async function main() {
     process.exit(1);
   }
   const elf = relative(root, opts.elf);
-  const qemuArgs = ['-M', 'spike', '-bios', 'none', '-nographic', '-kernel', elf];
-  const results = { node: process.version, elf, instructions: null, qemu: null, tsvirt: {} };
+  let peers;
+  try {
+    peers = qemuPeers(opts.qemu);
+  } catch (err) {
+    console.error(err.message);
+    process.exit(2);
+  }
+  const qemuArgs = (peer) => ['-M', 'spike', ...peer.cpuArgs, '-bios', 'none', '-nographic', '-kernel', elf];
+  const results = { node: process.version, elf, instructions: null, qemu: null, peers: {}, tsvirt: {} };
   console.log(`guest CPU benchmark: ${elf}`);
 
-  // 1. Exact instruction count (QEMU icount) and the reference output.
+  // 1. Exact instruction count (the first QEMU column with icount) and the reference output.
   let instructions = null;
-  if (opts.qemu) {
-    const r = await run('qemu-system-riscv64', [...qemuArgs, '-icount', 'shift=0'], opts.timeout);
+  if (peers.length > 0) {
+    const r = await run(peers[0].cmd, [...qemuArgs(peers[0]), '-icount', 'shift=0'], opts.timeout);
     if (r.error) {
-      console.log(`qemu-system-riscv64: not available (${r.error.message}); skipping QEMU`);
-      opts.qemu = false;
+      console.log(`${peers[0].name}: cannot run (${r.error.message}); skipping QEMU`);
+      peers.length = 0;
     } else {
       const g = parseGuest(r.stdout);
       instructions = g.total ?? g.instret;
       console.log(
-        `qemu -icount: ${g.pass ? 'PASS' : 'FAIL'}, ${instructions ?? '?'} instructions; ${g.sums}`,
+        `${peers[0].name} -icount: ${g.pass ? 'PASS' : 'FAIL'}, ${instructions ?? '?'} instructions; ${g.sums}`,
       );
       if (!g.pass) console.log(tail(r.stdout + r.stderr));
     }
   }
 
-  // 2. QEMU TCG timing, best of N.
-  if (opts.qemu) {
+  // 2. QEMU TCG timing, best of N, for each column.
+  for (const peer of peers) {
     let best = null;
     for (let i = 0; i < opts.runs; i++) {
-      const r = await run('qemu-system-riscv64', qemuArgs, opts.timeout);
+      const r = await run(peer.cmd, qemuArgs(peer), opts.timeout);
       const g = parseGuest(r.stdout);
       if (!g.pass) {
-        console.log(`qemu: guest did not pass (exit ${r.code ?? r.signal})\n${tail(r.stdout + r.stderr)}`);
+        console.log(
+          `${peer.name}: guest did not pass (exit ${r.code ?? r.signal})\n${tail(r.stdout + r.stderr)}`,
+        );
         break;
       }
       if (!best || r.seconds < best.seconds) best = r;
     }
     if (best) {
-      results.qemu = { seconds: best.seconds, mips: instructions ? instructions / best.seconds / 1e6 : null };
+      results.peers[peer.id] = {
+        name: peer.name,
+        seconds: best.seconds,
+        mips: instructions ? instructions / best.seconds / 1e6 : null,
+      };
+      results.qemu ??= results.peers[peer.id];
     }
   }
 
@@ -195,14 +212,18 @@ async function main() {
   console.log(
     `instructions: ${instructions ?? 'unknown'} (whole program; guest minstret under QEMU -icount)`,
   );
-  console.log('engine          wall s    MIPS   vs QEMU  (best of ' + opts.runs + ')');
   const q = results.qemu;
-  if (q) console.log(`qemu          ${fmt(q.seconds, 3).padStart(8)} ${fmt(q.mips, 1).padStart(7)}    1`);
+  console.log(`engine               wall s    MIPS  vs ${q?.name ?? 'QEMU'}  (best of ${opts.runs})`);
+  for (const p of Object.values(results.peers)) {
+    console.log(
+      `${p.name.padEnd(19)}${fmt(p.seconds, 3).padStart(7)} ${fmt(p.mips, 1).padStart(7)} ${fmt(q.seconds / p.seconds, 3).padStart(8)}`,
+    );
+  }
   for (const [mode, t] of Object.entries(results.tsvirt)) {
     t.mips = instructions ? instructions / t.seconds / 1e6 : null;
     t.ratio = q ? q.seconds / t.seconds : null;
     console.log(
-      `tsvirt --jit ${mode.padEnd(3)}${fmt(t.seconds, 3).padStart(7)} ${fmt(t.mips, 1).padStart(7)} ${fmt(t.ratio, 3).padStart(8)}` +
+      `tsvirt --jit ${mode.padEnd(6)}${fmt(t.seconds, 3).padStart(7)} ${fmt(t.mips, 1).padStart(7)} ${fmt(t.ratio, 3).padStart(8)}` +
         `   (--stats: ${t.statsInstructions ?? '?'} instructions in ${fmt(t.statsSeconds, 3)} s)`,
     );
   }
@@ -215,8 +236,11 @@ async function main() {
       }
     }
   }
-  if (results.tsvirt.on && q)
-    console.log(`ratio tsvirt/qemu speed: ${fmt(results.tsvirt.on.ratio, 3)} (target >= 0.5)`);
+  for (const p of results.tsvirt.on ? Object.values(results.peers) : []) {
+    console.log(
+      `ratio tsvirt/${p.name} speed: ${fmt(p.seconds / results.tsvirt.on.seconds, 3)} (target >= 0.5)`,
+    );
+  }
   if (opts.json) console.log(JSON.stringify(results));
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // ISA conformance runner: builds every test/isa/*.S (and *.c) into build/isa/<name>.elf with the
 // Debian RISC-V cross toolchain (or the programs of another directory, --source-dir), runs each ELF on tsvirt (or on QEMU with --ref qemu, the reference
-// used to validate the tests themselves) and reports one line per test.
+// used to validate the tests themselves: QEMU 10 with every extension it has, -cpu max; --ref qemu7
+// for bookworm's QEMU 7.2) and reports one line per test.
 //
 // A test program reports through HTIF `tohost` (see test/isa/test.h). Both tsvirt and QEMU turn
 // that into the process exit status: 0 = pass, otherwise the failing case number (mod 256, since
@@ -24,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { parseArgs } from 'node:util';
+import { QEMU_SETUP, requireQemu } from './qemu.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** test/isa: the suite's programs, and test.h and link.ld for every program. */
@@ -32,7 +34,16 @@ let SRC_DIR = ISA_DIR;
 let BUILD_DIR = path.join(ROOT, 'build', 'isa');
 
 const CC = 'riscv64-linux-gnu-gcc';
-const QEMU = 'qemu-system-riscv64';
+/**
+ * The QEMU build of each --ref, and the -cpu it runs with unless --qemu-cpu says otherwise. QEMU 10
+ * runs with every extension it has (Zba, Zbb, Zbs, Zbc, Zbkb, Zicond, Zfa, Zfh, Zicbo*, Zimop, Zcb,
+ * ...) but two that change what RV64GC programs see: Zama16b (a misaligned AMO within 16 bytes
+ * does not trap) and Smstateen (mstateen0 resets to 0, so senvcfg traps below M-mode).
+ */
+const REFS = {
+  qemu: { version: '10', cpu: 'max,zama16b=off,smstateen=off' },
+  qemu7: { version: '7.2', cpu: undefined },
+};
 const CFLAGS = [
   '-march=rv64gc',
   '-mabi=lp64d',
@@ -78,7 +89,11 @@ const USAGE = `usage: node tools/isa-tests.mjs [options]
 Builds test/isa/*.S and *.c into build/isa/*.elf and runs them on tsvirt.
 
 options:
-  --ref qemu               run on qemu-system-riscv64 -M spike (the reference) instead of tsvirt
+  --ref qemu               run on QEMU 10 -M spike -cpu max,zama16b=off,smstateen=off (the
+                           reference) instead of tsvirt
+  --ref qemu7              run on bookworm's QEMU 7.2 -M spike (its default CPU) instead
+                           (both: ${QEMU_SETUP} installs them)
+  --qemu-cpu MODEL         the reference's -cpu (e.g. a model of "-cpu help", with properties)
   --filter SUBSTRING       only tests whose name contains SUBSTRING (repeatable: any of them)
   --source-dir DIR         the programs of DIR instead of test/isa (built into DIR/build; they
                            may include test/isa's test.h)
@@ -93,6 +108,7 @@ function parseOptions(argv) {
     args: argv,
     options: {
       ref: { type: 'string' },
+      'qemu-cpu': { type: 'string' },
       filter: { type: 'string', multiple: true, default: [] },
       'source-dir': { type: 'string' },
       'emulator-args': { type: 'string', default: '' },
@@ -102,8 +118,11 @@ function parseOptions(argv) {
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  if (values.ref !== undefined && values.ref !== 'qemu') {
-    throw new Error(`--ref: unknown reference '${values.ref}' (only 'qemu' is supported)`);
+  if (values.ref !== undefined && !Object.hasOwn(REFS, values.ref)) {
+    throw new Error(`--ref: unknown reference '${values.ref}' (expected qemu or qemu7)`);
+  }
+  if (values['qemu-cpu'] !== undefined && values.ref === undefined) {
+    throw new Error('--qemu-cpu: only with --ref');
   }
   const timeoutMs = Number(values.timeout) * 1000;
   const jobs = Number(values.jobs);
@@ -112,6 +131,7 @@ function parseOptions(argv) {
   return {
     help: values.help,
     ref: values.ref,
+    qemuCpu: values['qemu-cpu'] ?? REFS[values.ref]?.cpu,
     filters: values.filter,
     sourceDir: values['source-dir'],
     emulatorArgs: values['emulator-args'].split(/\s+/).filter((s) => s !== ''),
@@ -235,22 +255,20 @@ function runProcess(command, args, timeoutMs) {
 /** The command line that runs one test's ELF on tsvirt or on the reference. */
 function runCommand(test, options) {
   const elf = test.elf;
-  if (options.ref === 'qemu') {
-    const cpu =
-      test.needs.extensions.length > 0
-        ? ['-cpu', ['rv64', ...test.needs.extensions.map((e) => `${e}=true`)].join(',')]
-        : [];
-    return [QEMU, ['-M', 'spike', ...cpu, '-bios', 'none', '-kernel', elf, '-nographic']];
+  if (options.ref !== undefined) {
+    let cpu = options.qemuCpu === undefined ? [] : ['-cpu', options.qemuCpu];
+    // A reference without a chosen CPU (QEMU 7.2's default) gets the extensions a program names.
+    if (options.qemuCpu === undefined && test.needs.extensions.length > 0)
+      cpu = ['-cpu', ['rv64', ...test.needs.extensions.map((e) => `${e}=true`)].join(',')];
+    return [options.qemu, ['-M', 'spike', ...cpu, '-bios', 'none', '-kernel', elf, '-nographic']];
   }
   const tsvirt = path.join(ROOT, 'bin', 'tsvirt');
   return [tsvirt, ['run', '--machine', 'spike', '--kernel', elf, ...options.emulatorArgs]];
 }
 
 function checkRunner(options) {
-  if (options.ref === 'qemu') {
-    if (spawnSync(QEMU, ['--version'], { stdio: 'ignore' }).error) {
-      throw new Error(`${QEMU} not found: run tools/setup.sh (or apt-get install qemu-system-misc)`);
-    }
+  if (options.ref !== undefined) {
+    options.qemu = requireQemu(REFS[options.ref].version);
   } else if (!existsSync(path.join(ROOT, 'bin', 'tsvirt'))) {
     throw new Error('bin/tsvirt not found: the emulator entry point is missing');
   }
