@@ -44,7 +44,10 @@ export async function runLoop(board: TcgBoard, opts: LoopOptions = {}): Promise<
   let total = 0;
   let cache: CodeCache | undefined;
   const mode = opts.jit ?? 'wasm';
-  const wasm = mode === 'wasm' ? WasmJit.create(board.harts[0].mem, board.harts[0].decoder, { maxBlocks: opts.jitCache }) : undefined;
+  const wasm =
+    mode === 'wasm'
+      ? WasmJit.create(board.harts[0].mem, board.harts[0].decoder, { maxBlocks: opts.jitCache })
+      : undefined;
   if (mode === 'wasm' && wasm === undefined) {
     opts.warn?.(
       'guest RAM and the translator do not fit one 4 GiB WebAssembly memory: translating to JavaScript instead (slower; use less --memory for WebAssembly)',

@@ -61,8 +61,11 @@ function coldTables(insns: readonly InsnSpec[]): { decode: Uint8Array; expand: I
   const bits = KEY_BITS | 3;
   for (let key = 0; key < DECODE_BYTES; key++) {
     const w = keyWord(key);
-    const first = insns.find((s) => ((w ^ s.match) & s.mask & bits) === 0);
-    if (first !== undefined && (first.mask & ~bits) === 0) decode[key] = cold.indexOf(first) + 1;
+    // Only when one entry alone can match words of this key: a more specific entry (rs2 fixed,
+    // say) beside a general one would otherwise be decoded as the general one.
+    const matching = insns.filter((s) => ((w ^ s.match) & s.mask & bits) === 0);
+    const first = matching[0];
+    if (matching.length === 1 && (first.mask & ~bits) === 0) decode[key] = cold.indexOf(first) + 1;
   }
   const expand = new Int32Array(EXPAND_BYTES / 4);
   for (let c = 0; c < 1 << 16; c++) if ((c & 3) !== 3) expand[c] = expandCompressed(c);
