@@ -2,7 +2,10 @@
    QEMU implements and Linux can use): an access sets A in the leaf PTE in memory, a store (or AMO)
    also sets D; a load does not set D; a fetch sets A; an access that faults changes nothing;
    non-leaf PTEs are left alone; superpage leaves are updated; a store after a load through a
-   cached translation still sets D. Sv39, S- and U-mode, and M-mode with MPRV. */
+   cached translation still sets D. Sv39, S- and U-mode, and M-mode with MPRV.
+   Svadu: the updates happen while menvcfg.ADUE is set; with it clear, the Svade rule holds
+   instead (an access needing A, or a store needing D, raises a page fault and changes nothing).
+   isa-tests-cpu: svadu */
 #include "test.h"
 #include "priv.h"
 
@@ -29,6 +32,9 @@ TEST_BEGIN
         map_test_page 14, DATA_PAGE(14), RW | PTE_U
         pte_set PT_PAGE(1), 2, MEGA_BASE, RW       /* 2 MiB page at VA 0x400000 */
         satp_set SATP_MODE_SV39, PT_PAGE(0)
+        li t0, MENVCFG_ADUE
+        csrs menvcfg, t0
+        sfence.vma
 
         /* Load: A set, D not. */
         TEST_CASE(1)
@@ -176,6 +182,42 @@ TEST_BEGIN
         TEST_CASE(18)
         check_pte 8, DATA_PAGE(8), RW
         check_pte 9, DATA_PAGE(9), RW
+
+        /* Svade: with ADUE clear, a load or fetch needing A and a store needing D fault. */
+        TEST_CASE(19)
+        li t0, MENVCFG_ADUE
+        csrc menvcfg, t0
+        csrr t1, menvcfg
+        CHECK_FIELD(t1, MENVCFG_ADUE, 0)
+        map_test_page 10, DATA_PAGE(10), RW
+        sfence.vma
+        li a1, TEST_VA(10)
+        trap_in PRV_S, CAUSE_LOAD_PAGE, TEST_VA(10), ld a0, 0(a1)
+        check_pte 10, DATA_PAGE(10), RW
+        TEST_CASE(20)
+        trap_in PRV_S, CAUSE_STORE_PAGE, TEST_VA(10), sd a0, 0(a1)
+        check_pte 10, DATA_PAGE(10), RW
+        /* A set, D clear: loads go through, a store faults. */
+        TEST_CASE(21)
+        map_test_page 10, DATA_PAGE(10), RW | PTE_A
+        sfence.vma
+        li a1, TEST_VA(10)
+        run_in PRV_S
+        ld a0, 0(a1)
+        run_end PRV_S
+        trap_in PRV_S, CAUSE_STORE_PAGE, TEST_VA(10) + 8, sd a0, 8(a1)
+        check_pte 10, DATA_PAGE(10), RW | PTE_A
+        /* Setting ADUE again (and fencing) brings the hardware updates back. */
+        TEST_CASE(22)
+        li t0, MENVCFG_ADUE
+        csrs menvcfg, t0
+        csrr t1, menvcfg
+        CHECK_FIELD(t1, MENVCFG_ADUE, MENVCFG_ADUE)
+        sfence.vma
+        run_in PRV_S
+        sd a0, 8(a1)
+        run_end PRV_S
+        check_pte 10, DATA_PAGE(10), RW | AD
 
         csrw satp, zero
         sfence.vma

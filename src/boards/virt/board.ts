@@ -258,7 +258,8 @@ export class VirtBoard implements TcgBoard {
       h.medeleg = C.MEDELEG_WRITABLE & ~(1 << C.CAUSE_SUPERVISOR_ECALL);
       h.mideleg = C.S_INTERRUPTS;
       h.mcounteren = 7;
-      h.menvcfgHi = C.MENVCFG_HI_STCE;
+      // As M-mode firmware does: every supervisor feature the hart has is enabled.
+      h.writeMenvcfg(0, C.MENVCFG_HI_STCE | C.MENVCFG_HI_PBMTE | C.MENVCFG_HI_ADUE);
       h.running = h.hartId === 0;
     }
     this.enterSupervisor(this.harts[0], kernelEntry);

@@ -141,6 +141,9 @@ export const MEDELEG_WRITABLE = 0xb3ff;
 
 // menvcfg high word
 export const MENVCFG_HI_STCE = 1 << 31;
+/** Svpbmt's enable (menvcfg bit 62) and Svadu's (bit 61), in the high word. */
+export const MENVCFG_HI_PBMTE = 1 << 30;
+export const MENVCFG_HI_ADUE = 1 << 29;
 export const ENVCFG_FIOM = 1;
 
 // satp (Sv39/Sv48), 4.1.11

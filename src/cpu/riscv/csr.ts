@@ -61,6 +61,7 @@ export interface CsrHart {
   interruptDeliverable(): boolean;
   updateContext(): void;
   selectAsid(asid: number): void;
+  writeMenvcfg(lo: number, hi: number): void;
 }
 
 const val = { lo: 0, hi: 0 };
@@ -213,6 +214,7 @@ function retNum(v: number): boolean {
 }
 
 function stimecmpAllowed(h: CsrHart): boolean {
+  if (!h.isa.has('sstc')) return false;
   if (h.priv === C.PRV_M) return true;
   if (h.priv === C.PRV_U) return false;
   return (h.menvcfgHi & C.MENVCFG_HI_STCE) !== 0 && (h.mcounteren & 2) !== 0;
@@ -298,8 +300,7 @@ function write(h: CsrHart, csr: number, lo: number, hi: number): boolean {
       h.mcounteren = lo;
       return true;
     case C.CSR_MENVCFG:
-      h.menvcfgLo = lo & C.ENVCFG_FIOM;
-      h.menvcfgHi = hi & C.MENVCFG_HI_STCE;
+      h.writeMenvcfg(lo, hi);
       return true;
     case C.CSR_MCOUNTINHIBIT:
       setInhibit(h, lo & 5);

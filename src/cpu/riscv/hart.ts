@@ -135,6 +135,10 @@ export class RiscvHart implements Hart, MmuContext {
   readonly pmpaddr = new Int32Array(32);
   satpMode = 0;
   satpPpn = 0;
+  /** The page-table walk's rules (mmu.ts MmuContext), from the profile and menvcfg. */
+  pbmte = false;
+  readonly napot: boolean;
+  hwAd = true;
   /** satp.ASID, and the TLB bank (mmu.ts ASID_BANKS) that holds its translations. */
   asid = 0;
   bank = 0;
@@ -194,6 +198,11 @@ export class RiscvHart implements Hart, MmuContext {
   ) {
     this.isa = env.isa ?? isaProfile();
     this.decoder = this.isa.decoder;
+    this.napot = this.isa.has('svnapot');
+    this.menvcfgHiMask =
+      (this.isa.has('sstc') ? C.MENVCFG_HI_STCE : 0) |
+      (this.isa.has('svpbmt') ? C.MENVCFG_HI_PBMTE : 0) |
+      (this.isa.has('svadu') ? C.MENVCFG_HI_ADUE : 0);
     this.view = mem.view;
     this.area = mem.allocHost(AREA_BYTES);
     const buf = mem.wasm?.buffer;
@@ -228,7 +237,7 @@ export class RiscvHart implements Hart, MmuContext {
     this.tlb.flush();
     this.bankAsid.fill(-1);
     this.selectAsid(0);
-    this.menvcfgLo = this.menvcfgHi = 0;
+    this.writeMenvcfg(0, 0);
     this.reservation = -1;
     this.waiting = false;
     this.updateContext();
@@ -264,6 +273,25 @@ export class RiscvHart implements Hart, MmuContext {
   }
 
   // ---- Context (which TLB applies) -------------------------------------------------------------
+
+  /** menvcfg's high-word bits this hart implements (STCE, PBMTE, ADUE by profile). */
+  private readonly menvcfgHiMask: number;
+
+  /**
+   * Write menvcfg (privileged spec 3.1.18), keeping the bits the profile implements. A change of
+   * PBMTE or ADUE changes what page tables mean: the TLB is flushed.
+   */
+  writeMenvcfg(lo: number, hi: number): void {
+    this.menvcfgLo = lo & C.ENVCFG_FIOM;
+    this.menvcfgHi = hi & this.menvcfgHiMask;
+    const pbmte = (this.menvcfgHi & C.MENVCFG_HI_PBMTE) !== 0;
+    const hwAd = !this.isa.has('svadu') || (this.menvcfgHi & C.MENVCFG_HI_ADUE) !== 0;
+    if (pbmte !== this.pbmte || hwAd !== this.hwAd) {
+      this.pbmte = pbmte;
+      this.hwAd = hwAd;
+      this.tlb.flush();
+    }
+  }
 
   /**
    * Make `asid` current (a satp write): its bank if one holds it, else the least recently used
@@ -764,6 +792,10 @@ export class RiscvHart implements Hart, MmuContext {
       }
     }
     this.tlb.flush();
+  }
+
+  sfenceInval(): void {
+    if (this.priv === C.PRV_U) this.illegal();
   }
 
   /** Whether checkInterrupts() would take an interrupt now (used to end a slice early). */

@@ -205,6 +205,16 @@ export interface MmuContext {
   satpPpn: number;
   /** mstatus.MXR as a boolean (SUM is part of the context, CTX_S_SUM). */
   mxr: boolean;
+  /** Svpbmt with menvcfg.PBMTE set: PTE bits 62:61 may name NC (1) or IO (2). */
+  pbmte: boolean;
+  /** Svnapot: a level-0 leaf with N set and ppn[3:0] = 1000 maps a naturally aligned 64 KiB. */
+  napot: boolean;
+  /**
+   * The walk sets A and D itself (Svadu with menvcfg.ADUE, or a profile without Svadu, where
+   * the privileged spec allowed either); else a leaf without A, or a store to one without D,
+   * is a page fault (Svade), for software to set them.
+   */
+  hwAd: boolean;
 }
 
 /**
@@ -229,13 +239,24 @@ export function walk(mem: GuestMemory, c: MmuContext, va: number, access: number
     let lo = view.getInt32(pteOff, true);
     const hi = view.getInt32(pteOff + 4, true);
     if ((lo & PTE_V) === 0 || (lo & (PTE_R | PTE_W)) === PTE_W) return FAULT_PAGE;
-    // Bits 63:54 (N, PBMT, reserved) must be zero: Svnapot and Svpbmt are not implemented.
-    if (hi >>> 22 !== 0) return FAULT_PAGE;
-    const ppn = (hi & 0x3fffff) * 4194304 + (lo >>> 10);
+    // Bits 60:54 are reserved; N (63) and PBMT (62:61) only with Svnapot and Svpbmt (PBMTE),
+    // and PBMT 3 is reserved (Svpbmt, Svnapot chapters).
+    if (((hi >>> 22) & 0x7f) !== 0) return FAULT_PAGE;
+    const napot = hi >>> 31 !== 0;
+    const pbmt = (hi >>> 29) & 3;
+    if (pbmt !== 0 && (!c.pbmte || pbmt === 3)) return FAULT_PAGE;
+    if (napot && !c.napot) return FAULT_PAGE;
+    let ppn = (hi & 0x3fffff) * 4194304 + (lo >>> 10);
     if ((lo & (PTE_R | PTE_X)) === 0) {
-      if ((lo & (PTE_A | PTE_D | PTE_U)) !== 0) return FAULT_PAGE; // non-leaf reserved bits
+      // Non-leaf: A, D, U, N and PBMT are reserved.
+      if ((lo & (PTE_A | PTE_D | PTE_U)) !== 0 || napot || pbmt !== 0) return FAULT_PAGE;
       a = ppn * PAGE;
       continue;
+    }
+    if (napot) {
+      // The only NAPOT size defined is 64 KiB, at level 0, encoded as ppn[3:0] = 1000.
+      if (level !== 0 || ppn % 16 !== 8) return FAULT_PAGE;
+      ppn = ppn - 8 + (Math.floor(uva / PAGE) % 16);
     }
     // Leaf: permissions (4.3.2 step 5).
     if (access === ACCESS_FETCH) {
@@ -250,9 +271,9 @@ export function walk(mem: GuestMemory, c: MmuContext, va: number, access: number
     // A superpage's low PPN fields must be zero (misaligned superpage).
     const span = LEVEL_SPAN[level] / PAGE;
     if (ppn % span !== 0) return FAULT_PAGE;
-    // Hardware A/D update (Svadu behaviour, as QEMU does).
     const need = access === ACCESS_STORE ? PTE_A | PTE_D : PTE_A;
     if ((lo & need) !== need) {
+      if (!c.hwAd) return FAULT_PAGE;
       lo |= need;
       view.setInt32(pteOff, lo, true);
     }

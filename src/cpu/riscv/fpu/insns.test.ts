@@ -137,6 +137,7 @@ class MockHart implements Hart {
   sret(): void {}
   wfi(): void {}
   sfenceVma(): void {}
+  sfenceInval(): void {}
   fenceI(): void {}
   /** Full 64-bit register values for comparisons. */
   getX(r: number): bigint {

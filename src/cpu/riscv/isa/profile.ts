@@ -8,7 +8,7 @@ import { D_INSNS } from './d.js';
 import { F_INSNS } from './f.js';
 import { RV64M } from './m.js';
 import { RV64I } from './rv64i.js';
-import { PRIV, ZICSR } from './system.js';
+import { PRIV, SVINVAL, ZICSR } from './system.js';
 import { ZB_INSNS } from './zb.js';
 import { ZICOND } from './zicond.js';
 import { Decoder } from '../decode.js';
@@ -51,6 +51,10 @@ export const EXTENSIONS: readonly Extension[] = [
   { name: 'zbkb', summary: 'bit manipulation for cryptography (pack, brev8, rotations, ...)' },
   { name: 'zbs', summary: 'single-bit instructions (bset, bclr, binv, bext)' },
   { name: 'sstc', summary: 'supervisor timer compare (stimecmp)', requires: ['zicsr'] },
+  { name: 'svadu', summary: 'hardware A/D bit updates, enabled by menvcfg.ADUE (else page faults)' },
+  { name: 'svinval', summary: 'fine-grained address-translation cache invalidation (SINVAL.VMA)' },
+  { name: 'svnapot', summary: 'NAPOT translation contiguity (64 KiB pages)' },
+  { name: 'svpbmt', summary: 'page-based memory types (PBMT bits, menvcfg.PBMTE)' },
 ];
 
 const BY_NAME = new Map(EXTENSIONS.map((e) => [e.name, e]));
@@ -66,6 +70,7 @@ const INSNS: readonly InsnSpec[] = [
   ...ZICOND,
   ...ZB_INSNS,
   ...PRIV,
+  ...SVINVAL,
 ];
 
 /** The named profiles: `--cpu NAME`. */

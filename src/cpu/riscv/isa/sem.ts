@@ -37,6 +37,7 @@ const SYSTEM: Record<SysOp, Exec> = {
   wfi: (h) => h.wfi(),
   'sfence.vma': (h, i) => h.sfenceVma(rs1(i), (i >>> 20) & 31),
   'fence.i': (h) => h.fenceI(),
+  'sfence.inval': (h) => h.sfenceInval(),
   csr: (h, i) => h.csrOp(i),
 };
 

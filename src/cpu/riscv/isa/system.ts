@@ -25,3 +25,13 @@ export const PRIV: InsnSpec[] = [
   semInsn('wfi', 0x10500073, EXACT, 'priv', 'NONE', { kind: 'system', op: 'wfi' }),
   semInsn('sfence.vma', 0x12000073, 0xfe007fff, 'priv', 'R', { kind: 'system', op: 'sfence.vma' }),
 ];
+
+/**
+ * Svinval: SINVAL.VMA invalidates as SFENCE.VMA does (each one is complete here, so the two
+ * fences that order a batch of them have nothing left to order).
+ */
+export const SVINVAL: InsnSpec[] = [
+  semInsn('sinval.vma', 0x16000073, 0xfe007fff, 'Svinval', 'R', { kind: 'system', op: 'sfence.vma' }),
+  semInsn('sfence.w.inval', 0x18000073, EXACT, 'Svinval', 'NONE', { kind: 'system', op: 'sfence.inval' }),
+  semInsn('sfence.inval.ir', 0x18100073, EXACT, 'Svinval', 'NONE', { kind: 'system', op: 'sfence.inval' }),
+];

@@ -17,6 +17,7 @@ export type Ext =
   | 'D'
   | 'C'
   | 'Zicsr'
+  | 'Svinval'
   | 'Zifencei'
   | 'Zicond'
   | 'Zba'
@@ -105,6 +106,8 @@ export interface Hart {
   sret(): void;
   wfi(): void;
   sfenceVma(rs1: number, rs2: number): void;
+  /** SFENCE.W.INVAL and SFENCE.INVAL.IR: illegal in U-mode, else no effect here. */
+  sfenceInval(): void;
   fenceI(): void;
 }
 
@@ -121,7 +124,17 @@ export type AmoOp = 'swap' | 'add' | 'xor' | 'and' | 'or' | 'min' | 'max' | 'min
 export type Rhs = 'rs2' | 'immI' | 'shamt6' | 'shamt5' | 'none';
 
 /** Instructions the hart carries out itself: they need privileged state. */
-export type SysOp = 'ecall' | 'ebreak' | 'mret' | 'sret' | 'wfi' | 'sfence.vma' | 'fence.i' | 'csr';
+export type SysOp =
+  | 'ecall'
+  | 'ebreak'
+  | 'mret'
+  | 'sret'
+  | 'wfi'
+  | 'sfence.vma'
+  | 'fence.i'
+  | 'csr'
+  /** SFENCE.W.INVAL, SFENCE.INVAL.IR (Svinval): order around SINVAL.VMA. */
+  | 'sfence.inval';
 
 /**
  * What an integer or system instruction computes (isa/sem.ts makes the interpreter's code from
