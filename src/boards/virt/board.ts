@@ -260,6 +260,8 @@ export class VirtBoard implements TcgBoard {
       h.mcounteren = 7;
       // As M-mode firmware does: every supervisor feature the hart has is enabled.
       h.writeMenvcfg(0, C.MENVCFG_HI_STCE | C.MENVCFG_HI_PBMTE | C.MENVCFG_HI_ADUE);
+      h.pmp.openAll();
+      h.pmpChanged();
       h.running = h.hartId === 0;
     }
     this.enterSupervisor(this.harts[0], kernelEntry);

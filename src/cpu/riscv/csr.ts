@@ -6,6 +6,7 @@ import * as C from './csr-defs.js';
 import type { Fpu } from './fpu/fpu.js';
 import type { IsaProfile } from './isa/profile.js';
 import type { Tlb } from './mmu.js';
+import type { Pmp } from './pmp.js';
 
 /**
  * The hart as the CSR file sees it (RiscvHart is one): its privileged state and the few
@@ -51,8 +52,9 @@ export interface CsrHart {
   readonly mscratch: Int32Array;
   readonly sscratch: Int32Array;
   readonly stimecmp: Int32Array;
-  readonly pmpcfg: Uint8Array;
-  readonly pmpaddr: Int32Array;
+  readonly pmp: Pmp;
+  /** The PMP registers changed: rebuild the regions and drop cached translations. */
+  pmpChanged(): void;
   setX(rd: number, lo: number, hi: number): void;
   illegal(): void;
   fpDirty(): void;
@@ -195,7 +197,7 @@ function read(h: CsrHart, csr: number): boolean {
     if (csr & 1) return false; // odd pmpcfg registers do not exist on RV64
     const n = (csr - C.CSR_PMPCFG0) * 4;
     if (n >= 16) return ret(0, 0);
-    const c = h.pmpcfg;
+    const c = h.pmp.cfg;
     return ret(
       c[n] | (c[n + 1] << 8) | (c[n + 2] << 16) | (c[n + 3] << 24),
       c[n + 4] | (c[n + 5] << 8) | (c[n + 6] << 16) | (c[n + 7] << 24),
@@ -203,7 +205,7 @@ function read(h: CsrHart, csr: number): boolean {
   }
   if (csr >= C.CSR_PMPADDR0 && csr <= C.CSR_PMPADDR63) {
     const n = csr - C.CSR_PMPADDR0;
-    return n < 16 ? ret(h.pmpaddr[2 * n], h.pmpaddr[2 * n + 1]) : ret(0, 0);
+    return n < 16 ? ret(h.pmp.addr[2 * n], h.pmp.addr[2 * n + 1]) : ret(0, 0);
   }
   return false;
 }
@@ -273,6 +275,8 @@ function write(h: CsrHart, csr: number, lo: number, hi: number): boolean {
       // each address space's translations apart (mmu.ts ASID_BANKS), so a write flushes nothing;
       // software fences what it changed, as 4.2.1 requires.
       if (mode !== C.SATP_MODE_BARE && mode !== C.SATP_MODE_SV39 && mode !== C.SATP_MODE_SV48) return true;
+      // Turning translation on or off changes what the S and U contexts hold.
+      if (mode !== h.satpMode) h.tlb.flush();
       h.satpMode = mode;
       h.satpPpn = toNumU(lo, hi & 0xfff);
       h.selectAsid((hi >>> 12) & 0xffff);
@@ -346,18 +350,25 @@ function write(h: CsrHart, csr: number, lo: number, hi: number): boolean {
   if (csr >= C.CSR_PMPCFG0 && csr <= C.CSR_PMPCFG15) {
     if (csr & 1) return false;
     const n = (csr - C.CSR_PMPCFG0) * 4;
-    if (n < 16)
+    if (n < 16) {
       for (let k = 0; k < 8; k++)
         writePmpcfg(h, n + k, (k < 4 ? lo >>> (8 * k) : hi >>> (8 * (k - 4))) & 0xff);
+      h.pmpChanged();
+    }
     return true;
   }
   if (csr >= C.CSR_PMPADDR0 && csr <= C.CSR_PMPADDR63) {
     const n = csr - C.CSR_PMPADDR0;
-    const locked = n < 16 && (h.pmpcfg[n] & 0x80) !== 0;
+    const cfg = h.pmp.cfg;
+    // A locked entry's address is fixed, and so is the one below a locked TOR entry (3.7.1.3).
+    const locked =
+      n < 16 &&
+      ((cfg[n] & 0x80) !== 0 || (n < 15 && (cfg[n + 1] & 0x80) !== 0 && ((cfg[n + 1] >>> 3) & 3) === 1));
     // pmpaddr holds bits 55:2 of the address (54 bits) on RV64.
     if (n < 16 && !locked) {
-      h.pmpaddr[2 * n] = lo;
-      h.pmpaddr[2 * n + 1] = hi & 0x3fffff;
+      h.pmp.addr[2 * n] = lo;
+      h.pmp.addr[2 * n + 1] = hi & 0x3fffff;
+      h.pmpChanged();
     }
     return true;
   }
@@ -365,10 +376,11 @@ function write(h: CsrHart, csr: number, lo: number, hi: number): boolean {
 }
 
 function writePmpcfg(h: CsrHart, n: number, v: number): void {
-  if ((h.pmpcfg[n] & 0x80) !== 0) return; // locked
+  const cfg = h.pmp.cfg;
+  if ((cfg[n] & 0x80) !== 0) return; // locked
   // R=0 with W=1 is reserved: keep the entry's previous permissions.
-  if ((v & 3) === 2) v = (v & ~3) | (h.pmpcfg[n] & 3);
-  h.pmpcfg[n] = v & 0x9f;
+  if ((v & 3) === 2) v = (v & ~3) | (cfg[n] & 3);
+  cfg[n] = v & 0x9f;
 }
 
 function setInhibit(h: CsrHart, v: number): void {

@@ -28,6 +28,7 @@ import {
   type MmuContext,
 } from './mmu.js';
 import { csrOp } from './csr.js';
+import { Pmp } from './pmp.js';
 import { amo } from './amo.js';
 import {
   AREA_BYTES,
@@ -130,9 +131,11 @@ export class RiscvHart implements Hart, MmuContext {
   cycleOffset = 0n;
   instretFrozen: bigint | undefined = undefined;
   cycleFrozen: bigint | undefined = undefined;
-  readonly pmpcfg = new Uint8Array(16);
-  /** pmpaddr0-15 as int32 pairs (bits 53:0 are writable). */
-  readonly pmpaddr = new Int32Array(32);
+  /** Physical memory protection (pmpcfg, pmpaddr), checked on every access the TLB does not hold. */
+  readonly pmp = new Pmp();
+  /** The privilege that instruction fetches and data accesses are made with (MPRV), for PMP. */
+  private fetchPriv: number = C.PRV_M;
+  private dataPriv: number = C.PRV_M;
   satpMode = 0;
   satpPpn = 0;
   /** The page-table walk's rules (mmu.ts MmuContext), from the profile and menvcfg. */
@@ -234,6 +237,9 @@ export class RiscvHart implements Hart, MmuContext {
     this.mie = this.mip = 0;
     this.medeleg = this.mideleg = 0;
     this.satpMode = this.satpPpn = 0;
+    // pmpcfg's A and L fields reset to 0 (3.7.1): no entry matches, M-mode may do anything.
+    this.pmp.cfg.fill(0);
+    this.pmp.update();
     this.tlb.flush();
     this.bankAsid.fill(-1);
     this.selectAsid(0);
@@ -312,13 +318,15 @@ export class RiscvHart implements Hart, MmuContext {
 
   /** Recompute the translation contexts after a change of priv, satp, or mstatus.MPRV/MPP/SUM/MXR. */
   updateContext(): void {
-    const bare = this.satpMode === C.SATP_MODE_BARE;
-    const fetchCtx = this.priv === C.PRV_M || bare ? CTX_M : contextOf(this.priv, this.bank);
+    // S and U have contexts of their own even without translation: PMP treats them apart from M.
+    const fetchCtx = this.priv === C.PRV_M ? CTX_M : contextOf(this.priv, this.bank);
     let dataPriv = this.priv;
     if (this.priv === C.PRV_M && (this.mstatus & C.MSTATUS_MPRV) !== 0) {
       dataPriv = (this.mstatus >>> C.MSTATUS_MPP_SHIFT) & 3;
     }
-    let dataKind = dataPriv === C.PRV_M || bare ? CTX_M : dataPriv;
+    this.fetchPriv = this.priv;
+    this.dataPriv = dataPriv;
+    let dataKind = dataPriv === C.PRV_M ? CTX_M : dataPriv;
     if (dataKind === CTX_S && (this.mstatus & C.MSTATUS_SUM) !== 0) dataKind = CTX_S_SUM;
     const dataCtx = contextOf(dataKind, this.bank);
     this.fetchBase = (fetchCtx * 3 + ACCESS_FETCH) * TLB_ENTRIES;
@@ -455,7 +463,8 @@ export class RiscvHart implements Hart, MmuContext {
       this.raiseWild(access, c);
       return -1;
     }
-    const pa = c === CTX_M ? va : walk(this.mem, this, va, access, c);
+    const priv = access === ACCESS_FETCH ? this.fetchPriv : this.dataPriv;
+    const pa = c === CTX_M || this.satpMode === C.SATP_MODE_BARE ? va : walk(this.mem, this, va, access, c);
     if (pa === FAULT_PAGE || pa === FAULT_ACCESS) {
       this.trap(FAULT_CAUSE[pa === FAULT_PAGE ? 0 : 1][access], va);
       return -1;
@@ -466,6 +475,7 @@ export class RiscvHart implements Hart, MmuContext {
       pageOff >= 0 &&
       pageOff < this.mem.sizeBytes &&
       !this.isWatchedPage(pa) &&
+      this.pmp.allowsPage(pa - (pa % PAGE), access, priv) &&
       // Stores to pages with translated code must reach writePhys, which invalidates them.
       !(access === ACCESS_STORE && code !== undefined && code.codePage[pageOff / PAGE] === 1)
     ) {
@@ -476,7 +486,7 @@ export class RiscvHart implements Hart, MmuContext {
   }
 
   private raiseWild(access: number, ctx: number): void {
-    const cause = FAULT_CAUSE[ctx === CTX_M ? 1 : 0][access];
+    const cause = FAULT_CAUSE[ctx === CTX_M || this.satpMode === C.SATP_MODE_BARE ? 1 : 0][access];
     this.trap(cause, 0);
     // The tval must be the exact faulting address, which a JS number cannot hold.
     const toS = this.priv === C.PRV_S;
@@ -528,6 +538,7 @@ export class RiscvHart implements Hart, MmuContext {
 
   /** Physical read into scratch; raises an access fault (tval = va) when nothing answers. */
   readPhys(pa: number, bytes: number, access: number, va: number): boolean {
+    if (!this.pmpAllows(pa, bytes, access, va)) return false;
     const mem = this.mem;
     if (mem.contains(pa, bytes)) {
       const off = pa - mem.base;
@@ -576,6 +587,7 @@ export class RiscvHart implements Hart, MmuContext {
   }
 
   writePhys(pa: number, bytes: number, lo: number, hi: number, va: number): boolean {
+    if (!this.pmpAllows(pa, bytes, ACCESS_STORE, va)) return false;
     const mem = this.mem;
     if (mem.contains(pa, bytes)) {
       const off = pa - mem.base;
@@ -791,6 +803,24 @@ export class RiscvHart implements Hart, MmuContext {
         return;
       }
     }
+    this.tlb.flush();
+  }
+
+  /** PMP's verdict on an access the TLB did not answer; a denied one is an access fault (tval va). */
+  private pmpAllows(pa: number, bytes: number, access: number, va: number): boolean {
+    if (this.pmp.allows(pa, bytes, access, access === ACCESS_FETCH ? this.fetchPriv : this.dataPriv))
+      return true;
+    this.trap(FAULT_CAUSE[1][access], va);
+    return false;
+  }
+
+  /** Implicit page-table accesses are S-mode accesses for PMP (privileged spec 3.7.1). */
+  pteAllowed(pa: number, write: boolean): boolean {
+    return this.pmp.allows(pa, 8, write ? ACCESS_STORE : ACCESS_LOAD, C.PRV_S);
+  }
+
+  pmpChanged(): void {
+    this.pmp.update();
     this.tlb.flush();
   }
 

@@ -215,6 +215,8 @@ export interface MmuContext {
    * is a page fault (Svade), for software to set them.
    */
   hwAd: boolean;
+  /** PMP's verdict on an implicit page-table read or A/D write (made as S-mode accesses). */
+  pteAllowed(pa: number, write: boolean): boolean;
 }
 
 /**
@@ -234,7 +236,7 @@ export function walk(mem: GuestMemory, c: MmuContext, va: number, access: number
   for (let level = levels - 1; level >= 0; level--) {
     const vpn = Math.floor(uva / LEVEL_SPAN[level]) % 512;
     const pteAddr = a + vpn * 8;
-    if (!mem.contains(pteAddr, 8)) return FAULT_ACCESS;
+    if (!mem.contains(pteAddr, 8) || !c.pteAllowed(pteAddr, false)) return FAULT_ACCESS;
     const pteOff = pteAddr - mem.base;
     let lo = view.getInt32(pteOff, true);
     const hi = view.getInt32(pteOff + 4, true);
@@ -274,6 +276,7 @@ export function walk(mem: GuestMemory, c: MmuContext, va: number, access: number
     const need = access === ACCESS_STORE ? PTE_A | PTE_D : PTE_A;
     if ((lo & need) !== need) {
       if (!c.hwAd) return FAULT_PAGE;
+      if (!c.pteAllowed(pteAddr, true)) return FAULT_ACCESS;
       lo |= need;
       view.setInt32(pteOff, lo, true);
     }
