@@ -3,7 +3,7 @@
 
 import { SpikeBoard } from '../boards/spike.js';
 import { BootError, VirtBoard } from '../boards/virt/board.js';
-import { runLoop, type LoopEnd, type TcgBoard } from '../engine/tcg/loop.js';
+import { engineHostBytes, runLoop, type LoopEnd, type TcgBoard } from '../engine/tcg/loop.js';
 import { StdioConsole } from '../host/node/stdio-console.js';
 import { KernelError } from '../loaders/linux.js';
 import { ElfError } from '../loaders/elf.js';
@@ -107,6 +107,7 @@ function buildSpike(o: RunOptions): Machine {
   const board = new SpikeBoard({
     elf: readInput('--kernel', o.kernel ?? '', o.memoryBytes),
     memoryBytes: o.memoryBytes,
+    hostBytes: engineHostBytes(o.jit, o.smp, o.memoryBytes),
     harts: o.smp,
     putchar: (b) => {
       out.push(b);
@@ -186,6 +187,7 @@ async function buildVirt(o: RunOptions): Promise<Machine> {
   try {
     b = new VirtBoard({
       memoryBytes: o.memoryBytes,
+      hostBytes: engineHostBytes(o.jit, o.smp, o.memoryBytes),
       harts: o.smp,
       kernel,
       initrd,
