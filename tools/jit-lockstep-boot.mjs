@@ -18,6 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { VirtBoard } from '../dist/boards/virt/board.js';
 import { VIRT_TIMEBASE_HZ } from '../dist/boards/virt/memory-map.js';
+import { engineHostBytes } from '../dist/engine/tcg/loop.js';
 import { beginStep, runPair, translatedSide } from './lockstep-lib.mjs';
 
 const TSVIRT = new URL('../bin/tsvirt', import.meta.url).pathname;
@@ -68,6 +69,8 @@ const clock = { freqHz: VIRT_TIMEBASE_HZ, now: 0, ticks: () => clock.now };
 function board(paths, out) {
   const b = new VirtBoard({
     memoryBytes: MEMORY_BYTES,
+    // Both sides get the memory the WebAssembly translator needs, as the TCG loop's machines do.
+    hostBytes: engineHostBytes('wasm', 1, MEMORY_BYTES),
     harts: 1,
     kernel: readFileSync(paths.KERNEL),
     initrd: readFileSync(paths.INITRD),

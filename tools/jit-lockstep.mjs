@@ -20,6 +20,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SpikeBoard } from '../dist/boards/spike.js';
+import { engineHostBytes } from '../dist/engine/tcg/loop.js';
 import { beginStep, runPair, translatedSide } from './lockstep-lib.mjs';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -51,8 +52,19 @@ for (const [name, v] of Object.entries({ budget, threshold, 'max-instructions': 
 /** mtime = instructions executed so far on either side (they run in lockstep). */
 const clock = { freqHz: 10_000_000, now: 0, ticks: () => clock.now };
 
+const MEMORY_BYTES = 64 << 20;
+
 function board(elf) {
-  return new SpikeBoard({ elf, memoryBytes: 64 << 20, putchar: () => {}, warn: () => {}, clock });
+  // Both sides get the memory the WebAssembly translator needs, as the TCG loop's machines do.
+  const hostBytes = engineHostBytes('wasm', 1, MEMORY_BYTES);
+  return new SpikeBoard({
+    elf,
+    memoryBytes: MEMORY_BYTES,
+    hostBytes,
+    putchar: () => {},
+    warn: () => {},
+    clock,
+  });
 }
 
 function compare(a, b) {

@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MemoryCharBackend } from '../testing/backends/memory-char.js';
+import { MemoryCharBackend } from '../backends/memory-char.js';
 import { buildElf, buildImage } from '../testing/loaders/samples.js';
 import { BootError, checkPlacements } from './placement.js';
 import { SpikeBoard } from './spike.js';

@@ -7,7 +7,6 @@ import type { RiscvHart } from '../cpu/riscv/hart.js';
 import type { IsaProfile } from '../cpu/riscv/isa/profile.js';
 import { RiscvHart as Hart } from '../cpu/riscv/hart.js';
 import { MIP_MSIP, MIP_MTIP } from '../cpu/riscv/csr-defs.js';
-import { hostBytesFor } from '../cpu/riscv/jit/wasm/layout.js';
 import { Clint, CLINT_SIZE } from '../devices/clint/clint.js';
 import { Htif } from '../devices/htif/htif.js';
 import { ElfError, loadElf, parseElf } from '../loaders/elf.js';
@@ -26,6 +25,11 @@ export const SPIKE_TIMEBASE_HZ = 10_000_000;
 export interface SpikeOptions {
   elf: Uint8Array;
   memoryBytes: number;
+  /**
+   * Host bytes to reserve after RAM in the same memory, for the engine (engineHostBytes in
+   * engine/tcg/loop.ts); default 0: RAM alone, which the WebAssembly translator cannot use.
+   */
+  hostBytes?: number;
   harts?: number;
   /** The harts' extensions (isa/profile.ts; default: DEFAULT_CPU). */
   isa?: IsaProfile;
@@ -54,12 +58,7 @@ export class SpikeBoard implements TcgBoard {
       );
     }
     const n = opts.harts ?? 1;
-    this.mem = new GuestMemory(
-      SPIKE_MEMORY_MAP.ram.base,
-      opts.memoryBytes,
-      false,
-      hostBytesFor(n, opts.memoryBytes),
-    );
+    this.mem = new GuestMemory(SPIKE_MEMORY_MAP.ram.base, opts.memoryBytes, false, opts.hostBytes ?? 0);
     loadElf(this.mem, opts.elf, img);
     // HTIF reads and writes these doublewords from the host side: they must be guest RAM.
     const fromhost = img.symbols.get('fromhost');

@@ -4,21 +4,29 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MAX_MEMORY_BYTES, parseRunOptions, parseSize, UsageError } from './options.js';
+import {
+  MAX_MEMORY_BYTES,
+  parseRunOptions,
+  parseSize,
+  RUN_OPTIONS,
+  runOptionsHelp,
+  UsageError,
+} from './options.js';
 
 const GiB = 1024 ** 3;
 const run = (...args: string[]): ReturnType<typeof parseRunOptions> =>
   parseRunOptions(['--kernel', 'k', ...args]);
 
 function usage(args: string[], message: RegExp): void {
-  assert.throws(
-    () => run(...args),
-    (e: unknown) => {
-      assert.ok(e instanceof UsageError, `not a UsageError: ${String(e)}`);
-      assert.match(e.message, message);
-      return true;
-    },
-  );
+  usageOf(() => run(...args), message);
+}
+
+function usageOf(parse: () => unknown, message: RegExp): void {
+  assert.throws(parse, (e: unknown) => {
+    assert.ok(e instanceof UsageError, `not a UsageError: ${String(e)}`);
+    assert.match(e.message, message);
+    return true;
+  });
 }
 
 test('parseSize: units are powers of 1024, optionally followed by B or iB', () => {
@@ -70,4 +78,77 @@ test('--max-instructions: 1 to 2^53 - 1', () => {
   assert.equal(run().maxInstructions, undefined);
   for (const bad of ['0', '9007199254740992', '-5', '1e9', 'many'])
     usage([`--max-instructions=${bad}`], /^--max-instructions: /);
+});
+
+test('defaults: virt, 1 hart, WebAssembly translator, console on the UART, no devices', () => {
+  assert.deepEqual(run(), {
+    machine: 'virt',
+    kernel: 'k',
+    initrd: undefined,
+    append: undefined,
+    sbi: undefined,
+    bios: undefined,
+    memoryBytes: 512 * 1024 ** 2,
+    smp: 1,
+    maxInstructions: undefined,
+    stats: false,
+    jit: 'wasm',
+    jitCache: 65536,
+    disks: [],
+    nets: [],
+    rng: false,
+    console: 'stdio',
+  });
+  const o = run('--disk', 'file=a', '--disk', 'file=b', '--net', 'udp,local=1,remote=2', '--rng', '--stats');
+  assert.deepEqual(
+    [o.disks, o.nets, o.rng, o.stats],
+    [['file=a', 'file=b'], ['udp,local=1,remote=2'], true, true],
+  );
+  assert.equal(run('-m', '1G').memoryBytes, GiB);
+});
+
+test('spike needs --kernel and takes none of the options that only virt has', () => {
+  const spike = (...args: string[]): ReturnType<typeof parseRunOptions> =>
+    parseRunOptions(['--machine', 'spike', ...args]);
+  usageOf(() => spike(), /^--kernel FILE is required$/);
+  assert.equal(spike('--kernel', 'k').machine, 'spike');
+  for (const [args, message] of [
+    [['--disk', 'file=a'], '--disk applies to --machine virt only'],
+    [
+      ['--initrd', 'i', '--append', 'a', '--bios', 'b'],
+      '--initrd, --append and --bios apply to --machine virt only',
+    ],
+    [['--rng'], '--rng applies to --machine virt only'],
+    [['--console', 'stdio'], '--console applies to --machine virt only'],
+    [['--sbi', 'builtin'], '--sbi applies to --machine virt only'],
+  ] as const) {
+    usageOf(() => spike('--kernel', 'k', ...args), new RegExp(`^${message}$`));
+  }
+});
+
+test('--machine, --sbi, --jit and --console take only their documented values', () => {
+  usage(['--machine', 'sifive_u'], /^--machine: unknown machine 'sifive_u' \(known: spike, virt\)$/);
+  usage(['--sbi', 'opensbi'], /^--sbi: unknown value 'opensbi'/);
+  usage(['--sbi', 'builtin', '--bios', 'fw.bin'], /^--sbi builtin and --bios exclude each other$/);
+  usage(['--jit', 'yes'], /^--jit: 'yes' is not on, off or js$/);
+  usage(['--console', 'tty'], /^--console: 'tty' is not stdio or virtio$/);
+  assert.equal(run('--jit', 'js').jit, 'js');
+  assert.equal(run('--jit', 'off').jit, 'off');
+  assert.equal(run('--console', 'virtio').console, 'virtio');
+  usage(['--no-such-option'], /Unknown option '--no-such-option'/);
+});
+
+test('--help lists every option of the table with its value syntax, virt-only ones marked', () => {
+  const help = runOptionsHelp();
+  for (const s of Object.values(RUN_OPTIONS)) {
+    const left = `  --${s.name}${'syntax' in s ? ` ${s.syntax}` : ''}`;
+    const only = s.machines.length === 1 ? `${s.machines[0]}: ` : '';
+    const at = help.indexOf(`${left} `) >= 0 ? help.indexOf(`${left} `) : help.indexOf(`${left}\n`);
+    assert.ok(at >= 0, `--${s.name} is in --help`);
+    const text = help.slice(at + left.length).trimStart();
+    assert.ok(
+      text.startsWith(`${only}${s.help.split('\n')[0]}`),
+      `help of --${s.name}: ${text.slice(0, 80)}`,
+    );
+  }
 });

@@ -1,44 +1,66 @@
-// Command-line parsing for `tsvirt run`, with errors that name the offending option.
+// `tsvirt run`'s options, in one table: each entry gives an option's name, value syntax, help, the
+// machines that accept it and the function that parses and checks its value. Parsing, --help and
+// the RunOptions type are all made from it, so an option is added in one place.
 
 import { parseArgs } from 'node:util';
 import type { JitMode } from '../engine/tcg/loop.js';
+import {
+  DEFAULT_JIT_CACHE_BLOCKS,
+  MACHINES,
+  MAX_HARTS,
+  MAX_JIT_CACHE_BLOCKS,
+  MAX_MEMORY_BYTES,
+  MIN_JIT_CACHE_BLOCKS,
+  MIN_MEMORY_BYTES,
+  type MachineName,
+} from '../vm/config.js';
+
+export { MAX_MEMORY_BYTES, MIN_MEMORY_BYTES };
 
 export class UsageError extends Error {}
 
-export interface RunOptions {
-  machine: 'spike' | 'virt';
-  /** Kernel file; undefined means the default guest built by `tsvirt image`. */
-  kernel: string | undefined;
-  initrd: string | undefined;
-  append: string | undefined;
-  /** M-mode firmware for full emulation, or undefined for the built-in SBI (PV). */
-  bios: string | undefined;
-  memoryBytes: number;
-  smp: number;
-  stats: boolean;
-  maxInstructions: number | undefined;
-  /** The translator: WebAssembly (on), JavaScript (js), or none: interpret everything (off). */
-  jit: JitMode;
-  /** Most translated blocks kept at once (the whole cache is dropped when it fills). */
-  jitCache: number;
-  /** --disk specs, in order (parsed by the block backend). */
-  disks: string[];
-  /** --net specs, in order. */
-  nets: string[];
-  rng: boolean;
-  console: 'stdio' | 'virtio';
+/** What an option's parser may look at besides its own value. */
+export interface ParseContext {
+  /** The machine (--machine is parsed before every other option). */
+  readonly machine: MachineName;
+  /** Whether the option named `name` (without dashes) was given. */
+  given(name: string): boolean;
 }
 
-/**
- * Most guest RAM the engine can run: RAM is one Uint8Array (and a Uint16Array and a DataView over
- * the same bytes), and Node 20's V8 makes no typed array longer than 2^32 elements, so anything
- * above 4 GiB fails when the board allocates it. Up to about 4080 MiB, RAM and the translator's
- * tables share one WebAssembly memory (at most 4 GiB); above that, `--jit on` translates to
- * JavaScript instead (GuestMemory, WasmJit.create).
- */
-export const MAX_MEMORY_BYTES = 4 * 1024 ** 3;
-/** Least guest RAM accepted (a board may need more for what it loads, and says so). */
-export const MIN_MEMORY_BYTES = 1024 ** 2;
+/** One option. `Raw` is what the parser gets: a flag's presence, a value, or every value given. */
+interface OptionSpec<T, Raw> {
+  /** The long name, without the dashes. */
+  readonly name: string;
+  /** A one-letter alias. */
+  readonly short?: string;
+  /** How --help shows the value (SIZE, on|off|js); none for a flag. */
+  readonly syntax?: string;
+  /** --help text; a newline starts a new line of the column. */
+  readonly help: string;
+  /** The machines that accept the option; giving it to another is an error. */
+  readonly machines: readonly MachineName[];
+  /** The machines that need it. */
+  readonly requiredOn?: readonly MachineName[];
+  /** The text parsed when the option is not given (none: the parser gets undefined). */
+  readonly default?: (machine: MachineName) => string;
+  /** The option's value in RunOptions, from its text; throws a UsageError naming the option. */
+  readonly parse: (raw: Raw, ctx: ParseContext) => T;
+}
+
+type FlagSpec<T> = OptionSpec<T, boolean> & { readonly kind: 'flag' };
+type ValueSpec<T> = OptionSpec<T, string | undefined> & { readonly kind: 'value'; readonly syntax: string };
+type ListSpec<T> = OptionSpec<T, string[]> & { readonly kind: 'list'; readonly syntax: string };
+type AnySpec = FlagSpec<unknown> | ValueSpec<unknown> | ListSpec<unknown>;
+
+/** A boolean option: the parser gets whether it was given. */
+const flag = <T>(s: Omit<FlagSpec<T>, 'kind'>): FlagSpec<T> => ({ ...s, kind: 'flag' });
+/** An option with a value (the last one counts when repeated). */
+const value = <T>(s: Omit<ValueSpec<T>, 'kind'>): ValueSpec<T> => ({ ...s, kind: 'value' });
+/** A repeatable option: the parser gets its values in order. */
+const list = <T>(s: Omit<ListSpec<T>, 'kind'>): ListSpec<T> => ({ ...s, kind: 'list' });
+
+const ALL = MACHINES;
+const VIRT = ['virt'] as const;
 
 /**
  * Parse a size such as 512M, 1G, 65536, 64K, 64KiB or 64KB (all units powers of 1024) into
@@ -61,6 +83,200 @@ function parseCount(option: string, text: string, min: number, max: number): num
   return n;
 }
 
+function parseMachine(text: string): MachineName {
+  const m = MACHINES.find((name) => name === text);
+  if (m === undefined) {
+    throw new UsageError(`--machine: unknown machine '${text}' (known: ${[...MACHINES].sort().join(', ')})`);
+  }
+  return m;
+}
+
+/** The option's text, which has a default whenever this is used. */
+const text = (raw: string | undefined): string => raw ?? '';
+
+/** The options of `tsvirt run`, in --help order. Each key is the option's field in RunOptions. */
+export const RUN_OPTIONS = {
+  machine: value({
+    name: 'machine',
+    syntax: 'NAME',
+    machines: ALL,
+    default: () => 'virt',
+    help: 'virt (default): QEMU-virt-compatible board for Linux\nspike: the HTIF test board of ISA test suites',
+    parse: (raw) => parseMachine(text(raw)),
+  }),
+  /** Kernel file; undefined means the default guest built by `tsvirt image`. */
+  kernel: value({
+    name: 'kernel',
+    syntax: 'FILE',
+    machines: ALL,
+    requiredOn: ['spike'],
+    help:
+      'virt: a RISC-V Linux Image (gzip allowed) or ELF; default: the guest\n' +
+      "built by 'tsvirt image'.  spike: an ELF executable with a tohost symbol",
+    parse: (raw) => raw,
+  }),
+  initrd: value({
+    name: 'initrd',
+    syntax: 'FILE',
+    machines: VIRT,
+    help: 'initial ramdisk (default with the default guest: its initramfs)',
+    parse: (raw) => raw,
+  }),
+  append: value({
+    name: 'append',
+    syntax: '"ARGS"',
+    machines: VIRT,
+    help: 'kernel command line',
+    parse: (raw) => raw,
+  }),
+  /** Only ever 'builtin', the default; kept so that it can be said explicitly. */
+  sbi: value({
+    name: 'sbi',
+    syntax: 'builtin',
+    machines: VIRT,
+    help: 'tsvirt answers SBI calls itself, the kernel starts in S-mode (default)',
+    parse: (raw, ctx): 'builtin' | undefined => {
+      if (raw === undefined) return undefined;
+      if (raw !== 'builtin') {
+        throw new UsageError(
+          `--sbi: unknown value '${raw}' (the only value is 'builtin'; use --bios FILE for firmware)`,
+        );
+      }
+      if (ctx.given('bios')) throw new UsageError('--sbi builtin and --bios exclude each other');
+      return raw;
+    },
+  }),
+  /** M-mode firmware for full emulation, or undefined for the built-in SBI (PV). */
+  bios: value({
+    name: 'bios',
+    syntax: 'FILE',
+    machines: VIRT,
+    help: 'run M-mode firmware first (OpenSBI fw_dynamic.bin or fw_jump.bin)',
+    parse: (raw) => raw,
+  }),
+  memoryBytes: value({
+    name: 'memory',
+    short: 'm',
+    syntax: 'SIZE',
+    machines: ALL,
+    default: (machine) => (machine === 'spike' ? '256M' : '512M'),
+    help:
+      'guest RAM, e.g. 512M, 1G (default: virt 512M, spike 256M), a multiple\n' +
+      'of 4K from 1M to 4G; above about 4080M, --jit on translates to\n' +
+      'JavaScript (the WebAssembly translator needs RAM in a 4 GiB memory)',
+    parse: (raw) => {
+      const bytes = parseSize('--memory', text(raw));
+      if (bytes < MIN_MEMORY_BYTES || bytes % 4096 !== 0 || bytes > MAX_MEMORY_BYTES) {
+        throw new UsageError(
+          `--memory: '${raw}' is not a multiple of 4 KiB between 1M and 4G ` +
+            '(4G is the most guest RAM tsvirt can run on Node 20)',
+        );
+      }
+      return bytes;
+    },
+  }),
+  smp: value({
+    name: 'smp',
+    syntax: 'N',
+    machines: ALL,
+    default: () => '1',
+    help: 'number of harts (default 1)',
+    parse: (raw) => parseCount('--smp', text(raw), 1, MAX_HARTS),
+  }),
+  maxInstructions: value({
+    name: 'max-instructions',
+    syntax: 'N',
+    machines: ALL,
+    help: 'stop after about N instructions',
+    parse: (raw) =>
+      raw === undefined ? undefined : parseCount('--max-instructions', raw, 1, Number.MAX_SAFE_INTEGER),
+  }),
+  stats: flag({
+    name: 'stats',
+    machines: ALL,
+    help: 'print instructions retired and MIPS on exit (stderr)',
+    parse: (given) => given,
+  }),
+  /** The translator: WebAssembly (on), JavaScript (js), or none: interpret everything (off). */
+  jit: value({
+    name: 'jit',
+    syntax: 'on|off|js',
+    machines: ALL,
+    default: () => 'on',
+    help:
+      'translate hot guest code to WebAssembly (on, the default), to\n' +
+      'JavaScript (js), or interpret everything (off)',
+    parse: (raw): JitMode => {
+      if (raw === 'on') return 'wasm';
+      if (raw === 'off' || raw === 'js') return raw;
+      throw new UsageError(`--jit: '${raw}' is not on, off or js`);
+    },
+  }),
+  /** Most translated blocks kept at once (the whole cache is dropped when it fills). */
+  jitCache: value({
+    name: 'jit-cache',
+    syntax: 'N',
+    machines: ALL,
+    default: () => String(DEFAULT_JIT_CACHE_BLOCKS),
+    help:
+      `keep at most N translated blocks (default ${DEFAULT_JIT_CACHE_BLOCKS}, ` +
+      `${MIN_JIT_CACHE_BLOCKS} to ${MAX_JIT_CACHE_BLOCKS}); a\n` +
+      'full cache is dropped whole and refilled from hot code',
+    parse: (raw) => parseCount('--jit-cache', text(raw), MIN_JIT_CACHE_BLOCKS, MAX_JIT_CACHE_BLOCKS),
+  }),
+  /** --disk specs, in order (parsed by the block backend). */
+  disks: list({
+    name: 'disk',
+    syntax: 'file=IMG[,readonly][,overlay=FILE][,snapshot][,serial=ID]',
+    machines: VIRT,
+    help:
+      'a virtio-blk disk (repeatable). overlay keeps changes in FILE and\n' +
+      'never modifies IMG; snapshot throws the changes away at exit',
+    parse: (raw) => raw,
+  }),
+  /** --net specs, in order (parsed by the net backend). */
+  nets: list({
+    name: 'net',
+    syntax: 'SPEC',
+    machines: VIRT,
+    help:
+      'a virtio-net NIC (repeatable): socket,listen=PATH | socket,connect=PATH\n' +
+      '| udp,local=[HOST:]PORT,remote=[HOST:]PORT, each with optional mac=, mtu=',
+    parse: (raw) => raw,
+  }),
+  rng: flag({
+    name: 'rng',
+    machines: VIRT,
+    help: "a virtio-rng device fed by the host's CSPRNG",
+    parse: (given) => given,
+  }),
+  console: value({
+    name: 'console',
+    syntax: 'stdio|virtio',
+    machines: VIRT,
+    default: () => 'stdio',
+    help: 'the console on the NS16550A (ttyS0, default) or on virtio (hvc0)',
+    parse: (raw): 'stdio' | 'virtio' => {
+      if (raw === 'stdio' || raw === 'virtio') return raw;
+      throw new UsageError(`--console: '${raw}' is not stdio or virtio`);
+    },
+  }),
+} as const;
+
+/** The parsed options of `tsvirt run`: each field is what its RUN_OPTIONS entry's parser returns. */
+export type RunOptions = {
+  -readonly [K in keyof typeof RUN_OPTIONS]: ReturnType<(typeof RUN_OPTIONS)[K]['parse']>;
+};
+
+const SPECS: readonly AnySpec[] = Object.values(RUN_OPTIONS);
+
+/** "a", "a and b", "a, b and c". */
+function listText(items: readonly string[]): string {
+  return items.length <= 1
+    ? items.join('')
+    : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
 export function parseRunOptions(argv: string[]): RunOptions {
   let parsed;
   try {
@@ -68,78 +284,62 @@ export function parseRunOptions(argv: string[]): RunOptions {
       args: argv,
       strict: true,
       allowPositionals: false,
-      options: {
-        machine: { type: 'string', default: 'virt' },
-        kernel: { type: 'string' },
-        initrd: { type: 'string' },
-        append: { type: 'string' },
-        bios: { type: 'string' },
-        sbi: { type: 'string' },
-        memory: { type: 'string', short: 'm' },
-        smp: { type: 'string', default: '1' },
-        stats: { type: 'boolean', default: false },
-        'max-instructions': { type: 'string' },
-        jit: { type: 'string', default: 'on' },
-        'jit-cache': { type: 'string', default: '65536' },
-        disk: { type: 'string', multiple: true },
-        net: { type: 'string', multiple: true },
-        rng: { type: 'boolean', default: false },
-        console: { type: 'string', default: 'stdio' },
-      },
+      options: Object.fromEntries(
+        SPECS.map((s) => [
+          s.name,
+          {
+            type: s.kind === 'flag' ? 'boolean' : 'string',
+            multiple: s.kind === 'list',
+            ...(s.short === undefined ? {} : { short: s.short }),
+          },
+        ]),
+      ),
     });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const v = parsed.values;
-  const machine = v.machine ?? 'virt';
-  if (machine !== 'spike' && machine !== 'virt') {
-    throw new UsageError(`--machine: unknown machine '${machine}' (known: spike, virt)`);
+  const raw = parsed.values as Record<string, string | string[] | boolean | undefined>;
+  const given = (name: string): boolean => raw[name] !== undefined;
+  const machineText = raw[RUN_OPTIONS.machine.name];
+  const machine = parseMachine(typeof machineText === 'string' ? machineText : 'virt');
+  for (const s of SPECS) {
+    if (s.requiredOn?.includes(machine) && !given(s.name)) {
+      throw new UsageError(`--${s.name}${s.syntax === undefined ? '' : ` ${s.syntax}`} is required`);
+    }
   }
-  if (v.kernel === undefined && machine === 'spike') throw new UsageError('--kernel FILE is required');
-  if (v.sbi !== undefined && v.sbi !== 'builtin') {
+  const wrong = SPECS.filter((s) => given(s.name) && !s.machines.includes(machine));
+  if (wrong.length > 0) {
+    const only = wrong[0].machines;
+    const same = wrong.filter((s) => s.machines.join() === only.join()).map((s) => `--${s.name}`);
     throw new UsageError(
-      `--sbi: unknown value '${v.sbi}' (the only value is 'builtin'; use --bios FILE for firmware)`,
+      `${listText(same)} ${same.length === 1 ? 'applies' : 'apply'} to --machine ${only.join(' or ')} only`,
     );
   }
-  if (v.sbi !== undefined && v.bios !== undefined)
-    throw new UsageError('--sbi builtin and --bios exclude each other');
-  if (machine === 'spike' && (v.initrd ?? v.append ?? v.bios) !== undefined) {
-    throw new UsageError('--initrd, --append and --bios apply to --machine virt only');
+  const ctx: ParseContext = { machine, given };
+  const out: Record<string, unknown> = {};
+  for (const [field, s] of Object.entries(RUN_OPTIONS) as [string, AnySpec][]) {
+    const r = raw[s.name];
+    if (s.kind === 'flag') out[field] = s.parse(r === true, ctx);
+    else if (s.kind === 'list') out[field] = s.parse(Array.isArray(r) ? r : [], ctx);
+    else out[field] = s.parse(typeof r === 'string' ? r : s.default?.(machine), ctx);
   }
-  const memoryBytes = parseSize('--memory', v.memory ?? (machine === 'spike' ? '256M' : '512M'));
-  if (memoryBytes < MIN_MEMORY_BYTES || memoryBytes % 4096 !== 0 || memoryBytes > MAX_MEMORY_BYTES) {
-    throw new UsageError(
-      `--memory: '${v.memory}' is not a multiple of 4 KiB between 1M and 4G ` +
-        '(4G is the most guest RAM tsvirt can run on Node 20)',
-    );
+  return out as RunOptions;
+}
+
+/** Column of the options' help text in --help. */
+const HELP_COLUMN = 26;
+
+/** The options part of --help: each option with its value syntax, the machines that take it, help. */
+export function runOptionsHelp(): string {
+  const pad = ' '.repeat(HELP_COLUMN);
+  let out = '';
+  for (const s of SPECS) {
+    const left = `  --${s.name}${s.syntax === undefined ? '' : ` ${s.syntax}`}`;
+    const only = s.machines.length < MACHINES.length ? `${s.machines.join(', ')}: ` : '';
+    const [first, ...rest] = s.help.split('\n');
+    out += left.length < HELP_COLUMN - 1 ? left.padEnd(HELP_COLUMN) : `${left}\n${pad}`;
+    out += `${only}${first}\n`;
+    for (const line of rest) out += `${pad}${line}\n`;
   }
-  if (v.jit !== 'on' && v.jit !== 'off' && v.jit !== 'js') {
-    throw new UsageError(`--jit: '${v.jit}' is not on, off or js`);
-  }
-  if (v.console !== 'stdio' && v.console !== 'virtio') {
-    throw new UsageError(`--console: '${v.console}' is not stdio or virtio`);
-  }
-  if (machine === 'spike' && (v.disk !== undefined || v.net !== undefined || v.rng === true)) {
-    throw new UsageError('--disk, --net and --rng apply to --machine virt only');
-  }
-  return {
-    jit: v.jit === 'on' ? 'wasm' : v.jit,
-    jitCache: parseCount('--jit-cache', v['jit-cache'] ?? '65536', 16, 1 << 20),
-    disks: v.disk ?? [],
-    nets: v.net ?? [],
-    rng: v.rng ?? false,
-    console: v.console === 'virtio' ? 'virtio' : 'stdio',
-    machine,
-    kernel: v.kernel,
-    initrd: v.initrd,
-    append: v.append,
-    bios: v.bios,
-    memoryBytes,
-    smp: parseCount('--smp', v.smp ?? '1', 1, 32),
-    stats: v.stats ?? false,
-    maxInstructions:
-      v['max-instructions'] === undefined
-        ? undefined
-        : parseCount('--max-instructions', v['max-instructions'], 1, Number.MAX_SAFE_INTEGER),
-  };
+  return out;
 }

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MemoryCharBackend } from '../testing/backends/memory-char.js';
+import { MemoryCharBackend } from '../backends/memory-char.js';
 import { VirtBoard } from '../boards/virt/board.js';
 import { VIRT_MAP } from '../boards/virt/memory-map.js';
 import { mulberry32 } from '../core/prng.js';

@@ -9,7 +9,6 @@ import { fromNum, out } from '../../core/u64.js';
 import * as C from '../../cpu/riscv/csr-defs.js';
 import { isaProfile, type IsaProfile } from '../../cpu/riscv/isa/profile.js';
 import { RiscvHart } from '../../cpu/riscv/hart.js';
-import { hostBytesFor } from '../../cpu/riscv/jit/wasm/layout.js';
 import { Clint } from '../../devices/clint/clint.js';
 import { GoldfishRtc } from '../../devices/goldfish-rtc/rtc.js';
 import type { IrqLine } from '../../devices/irq.js';
@@ -41,6 +40,11 @@ export type VirtStop = { kind: 'poweroff' } | { kind: 'reboot' } | { kind: 'fail
 
 export interface VirtOptions {
   memoryBytes: number;
+  /**
+   * Host bytes to reserve after RAM in the same memory, for the engine (engineHostBytes in
+   * engine/tcg/loop.ts); default 0: RAM alone, which the WebAssembly translator cannot use.
+   */
+  hostBytes?: number;
   harts: number;
   /** The kernel's bytes, or the file to read them from (see KernelFile). */
   kernel: Uint8Array | KernelFile;
@@ -86,7 +90,7 @@ export class VirtBoard implements TcgBoard {
 
   constructor(readonly opts: VirtOptions) {
     const n = opts.harts;
-    this.mem = new GuestMemory(VIRT_MAP.ram.base, opts.memoryBytes, false, hostBytesFor(n, opts.memoryBytes));
+    this.mem = new GuestMemory(VIRT_MAP.ram.base, opts.memoryBytes, false, opts.hostBytes ?? 0);
     this.bus = new PhysBus(this.mem);
     const clock = new HostClock(VIRT_TIMEBASE_HZ);
     const line = (hart: number, bit: number): IrqLine => ({ set: (level) => this.setLine(hart, bit, level) });

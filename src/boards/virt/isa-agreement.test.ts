@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MemoryCharBackend } from '../../testing/backends/memory-char.js';
+import { MemoryCharBackend } from '../../backends/memory-char.js';
 import { csrOp } from '../../cpu/riscv/csr.js';
 import { PRV_M } from '../../cpu/riscv/csr-defs.js';
 import { EXTENSIONS, isaProfile } from '../../cpu/riscv/isa/profile.js';

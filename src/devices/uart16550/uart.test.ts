@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MemoryCharBackend } from '../../testing/backends/memory-char.js';
+import { MemoryCharBackend } from '../../backends/memory-char.js';
 import type { IrqLine } from '../irq.js';
 import { UART_HOST_INPUT_MAX_BYTES, Uart16550 } from './uart.js';
 

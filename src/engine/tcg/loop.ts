@@ -10,9 +10,21 @@ import type { TcgBoard } from './board.js';
 
 // The loop's callers name the board contract through the loop; boards import board.ts itself.
 export type { TcgBoard };
+import { hostBytesFor } from '../../cpu/riscv/jit/wasm/layout.js';
 
 /** Which translator runs hot guest code, if any. */
 export type JitMode = 'wasm' | 'js' | 'off';
+
+/**
+ * Host bytes the engine wants after guest RAM of `ramBytes`, in the same memory, for a machine of
+ * `harts` harts running with `jit`: the WebAssembly translator keeps hart state and its tables
+ * there (translated code reads them directly); the JavaScript translator and the interpreter want
+ * none. A board's GuestMemory is made with this many; with fewer, runLoop translates to
+ * JavaScript when asked for WebAssembly.
+ */
+export function engineHostBytes(jit: JitMode, harts: number, ramBytes: number): number {
+  return jit === 'wasm' ? hostBytesFor(harts, ramBytes) : 0;
+}
 
 export interface LoopOptions {
   /** Stop after about this many instructions (checked per slice). */

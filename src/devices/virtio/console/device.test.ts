@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CharBackend, CharOutputFlow } from '../../../backends/char.js';
-import { MemoryCharBackend } from '../../../testing/backends/memory-char.js';
+import { MemoryCharBackend } from '../../../backends/memory-char.js';
 import { GuestMemory } from '../../../memory/guest-memory.js';
 import {
   MockMmioDriver,

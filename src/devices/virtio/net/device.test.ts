@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAX_FRAME_BYTES, newNetBackendMetrics, type NetBackend } from '../../../backends/net/backend.js';
-import { MemoryNetBackend } from '../../../testing/backends/net/memory.js';
+import { MemoryNetBackend } from '../../../backends/net/memory.js';
 import { GuestMemory } from '../../../memory/guest-memory.js';
 import { arrayBufferBytesNow, liveArrayBufferBytes } from '../../../testing/devices/virtio/memory-probe.js';
 import { SplitVirtqueue, VIRTQ_DESC_F_NEXT, VIRTQ_DESC_F_WRITE, type QueueHost } from '../queue.js';

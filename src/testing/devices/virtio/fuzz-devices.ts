@@ -7,7 +7,7 @@
 // answered (back-pressure never loses a wake-up). Used by fuzz.test.ts and fuzz-cli.ts.
 
 import { MAX_FRAME_BYTES } from '../../../backends/net/backend.js';
-import { MemoryNetBackend } from '../../backends/net/memory.js';
+import { MemoryNetBackend } from '../../../backends/net/memory.js';
 import { GuestMemory } from '../../../memory/guest-memory.js';
 import { NO_IRQ } from '../../../devices/irq.js';
 import {

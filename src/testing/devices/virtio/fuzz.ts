@@ -4,7 +4,7 @@
 // guest memory is diffed to check that the device writes nothing but the used ring and buffers
 // the driver made device-writable. Used by the unit test (few cases) and tools/fuzz-virtqueue.mjs.
 
-import { MemoryCharBackend } from '../../backends/memory-char.js';
+import { MemoryCharBackend } from '../../../backends/memory-char.js';
 import { Prng } from '../../../core/prng.js';
 import { GuestMemory } from '../../../memory/guest-memory.js';
 import { NO_IRQ } from '../../../devices/irq.js';

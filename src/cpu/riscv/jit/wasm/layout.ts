@@ -25,7 +25,10 @@ export const COLD_TABLE_BYTES = (1 << 15) + (4 << 16);
 export const HEAT_BYTES = 2 << 16;
 export const codePageBytes = (ramBytes: number): number => Math.ceil(ramBytes / 4096);
 
-/** Host bytes a board reserves after RAM of `ramBytes` for `harts` harts and the translator's tables. */
+/**
+ * Host bytes the WebAssembly translator needs after RAM of `ramBytes`: `harts` hart state areas and
+ * its tables. The engine asks for them (engine/tcg/loop.ts engineHostBytes); boards only pass them on.
+ */
 export const hostBytesFor = (harts: number, ramBytes: number): number =>
   harts * AREA_BYTES +
   HASH_BYTES +

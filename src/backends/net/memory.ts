@@ -1,7 +1,7 @@
 // A network backend for tests: it records the frames the guest sends and injects frames as the
 // host side would, honouring pause and resume, with no event loop of its own.
 
-import { newNetBackendMetrics, type NetBackend } from '../../../backends/net/backend.js';
+import { newNetBackendMetrics, type NetBackend } from './backend.js';
 
 /**
  * A backend that records what the guest sends and lets a test (or an in-process hub) inject

@@ -1,7 +1,7 @@
 // A character backend for tests: it records what the device writes and lets the test type input,
 // and shows the flow-control requests the device makes.
 
-import type { CharBackend } from '../../backends/char.js';
+import type { CharBackend } from './char.js';
 
 /** A backend that records output and lets a test inject input. */
 export class MemoryCharBackend implements CharBackend {

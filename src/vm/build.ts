@@ -1,0 +1,152 @@
+// The VM builder: one function that makes a machine from a VmConfig, in one readable order (the
+// engine's memory needs, the devices over the host backends, the board, the VM that owns them).
+
+import { SpikeBoard } from '../boards/spike.js';
+import { VirtBoard } from '../boards/virt/board.js';
+import type { CharBackend } from '../backends/char.js';
+import { engineHostBytes, type LoopOptions } from '../engine/tcg/loop.js';
+import { MemoryBudget } from '../devices/virtio/budget.js';
+import { VirtioBlk } from '../devices/virtio/blk/device.js';
+import { VirtioConsole } from '../devices/virtio/console/device.js';
+import { VirtioNet } from '../devices/virtio/net/device.js';
+import { VirtioRng } from '../devices/virtio/rng/device.js';
+import type { VirtioDevice } from '../devices/virtio/types.js';
+import {
+  checkConfig,
+  DEFAULT_JIT_CACHE_BLOCKS,
+  type Closable,
+  type SpikeConfig,
+  type VirtConfig,
+  type VmConfig,
+} from './config.js';
+import { StopRequests } from './stop.js';
+import { closeInOrder, Vm, VmCloseError, type Closer } from './vm.js';
+
+/**
+ * Build the machine `config` describes. The VM owns the backends in `config` from here on: it
+ * closes them in `Vm.close`, and `build` closes them itself before it rejects. Rejects with a
+ * VmConfigError for a value out of range, ElfError or KernelError for a program that cannot be
+ * loaded, BootError for one that does not fit the machine.
+ */
+export async function build(config: VmConfig): Promise<Vm> {
+  const blks: VirtioBlk[] = [];
+  const closers = closersOf(config, blks);
+  try {
+    checkConfig(config);
+    return config.machine === 'spike' ? buildSpike(config, closers) : buildVirt(config, closers, blks);
+  } catch (e) {
+    await closeInOrder(closers).catch(() => {});
+    throw e;
+  }
+}
+
+/** The engine's part of the configuration, with defaults. */
+function loopOptions(c: VmConfig): LoopOptions {
+  return {
+    maxInstructions: c.maxInstructions,
+    jit: c.jit ?? 'wasm',
+    jitCache: c.jitCacheBlocks ?? DEFAULT_JIT_CACHE_BLOCKS,
+    warn: c.warn,
+  };
+}
+
+/** Host bytes the engine wants after RAM: the board makes its memory with them. */
+function hostBytes(c: VmConfig): number {
+  return engineHostBytes(c.jit ?? 'wasm', c.harts ?? 1, c.memoryBytes);
+}
+
+function buildSpike(c: SpikeConfig, closers: Closer[]): Vm {
+  const console = c.console;
+  const board = new SpikeBoard({
+    elf: c.elf,
+    memoryBytes: c.memoryBytes,
+    hostBytes: hostBytes(c),
+    harts: c.harts ?? 1,
+    putchar: console === undefined ? () => {} : (b) => console.write(Uint8Array.of(b)),
+    warn: c.warn ?? (() => {}),
+  });
+  return new Vm({
+    machine: 'spike',
+    board,
+    guestStop: () => (board.exitCode === undefined ? undefined : { kind: 'exit', code: board.exitCode }),
+    stop: c.stop ?? new StopRequests(),
+    loop: loopOptions(c),
+    closers,
+  });
+}
+
+/** `blks` receives the disks' devices, in the order of `c.disks`. */
+function buildVirt(c: VirtConfig, closers: Closer[], blks: VirtioBlk[]): Vm {
+  const devices: VirtioDevice[] = [];
+  // Host memory the VM's disks may hold for requests in flight, shared by all of them.
+  const ioBudget = new MemoryBudget();
+  for (const [k, d] of (c.disks ?? []).entries()) {
+    const blk = new VirtioBlk({
+      backend: d.backend,
+      serial: d.serial ?? `tsvirt-disk${k}`,
+      budget: ioBudget,
+    });
+    blks.push(blk);
+    devices.push(blk);
+  }
+  for (const n of c.nics ?? []) devices.push(new VirtioNet({ backend: n.backend, mac: n.mac, mtu: n.mtu }));
+  if (c.rng !== undefined) devices.push(new VirtioRng(c.rng));
+  let uartSide: CharBackend = c.console;
+  if (c.consoleDevice === 'virtio') {
+    devices.push(new VirtioConsole(c.console, { outputFlow: c.consoleFlow }));
+    // The UART stays (early boot messages, firmware) but only prints: input belongs to hvc0.
+    uartSide = { write: (bytes) => c.console.write(bytes), onInput: () => {} };
+  }
+  const board = new VirtBoard({
+    memoryBytes: c.memoryBytes,
+    hostBytes: hostBytes(c),
+    harts: c.harts ?? 1,
+    kernel: c.kernel,
+    initrd: c.initrd,
+    append: c.append ?? (c.consoleDevice === 'virtio' ? 'console=hvc0' : 'console=ttyS0'),
+    bios: c.bios,
+    console: uartSide,
+    virtio: devices,
+    warn: c.warn,
+  });
+  return new Vm({
+    machine: 'virt',
+    board,
+    guestStop: () => board.stop,
+    stop: c.stop ?? new StopRequests(),
+    loop: loopOptions(c),
+    closers,
+  });
+}
+
+/**
+ * What closing the VM releases, in order: the console first (it restores the terminal, and may
+ * fail when the terminal is gone: the disks must still be closed), then each disk once the
+ * requests in flight on its device (in `blks`, when made) have completed, then each NIC.
+ */
+function closersOf(c: VmConfig, blks: readonly VirtioBlk[]): Closer[] {
+  const closers: Closer[] = [{ close: async () => closeQuietly(c.console) }];
+  if (c.machine === 'spike') return closers;
+  for (const [k, d] of (c.disks ?? []).entries()) {
+    closers.push({
+      close: async () => {
+        await blks[k]?.quiesce();
+        // Flushes: the overlay's table, or fdatasync of a raw image.
+        await d.backend.close().catch((e: unknown) => {
+          const what = d.name ?? `disk ${k}`;
+          throw new VmCloseError(`${what}: closing the disk failed: ${(e as Error).message}`);
+        });
+      },
+    });
+  }
+  for (const n of c.nics ?? []) closers.push({ close: async () => n.backend.close() });
+  return closers;
+}
+
+async function closeQuietly(r: Closable | undefined): Promise<void> {
+  try {
+    await r?.close?.();
+  } catch {
+    // A console whose terminal is gone (SIGHUP after a hangup) cannot be put back; nothing is lost.
+  }
+}

@@ -1,0 +1,160 @@
+// A built VM: its board, its devices' host backends and the engine's loop, run and stopped as one.
+// The only place that watches stop requests (StopRequests), so that a signal, the console's quit
+// key and a library call end the CPU loop the same way.
+
+import type { SpikeBoard } from '../boards/spike.js';
+import type { VirtBoard } from '../boards/virt/board.js';
+import type { RiscvHart } from '../cpu/riscv/hart.js';
+import { runLoop, type LoopOptions, type TcgBoard } from '../engine/tcg/loop.js';
+import type { MachineName } from './config.js';
+import type { StopReason, StopRequests } from './stop.js';
+
+/** How the guest stopped the machine. */
+export type GuestStop =
+  /** virt: the test device or SBI system reset asked for poweroff. */
+  | { kind: 'poweroff' }
+  /** virt: the guest asked for a reboot (the VM stops instead). */
+  | { kind: 'reboot' }
+  /** virt: the guest reported a failure (test device code, or SBI reset reason failure: 1). */
+  | { kind: 'fail'; code: number }
+  /** spike: the program's HTIF exit code (0: passed). */
+  | { kind: 'exit'; code: number };
+
+/** Why `Vm.run` returned. A stop request counts before the other two when they coincide. */
+export type VmEnd =
+  | { kind: 'guest'; stop: GuestStop }
+  | { kind: 'stopped'; reason: StopReason }
+  | { kind: 'instruction-limit' };
+
+/** A host resource the VM releases at close. */
+export interface Closer {
+  close(): Promise<void>;
+}
+
+/** A VM's shutdown failed (a disk's final flush); the message names the device. */
+export class VmCloseError extends Error {}
+
+/** What `build` hands the VM. */
+export interface VmParts {
+  machine: MachineName;
+  board: SpikeBoard | VirtBoard;
+  guestStop(): GuestStop | undefined;
+  stop: StopRequests;
+  loop: LoopOptions;
+  /** Released in order by `close`. */
+  closers: Closer[];
+}
+
+/**
+ * A machine ready to run. `run` once, then `close` (which `run` does not do: the caller may read
+ * the guest's RAM or counters in between). `stop` may be called at any time, from any callback.
+ */
+export class Vm {
+  readonly machine: MachineName;
+  /** The board: its harts, RAM (`board.mem`) and devices. */
+  readonly board: SpikeBoard | VirtBoard;
+  private readonly stops: StopRequests;
+  private readonly view: TcgBoard;
+  private readonly guestStop: () => GuestStop | undefined;
+  private readonly loop: LoopOptions;
+  private readonly closers: Closer[];
+  private running: Promise<VmEnd> | undefined;
+  private closing: Promise<void> | undefined;
+
+  /** Made by `build`. */
+  constructor(parts: VmParts) {
+    this.machine = parts.machine;
+    this.board = parts.board;
+    this.stops = parts.stop;
+    this.guestStop = parts.guestStop;
+    this.loop = parts.loop;
+    this.closers = parts.closers;
+    const board: TcgBoard = parts.board;
+    const stops = parts.stop;
+    let wake: (() => void) | undefined;
+    // The loop sees the board as stopped once a stop was requested; a request also ends the
+    // current slice (yieldLoop) or idle sleep (the waker) early.
+    this.view = {
+      get harts() {
+        return board.harts;
+      },
+      get stopped() {
+        return board.stopped || stops.reason !== undefined;
+      },
+      tick: () => board.tick(),
+      afterSlice: () => board.afterSlice(),
+      msToNextEvent: () => board.msToNextEvent(),
+      setWaker: (w) => {
+        wake = w;
+        board.setWaker?.(w);
+      },
+    };
+    stops.onRequest(() => {
+      for (const h of board.harts) h.yieldLoop = true;
+      wake?.();
+    });
+  }
+
+  get harts(): readonly RiscvHart[] {
+    return this.board.harts;
+  }
+
+  /** Instructions retired by all harts so far. */
+  get instructionsRetired(): number {
+    return this.board.harts.reduce((s, h) => s + h.retired, 0);
+  }
+
+  /** The first stop request, or undefined. */
+  get stopReason(): StopReason | undefined {
+    return this.stops.reason;
+  }
+
+  /** Run the guest until it stops the machine, a stop is requested, or the instruction limit. */
+  run(): Promise<VmEnd> {
+    if (this.running !== undefined || this.closing !== undefined) {
+      return Promise.reject(new Error('Vm.run: a VM runs once, and not after close'));
+    }
+    this.running = this.runLoop();
+    return this.running;
+  }
+
+  private async runLoop(): Promise<VmEnd> {
+    const end = await runLoop(this.view, this.loop);
+    const reason = this.stops.reason;
+    if (reason !== undefined) return { kind: 'stopped', reason };
+    if (end === 'instruction-limit') return { kind: 'instruction-limit' };
+    const stop = this.guestStop();
+    if (stop === undefined) throw new Error('Vm.run: the loop ended while the board runs');
+    return { kind: 'guest', stop };
+  }
+
+  /** Ask `run` to return at the end of the current slice (the first request's reason counts). */
+  stop(reason: StopReason = { kind: 'request' }): void {
+    this.stops.request(reason);
+  }
+
+  /**
+   * Release the VM's host resources: quiesce each disk and close it (which flushes it), close the
+   * NICs' backends and the console. A running VM is stopped first. Every resource is released even
+   * when one fails; the first failure is then thrown (a VmCloseError for a disk). Idempotent.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.closeAll();
+    return this.closing;
+  }
+
+  private async closeAll(): Promise<void> {
+    if (this.running !== undefined) {
+      this.stop();
+      await this.running.catch(() => {});
+    }
+    await closeInOrder(this.closers);
+  }
+}
+
+/** Close each of `closers` in order, all of them; then throw the first failure. */
+export async function closeInOrder(closers: readonly Closer[]): Promise<void> {
+  let failure: unknown;
+  for (const c of closers) await c.close().catch((e: unknown) => (failure ??= e));
+  if (failure !== undefined) throw failure;
+}
