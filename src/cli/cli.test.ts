@@ -68,9 +68,20 @@ test('bad option values exit 125 with a message naming the option', () => {
     [['--jit-cache', '15'], /--jit-cache: 15 is out of range \(16\.\.1048576\)/],
     [['--max-instructions', '0'], /--max-instructions: 0 is out of range/],
     [['--max-instructions', 'lots'], /--max-instructions: 'lots' is not a whole number/],
+    [['--cpu', 'pentium'], /--cpu: unknown CPU model 'pentium' \(choose from rv64gc, /],
+    [['--cpu', 'max,zbx=on'], /--cpu: unknown extension 'zbx'/],
+    [['--cpu', 'max,i=off'], /--cpu: 'i' cannot be turned off/],
   ] as const) {
     fails(['--machine', 'spike', '--kernel', '/dev/null', ...args], message);
   }
+});
+
+test('--cpu help lists every profile with its ISA string, and every extension', () => {
+  const r = tsvirt('--cpu', 'help');
+  assert.equal(r.status, 0, r.err);
+  assert.match(r.out, /^ {2}rv64gc +.*\n +rv64imafdc_zicntr_zicsr_zifencei_sstc$/m);
+  assert.match(r.out, /^ {2}max +.*\n +rv64imafdc_.*_zba_zbb_/m);
+  assert.match(r.out, /^ {2}svpbmt +page-based memory types/m);
 });
 
 test('--memory 4G is accepted and runs, on both boards and with every translator', () => {

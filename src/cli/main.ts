@@ -1,6 +1,7 @@
 // tsvirt's command-line entry point, a thin user of the VM builder: parse the options, open what
 // they name on the host, build the VM, run it, and turn the way it stopped into an exit status.
 
+import { cpuHelp } from '../cpu/riscv/isa/profile.js';
 import { BootError } from '../boards/virt/board.js';
 import { ElfError } from '../loaders/elf.js';
 import { KernelError } from '../loaders/linux.js';
@@ -103,6 +104,10 @@ export async function main(argv: string[]): Promise<number> {
   if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help' || rest.includes('--help')) {
     process.stdout.write(HELP);
     return cmd === undefined ? EXIT.error : EXIT.ok;
+  }
+  if (cmd === 'run' && (rest.includes('--cpu=help') || rest[rest.indexOf('--cpu') + 1] === 'help')) {
+    process.stdout.write(cpuHelp());
+    return EXIT.ok;
   }
   if (cmd !== 'run') {
     process.stderr.write(`tsvirt: unknown command '${cmd}' (try: tsvirt --help)\n`);

@@ -49,6 +49,7 @@ export async function hostConfig(o: RunOptions, stop: StopRequests): Promise<VmC
   const common: CommonConfig = {
     memoryBytes: o.memoryBytes,
     harts: o.smp,
+    cpu: o.cpu,
     jit: o.jit,
     jitCacheBlocks: o.jitCache,
     maxInstructions: o.maxInstructions,

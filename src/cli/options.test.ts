@@ -2,6 +2,7 @@
 // so that nothing out of range reaches the engine (where --memory 5G used to end in an internal
 // RangeError from the typed-array allocation).
 
+import { isaProfile } from '../cpu/riscv/isa/profile.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
@@ -90,6 +91,7 @@ test('defaults: virt, 1 hart, WebAssembly translator, console on the UART, no de
     bios: undefined,
     memoryBytes: 512 * 1024 ** 2,
     smp: 1,
+    cpu: isaProfile('max'),
     maxInstructions: undefined,
     stats: false,
     jit: 'wasm',

@@ -2,6 +2,7 @@
 // machines that accept it and the function that parses and checks its value. Parsing, --help and
 // the RunOptions type are all made from it, so an option is added in one place.
 
+import { CpuSpecError, DEFAULT_CPU, isaProfile } from '../cpu/riscv/isa/profile.js';
 import { parseArgs } from 'node:util';
 import type { JitMode } from '../engine/tcg/loop.js';
 import {
@@ -182,6 +183,24 @@ export const RUN_OPTIONS = {
     default: () => '1',
     help: 'number of harts (default 1)',
     parse: (raw) => parseCount('--smp', text(raw), 1, MAX_HARTS),
+  }),
+  cpu: value({
+    name: 'cpu',
+    syntax: 'NAME[,EXT=on|off]...',
+    machines: ALL,
+    default: () => DEFAULT_CPU,
+    help:
+      "the harts' ISA: a profile (max, the default: everything tsvirt implements;\n" +
+      'rv64gc; rva22s64) with extensions turned on or off, e.g. max,zba=off;\n' +
+      '--cpu help lists them',
+    parse: (raw) => {
+      try {
+        return isaProfile(text(raw));
+      } catch (e) {
+        if (e instanceof CpuSpecError) throw new UsageError(e.message);
+        throw e;
+      }
+    },
   }),
   maxInstructions: value({
     name: 'max-instructions',

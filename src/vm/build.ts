@@ -62,6 +62,7 @@ function buildSpike(c: SpikeConfig, closers: Closer[]): Vm {
     memoryBytes: c.memoryBytes,
     hostBytes: hostBytes(c),
     harts: c.harts ?? 1,
+    isa: c.cpu,
     putchar: console === undefined ? () => {} : (b) => console.write(Uint8Array.of(b)),
     warn: c.warn ?? (() => {}),
   });
@@ -101,6 +102,7 @@ function buildVirt(c: VirtConfig, closers: Closer[], blks: VirtioBlk[]): Vm {
     memoryBytes: c.memoryBytes,
     hostBytes: hostBytes(c),
     harts: c.harts ?? 1,
+    isa: c.cpu,
     kernel: c.kernel,
     initrd: c.initrd,
     append: c.append ?? (c.consoleDevice === 'virtio' ? 'console=hvc0' : 'console=ttyS0'),

@@ -2,6 +2,7 @@
 // and interfaces only, so that the same configuration can come from the command line, a library
 // user or a test; opening host files and sockets is the caller's business (src/cli/node-host.ts).
 
+import type { IsaProfile } from '../cpu/riscv/isa/profile.js';
 import type { BlockBackend } from '../backends/block/backend.js';
 import type { CharBackend, CharOutputFlow } from '../backends/char.js';
 import type { EntropySource } from '../backends/entropy.js';
@@ -42,6 +43,8 @@ export interface CommonConfig {
   memoryBytes: number;
   /** Harts, 1 to MAX_HARTS (default 1). */
   harts?: number;
+  /** The harts' ISA extensions (`isaProfile('max,zba=off')`, cpu/riscv/isa/profile.ts; default max). */
+  cpu?: IsaProfile;
   /** The translator: WebAssembly (default), JavaScript, or none: interpret everything. */
   jit?: JitMode;
   /** Most translated blocks kept at once (default 65536; the whole cache is dropped when full). */

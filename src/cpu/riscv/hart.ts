@@ -291,7 +291,9 @@ export class RiscvHart implements Hart, MmuContext {
     this.menvcfgLo = lo & C.ENVCFG_FIOM;
     this.menvcfgHi = hi & this.menvcfgHiMask;
     const pbmte = (this.menvcfgHi & C.MENVCFG_HI_PBMTE) !== 0;
-    const hwAd = !this.isa.has('svadu') || (this.menvcfgHi & C.MENVCFG_HI_ADUE) !== 0;
+    // Svadu: ADUE decides. Without it, Svade means faults, and a profile naming neither (rv64gc)
+    // keeps the hardware updates the privileged spec allowed before either was ratified.
+    const hwAd = this.isa.has('svadu') ? (this.menvcfgHi & C.MENVCFG_HI_ADUE) !== 0 : !this.isa.has('svade');
     if (pbmte !== this.pbmte || hwAd !== this.hwAd) {
       this.pbmte = pbmte;
       this.hwAd = hwAd;

@@ -210,8 +210,8 @@ export interface MmuContext {
   /** Svnapot: a level-0 leaf with N set and ppn[3:0] = 1000 maps a naturally aligned 64 KiB. */
   napot: boolean;
   /**
-   * The walk sets A and D itself (Svadu with menvcfg.ADUE, or a profile without Svadu, where
-   * the privileged spec allowed either); else a leaf without A, or a store to one without D,
+   * The walk sets A and D itself (Svadu with menvcfg.ADUE, or a profile naming neither Svadu
+   * nor Svade, where the privileged spec allowed either); else a leaf without A, or a store to one without D,
    * is a page fault (Svade), for software to set them.
    */
   hwAd: boolean;
