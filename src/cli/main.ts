@@ -89,7 +89,8 @@ async function run(argv: string[]): Promise<number> {
       const retired = vm.instructionsRetired;
       const mips = retired / seconds / 1e6;
       process.stderr.write(
-        `tsvirt: ${retired} instructions in ${seconds.toFixed(3)} s (${mips.toFixed(1)} MIPS)\n`,
+        `tsvirt: ${retired} instructions in ${seconds.toFixed(3)} s (${mips.toFixed(1)} MIPS)\n` +
+          `tsvirt: extensions used: ${vm.extensionsUsed.join(' ')}\n`,
       );
     }
     return exitStatus(end);

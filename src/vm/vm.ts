@@ -104,6 +104,21 @@ export class Vm {
     return this.board.harts.reduce((s, h) => s + h.retired, 0);
   }
 
+  /**
+   * The extensions the guest has been seen using, in profile order: those of every instruction
+   * decoded for execution, and Svpbmt once a page-table entry with a memory type was used.
+   */
+  get extensionsUsed(): string[] {
+    const used = new Set<string>();
+    for (const h of this.board.harts) {
+      for (const s of h.decoder.decoded)
+        for (const e of [s.ext, ...(s.alsoIn ?? [])])
+          if (e !== 'priv' && h.isa.has(e.toLowerCase())) used.add(e.toLowerCase());
+      if (h.pbmtSeen) used.add('svpbmt');
+    }
+    return (this.board.harts[0]?.isa.list ?? []).filter((e) => used.has(e));
+  }
+
   /** The first stop request, or undefined. */
   get stopReason(): StopReason | undefined {
     return this.stops.reason;

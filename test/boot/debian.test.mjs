@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Guest, debianGuest } from './guest.mjs';
+import { isaProfile } from '../../dist/cpu/riscv/isa/profile.js';
 
 const BOOT_TIMEOUT_MS = Number(process.env.TSVIRT_BOOT_TIMEOUT_MS ?? 900_000);
 const guest = debianGuest();
@@ -37,6 +38,16 @@ function boot(mode, ...more) {
 
 const modeName = (mode) => (mode === 'bios' ? 'bios fw_dynamic' : 'sbi builtin');
 
+/** The harts' profile (TSVIRT_BOOT_CPU, guest.mjs; default max). */
+const CPU = isaProfile(process.env.TSVIRT_BOOT_CPU ?? 'max');
+/**
+ * Extensions Linux 6.12 names in /proc/cpuinfo when the device tree advertises them, and those
+ * whose alternatives it patches in at boot and then runs (Zbb string functions, Svpbmt memory
+ * types in its page tables): tsvirt's --stats reports which extensions the guest used.
+ */
+const SHOWN = ['zicond', 'zba', 'zbb', 'zbc', 'zbs', 'svinval', 'svnapot', 'svpbmt'];
+const PATCHED = ['zbb', 'svpbmt'];
+
 /** With TSVIRT_BOOT_JIT (guest.mjs), every guest runs with that translator: the cases are those of 'on'. */
 const JIT = process.env.TSVIRT_BOOT_JIT;
 const cases = JIT === undefined ? CASES : CASES.filter((c) => c[2] === 'on').map(([m, n]) => [m, n, JIT]);
@@ -46,7 +57,7 @@ for (const [mode, smp, jit] of cases) {
     `Debian boots to a shell: --${modeName(mode)} --smp ${smp} --jit ${jit}`,
     { timeout: BOOT_TIMEOUT_MS + 300_000 },
     async () => {
-      const g = boot(mode, '--smp', String(smp), '--jit', jit);
+      const g = boot(mode, '--smp', String(smp), '--jit', jit, '--stats');
       try {
         await g.waitFor(/tsvirt: init done/, BOOT_TIMEOUT_MS);
         await g.waitFor(/# $/m, 120_000);
@@ -54,7 +65,10 @@ for (const [mode, smp, jit] of cases) {
         const guestNow = Number(await g.run('date +%s'));
         assert.ok(Math.abs(guestNow - Date.now() / 1000) < 120, `guest date ${guestNow} far from host time`);
         const cpuinfo = await g.run('cat /proc/cpuinfo');
-        assert.match(cpuinfo, /isa\s*: rv64imafdc_zicntr_zicsr_zifencei/);
+        assert.match(cpuinfo, /isa\s*: rv64imafdc_zicntr_/);
+        const isa = /^isa\s*: (\S+)/m.exec(cpuinfo)?.[1].split('_') ?? [];
+        for (const e of SHOWN)
+          assert.equal(isa.includes(e), CPU.has(e), `/proc/cpuinfo isa ${isa.join('_')}: ${e}`);
         assert.equal((cpuinfo.match(/^processor/gm) ?? []).length, smp);
         // Work on every hart at once: scheduling and TLB shootdowns send IPIs (through OpenSBI's
         // M-mode handler under --bios), while console interrupts keep arriving.
@@ -71,6 +85,9 @@ for (const [mode, smp, jit] of cases) {
         g.send('poweroff\n');
         const { code } = await g.exited;
         assert.equal(code, 0, 'tsvirt exit status after poweroff');
+        const used = /extensions used: (.*)/.exec(g.output)?.[1].trim().split(' ') ?? [];
+        for (const e of PATCHED)
+          assert.equal(used.includes(e), CPU.has(e), `extensions used: ${used.join(' ')}`);
       } finally {
         g.kill();
       }

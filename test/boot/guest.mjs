@@ -31,11 +31,14 @@ export class Guest {
   /**
    * @param {string[]} args arguments after `tsvirt run`. With TSVIRT_BOOT_JIT set (on, off, js),
    *   every guest runs with that `--jit` whatever the test asks: the suite runs once more with
-   *   the interpreter alone.
+   *   the interpreter alone. With TSVIRT_BOOT_CPU, every guest runs with that `--cpu` (the
+   *   second run uses rv64gc, so that every test passes with the smallest profile too).
    */
   constructor(args, { log = false, command = TSVIRT, argv = ['run', ...args] } = {}) {
     const jit = process.env.TSVIRT_BOOT_JIT;
     if (jit !== undefined && argv[0] === 'run') argv = [...argv, '--jit', jit];
+    const cpu = process.env.TSVIRT_BOOT_CPU;
+    if (cpu !== undefined && argv[0] === 'run') argv = [...argv, '--cpu', cpu];
     this.output = '';
     let raw = '';
     this.exited = new Promise((resolve) => {

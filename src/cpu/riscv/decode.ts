@@ -31,9 +31,19 @@ export class Decoder {
   /** The table entry for a 32-bit instruction word, or undefined if it is not a valid encoding. */
   find(w: number): InsnSpec | undefined {
     if ((w & 3) !== 3) return undefined;
-    for (const s of this.buckets[bucketOf(w)]) if (((w ^ s.match) & s.mask) === 0) return s;
+    for (const s of this.buckets[bucketOf(w)])
+      if (((w ^ s.match) & s.mask) === 0) {
+        this.decoded.add(s);
+        return s;
+      }
     return undefined;
   }
+
+  /**
+   * Every entry this decoder has decoded for execution (a cache miss, or a block scanned for
+   * translation): evidence of which extensions a guest uses, cheap since only misses add to it.
+   */
+  readonly decoded = new Set<InsnSpec>();
 
   static hash(w: number): number {
     return Math.imul(w, 0x9e3779b1) >>> 16;

@@ -140,6 +140,7 @@ export class RiscvHart implements Hart, MmuContext {
   satpPpn = 0;
   /** The page-table walk's rules (mmu.ts MmuContext), from the profile and menvcfg. */
   pbmte = false;
+  pbmtSeen = false;
   readonly napot: boolean;
   hwAd = true;
   /** satp.ASID, and the TLB bank (mmu.ts ASID_BANKS) that holds its translations. */

@@ -215,6 +215,8 @@ export interface MmuContext {
    * is a page fault (Svade), for software to set them.
    */
   hwAd: boolean;
+  /** Set once a leaf with a nonzero PBMT has been used (evidence that the guest uses Svpbmt). */
+  pbmtSeen: boolean;
   /** PMP's verdict on an implicit page-table read or A/D write (made as S-mode accesses). */
   pteAllowed(pa: number, write: boolean): boolean;
 }
@@ -246,7 +248,10 @@ export function walk(mem: GuestMemory, c: MmuContext, va: number, access: number
     if (((hi >>> 22) & 0x7f) !== 0) return FAULT_PAGE;
     const napot = hi >>> 31 !== 0;
     const pbmt = (hi >>> 29) & 3;
-    if (pbmt !== 0 && (!c.pbmte || pbmt === 3)) return FAULT_PAGE;
+    if (pbmt !== 0) {
+      if (!c.pbmte || pbmt === 3) return FAULT_PAGE;
+      c.pbmtSeen = true;
+    }
     if (napot && !c.napot) return FAULT_PAGE;
     let ppn = (hi & 0x3fffff) * 4194304 + (lo >>> 10);
     if ((lo & (PTE_R | PTE_X)) === 0) {
