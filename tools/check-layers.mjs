@@ -38,7 +38,8 @@ const LAYERS = {
   backends: ['core'],
   devices: ['core', 'memory', 'backends'],
   boards: ['core', 'memory', 'cpu', 'sbi', 'engine', 'machine', 'loaders', 'backends', 'devices'],
-  host: ['core', 'backends'],
+  // The host layer implements the interfaces of backends and loaders (Node's gzip decoder).
+  host: ['core', 'backends', 'loaders'],
   images: ['core'],
 };
 

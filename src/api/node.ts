@@ -8,3 +8,4 @@ export { openNetBackend, NetOpenError } from '../backends/net/socket.js';
 export { parseNetSpec, NetSpecError, type NetSpec } from '../backends/net/spec.js';
 export { HostEntropySource } from '../backends/entropy.js';
 export { StdioConsole, type StdioConsoleOptions } from '../host/node/stdio-console.js';
+export { nodeGunzip } from '../host/node/gunzip.js';

@@ -2,6 +2,7 @@
 // that the parsed options name, and hands them to the builder as backends (vm/config.ts). The
 // only module of the run command that creates host objects; what fails here names its option.
 
+import { nodeGunzip } from '../host/node/gunzip.js';
 import type { CharBackend } from '../backends/char.js';
 import { openDisk, DiskOpenError } from '../backends/block/open.js';
 import { parseDiskSpec, DiskSpecError } from '../backends/block/spec.js';
@@ -102,6 +103,7 @@ export async function hostConfig(o: RunOptions, stop: StopRequests): Promise<VmC
     kernel,
     initrd,
     bios,
+    gunzip: nodeGunzip,
     append: o.append,
     console,
     consoleFlow: console,

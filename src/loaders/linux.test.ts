@@ -3,6 +3,7 @@
 // byte, and needs image_size bytes of RAM (its bss included). Given as bytes or as a file read on
 // demand, the result must be the same.
 
+import { nodeGunzip } from '../host/node/gunzip.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
@@ -44,7 +45,7 @@ test('an Image loads at RAM base + text_offset and reserves image_size', () => {
   const img = image(3 * MiB + 100, 0x200000, 5 * MiB);
   for (const input of [img, file(img)]) {
     const mem = new GuestMemory(BASE, 16 * MiB);
-    const k = loadKernel(mem, input);
+    const k = loadKernel(mem, input, nodeGunzip);
     assert.deepEqual(k, {
       entry: BASE + 0x200000,
       start: BASE + 0x200000,
@@ -61,7 +62,7 @@ test('a file Image is read straight into guest RAM, not into a buffer of its own
   const img = image(2 * MiB, 0x200000, 2 * MiB);
   const mem = new GuestMemory(BASE, 8 * MiB);
   const f = file(img);
-  loadKernel(mem, f);
+  loadKernel(mem, f, nodeGunzip);
   // Besides the headers (the first 4 KiB), one read: into RAM.
   const big = f.reads.filter((d) => d.length > 4096);
   assert.equal(big.length, 1);
@@ -73,7 +74,7 @@ test('text_offset 0 means the default 2 MiB', () => {
   const img = image(4096, 0, 8192);
   for (const input of [img, file(img)]) {
     const mem = new GuestMemory(BASE, 4 * MiB);
-    assert.equal(loadKernel(mem, input).start, BASE + 2 * MiB);
+    assert.equal(loadKernel(mem, input, nodeGunzip).start, BASE + 2 * MiB);
   }
 });
 
@@ -82,7 +83,7 @@ test('a gzip-compressed Image loads as the Image does, as bytes or as a file', (
   const gz = gzipSync(img);
   for (const input of [gz, file(gz)]) {
     const mem = new GuestMemory(BASE, 4 * MiB);
-    assert.equal(loadKernel(mem, input).format, 'image.gz');
+    assert.equal(loadKernel(mem, input, nodeGunzip).format, 'image.gz');
     assert.deepEqual(mem.bytes.subarray(0x200000, 0x200000 + img.length), img);
   }
 });
@@ -92,7 +93,7 @@ test('a kernel that does not fit in RAM, or is not a kernel, is a KernelError', 
   const junk = new Uint8Array(100).fill(0x5a);
   for (const input of [big, file(big)]) {
     const mem = new GuestMemory(BASE, 4 * MiB);
-    assert.throws(() => loadKernel(mem, input), KernelError);
+    assert.throws(() => loadKernel(mem, input, nodeGunzip), KernelError);
     assert.ok(
       mem.bytes.every((b) => b === 0),
       'nothing written',
@@ -112,7 +113,7 @@ test('a gzip bomb (more zeros than RAM) stops at RAM size with a clear error', (
   const before = process.memoryUsage().arrayBuffers;
   for (const input of [bomb, file(bomb)]) {
     assert.throws(
-      () => loadKernel(mem, input),
+      () => loadKernel(mem, input, nodeGunzip),
       (e: unknown) => {
         assert.ok(e instanceof KernelError);
         assert.equal(e.message, 'decompressed kernel is larger than guest RAM (16 MiB)');
@@ -124,7 +125,10 @@ test('a gzip bomb (more zeros than RAM) stops at RAM size with a clear error', (
   const grewMiB = (process.memoryUsage().arrayBuffers - before) / MiB;
   assert.ok(grewMiB < 40, `host buffers grew by ${grewMiB.toFixed(1)} MiB`);
   // Exactly RAM's size is not too large (it fails later: not a kernel).
-  assert.throws(() => loadKernel(mem, gzipSync(new Uint8Array(16 * MiB))), /not a RISC-V Linux kernel/);
+  assert.throws(
+    () => loadKernel(mem, gzipSync(new Uint8Array(16 * MiB)), nodeGunzip),
+    /not a RISC-V Linux kernel/,
+  );
 });
 
 test('a kernel file larger than RAM is refused before it is read whole', () => {
@@ -139,7 +143,7 @@ test('a kernel file larger than RAM is refused before it is read whole', () => {
     },
   };
   assert.throws(
-    () => loadKernel(mem, huge),
+    () => loadKernel(mem, huge, nodeGunzip),
     /the kernel file \(67108864 bytes\) is larger than guest RAM \(4 MiB\)/,
   );
   assert.ok(huge.readBytes <= 4096, `read ${huge.readBytes} bytes`);
@@ -153,7 +157,7 @@ test('an Image with the EFI stub loads when the file holds all its sections', ()
   const img = buildImage({ sizeBytes: 64 * 1024, textOffset: 0x200000, imageSize: 128 * 1024, efi: true });
   for (const input of [img, file(img), gzipSync(img), file(gzipSync(img))]) {
     const mem = new GuestMemory(BASE, 4 * MiB);
-    const k = loadKernel(mem, input);
+    const k = loadKernel(mem, input, nodeGunzip);
     assert.equal(k.end, BASE + 0x200000 + 128 * 1024);
     assert.deepEqual(mem.bytes.subarray(0x200000, 0x200000 + img.length), img);
   }
@@ -166,7 +170,7 @@ test('a truncated Image (shorter than its PE section table says) is a KernelErro
     for (const input of [short, file(short), gzipSync(short), file(gzipSync(short))]) {
       const mem = new GuestMemory(BASE, 4 * MiB);
       assert.throws(
-        () => loadKernel(mem, input),
+        () => loadKernel(mem, input, nodeGunzip),
         (e: unknown) => {
           assert.ok(e instanceof KernelError, String(e));
           assert.match(e.message, /^truncated or corrupt Image: .*\(the file has \d+ bytes\)$/);
@@ -211,3 +215,11 @@ test(
     );
   },
 );
+
+test('a gzip-compressed kernel on a host without a gzip decoder is refused in words', () => {
+  const mem = new GuestMemory(BASE, 16 * MiB);
+  assert.throws(
+    () => loadKernel(mem, gzipSync(new Uint8Array(4096))),
+    /gzip-compressed kernel, and this host has no gzip decoder/,
+  );
+});

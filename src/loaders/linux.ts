@@ -4,7 +4,7 @@
 
 import type { GuestMemory } from '../memory/guest-memory.js';
 import { ElfError, loadElf, parseElf } from './elf.js';
-import { gunzip, GunzipError, GunzipLimitError } from './gunzip.js';
+import { type Gunzip, GunzipError, GunzipLimitError } from './gunzip.js';
 
 export class KernelError extends Error {}
 
@@ -111,7 +111,7 @@ function checkImageLength(readAt: ReadAt, size: number): void {
  * RAM is read or decompressed (a file that large could not be loaded anyway): host memory stays
  * bounded by the guest's RAM size whatever the file holds. Every bad file is a KernelError.
  */
-export function loadKernel(mem: GuestMemory, file: Uint8Array | KernelFile): LoadedKernel {
+export function loadKernel(mem: GuestMemory, file: Uint8Array | KernelFile, gunzip?: Gunzip): LoadedKernel {
   const size = file instanceof Uint8Array ? file.length : file.size;
   if (size > mem.sizeBytes) {
     throw new KernelError(
@@ -128,7 +128,7 @@ export function loadKernel(mem: GuestMemory, file: Uint8Array | KernelFile): Loa
     const hdr = parseImageHeader(head);
     if (hdr === undefined) {
       // gzip, ELF or not a kernel at all: those are read whole (no more than RAM, checked above).
-      return loadKernel(mem, readAt(0, size));
+      return loadKernel(mem, readAt(0, size), gunzip);
     }
     checkImageLength(
       (pos, len) => (pos + len <= head.length ? head.subarray(pos, pos + len) : readAt(pos, len)),
@@ -142,6 +142,8 @@ export function loadKernel(mem: GuestMemory, file: Uint8Array | KernelFile): Loa
   let data = file;
   let gz = false;
   if (data[0] === 0x1f && data[1] === 0x8b) {
+    if (gunzip === undefined)
+      throw new KernelError('a gzip-compressed kernel, and this host has no gzip decoder');
     try {
       // The cap stops decompression once the output passes RAM's size: a small file of zeros
       // could otherwise decompress into gigabytes of host memory before anything looked at it.

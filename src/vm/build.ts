@@ -107,6 +107,7 @@ function buildVirt(c: VirtConfig, closers: Closer[], blks: VirtioBlk[]): Vm {
     initrd: c.initrd,
     append: c.append ?? (c.consoleDevice === 'virtio' ? 'console=hvc0' : 'console=ttyS0'),
     bios: c.bios,
+    gunzip: c.gunzip,
     console: uartSide,
     virtio: devices,
     warn: c.warn,

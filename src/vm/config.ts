@@ -2,6 +2,7 @@
 // and interfaces only, so that the same configuration can come from the command line, a library
 // user or a test; opening host files and sockets is the caller's business (src/cli/node-host.ts).
 
+import type { Gunzip } from '../loaders/gunzip.js';
 import type { IsaProfile } from '../cpu/riscv/isa/profile.js';
 import type { BlockBackend } from '../backends/block/backend.js';
 import type { CharBackend, CharOutputFlow } from '../backends/char.js';
@@ -98,6 +99,8 @@ export interface VirtConfig extends CommonConfig {
   initrd?: Uint8Array;
   /** M-mode firmware (OpenSBI fw_dynamic or fw_jump) run first; default: the built-in SBI. */
   bios?: Uint8Array;
+  /** The host's gzip decoder, for gzip-compressed kernels (tsvirt/node: nodeGunzip). */
+  gunzip?: Gunzip;
   /** Kernel command line (default `console=ttyS0`, or `console=hvc0` with a virtio console). */
   append?: string;
   /** The console's host side. */

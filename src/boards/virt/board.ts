@@ -4,6 +4,7 @@
 // where real M-mode firmware (OpenSBI fw_dynamic or fw_jump) runs first.
 
 import type { CharBackend } from '../../backends/char.js';
+import type { Gunzip } from '../../loaders/gunzip.js';
 import { HostClock } from '../../core/clock.js';
 import { fromNum, out } from '../../core/u64.js';
 import * as C from '../../cpu/riscv/csr-defs.js';
@@ -52,6 +53,8 @@ export interface VirtOptions {
   append: string;
   /** M-mode firmware image (flat binary loaded at RAM base), or undefined for the built-in SBI. */
   bios?: Uint8Array;
+  /** The host's gzip decoder, for gzip-compressed kernels (none: they are refused). */
+  gunzip?: Gunzip;
   /** The harts' extensions (isa/profile.ts; default: DEFAULT_CPU). */
   isa?: IsaProfile;
   /** The NS16550A's host side (the console, unless the console is virtio). */
@@ -156,7 +159,7 @@ export class VirtBoard implements TcgBoard {
       throw new BootError(`--bios: the firmware is larger than ${VIRT_KERNEL_OFFSET / MiB} MiB`);
     }
     if (opts.bios !== undefined) this.mem.write(this.mem.base, opts.bios);
-    const kernel = loadKernel(this.mem, opts.kernel);
+    const kernel = loadKernel(this.mem, opts.kernel, opts.gunzip);
     this.fdtAddr = ramEnd - FDT_AREA_BYTES;
     if (kernel.end > this.fdtAddr)
       throw new BootError('the kernel does not fit in guest RAM; use a larger --memory');

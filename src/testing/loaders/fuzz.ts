@@ -6,6 +6,7 @@
 // than the file's bytes plus its 4 KiB of headers. Used by the unit test (a fixed slice) and
 // tools/fuzz-loaders.mjs (long campaigns).
 
+import { nodeGunzip } from '../../host/node/gunzip.js';
 import { gzipSync } from 'node:zlib';
 import { Prng } from '../../core/prng.js';
 import { GuestMemory } from '../../memory/guest-memory.js';
@@ -264,7 +265,7 @@ export function runLoaderFuzz(seed: number, cases: number, report = emptyLoaderR
     if (asFile) report.asFile++;
     let loaded = false;
     try {
-      const k = loadKernel(mem, file ?? bytes);
+      const k = loadKernel(mem, file ?? bytes, nodeGunzip);
       loaded = true;
       if (k.format === 'elf') report.loadedElf++;
       else if (k.format === 'image.gz') report.loadedGzip++;
