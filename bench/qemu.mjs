@@ -3,7 +3,10 @@
 // (the figures of earlier sessions). The `virt` machine is set up as tsvirt's default board, so
 // that all boot the same guest the same way.
 
-import { missingQemu, qemu10, qemu72, qemuCpu } from '../tools/qemu.mjs';
+import { missingQemu, qemu10, qemu72, qemuCpu, tsvirtExtensions } from '../tools/qemu.mjs';
+
+/** tsvirt's default profile's extensions: the QEMU 10 column with the same ISA runs exactly these. */
+const TSVIRT_EXTENSIONS = await tsvirtExtensions();
 
 /**
  * A QEMU column: `id` selects it (`--qemu 10,10-tsvirt,7.2`), `name` labels it, `cmd` runs it and
@@ -31,7 +34,12 @@ export function qemuPeers(ids = QEMU_PEER_IDS, log = console.log) {
     else {
       if (ids.includes('10')) peers.push({ id: '10', name: 'qemu 10', cmd, cpuArgs: [] });
       if (ids.includes('10-tsvirt')) {
-        peers.push({ id: '10-tsvirt', name: 'qemu 10 tsvirt ISA', cmd, cpuArgs: ['-cpu', qemuCpu()] });
+        peers.push({
+          id: '10-tsvirt',
+          name: 'qemu 10 tsvirt ISA',
+          cmd,
+          cpuArgs: ['-cpu', qemuCpu(TSVIRT_EXTENSIONS)],
+        });
       }
     }
   }

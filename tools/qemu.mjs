@@ -75,21 +75,13 @@ export function requireQemu(which, env = process.env) {
 }
 
 /**
- * tsvirt's default ISA (the `rv64gc` profile: RV64GC with the counters and Sstc), as the virt
- * device tree advertises it (src/boards/virt/board.ts).
+ * The extensions of tsvirt's profile `cpu` (default: its default, max), from the build's one list
+ * (src/cpu/riscv/isa/profile.ts): what the virt device tree advertises.
  */
-export const TSVIRT_DEFAULT_EXTENSIONS = [
-  'i',
-  'm',
-  'a',
-  'f',
-  'd',
-  'c',
-  'zicntr',
-  'zicsr',
-  'zifencei',
-  'sstc',
-];
+export async function tsvirtExtensions(cpu) {
+  const { isaProfile } = await import('../dist/cpu/riscv/isa/profile.js');
+  return isaProfile(cpu).list;
+}
 
 /**
  * A QEMU 10 `-cpu` for exactly `extensions` (names as riscv,isa-extensions spells them, which are
@@ -99,7 +91,7 @@ export const TSVIRT_DEFAULT_EXTENSIONS = [
  * add Zba, Zbb, Zbs, Zicbom, Zfa, H and more. A/D bits are updated by the hardware, as in tsvirt,
  * since neither Svade nor Svadu is on.
  */
-export function qemuCpu(extensions = TSVIRT_DEFAULT_EXTENSIONS) {
+export function qemuCpu(extensions) {
   const props = extensions.filter((e) => e !== 'i').map((e) => `${e}=on`);
   return ['rv64i', ...props, 's=on', 'u=on', 'pmp=on', 'mmu=on', 'sv48=on', 'zihpm=on'].join(',');
 }
