@@ -2,11 +2,11 @@
 // register-level operations the F and D instruction bodies call (unprivileged ISA, F chapter
 // §Floating-Point Register State, §NaN Boxing of Narrower Values; D chapter).
 
-import { CANON_NAN_S, CANON_NAN_D_HI, DYN, NV, NX, RNE } from './bits.js';
+import { BINARY32, CANON_NAN_S, CANON_NAN_D_HI, DYN, NV, NX, RNE } from './bits.js';
 import { fclass32, fclass64, isNaN32, isNaN64, isSNaN32, isSNaN64 } from './bits.js';
 import { twoProdErr, twoSumErr } from './exact.js';
 import { divFast, mulFast, rneF32, sqrtFast } from './fast.js';
-import { add32, mul32, div32, sqrt32, fma32, fromDouble32, fromInt32x2 } from './ops32.js';
+import { addN, mulN, divN, sqrtN, fmaN, fromDoubleN, fromInt64N } from './narrow.js';
 import { add64, mul64, div64, sqrt64, fmaFast64, fmaSlow, fromInt64 } from './ops64.js';
 import { CVT_W, CVT_WU, CVT_L, type IntSink, toInt } from './cvt.js';
 
@@ -170,7 +170,7 @@ export class Fpu implements IntSink {
       const r = rneF32(v, err);
       if (r === r) return this.putS(rd, r, r !== v || err !== 0);
     }
-    this.setS(rd, a !== a || b !== b ? this.nanS(r1, r2) : add32(this, a, b, rm));
+    this.setS(rd, a !== a || b !== b ? this.nanS(r1, r2) : addN(this, a, b, rm, BINARY32));
   }
   subS(rd: number, r1: number, r2: number, rm: number): void {
     const a = this.s(r1);
@@ -181,7 +181,7 @@ export class Fpu implements IntSink {
       const r = rneF32(v, err);
       if (r === r) return this.putS(rd, r, r !== v || err !== 0);
     }
-    this.setS(rd, a !== a || b !== b ? this.nanS(r1, r2) : add32(this, a, b, rm));
+    this.setS(rd, a !== a || b !== b ? this.nanS(r1, r2) : addN(this, a, b, rm, BINARY32));
   }
   mulS(rd: number, r1: number, r2: number, rm: number): void {
     const a = this.s(r1);
@@ -191,7 +191,7 @@ export class Fpu implements IntSink {
       const r = rneF32(v, 0);
       if (r === r) return this.putS(rd, r, r !== v);
     }
-    this.setS(rd, a !== a || b !== b ? this.nanS(r1, r2) : mul32(this, a, b, rm));
+    this.setS(rd, a !== a || b !== b ? this.nanS(r1, r2) : mulN(this, a, b, rm, BINARY32));
   }
   divS(rd: number, r1: number, r2: number, rm: number): void {
     const a = this.s(r1);
@@ -203,7 +203,7 @@ export class Fpu implements IntSink {
       const r = rneF32(v, rem);
       if (r === r) return this.putS(rd, r, r !== v || rem !== 0);
     }
-    this.setS(rd, a !== a || b !== b ? this.nanS(r1, r2) : div32(this, a, b, rm));
+    this.setS(rd, a !== a || b !== b ? this.nanS(r1, r2) : divN(this, a, b, rm, BINARY32));
   }
   sqrtS(rd: number, r1: number, rm: number): void {
     const a = this.s(r1);
@@ -214,7 +214,7 @@ export class Fpu implements IntSink {
       const r = rneF32(v, rem);
       if (r === r) return this.putS(rd, r, r !== v || rem !== 0);
     }
-    this.setS(rd, a !== a ? this.nanS(r1, r1) : sqrt32(this, a, rm));
+    this.setS(rd, a !== a ? this.nanS(r1, r1) : sqrtN(this, a, rm, BINARY32));
   }
   addD(rd: number, r1: number, r2: number, rm: number): void {
     const a = this.f64[r1];
@@ -278,7 +278,7 @@ export class Fpu implements IntSink {
       if (this.sigS(r3) || infTimesZero(a, b)) this.fflags |= NV;
       return this.setS(rd, this.nanS(r1, r2));
     }
-    this.setS(rd, fma32(this, a, b, c, rm));
+    this.setS(rd, fmaN(this, a, b, c, rm, BINARY32));
   }
   fmaD(rd: number, r1: number, r2: number, r3: number, rm: number, negProd: boolean, negAdd: boolean): void {
     const a = negProd ? -this.f64[r1] : this.f64[r1];
@@ -412,7 +412,9 @@ export class Fpu implements IntSink {
     const v = kind === CVT_W ? lo : lo >>> 0;
     this.setS(
       rd,
-      kind <= CVT_WU ? fromDouble32(this, v, 0, rm) : fromInt32x2(this, lo, hi, kind === CVT_L, rm),
+      kind <= CVT_WU
+        ? fromDoubleN(this, v, 0, rm, BINARY32)
+        : fromInt64N(this, lo, hi, kind === CVT_L, rm, BINARY32),
     );
   }
   /** FCVT.D.{W,WU,L,LU} from the integer register value (hi:lo). */
@@ -426,7 +428,7 @@ export class Fpu implements IntSink {
     if (v !== v) {
       this.nanD(r1, r1);
       this.setS(rd, CANON_NAN_S);
-    } else this.setS(rd, fromDouble32(this, v, 0, rm));
+    } else this.setS(rd, fromDoubleN(this, v, 0, rm, BINARY32));
   }
   /** FCVT.D.S: exact widening. */
   cvtDS(rd: number, r1: number): void {
