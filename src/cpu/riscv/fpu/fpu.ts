@@ -614,8 +614,10 @@ export class Fpu implements IntSink {
   /** FCVT.S.H: exact widening; a NaN gives the canonical NaN (NV if signaling). */
   cvtSH(rd: number, r1: number): void {
     const v = this.h(r1);
-    if (v !== v) this.setS(rd, this.nanH(r1, r1));
-    else this.putS(rd, v, false);
+    if (v !== v) {
+      this.nanH(r1, r1);
+      this.setS(rd, CANON_NAN_S);
+    } else this.putS(rd, v, false);
   }
   /** FCVT.D.H: exact widening. */
   cvtDH(rd: number, r1: number): void {

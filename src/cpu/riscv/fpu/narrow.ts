@@ -4,6 +4,14 @@
 // are its canonical NaN. Each operation computes in binary64 a value v = RN64(exact) plus the sign
 // of the residual (exact for +, *, fused multiply-add; via TwoProduct for / and sqrt), and
 // `roundNarrow` rounds once from that, so every rounding mode is correct without double rounding.
+//
+// For / and sqrt the residual is in fact never needed: a quotient or square root of p-bit operands
+// that is not exact lies at a relative distance of at least about 2^-(2p+1) from every p-bit value
+// and midpoint (a - g*b, a - g*g are nonzero multiples of a unit that coarse), so with 53 >= 2p + 2
+// its RN64 rounding falls strictly between the same neighbours as the exact value, and rounding it
+// again is innocuous in every mode (Figueroa, "When is double rounding innocuous?", 1995, for RN:
+// p' >= 2p + 2 suffices for +, -, *, / and sqrt). It is kept so that one path, which does not lean on
+// that argument, serves every format.
 
 import { type FlagSink, type Fmt, NV, DZ, RDN, canonNaNOf, infOf, signOf } from './bits.js';
 import { twoSumErr, twoProdErr } from './exact.js';
