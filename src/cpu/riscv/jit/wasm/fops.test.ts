@@ -1,5 +1,5 @@
-// The WebAssembly code of the F and D instructions against the interpreter (the FPU, written from
-// the unprivileged ISA manual and IEEE 754): every F/D instruction, in every rounding mode field
+// The WebAssembly code of the floating-point instructions against the interpreter (the FPU, written from
+// the unprivileged ISA manual and IEEE 754): every F/D/Zfh/Zfa instruction, in every rounding mode field
 // (static and dynamic, legal and not), with FS Off, Initial and Dirty, on operands chosen to hit
 // each fast path's edges (zeros, subnormals, the bounds of the error-free transformations,
 // ties, overflow, infinities, quiet and signaling NaNs, binary32 values that are not NaN-boxed)
