@@ -1,7 +1,9 @@
 /* mstatus.FS and the Zfhmin, Zfh and Zfa instructions (privileged ISA, "Extension Context Status
    in mstatus"): with FS = Off each of them raises an illegal-instruction exception (mcause 2) and
    changes nothing (no f register, x register, memory or fflags written); with FS on, one that
-   writes an f register (or accrues a flag) sets FS to Dirty. Pattern of rv64uf-fs.S.
+   writes an f register (or accrues a flag) sets FS to Dirty. Pattern of rv64uf-fs.S. Also: the
+   reserved rounding modes 5 and 6, in the rm field or (with rm = DYN) in frm, are illegal for
+   the H and Zfa instructions that have an rm field (F chapter, rounding-mode encoding).
    isa-tests-march: rv64gc_zfh
    isa-tests-cpu: zfa */
 #include "zfa.h"
@@ -18,6 +20,13 @@
 1:      __VA_ARGS__; \
         li t6, 1; bne s1, t6, fail; li t6, 2; bne s2, t6, fail; bne s3, s4, fail; \
         csrr t0, mstatus; li t6, FS_MASK; and t0, t0, t6; bnez t0, fail
+
+/* With FS on: the instruction must trap once with mcause 2 and leave fa2 as it was. */
+#define ILLEGAL(n, ...) \
+        TEST_CASE(n); li s1, 0; li t0, SENTINEL; fmv.d.x fa2, t0; \
+        __VA_ARGS__; \
+        li t6, 1; bne s1, t6, fail; li t6, 2; bne s2, t6, fail; \
+        fmv.x.d t0, fa2; li t6, SENTINEL; bne t0, t6, fail
 
 /* FS goes from Clean to Dirty through the instruction. */
 #define DIRTIES(n, ...) TEST_CASE(n); SET_FS(2); CHECK_FS(2); __VA_ARGS__; CHECK_FS(3)
@@ -45,6 +54,23 @@ TEST_BEGIN
         /* Not checked: an instruction that writes only an x register but accrues a flag (FEQ.H
            of a signaling NaN) makes FS Dirty in tsvirt, as fflags is FP state, but QEMU 10, the
            reference, leaves it Clean. */
+
+/* Reserved rounding modes: rm = 5 or 6 in the instruction, or DYN with frm = 5 or 7. */
+        ILLEGAL(20, .insn r 0x53, 5, 0x02, fa2, fa0, fa0)       /* fadd.h, rm = 5 */
+        ILLEGAL(21, .insn r 0x53, 6, 0x22, fa2, fa0, x0)        /* fcvt.h.s, rm = 6 */
+        ILLEGAL(22, .insn r 0x53, 5, 0x20, fa2, fa0, x2)        /* fcvt.s.h, rm = 5 */
+        ILLEGAL(23, fround_h fa2, fa0, 5)
+        ILLEGAL(24, froundnx_d fa2, fa0, 6)
+        fsrmi 5
+        ILLEGAL(25, fsqrt.h fa2, fa0)
+        ILLEGAL(26, fround_s fa2, fa0, 7)
+        fsrmi 7
+        ILLEGAL(27, fcvt.h.d fa2, fa0)
+        fsrmi 0
+        TEST_CASE(28)                 /* the same with a valid frm: no trap */
+        li s1, 0
+        fround_s fa2, fa0, 7
+        bnez s1, fail
 
 /* FS = Off. Known state first: fa2 = sentinel, fflags = NX, scratch = sentinel. */
         SET_FS(1)
