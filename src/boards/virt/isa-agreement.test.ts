@@ -35,7 +35,7 @@ function misaLetters(b: VirtBoard): string {
   return letters;
 }
 
-for (const spec of ['max', 'rv64gc', 'max,d=off', 'max,m=off,a=off']) {
+for (const spec of ['max', 'rv64gc', 'max,d=off', 'max,m=off,a=off', 'max,zfh=off', 'rv64gc,zfa=on']) {
   test(`--cpu ${spec}: misa, riscv,isa, riscv,isa-extensions and the decoder agree with the profile`, () => {
     const isa = isaProfile(spec);
     const b = new VirtBoard({
@@ -62,11 +62,13 @@ for (const spec of ['max', 'rv64gc', 'max,d=off', 'max,m=off,a=off']) {
       // misa: the same single-letter extensions, plus S and U (supervisor and user modes).
       assert.equal(misaLetters(b), [...single, 's', 'u'].sort().join(''));
     }
-    // Every instruction of an extension decodes exactly when the extension is in the profile.
+    // Every instruction of an extension decodes exactly when the extension (or another that has
+    // it) is in the profile, with all the others it needs (FLI.D: Zfa and D).
     const all = isaProfile('max').insns;
     const dec = b.harts[0].decoder;
+    const has = (e: string): boolean => e === 'priv' || isa.has(e.toLowerCase());
     for (const s of all) {
-      const on = s.ext === 'priv' || isa.has(s.ext.toLowerCase());
+      const on = [s.ext, ...(s.alsoIn ?? [])].some(has) && (s.needs ?? []).every(has);
       assert.equal(dec.find(s.match) !== undefined, on, `${s.name} (${s.ext}) under ${spec}`);
     }
     for (const e of EXTENSIONS)

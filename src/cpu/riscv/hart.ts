@@ -430,8 +430,9 @@ export class RiscvHart implements Hart, MmuContext {
   loadFp(frd: number, addr: number, bytes: number): void {
     if (!this.readSlowOrFast(addr, bytes)) return;
     const f = this.fpu.bits;
-    f[2 * frd] = this.scratch[0];
-    f[2 * frd + 1] = bytes === 4 ? -1 : this.scratch[1];
+    // FLW and FLH NaN-box: every bit above the value is set.
+    f[2 * frd] = bytes === 2 ? this.scratch[0] | 0xffff0000 : this.scratch[0];
+    f[2 * frd + 1] = bytes === 8 ? this.scratch[1] : -1;
   }
 
   storeFp(addr: number, bytes: number, frs: number): void {
@@ -446,7 +447,8 @@ export class RiscvHart implements Hart, MmuContext {
       const idx = this.loadBase + ((addr >>> 12) & (TLB_ENTRIES - 1));
       if (this.tlb.tag[idx] === addr - pgoff) {
         const off = this.tlb.off[idx] + pgoff;
-        this.scratch[0] = this.view.getInt32(off, true);
+        // Only the bytes asked for: a 2-byte read may be the last one of RAM.
+        this.scratch[0] = bytes === 2 ? this.view.getUint16(off, true) : this.view.getInt32(off, true);
         this.scratch[1] = bytes === 8 ? this.view.getInt32(off + 4, true) : 0;
         return true;
       }

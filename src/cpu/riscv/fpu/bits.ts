@@ -1,6 +1,7 @@
-// Bit-level facts about IEEE 754-2008 binary32/binary64 used by the RISC-V F and D extensions
-// (unprivileged ISA, "F" chapter §Single-Precision Floating-Point Computational Instructions and
-// §Floating-Point Control and Status Register; IEEE 754-2008 §3.4 binary interchange formats).
+// Bit-level facts about IEEE 754-2008 binary16/binary32/binary64 used by the RISC-V F, D and Zfh
+// extensions (unprivileged ISA, "F" chapter §Single-Precision Floating-Point Computational
+// Instructions and §Floating-Point Control and Status Register, "Zfh" chapter; IEEE 754-2008 §3.4
+// binary interchange formats).
 
 /** Accrued exception flags, fflags bit positions (unprivileged ISA, F chapter, fflags table). */
 export const NV = 16;
@@ -22,6 +23,8 @@ export const DYN = 7;
 export const CANON_NAN_S = 0x7fc00000;
 /** High word of the canonical binary64 NaN 0x7ff8000000000000 (its low word is 0). */
 export const CANON_NAN_D_HI = 0x7ff80000;
+/** Canonical binary16 NaN (Zfh chapter: defined analogously to the single-precision one). */
+export const CANON_NAN_H = 0x7e00;
 
 /** Largest finite binary32 value, (2 - 2^-23) * 2^127. */
 export const MAX_S = 3.4028234663852886e38;
@@ -41,10 +44,27 @@ export interface Fmt {
   readonly emax: number;
   /** Largest finite value. */
   readonly max: number;
+  /** Width of the encoding in bits. */
+  readonly width: number;
 }
 
-export const BINARY32: Fmt = { p: 24, emin: -126, emax: 127, max: MAX_S };
-export const BINARY64: Fmt = { p: 53, emin: -1022, emax: 1023, max: Number.MAX_VALUE };
+export const BINARY16: Fmt = { p: 11, emin: -14, emax: 15, max: 65504, width: 16 };
+export const BINARY32: Fmt = { p: 24, emin: -126, emax: 127, max: MAX_S, width: 32 };
+export const BINARY64: Fmt = { p: 53, emin: -1022, emax: 1023, max: Number.MAX_VALUE, width: 64 };
+
+// Encodings of a format at most 32 bits wide, as int32 (the sign bit of binary32 is negative).
+/** +infinity: all-ones exponent, zero fraction. */
+export function infOf(f: Fmt): number {
+  return ((1 << (f.width - f.p)) - 1) << (f.p - 1);
+}
+/** The sign bit alone (-0). */
+export function signOf(f: Fmt): number {
+  return 1 << (f.width - 1);
+}
+/** The canonical NaN: positive, quiet bit set, the rest of the fraction zero. */
+export function canonNaNOf(f: Fmt): number {
+  return infOf(f) | (1 << (f.p - 2));
+}
 
 // Scratch views used to move a double in and out of its bit pattern. They hold no state between
 // calls (every user writes before it reads), so sharing them between harts is safe.
@@ -101,6 +121,16 @@ export function stepToZero64(x: number): number {
   return SCRATCH[0];
 }
 
+const TWO_M24 = 2 ** -24;
+
+/** The value of the binary16 bits w (low 16 bits) as a double: exact, NaN for every NaN. */
+export function decode16(w: number): number {
+  const e = (w >>> 10) & 0x1f;
+  const f = w & 0x3ff;
+  const mag = e === 0 ? f * TWO_M24 : e === 0x1f ? (f === 0 ? Infinity : NaN) : (f + 0x400) * pow2(e - 25);
+  return (w & 0x8000) !== 0 ? -mag : mag;
+}
+
 /** Raw words of a double: stores x and returns its low word; read the high word with `hiWord()`. */
 export function loWord(x: number): number {
   SCRATCH[0] = x;
@@ -118,6 +148,14 @@ export function isNaN32(w: number): boolean {
 /** binary32 signaling NaN test on raw bits: a NaN whose quiet bit (bit 22) is clear. */
 export function isSNaN32(w: number): boolean {
   return (w & 0x7fffffff) > 0x7f800000 && (w & 0x00400000) === 0;
+}
+/** binary16 NaN test on raw bits (the low 16 bits of w). */
+export function isNaN16(w: number): boolean {
+  return (w & 0x7fff) > 0x7c00;
+}
+/** binary16 signaling NaN test on raw bits: a NaN whose quiet bit (bit 9) is clear. */
+export function isSNaN16(w: number): boolean {
+  return (w & 0x7fff) > 0x7c00 && (w & 0x0200) === 0;
 }
 /** binary64 NaN test on raw words. */
 export function isNaN64(lo: number, hi: number): boolean {
@@ -151,6 +189,12 @@ function classify(
     return neg ? 1 << 2 : 1 << 5;
   }
   return neg ? 1 << 1 : 1 << 6;
+}
+
+/** FCLASS.H of raw binary16 bits. */
+export function fclass16(w: number): number {
+  const e = (w >>> 10) & 0x1f;
+  return classify((w & 0x8000) !== 0, e === 0x1f, e === 0, (w & 0x3ff) === 0, (w & 0x0200) !== 0);
 }
 
 /** FCLASS.S of raw binary32 bits. */

@@ -1,6 +1,6 @@
 // Differential test of the fused multiply-add fast paths against exact BigInt arithmetic: the
 // double-only decision `fmaFast64` and the FMADD/FMSUB/FNMSUB/FNMADD.D instructions (Fpu.fmaD) against
-// `fmaSlow`, and FMA*.S (Fpu.fmaS) against `fma32` and a BigInt rounding to binary32, in all five
+// `fmaSlow`, and FMA*.S (Fpu.fmaS) against `fmaN` and a BigInt rounding to binary32, in all five
 // rounding modes. Operands are drawn to hit what the fast paths must decide: cancellation, exact
 // ties and values within an ulp of a tie (also at binade boundaries), exact results, zero products
 // and zero sums, and results near the edges of the fast range. FMA_FAST_CASES=n (operand triples
@@ -12,7 +12,7 @@ import { Fpu } from './fpu.js';
 import { BINARY32, NX, RNE, RTZ, RDN, RUP, RMM, halfUlp64, pow2, stepAway64, stepToZero64 } from './bits.js';
 import { exactAdd, exactMul, split64, twoProdErr } from './exact.js';
 import { HI, LO } from './fast.js';
-import { fma32 } from './ops32.js';
+import { fmaN } from './narrow.js';
 import { fmaFast64, fmaSlow } from './ops64.js';
 import { roundBig } from './round.js';
 import { prng } from '../../../core/prng.js';
@@ -446,7 +446,7 @@ function ref32(s: { fflags: number }, a: number, b: number, c: number, rm: numbe
   return bits32(roundBig(s, x.neg, x.m, x.e, false, BINARY32, rm));
 }
 
-test('FMA*.S agrees with fma32 and exact BigInt arithmetic', (t) => {
+test('FMA*.S agrees with fmaN and exact BigInt arithmetic', (t) => {
   const f = new Fpu();
   const ref = { fflags: 0 };
   const slow = { fflags: 0 };
@@ -466,7 +466,7 @@ test('FMA*.S agrees with fma32 and exact BigInt arithmetic', (t) => {
           ref.fflags = 0;
           const want = ref32(ref, a, b, c, rm);
           slow.fflags = 0;
-          const s = fma32(slow, a, b, c, rm) | 0;
+          const s = fmaN(slow, a, b, c, rm, BINARY32) | 0;
           f.fflags = 0;
           f.fmaS(3, 0, 1, 2, rm, np, na);
           checks++;
@@ -474,7 +474,7 @@ test('FMA*.S agrees with fma32 and exact BigInt arithmetic', (t) => {
           if (s !== want || slow.fflags !== ref.fflags || r !== want || f.fflags !== ref.fflags)
             assert.fail(
               `${name}: fma.s(${a}, ${b}, ${c}) rm=${rm}: want ${want.toString(16)} flags ${ref.fflags}, ` +
-                `fma32 ${s.toString(16)} flags ${slow.fflags}, fmaS(${np}, ${na}) ${r.toString(16)} flags ${f.fflags}`,
+                `fmaN ${s.toString(16)} flags ${slow.fflags}, fmaS(${np}, ${na}) ${r.toString(16)} flags ${f.fflags}`,
             );
         }
       }

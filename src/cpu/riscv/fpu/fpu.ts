@@ -1,14 +1,27 @@
 // The RV64 F/D floating-point unit: register file f0-f31 (FLEN = 64), fcsr (fflags, frm) and the
-// register-level operations the F and D instruction bodies call (unprivileged ISA, F chapter
-// §Floating-Point Register State, §NaN Boxing of Narrower Values; D chapter).
+// register-level operations the F, D, Zfh and Zfa instruction bodies call (unprivileged ISA, F
+// chapter §Floating-Point Register State, §NaN Boxing of Narrower Values; D, Zfh and Zfa chapters).
 
-import { CANON_NAN_S, CANON_NAN_D_HI, DYN, NV, NX, RNE } from './bits.js';
-import { fclass32, fclass64, isNaN32, isNaN64, isSNaN32, isSNaN64 } from './bits.js';
+import {
+  BINARY16,
+  BINARY32,
+  BINARY64,
+  CANON_NAN_H,
+  CANON_NAN_S,
+  CANON_NAN_D_HI,
+  DYN,
+  NV,
+  NX,
+  RNE,
+} from './bits.js';
+import { decode16, fclass16, fclass32, fclass64, isNaN16, isNaN32, isNaN64 } from './bits.js';
+import { isSNaN16, isSNaN32, isSNaN64 } from './bits.js';
+import { FLI_H, fliValue } from './fli.js';
 import { twoProdErr, twoSumErr } from './exact.js';
 import { divFast, mulFast, rneF32, sqrtFast } from './fast.js';
-import { add32, mul32, div32, sqrt32, fma32, fromDouble32, fromInt32x2 } from './ops32.js';
+import { addN, mulN, divN, sqrtN, fmaN, fromDoubleN, fromInt64N } from './narrow.js';
 import { add64, mul64, div64, sqrt64, fmaFast64, fmaSlow, fromInt64 } from './ops64.js';
-import { CVT_W, CVT_WU, CVT_L, type IntSink, toInt } from './cvt.js';
+import { CVT_W, CVT_WU, CVT_L, type IntSink, roundIntegral, toInt } from './cvt.js';
 
 /** Snapshot of the FPU: raw register words (f[r] = f[2r+1]:f[2r]) and fcsr fields. */
 export interface FpuState {
@@ -25,8 +38,8 @@ const FRM_SHIFT = 5;
 /**
  * FPU state and operations. Register operands are register numbers; rounding-mode operands are
  * effective modes 0..4 from `resolveRm`. Operations accrue into `fflags`; the caller marks FS dirty.
- * Single-precision reads of a register that is not NaN-boxed see the canonical NaN; single-precision
- * writes NaN-box.
+ * Single- and half-precision reads of a register that is not NaN-boxed see the canonical NaN of
+ * their format; their writes NaN-box (binary16 values have the upper 48 bits all ones).
  */
 export class Fpu implements IntSink {
   /** Raw register file: f[r] low word at bits[2r], high word at bits[2r+1]. */
@@ -115,6 +128,16 @@ export class Fpu implements IntSink {
     this.bits[2 * r] = w;
     this.bits[2 * r + 1] = -1;
   }
+  /** Raw binary16 bits of f[r] (0..0xffff), or the canonical NaN if f[r] is not NaN-boxed. */
+  getH(r: number): number {
+    const lo = this.bits[2 * r];
+    return this.bits[2 * r + 1] === -1 && lo >>> 16 === 0xffff ? lo & 0xffff : CANON_NAN_H;
+  }
+  /** f[r] = NaN-boxed binary16 bits w (0..0xffff). */
+  setH(r: number, w: number): void {
+    this.bits[2 * r] = w | 0xffff0000;
+    this.bits[2 * r + 1] = -1;
+  }
   /** f[r] = (hi:lo), bit-exact. */
   setD(r: number, lo: number, hi: number): void {
     this.bits[2 * r] = lo;
@@ -129,6 +152,12 @@ export class Fpu implements IntSink {
   }
   private sigD(r: number): boolean {
     return isSNaN64(this.bits[2 * r], this.bits[2 * r + 1]);
+  }
+  private h(r: number): number {
+    return decode16(this.getH(r));
+  }
+  private sigH(r: number): boolean {
+    return isSNaN16(this.getH(r));
   }
   /** f[rd] = the binary32 value r (a double holding a non-NaN binary32 value); NX if inexact. */
   private putS(rd: number, r: number, inexact: boolean): void {
@@ -150,6 +179,10 @@ export class Fpu implements IntSink {
     if (this.sigS(r1) || this.sigS(r2)) this.fflags |= NV;
     return CANON_NAN_S;
   }
+  private nanH(r1: number, r2: number): number {
+    if (this.sigH(r1) || this.sigH(r2)) this.fflags |= NV;
+    return CANON_NAN_H;
+  }
   private nanD(r1: number, r2: number): number {
     if (this.sigD(r1) || this.sigD(r2)) this.fflags |= NV;
     return NaN;
@@ -170,7 +203,7 @@ export class Fpu implements IntSink {
       const r = rneF32(v, err);
       if (r === r) return this.putS(rd, r, r !== v || err !== 0);
     }
-    this.setS(rd, a !== a || b !== b ? this.nanS(r1, r2) : add32(this, a, b, rm));
+    this.setS(rd, a !== a || b !== b ? this.nanS(r1, r2) : addN(this, a, b, rm, BINARY32));
   }
   subS(rd: number, r1: number, r2: number, rm: number): void {
     const a = this.s(r1);
@@ -181,7 +214,7 @@ export class Fpu implements IntSink {
       const r = rneF32(v, err);
       if (r === r) return this.putS(rd, r, r !== v || err !== 0);
     }
-    this.setS(rd, a !== a || b !== b ? this.nanS(r1, r2) : add32(this, a, b, rm));
+    this.setS(rd, a !== a || b !== b ? this.nanS(r1, r2) : addN(this, a, b, rm, BINARY32));
   }
   mulS(rd: number, r1: number, r2: number, rm: number): void {
     const a = this.s(r1);
@@ -191,7 +224,7 @@ export class Fpu implements IntSink {
       const r = rneF32(v, 0);
       if (r === r) return this.putS(rd, r, r !== v);
     }
-    this.setS(rd, a !== a || b !== b ? this.nanS(r1, r2) : mul32(this, a, b, rm));
+    this.setS(rd, a !== a || b !== b ? this.nanS(r1, r2) : mulN(this, a, b, rm, BINARY32));
   }
   divS(rd: number, r1: number, r2: number, rm: number): void {
     const a = this.s(r1);
@@ -203,7 +236,7 @@ export class Fpu implements IntSink {
       const r = rneF32(v, rem);
       if (r === r) return this.putS(rd, r, r !== v || rem !== 0);
     }
-    this.setS(rd, a !== a || b !== b ? this.nanS(r1, r2) : div32(this, a, b, rm));
+    this.setS(rd, a !== a || b !== b ? this.nanS(r1, r2) : divN(this, a, b, rm, BINARY32));
   }
   sqrtS(rd: number, r1: number, rm: number): void {
     const a = this.s(r1);
@@ -214,7 +247,7 @@ export class Fpu implements IntSink {
       const r = rneF32(v, rem);
       if (r === r) return this.putS(rd, r, r !== v || rem !== 0);
     }
-    this.setS(rd, a !== a ? this.nanS(r1, r1) : sqrt32(this, a, rm));
+    this.setS(rd, a !== a ? this.nanS(r1, r1) : sqrtN(this, a, rm, BINARY32));
   }
   addD(rd: number, r1: number, r2: number, rm: number): void {
     const a = this.f64[r1];
@@ -278,7 +311,7 @@ export class Fpu implements IntSink {
       if (this.sigS(r3) || infTimesZero(a, b)) this.fflags |= NV;
       return this.setS(rd, this.nanS(r1, r2));
     }
-    this.setS(rd, fma32(this, a, b, c, rm));
+    this.setS(rd, fmaN(this, a, b, c, rm, BINARY32));
   }
   fmaD(rd: number, r1: number, r2: number, r3: number, rm: number, negProd: boolean, negAdd: boolean): void {
     const a = negProd ? -this.f64[r1] : this.f64[r1];
@@ -294,6 +327,42 @@ export class Fpu implements IntSink {
     this.setDv(rd, fmaSlow(this, a, b, c, rm));
   }
 
+  // Half precision (Zfh) has no fast path: it is rounded from exact binary64 values (narrow.ts).
+  addH(rd: number, r1: number, r2: number, rm: number): void {
+    const a = this.h(r1);
+    const b = this.h(r2);
+    this.setH(rd, a !== a || b !== b ? this.nanH(r1, r2) : addN(this, a, b, rm, BINARY16));
+  }
+  subH(rd: number, r1: number, r2: number, rm: number): void {
+    const a = this.h(r1);
+    const b = -this.h(r2);
+    this.setH(rd, a !== a || b !== b ? this.nanH(r1, r2) : addN(this, a, b, rm, BINARY16));
+  }
+  mulH(rd: number, r1: number, r2: number, rm: number): void {
+    const a = this.h(r1);
+    const b = this.h(r2);
+    this.setH(rd, a !== a || b !== b ? this.nanH(r1, r2) : mulN(this, a, b, rm, BINARY16));
+  }
+  divH(rd: number, r1: number, r2: number, rm: number): void {
+    const a = this.h(r1);
+    const b = this.h(r2);
+    this.setH(rd, a !== a || b !== b ? this.nanH(r1, r2) : divN(this, a, b, rm, BINARY16));
+  }
+  sqrtH(rd: number, r1: number, rm: number): void {
+    const a = this.h(r1);
+    this.setH(rd, a !== a ? this.nanH(r1, r1) : sqrtN(this, a, rm, BINARY16));
+  }
+  fmaH(rd: number, r1: number, r2: number, r3: number, rm: number, negProd: boolean, negAdd: boolean): void {
+    const a = negProd ? -this.h(r1) : this.h(r1);
+    const b = this.h(r2);
+    const c = negAdd ? -this.h(r3) : this.h(r3);
+    if (a !== a || b !== b || c !== c) {
+      if (this.sigH(r3) || infTimesZero(a, b)) this.fflags |= NV;
+      return this.setH(rd, this.nanH(r1, r2));
+    }
+    this.setH(rd, fmaN(this, a, b, c, rm, BINARY16));
+  }
+
   // --- sign injection, min/max, compare, classify ------------------------------------------------
 
   /** FSGNJ.S (kind 0), FSGNJN.S (1), FSGNJX.S (2): bit operations only, never NV. */
@@ -302,6 +371,12 @@ export class Fpu implements IntSink {
     const b = this.getS(r2);
     const sign = kind === 0 ? b : kind === 1 ? ~b : a ^ b;
     this.setS(rd, (a & 0x7fffffff) | (sign & 0x80000000));
+  }
+  sgnjH(rd: number, r1: number, r2: number, kind: number): void {
+    const a = this.getH(r1);
+    const b = this.getH(r2);
+    const sign = kind === 0 ? b : kind === 1 ? ~b : a ^ b;
+    this.setH(rd, (a & 0x7fff) | (sign & 0x8000));
   }
   sgnjD(rd: number, r1: number, r2: number, kind: number): void {
     const a = this.bits[2 * r1 + 1];
@@ -312,15 +387,16 @@ export class Fpu implements IntSink {
 
   /**
    * FMIN.S / FMAX.S (IEEE 754-2019 minimumNumber/maximumNumber): a NaN operand yields the other
-   * operand, two NaNs the canonical NaN, -0 < +0, and a signaling NaN raises NV.
+   * operand, two NaNs the canonical NaN, -0 < +0, and a signaling NaN raises NV. With `nanOut`,
+   * Zfa's FMINM.S / FMAXM.S (IEEE 754-2019 minimum/maximum): any NaN operand gives the canonical NaN.
    */
-  minMaxS(rd: number, r1: number, r2: number, max: boolean): void {
+  minMaxS(rd: number, r1: number, r2: number, max: boolean, nanOut = false): void {
     const wa = this.getS(r1);
     const wb = this.getS(r2);
     if (isSNaN32(wa) || isSNaN32(wb)) this.fflags |= NV;
     let w: number;
-    if (isNaN32(wa)) w = isNaN32(wb) ? CANON_NAN_S : wb;
-    else if (isNaN32(wb)) w = wa;
+    if (isNaN32(wa)) w = isNaN32(wb) || nanOut ? CANON_NAN_S : wb;
+    else if (isNaN32(wb)) w = nanOut ? CANON_NAN_S : wa;
     else {
       const a = this.f32[2 * r1];
       const b = this.f32[2 * r2];
@@ -329,7 +405,21 @@ export class Fpu implements IntSink {
     }
     this.setS(rd, w);
   }
-  minMaxD(rd: number, r1: number, r2: number, max: boolean): void {
+  minMaxH(rd: number, r1: number, r2: number, max: boolean, nanOut = false): void {
+    const wa = this.getH(r1);
+    const wb = this.getH(r2);
+    if (isSNaN16(wa) || isSNaN16(wb)) this.fflags |= NV;
+    let w: number;
+    if (isNaN16(wa)) w = isNaN16(wb) || nanOut ? CANON_NAN_H : wb;
+    else if (isNaN16(wb)) w = nanOut ? CANON_NAN_H : wa;
+    else {
+      const a = decode16(wa);
+      const b = decode16(wb);
+      w = a === b ? (max ? wa & wb : wa | wb) : a < b !== max ? wa : wb;
+    }
+    this.setH(rd, w);
+  }
+  minMaxD(rd: number, r1: number, r2: number, max: boolean, nanOut = false): void {
     const la = this.bits[2 * r1];
     const ha = this.bits[2 * r1 + 1];
     const lb = this.bits[2 * r2];
@@ -337,7 +427,7 @@ export class Fpu implements IntSink {
     const na = isNaN64(la, ha);
     const nb = isNaN64(lb, hb);
     if (isSNaN64(la, ha) || isSNaN64(lb, hb)) this.fflags |= NV;
-    if (na && nb) this.setD(rd, 0, CANON_NAN_D_HI);
+    if ((na && nb) || ((na || nb) && nanOut)) this.setD(rd, 0, CANON_NAN_D_HI);
     else if (na) this.setD(rd, lb, hb);
     else if (nb) this.setD(rd, la, ha);
     else {
@@ -370,6 +460,24 @@ export class Fpu implements IntSink {
     if (a !== a || b !== b) this.fflags |= NV;
     return a <= b ? 1 : 0;
   }
+  eqH(r1: number, r2: number): number {
+    const a = this.h(r1);
+    const b = this.h(r2);
+    if (a !== a || b !== b) this.nanH(r1, r2);
+    return a === b ? 1 : 0;
+  }
+  ltH(r1: number, r2: number): number {
+    const a = this.h(r1);
+    const b = this.h(r2);
+    if (a !== a || b !== b) this.fflags |= NV;
+    return a < b ? 1 : 0;
+  }
+  leH(r1: number, r2: number): number {
+    const a = this.h(r1);
+    const b = this.h(r2);
+    if (a !== a || b !== b) this.fflags |= NV;
+    return a <= b ? 1 : 0;
+  }
   eqD(r1: number, r2: number): number {
     const a = this.f64[r1];
     const b = this.f64[r2];
@@ -389,9 +497,50 @@ export class Fpu implements IntSink {
     return a <= b ? 1 : 0;
   }
 
-  /** FCLASS.S / FCLASS.D: one-hot class mask (bits 0..9). */
+  // Zfa's quiet comparisons FLTQ and FLEQ: like FLT and FLE, but NV only for a signaling NaN.
+  ltqS(r1: number, r2: number): number {
+    const a = this.s(r1);
+    const b = this.s(r2);
+    if (a !== a || b !== b) this.nanS(r1, r2);
+    return a < b ? 1 : 0;
+  }
+  leqS(r1: number, r2: number): number {
+    const a = this.s(r1);
+    const b = this.s(r2);
+    if (a !== a || b !== b) this.nanS(r1, r2);
+    return a <= b ? 1 : 0;
+  }
+  ltqD(r1: number, r2: number): number {
+    const a = this.f64[r1];
+    const b = this.f64[r2];
+    if (a !== a || b !== b) this.nanD(r1, r2);
+    return a < b ? 1 : 0;
+  }
+  leqD(r1: number, r2: number): number {
+    const a = this.f64[r1];
+    const b = this.f64[r2];
+    if (a !== a || b !== b) this.nanD(r1, r2);
+    return a <= b ? 1 : 0;
+  }
+  ltqH(r1: number, r2: number): number {
+    const a = this.h(r1);
+    const b = this.h(r2);
+    if (a !== a || b !== b) this.nanH(r1, r2);
+    return a < b ? 1 : 0;
+  }
+  leqH(r1: number, r2: number): number {
+    const a = this.h(r1);
+    const b = this.h(r2);
+    if (a !== a || b !== b) this.nanH(r1, r2);
+    return a <= b ? 1 : 0;
+  }
+
+  /** FCLASS.S / FCLASS.D / FCLASS.H: one-hot class mask (bits 0..9). */
   classS(r: number): number {
     return fclass32(this.getS(r));
+  }
+  classH(r: number): number {
+    return fclass16(this.getH(r));
   }
   classD(r: number): number {
     return fclass64(this.bits[2 * r], this.bits[2 * r + 1]);
@@ -407,12 +556,40 @@ export class Fpu implements IntSink {
   cvtIntD(r1: number, kind: number, rm: number): void {
     toInt(this, this.f64[r1], kind, rm);
   }
+  /** FCVT.{W,WU,L,LU}.H (kind = rs2 field 0..3); result in xlo/xhi. */
+  cvtIntH(r1: number, kind: number, rm: number): void {
+    toInt(this, this.h(r1), kind, rm);
+  }
+  /**
+   * FCVTMOD.W.D (Zfa): f[r1] truncated, taken modulo 2^32 as a signed 32-bit result (0 for NaN
+   * and infinities); the flags are FCVT.W.D's in RTZ: NV out of range, else NX if inexact.
+   */
+  cvtmodWD(r1: number): number {
+    const v = this.f64[r1];
+    const t = Math.trunc(v);
+    if (!(t >= -2147483648 && t <= 2147483647)) this.fflags |= NV;
+    else if (t !== v) this.fflags |= NX;
+    // ToInt32 is exactly "modulo 2^32" for every finite double, and 0 for NaN and infinities.
+    return t | 0;
+  }
+  /** FCVT.H.{W,WU,L,LU} from the integer register value (hi:lo). */
+  cvtHInt(rd: number, lo: number, hi: number, kind: number, rm: number): void {
+    const v = kind === CVT_W ? lo : lo >>> 0;
+    this.setH(
+      rd,
+      kind <= CVT_WU
+        ? fromDoubleN(this, v, 0, rm, BINARY16)
+        : fromInt64N(this, lo, hi, kind === CVT_L, rm, BINARY16),
+    );
+  }
   /** FCVT.S.{W,WU,L,LU} from the integer register value (hi:lo). */
   cvtSInt(rd: number, lo: number, hi: number, kind: number, rm: number): void {
     const v = kind === CVT_W ? lo : lo >>> 0;
     this.setS(
       rd,
-      kind <= CVT_WU ? fromDouble32(this, v, 0, rm) : fromInt32x2(this, lo, hi, kind === CVT_L, rm),
+      kind <= CVT_WU
+        ? fromDoubleN(this, v, 0, rm, BINARY32)
+        : fromInt64N(this, lo, hi, kind === CVT_L, rm, BINARY32),
     );
   }
   /** FCVT.D.{W,WU,L,LU} from the integer register value (hi:lo). */
@@ -426,13 +603,78 @@ export class Fpu implements IntSink {
     if (v !== v) {
       this.nanD(r1, r1);
       this.setS(rd, CANON_NAN_S);
-    } else this.setS(rd, fromDouble32(this, v, 0, rm));
+    } else this.setS(rd, fromDoubleN(this, v, 0, rm, BINARY32));
   }
   /** FCVT.D.S: exact widening. */
   cvtDS(rd: number, r1: number): void {
     const v = this.s(r1);
     if (v !== v) this.nanS(r1, r1);
     this.setDv(rd, v);
+  }
+  /** FCVT.S.H: exact widening; a NaN gives the canonical NaN (NV if signaling). */
+  cvtSH(rd: number, r1: number): void {
+    const v = this.h(r1);
+    if (v !== v) {
+      this.nanH(r1, r1);
+      this.setS(rd, CANON_NAN_S);
+    } else this.putS(rd, v, false);
+  }
+  /** FCVT.D.H: exact widening. */
+  cvtDH(rd: number, r1: number): void {
+    const v = this.h(r1);
+    if (v !== v) this.nanH(r1, r1);
+    this.setDv(rd, v);
+  }
+  /** FCVT.H.S: round to half. */
+  cvtHS(rd: number, r1: number, rm: number): void {
+    const v = this.s(r1);
+    this.setH(rd, v !== v ? (this.nanS(r1, r1), CANON_NAN_H) : fromDoubleN(this, v, 0, rm, BINARY16));
+  }
+  /** FCVT.H.D: round to half. */
+  cvtHD(rd: number, r1: number, rm: number): void {
+    const v = this.f64[r1];
+    this.setH(rd, v !== v ? (this.nanD(r1, r1), CANON_NAN_H) : fromDoubleN(this, v, 0, rm, BINARY16));
+  }
+
+  // --- Zfa: load-immediate and round-to-integer -------------------------------------------------
+
+  /** FLI.S / FLI.D / FLI.H: f[rd] = entry i of the constant table (fli.ts); never any flag. */
+  fliS(rd: number, i: number): void {
+    const v = fliValue(i, BINARY32);
+    if (v === v) this.putS(rd, v, false);
+    else this.setS(rd, CANON_NAN_S);
+  }
+  fliD(rd: number, i: number): void {
+    this.setDv(rd, fliValue(i, BINARY64));
+  }
+  fliH(rd: number, i: number): void {
+    this.setH(rd, FLI_H[i]);
+  }
+
+  /**
+   * FROUND.S (IEEE 754-2019 roundToIntegral in mode rm) and, with `exact`, FROUNDNX.S
+   * (roundToIntegralExact: NX when the result differs from the operand). Zeros and infinities are
+   * copied, the sign of a zero result is the operand's, a NaN gives the canonical NaN (NV if
+   * signaling) and no other flag is ever raised: an integral value of a format is in that format.
+   */
+  roundS(rd: number, r1: number, rm: number, exact: boolean): void {
+    const v = this.s(r1);
+    if (v !== v) return this.setS(rd, this.nanS(r1, r1));
+    const r = roundIntegral(v, rm);
+    this.putS(rd, r, exact && r !== v);
+  }
+  roundD(rd: number, r1: number, rm: number, exact: boolean): void {
+    const v = this.f64[r1];
+    if (v !== v) return this.setDv(rd, this.nanD(r1, r1));
+    const r = roundIntegral(v, rm);
+    this.putD(rd, r, exact && r !== v);
+  }
+  roundH(rd: number, r1: number, rm: number, exact: boolean): void {
+    const v = this.h(r1);
+    if (v !== v) return this.setH(rd, this.nanH(r1, r1));
+    const r = roundIntegral(v, rm);
+    if (exact && r !== v) this.fflags |= NX;
+    this.setH(rd, fromDoubleN(this, r, 0, rm, BINARY16));
   }
 }
 

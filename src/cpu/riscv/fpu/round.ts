@@ -1,8 +1,9 @@
-// Rounding of exact (or exact-with-sticky) values to binary32/binary64 in the five RISC-V rounding
+// Rounding of exact (or exact-with-sticky) values to binary16/32/64 in the five RISC-V rounding
 // modes, with the IEEE 754-2008 §7 exception flags. Tininess is detected after rounding, as the
 // RISC-V unprivileged ISA specifies (F chapter, §Floating-Point Control and Status Register).
 
-import { type FlagSink, type Fmt, NX, OF, UF, RNE, RTZ, RDN, RUP, RMM, biasedExp64, pow2 } from './bits.js';
+import { type FlagSink, type Fmt, NX, OF, UF, RNE, RTZ, RDN, RUP, RMM, BINARY32 } from './bits.js';
+import { biasedExp64, infOf, pow2, signOf } from './bits.js';
 
 /** Whether an overflowing result is delivered as infinity (else as the largest finite value), §7.4. */
 export function overflowsToInf(neg: boolean, rm: number): boolean {
@@ -35,61 +36,69 @@ function roundInc(
   }
 }
 
-const TWO_M160 = pow2(-160);
 const TWO_52 = pow2(52);
-const TWO_24 = pow2(24);
 
 /**
- * Round x to binary32, where x is known through v = RN64(x) (x rounded to nearest binary64) and
- * sigma, whose sign is the sign of x - v (0 iff x === v). v must be finite and nonzero. Returns the
- * binary32 bits; accrues NX/UF/OF into `s`.
+ * Round x to format f (binary16 or binary32: any format with p <= 26 and emin >= -1000), where x is
+ * known through v = RN64(x) (x rounded to nearest binary64) and sigma, whose sign is the sign of
+ * x - v (0 iff x === v). v must be finite and nonzero. Returns the bits of the result (int32, the
+ * binary32 sign bit negative); accrues NX/UF/OF into `s`.
  *
  * Method: with v = M * 2^(E-52) (M the 53-bit significand), x lies within half a binary64 ulp of v.
  * If x < |v| in magnitude, x lies strictly between (M-1) and M units, else between M and M+1 units
  * (or on M). So x = (Mi + t) units with Mi an exact integer and 0 <= t < 1 (t > 0 iff sigma != 0).
- * binary32 grid points and midpoints are multiples of at least 2^28 units, so rounding Mi with a
- * sticky bit t is exact: no double rounding in any mode.
+ * The grid points and midpoints of f are multiples of at least 2^(52-p) >= 2^26 units, so rounding
+ * Mi with a sticky bit t is exact: no double rounding in any mode, whatever the operation was.
  */
-export function roundF32(s: FlagSink, v: number, sigma: number, rm: number): number {
+export function roundNarrow(s: FlagSink, v: number, sigma: number, rm: number, f: Fmt): number {
   const neg = v < 0;
   let m = neg ? -v : v;
   let sm = neg ? -sigma : sigma;
-  // Every magnitude below 2^-150 rounds the same way in every mode; stand in a normal double for it.
-  if (m < TWO_M160) {
-    m = TWO_M160;
+  // Every magnitude far below half the smallest subnormal rounds the same way in every mode (to 0
+  // or to the smallest subnormal, inexact and tiny); stand in a normal double for it.
+  const tiny = pow2(f.emin - f.p - 10);
+  if (m < tiny) {
+    m = tiny;
     sm = 1;
   }
   const e = biasedExp64(m) - 1023;
   const mi = m * pow2(52 - e) - (sm < 0 ? 1 : 0);
   const sticky = sm !== 0;
   const ex = mi < TWO_52 ? e - 1 : e;
-  const q = (ex > -126 ? ex : -126) - 23;
+  const q = (ex > f.emin ? ex : f.emin) - (f.p - 1);
   const unit = pow2(q - (e - 52));
   let kept = Math.floor(mi / unit);
   const rem = mi - kept * unit;
   const inexact = sticky || rem !== 0;
   if (inexact) kept += roundInc(kept, rem, unit / 2, sticky, neg, rm);
-  const sign = neg ? 0x80000000 : 0;
-  // kept includes the implicit bit, so a carry out of the fraction bumps the exponent field.
-  const mag = q > 104 ? 0x7f800000 : ((q + 149) << 23) + kept;
-  if (mag >= 0x7f800000) {
+  const sign = neg ? signOf(f) : 0;
+  const inf = infOf(f);
+  // kept includes the implicit bit, so a carry out of the fraction bumps the exponent field; the
+  // subnormal unit (q = emin - p + 1) is exponent field 0.
+  const mag = q > f.emax - (f.p - 1) ? inf : (q - (f.emin - f.p + 1)) * pow2(f.p - 1) + kept;
+  if (mag >= inf) {
     s.fflags |= OF | NX;
-    return sign | (overflowsToInf(neg, rm) ? 0x7f800000 : 0x7f7fffff) | 0;
+    return sign | (overflowsToInf(neg, rm) ? inf : inf - 1);
   }
   if (inexact) {
     s.fflags |= NX;
-    // Tiny after rounding: below 2^-126 even when rounded to 24 bits with an unbounded exponent.
-    if (mag < 0x00800000) s.fflags |= UF;
-    else if (ex === -127) {
-      const unitU = pow2(-150 - (e - 52));
+    // Tiny after rounding: below 2^emin even when rounded to p bits with an unbounded exponent.
+    if (mag < pow2(f.p - 1)) s.fflags |= UF;
+    else if (ex === f.emin - 1) {
+      const unitU = pow2(f.emin - f.p - (e - 52));
       const k = Math.floor(mi / unitU);
       const remU = mi - k * unitU;
-      // Exact at 24 bits means tiny (k < 2^24 here); otherwise see whether rounding carries to 2^-126.
+      // Exact at p bits means tiny (k < 2^p here); otherwise see whether rounding carries to 2^emin.
       if (remU === 0 && !sticky) s.fflags |= UF;
-      else if (k + roundInc(k, remU, unitU / 2, sticky, neg, rm) < TWO_24) s.fflags |= UF;
+      else if (k + roundInc(k, remU, unitU / 2, sticky, neg, rm) < pow2(f.p)) s.fflags |= UF;
     }
   }
-  return sign | mag | 0;
+  return sign | mag;
+}
+
+/** roundNarrow to binary32. */
+export function roundF32(s: FlagSink, v: number, sigma: number, rm: number): number {
+  return roundNarrow(s, v, sigma, rm, BINARY32);
 }
 
 function bitLength(m: bigint): number {

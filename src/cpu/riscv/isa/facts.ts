@@ -1,7 +1,7 @@
 // The facts engines need about an instruction (types.ts InsnFacts), derived from its semantics so
 // that no engine keeps its own list of instruction names or opcodes.
 
-import type { FSem, InsnFacts, Sem } from './types.js';
+import type { Fmt, FSem, InsnFacts, Sem } from './types.js';
 
 const fact = (f: Partial<InsnFacts>): InsnFacts => ({
   endsBlock: false,
@@ -50,17 +50,22 @@ export function semFacts(sem: Sem): InsnFacts {
   }
 }
 
-/** The facts of an F or D instruction: the integer registers it reads or writes. */
+/** Bytes of a format's encoding: FLH/FSH, FLW/FSW, FLD/FSD move that many. */
+export const FMT_BYTES: Readonly<Record<Fmt, 2 | 4 | 8>> = { H: 2, S: 4, D: 8 };
+
+/** The facts of a floating-point instruction: its memory access, the integer registers it reads or writes. */
 export function fpFacts(sem: FSem): InsnFacts {
   switch (sem.kind) {
     case 'load':
-      return fact({ access: 'load', bytes: sem.fmt === 'S' ? 4 : 8, readsRs1: true });
+      return fact({ access: 'load', bytes: FMT_BYTES[sem.fmt], readsRs1: true });
     case 'store':
-      return fact({ access: 'store', bytes: sem.fmt === 'S' ? 4 : 8, readsRs1: true });
+      return fact({ access: 'store', bytes: FMT_BYTES[sem.fmt], readsRs1: true });
     case 'fromInt':
     case 'mvFromX':
       return fact({ readsRs1: true });
     case 'cmp':
+    case 'cmpq':
+    case 'cvtmod':
     case 'toInt':
     case 'mvToX':
     case 'class':

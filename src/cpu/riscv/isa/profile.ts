@@ -10,6 +10,8 @@ import { RV64M } from './m.js';
 import { RV64I } from './rv64i.js';
 import { PRIV, SVINVAL, ZICSR } from './system.js';
 import { ZB_INSNS } from './zb.js';
+import { ZFA_INSNS } from './zfa.js';
+import { ZFH_INSNS } from './zfh.js';
 import { ZICOND } from './zicond.js';
 import { Decoder } from '../decode.js';
 import type { InsnSpec } from './types.js';
@@ -45,6 +47,17 @@ export const EXTENSIONS: readonly Extension[] = [
   { name: 'zicond', summary: 'integer conditional operations (czero.eqz, czero.nez)' },
   { name: 'zicsr', summary: 'control and status register instructions', fixed: true },
   { name: 'zifencei', summary: 'instruction-fetch fence (FENCE.I)' },
+  {
+    name: 'zfa',
+    summary: 'additional floating point (fli, fminm, fround, fcvtmod.w.d, fleq, ...)',
+    requires: ['f'],
+  },
+  { name: 'zfh', summary: 'half-precision floating point', requires: ['zfhmin'] },
+  {
+    name: 'zfhmin',
+    summary: 'minimal half precision (flh, fsh, fmv.x.h, fmv.h.x, fcvt to and from h)',
+    requires: ['f'],
+  },
   { name: 'zba', summary: 'address generation (sh1add, add.uw, ...)' },
   { name: 'zbb', summary: 'basic bit manipulation (clz, cpop, min, rev8, ...)' },
   { name: 'zbc', summary: 'carry-less multiplication (clmul, clmulh, clmulr)' },
@@ -69,6 +82,8 @@ const INSNS: readonly InsnSpec[] = [
   ...D_INSNS,
   ...ZICSR,
   ...ZICOND,
+  ...ZFA_INSNS,
+  ...ZFH_INSNS,
   ...ZB_INSNS,
   ...PRIV,
   ...SVINVAL,
@@ -180,9 +195,14 @@ export class IsaProfile {
 
   /** The instructions this profile decodes, in table order. */
   get insns(): readonly InsnSpec[] {
-    const on = (e: string): boolean => e === 'priv' || this.has(e.toLowerCase());
-    this.decoded ??= INSNS.filter((s) => on(s.ext) || s.alsoIn?.some(on) === true);
+    this.decoded ??= INSNS.filter((s) => this.decodes(s));
     return this.decoded;
+  }
+
+  /** Whether `s` is in this profile: one of its extensions is on (ext, alsoIn), and all it needs. */
+  decodes(s: InsnSpec): boolean {
+    const on = (e: string): boolean => e === 'priv' || this.has(e.toLowerCase());
+    return (on(s.ext) || s.alsoIn?.some(on) === true) && (s.needs?.every(on) ?? true);
   }
 
   /** The decoder of `insns`, shared by every hart of this profile (its cache is per profile). */

@@ -20,6 +20,9 @@ export type Ext =
   | 'Svinval'
   | 'Zifencei'
   | 'Zicond'
+  | 'Zfa'
+  | 'Zfh'
+  | 'Zfhmin'
   | 'Zba'
   | 'Zbb'
   | 'Zbc'
@@ -79,9 +82,9 @@ export interface Hart {
   load(rd: number, addr: number, bytes: number, signed: boolean): void;
   /** Store the low `bytes` of (hi:lo). */
   store(addr: number, bytes: number, lo: number, hi: number): void;
-  /** Load 4 or 8 bytes into f[frd]; 4-byte loads are NaN-boxed. */
+  /** Load 2, 4 or 8 bytes into f[frd]; 2- and 4-byte loads are NaN-boxed (upper bits all ones). */
   loadFp(frd: number, addr: number, bytes: number): void;
-  /** Store the low 4 or 8 bytes of f[frs]. */
+  /** Store the low 2, 4 or 8 bytes of f[frs]. */
   storeFp(addr: number, bytes: number, frs: number): void;
 
   /** Raise illegal-instruction; tval is the original instruction bits (16-bit for compressed). */
@@ -166,12 +169,15 @@ export type Sem =
   /** Carried out by the hart (CSR access, traps and returns, fences of translations or code). */
   | { readonly kind: 'system'; readonly op: SysOp };
 
-/** Floating-point operand format: binary32 (NaN-boxed in the 64-bit registers) or binary64. */
-export type Fmt = 'S' | 'D';
+/**
+ * Floating-point operand format, named as the fmt field's mnemonic: binary32 and binary16
+ * (NaN-boxed in the 64-bit registers) or binary64.
+ */
+export type Fmt = 'S' | 'D' | 'H';
 /** Integer side of a conversion: 0 = w, 1 = wu, 2 = l, 3 = lu (the FPU's `kind`). */
 export type IntKind = 0 | 1 | 2 | 3;
 
-/** Which FPU operation an F or D instruction performs, in which format, on which operands. */
+/** Which FPU operation an F, D, Zfh or Zfa instruction performs, in which format, on which operands. */
 export type FSem =
   /** f[rd] = mem[x[rs1] + immI] (FLW NaN-boxes) */
   | { readonly kind: 'load'; readonly fmt: Fmt }
@@ -184,17 +190,30 @@ export type FSem =
   | { readonly kind: 'fma'; readonly fmt: Fmt; readonly negProd: boolean; readonly negAdd: boolean }
   /** Sign injection: 0 = FSGNJ, 1 = FSGNJN, 2 = FSGNJX */
   | { readonly kind: 'sgnj'; readonly fmt: Fmt; readonly mode: 0 | 1 | 2 }
+  /** FMIN/FMAX (IEEE 754-2019 minimumNumber/maximumNumber: a NaN operand yields the other one) */
   | { readonly kind: 'minmax'; readonly fmt: Fmt; readonly max: boolean }
-  /** x[rd] = f[rs1] cmp f[rs2] (0 or 1) */
+  /** Zfa's FMINM/FMAXM (IEEE 754-2019 minimum/maximum: a NaN operand yields the canonical NaN) */
+  | { readonly kind: 'minmaxm'; readonly fmt: Fmt; readonly max: boolean }
+  /** x[rd] = f[rs1] cmp f[rs2] (0 or 1); NV for any NaN operand but with eq */
   | { readonly kind: 'cmp'; readonly fmt: Fmt; readonly op: 'eq' | 'lt' | 'le' }
+  /** Zfa's FLTQ/FLEQ: x[rd] = f[rs1] cmp f[rs2], NV only for a signaling NaN */
+  | { readonly kind: 'cmpq'; readonly fmt: Fmt; readonly op: 'lt' | 'le' }
   | { readonly kind: 'class'; readonly fmt: Fmt }
   /** x[rd] = the integer nearest f[rs1] in rm, saturated (FCVT.W.D and friends) */
   | { readonly kind: 'toInt'; readonly fmt: Fmt; readonly int: IntKind }
   /** f[rd] = x[rs1] as an integer of kind `int`, rounded by rm */
   | { readonly kind: 'fromInt'; readonly fmt: Fmt; readonly int: IntKind }
+  /** FCVTMOD.W.D (Zfa): x[rd] = sext32(trunc(f[rs1]) mod 2^32), 0 for NaN and infinities */
+  | { readonly kind: 'cvtmod' }
   /** FCVT.S.D, FCVT.D.S */
   | { readonly kind: 'narrow' }
   | { readonly kind: 'widen' }
+  /** f[rd] = f[rs1] converted from format `from` to `to`, rounded by rm (FCVT.H.S, FCVT.S.H, ...) */
+  | { readonly kind: 'cvtFmt'; readonly to: Fmt; readonly from: Fmt }
+  /** Zfa's FROUND (exact = false) and FROUNDNX (exact: NX when not integral): f[rd] = f[rs1] rounded to an integer by rm */
+  | { readonly kind: 'roundInt'; readonly fmt: Fmt; readonly exact: boolean }
+  /** Zfa's FLI: f[rd] = constant number rs1 of the table (fpu/fli.ts) */
+  | { readonly kind: 'fli'; readonly fmt: Fmt }
   /** x[rd] = raw bits of f[rs1] (FMV.X.W sign-extends the low word) */
   | { readonly kind: 'mvToX'; readonly fmt: Fmt }
   /** f[rd] = raw bits of x[rs1] (FMV.W.X NaN-boxes) */
@@ -242,6 +261,11 @@ export interface InsnSpec {
    * any of them is on.
    */
   readonly alsoIn?: readonly Ext[];
+  /**
+   * Extensions that must be on as well for it to decode (FLI.D is Zfa's, but only with D;
+   * FCVT.D.H is Zfhmin's, but only with D).
+   */
+  readonly needs?: readonly Ext[];
   readonly format: Format;
   readonly exec: Exec;
   /**
@@ -249,7 +273,7 @@ export interface InsnSpec {
    * is made from it, and so is the WebAssembly code.
    */
   readonly sem?: Sem;
-  /** The same for the F and D instructions (isa/fsem.ts). Every entry has `sem` or `fsem`. */
+  /** The same for the floating-point instructions (isa/fsem.ts). Every entry has `sem` or `fsem`. */
   readonly fsem?: FSem;
   readonly facts: InsnFacts;
 }

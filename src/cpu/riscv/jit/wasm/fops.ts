@@ -1,6 +1,7 @@
 // The WebAssembly backend of isa/fsem.ts: F and D instructions computed in place for the cases
-// that decide themselves with native binary64 arithmetic, the rest through the helper (the
-// interpreter's `exec`, fpu/fpu.ts), exactly as the FPU's own fast paths split them.
+// that decide themselves with native binary64 arithmetic, the rest (and every Zfh and Zfa
+// instruction) through the helper (the interpreter's `exec`, fpu/fpu.ts), exactly as the FPU's
+// own fast paths split them.
 //
 // WebAssembly floating point is IEEE 754 round-to-nearest-even without flags, so a fast path
 // runs only in RNE (or where the result is exact in every mode) and decides NX with an
@@ -475,6 +476,8 @@ function widen(b: BlockBuilder): void {
 
 /** The rounding an instruction's fast path needs, or undefined when it has none (the helper's). */
 function roundingOf(sem: FSem, word: number): Rounding | undefined {
+  // Half precision (Zfh) has no fast path: every H instruction runs as the helper.
+  if ('fmt' in sem && sem.fmt === 'H') return undefined;
   switch (sem.kind) {
     case 'load':
     case 'store':
@@ -493,8 +496,15 @@ function roundingOf(sem: FSem, word: number): Rounding | undefined {
     case 'fromInt':
     case 'widen':
       return 'any';
+    // FMIN/FMAX and FCLASS; Zfa; the conversions to and from H.
     case 'minmax':
     case 'class':
+    case 'minmaxm':
+    case 'cmpq':
+    case 'cvtmod':
+    case 'cvtFmt':
+    case 'roundInt':
+    case 'fli':
       return undefined;
   }
 }
