@@ -130,6 +130,23 @@
 /* A leaf that neither faults nor needs a hardware A/D update. */
 #define PTE_LEAF_RWX (PTE_V | PTE_RWX | PTE_A | PTE_D)
 
+/* PMP (3.7): pmpcfg fields, CSR numbers, and pmpaddr encodings. */
+#define PMP_R 0x01
+#define PMP_W 0x02
+#define PMP_X 0x04
+#define PMP_RWX 0x07
+#define PMP_OFF 0x00
+#define PMP_TOR 0x08
+#define PMP_NA4 0x10
+#define PMP_NAPOT 0x18
+#define PMP_L 0x80
+#define CSR_PMPCFG0 0x3a0
+#define CSR_PMPADDR0 0x3b0
+/* pmpaddr of a naturally aligned power-of-two region of `size` (>= 8) bytes at `base`. */
+#define PMP_NAPOT_ADDR(base, size) (((base) + (size) / 2 - 1) >> 2)
+/* pmpaddr of a TOR bound or an NA4 region at byte address `a`. */
+#define PMP_ADDR(a) ((a) >> 2)
+
 /* Scratch memory. */
 #define PT_BASE 0x80100000
 #define PT_PAGE(n) (PT_BASE + (n) * 0x1000)
@@ -206,6 +223,27 @@
         li t0, 0x1f
         csrw pmpcfg0, t0
         csrw pmpcfg2, zero
+.endm
+
+/* PMP entry n (0..15, a constant): pmpaddr = addr, config byte = cfg (constants); then
+   SFENCE.VMA x0, x0, which 3.7.2 requires after PMP CSR writes on a hart with virtual memory.
+   pmp_cfg writes the config byte only; pmp_cfg_get reads it into rd. */
+.macro pmp_entry n, addr, cfg
+        li t0, \addr
+        csrw CSR_PMPADDR0 + \n, t0
+        pmp_cfg \n, \cfg
+.endm
+.macro pmp_cfg n, cfg
+        li t0, 0xff << ((\n % 8) * 8)
+        csrc CSR_PMPCFG0 + (\n / 8) * 2, t0
+        li t0, (\cfg) << ((\n % 8) * 8)
+        csrs CSR_PMPCFG0 + (\n / 8) * 2, t0
+        sfence.vma zero, zero
+.endm
+.macro pmp_cfg_get rd, n
+        csrr \rd, CSR_PMPCFG0 + (\n / 8) * 2
+        srli \rd, \rd, (\n % 8) * 8
+        andi \rd, \rd, 0xff
 .endm
 
 /* Common start of a privileged test: PMP open for S/U, no delegation, bare translation, no
