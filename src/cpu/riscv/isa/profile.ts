@@ -4,6 +4,7 @@
 // extensions. Names and profiles follow the RISC-V ISA manual and the RVA profiles specification.
 
 import { RV64A } from './a.js';
+import { C_INSNS } from './c.js';
 import { D_INSNS } from './d.js';
 import { F_INSNS } from './f.js';
 import { RV64M } from './m.js';
@@ -12,7 +13,7 @@ import { PRIV, ZICSR } from './system.js';
 import { ZB_INSNS } from './zb.js';
 import { ZICOND } from './zicond.js';
 import { Decoder } from '../decode.js';
-import type { InsnSpec } from './types.js';
+import type { CInsnSpec, InsnSpec } from './types.js';
 
 /** One extension: its name as the device tree spells it, and what it brings. */
 export interface Extension {
@@ -45,6 +46,13 @@ export const EXTENSIONS: readonly Extension[] = [
   { name: 'zicond', summary: 'integer conditional operations (czero.eqz, czero.nez)' },
   { name: 'zicsr', summary: 'control and status register instructions', fixed: true },
   { name: 'zifencei', summary: 'instruction-fetch fence (FENCE.I)' },
+  // Linux derives zca (and zcd with d) from c itself; c is fixed, so Zca is always there.
+  {
+    name: 'zcb',
+    summary: 'more compressed instructions (c.lbu, c.sh, c.zext.b, c.mul, ...)',
+    requires: ['c'],
+  },
+  { name: 'zcmop', summary: 'compressed may-be-operations (c.mop.n, no-ops)', requires: ['c'] },
   { name: 'zba', summary: 'address generation (sh1add, add.uw, ...)' },
   { name: 'zbb', summary: 'basic bit manipulation (clz, cpop, min, rev8, ...)' },
   { name: 'zbc', summary: 'carry-less multiplication (clmul, clmulh, clmulr)' },
@@ -90,6 +98,7 @@ const MISA_LETTERS = 'imafdc';
 /** A set of extensions, closed under `requires`. */
 export class IsaProfile {
   private decoded: readonly InsnSpec[] | undefined;
+  private decodedC: readonly CInsnSpec[] | undefined;
   private dec: Decoder | undefined;
 
   private constructor(
@@ -174,9 +183,18 @@ export class IsaProfile {
     return this.decoded;
   }
 
-  /** The decoder of `insns`, shared by every hart of this profile (its cache is per profile). */
+  /** The compressed instructions this profile decodes (isa/c.ts), in table order. */
+  get cinsns(): readonly CInsnSpec[] {
+    this.decodedC ??= C_INSNS.filter((s) => this.has(s.ext.toLowerCase()));
+    return this.decodedC;
+  }
+
+  /**
+   * The decoder of `insns` and `cinsns`, shared by every hart of this profile (its cache is per
+   * profile).
+   */
   get decoder(): Decoder {
-    this.dec ??= new Decoder(this.insns);
+    this.dec ??= new Decoder(this.insns, this.cinsns);
     return this.dec;
   }
 }

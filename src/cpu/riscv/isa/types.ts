@@ -16,9 +16,15 @@ export type Ext =
   | 'F'
   | 'D'
   | 'C'
+  | 'Zcb'
+  | 'Zcmop'
+  | 'Zicbom'
+  | 'Zicboz'
   | 'Zicsr'
   | 'Zifencei'
   | 'Zicond'
+  | 'Zimop'
+  | 'Zawrs'
   | 'Zba'
   | 'Zbb'
   | 'Zbc'
@@ -48,7 +54,9 @@ export type Format =
   | 'CS'
   | 'CA'
   | 'CB'
-  | 'CJ';
+  | 'CJ'
+  /** Zcb's unary format: rd'/rs1' at bits 9:7, the operation in bits 4:2. */
+  | 'CU';
 
 /**
  * What an instruction body may touch. Bodies use only `h`, the 32-bit instruction word `i` and the
@@ -241,6 +249,9 @@ export interface InsnSpec {
   readonly facts: InsnFacts;
 }
 
+/** The extensions of compressed instructions (isa/c.ts). */
+export type CExt = Extract<Ext, 'C' | 'Zcb' | 'Zcmop'>;
+
 /**
  * A compressed instruction, defined by its expansion into the 32-bit instruction it stands for
  * (unprivileged ISA, chapter "C" Standard Extension: every C instruction expands to a base one).
@@ -250,7 +261,7 @@ export interface CInsnSpec {
   readonly name: string;
   readonly match: number;
   readonly mask: number;
-  readonly ext: 'C';
+  readonly ext: CExt;
   readonly format: Format;
   readonly expand: (c: number) => number;
 }
