@@ -12,6 +12,7 @@ import { RV64I } from './rv64i.js';
 import { PRIV, ZICSR } from './system.js';
 import { ZB_INSNS } from './zb.js';
 import { ZICOND } from './zicond.js';
+import { ZIMOP } from './zimop.js';
 import { Decoder } from '../decode.js';
 import type { CInsnSpec, InsnSpec } from './types.js';
 
@@ -46,6 +47,7 @@ export const EXTENSIONS: readonly Extension[] = [
   { name: 'zicond', summary: 'integer conditional operations (czero.eqz, czero.nez)' },
   { name: 'zicsr', summary: 'control and status register instructions', fixed: true },
   { name: 'zifencei', summary: 'instruction-fetch fence (FENCE.I)' },
+  { name: 'zimop', summary: 'may-be-operations (mop.r.n, mop.rr.n: write 0 to rd)' },
   // Linux derives zca (and zcd with d) from c itself; c is fixed, so Zca is always there.
   {
     name: 'zcb',
@@ -72,6 +74,7 @@ const INSNS: readonly InsnSpec[] = [
   ...D_INSNS,
   ...ZICSR,
   ...ZICOND,
+  ...ZIMOP,
   ...ZB_INSNS,
   ...PRIV,
 ];

@@ -97,7 +97,21 @@ const CASES: Case[] = [
   })),
 ];
 
-function machine(spec: string): RiscvHart {
+const getX = (h: RiscvHart, r: number): bigint =>
+  u64((BigInt(h.x[2 * r + 1]) << 32n) | BigInt(h.x[2 * r] >>> 0));
+function setX(h: RiscvHart, r: number, v: bigint): void {
+  h.x[2 * r] = Number(BigInt.asIntN(32, v));
+  h.x[2 * r + 1] = Number(BigInt.asIntN(32, v >> 32n));
+}
+
+/** Where case k's halfword sits (followed by `jal x0, 0`). */
+const at = (k: number): number => BASE + 8 * k;
+
+/**
+ * A machine of profile `spec` holding every case, run by `engine`. `run` starts case k with random
+ * x1..x31 (x9 = DATA) and random data, for `budget` instructions, and returns the state before.
+ */
+function runner(engine: Engine, spec: string) {
   const mem = new GuestMemory(BASE, RAM_BYTES, false, hostBytesFor(1, RAM_BYTES));
   const h = new RiscvHart(0, mem, new PhysBus(mem), {
     mtime: () => 0,
@@ -106,107 +120,88 @@ function machine(spec: string): RiscvHart {
   });
   h.mtvec = TRAP;
   mem.write32(TRAP, JAL_SELF);
-  return h;
-}
-
-const getX = (h: RiscvHart, r: number): bigint =>
-  u64((BigInt(h.x[2 * r + 1]) << 32n) | BigInt(h.x[2 * r] >>> 0));
-function setX(h: RiscvHart, r: number, v: bigint): void {
-  h.x[2 * r] = Number(BigInt.asIntN(32, v));
-  h.x[2 * r + 1] = Number(BigInt.asIntN(32, v >> 32n));
-}
-
-/**
- * Run the halfword at BASE (followed by `jal x0, 0`) on `engine` from a fresh machine of profile
- * `spec` for `budget` instructions, with random x1..x31 (x9 = DATA) and random data; returns the
- * machine and its state before. Also how many instructions the translators and the cold interpreter took on.
- */
-function runOne(
-  engine: Engine,
-  spec: string,
-  c: number,
-  rng: Prng,
-  budget: number,
-): { h: RiscvHart; before: bigint[]; data: Uint8Array; compiled: number; cold: number } {
-  const h = machine(spec);
-  h.mem.write(BASE, new Uint8Array([c & 0xff, c >>> 8]));
-  h.mem.write32(BASE + 2, JAL_SELF);
-  const data = rng.bytes(64);
-  h.mem.write(DATA, data);
-  for (let r = 1; r < 32; r++) setX(h, r, (BigInt(rng.u32()) << 32n) | BigInt(rng.u32()));
-  setX(h, 9, BigInt(DATA));
-  const before = Array.from({ length: 32 }, (_, r) => getX(h, r));
-  h.pc = BASE;
-  h.translate(BASE, ACCESS_FETCH);
-  h.translate(DATA, ACCESS_LOAD);
-  h.translate(DATA, ACCESS_STORE);
-  let compiled = 0;
-  let cold = 0;
-  switch (engine) {
-    case 'interpreter':
-      runInterpreter(h, budget);
-      break;
-    case 'translator': {
-      const cache = new CodeCache(RAM_BYTES, 64, 1);
-      h.codeCache = cache;
-      cache.attach(h.tlb);
-      runJit(h, cache, budget);
-      compiled = cache.compiled;
-      break;
-    }
-    case 'wasm':
-    case 'cold': {
-      const jit = WasmJit.create(h.mem, h.decoder, { threshold: engine === 'cold' ? NEVER : 1, batch: 1 });
-      assert.ok(jit);
-      jit.attach(h);
-      jit.run(h, budget);
-      compiled = jit.cache.compiled;
-      cold = jit.coldInsns;
-      break;
-    }
-  }
-  return { h, before, data, compiled, cold };
+  CASES.forEach((k, n) => {
+    mem.write(at(n), new Uint8Array([k.c & 0xff, k.c >>> 8]));
+    mem.write32(at(n) + 2, JAL_SELF);
+  });
+  const cache = new CodeCache(RAM_BYTES, 4096, 1);
+  const jit =
+    engine === 'wasm' || engine === 'cold'
+      ? WasmJit.create(mem, h.decoder, { threshold: engine === 'cold' ? NEVER : 1, batch: 1 })
+      : undefined;
+  if (engine === 'translator') {
+    h.codeCache = cache;
+    cache.attach(h.tlb);
+  } else if (jit !== undefined) jit.attach(h);
+  else assert.equal(engine, 'interpreter');
+  return {
+    h,
+    /** Blocks translated so far, and instructions the cold interpreter ran. */
+    compiled: (): number => (engine === 'translator' ? cache.compiled : (jit?.cache.compiled ?? 0)),
+    cold: (): number => jit?.coldInsns ?? 0,
+    run(n: number, rng: Prng, budget: number): { before: bigint[]; data: Uint8Array } {
+      const data = rng.bytes(64);
+      mem.write(DATA, data);
+      for (let r = 1; r < 32; r++) setX(h, r, (BigInt(rng.u32()) << 32n) | BigInt(rng.u32()));
+      setX(h, 9, BigInt(DATA));
+      const before = Array.from({ length: 32 }, (_, r) => getX(h, r));
+      h.pc = at(n);
+      h.translate(h.pc, ACCESS_FETCH);
+      h.translate(DATA, ACCESS_LOAD);
+      h.translate(DATA, ACCESS_STORE);
+      if (engine === 'interpreter') runInterpreter(h, budget);
+      else if (engine === 'translator') runJit(h, cache, budget);
+      else jit?.run(h, budget);
+      return { before, data };
+    },
+  };
 }
 
 test('Zcb and Zcmop run as the specifications say in every engine', () => {
   const rng = new Prng(0x2cb);
-  for (const k of CASES) {
-    for (const engine of ENGINES) {
+  for (const engine of ENGINES) {
+    const m = runner(engine, 'max');
+    CASES.forEach((k, n) => {
+      const coldBefore = m.cold();
       for (let trial = 0; trial < 20; trial++) {
-        const { h, before, data, compiled, cold } = runOne(engine, 'max', k.c, rng, 2);
+        const { before, data } = m.run(n, rng, 2);
+        const h = m.h;
         const what = `${k.name} (${engine}, trial ${trial})`;
-        assert.equal(h.pc, BASE + 2, `${what}: pc after the halfword, at the jal`);
+        assert.equal(h.pc, at(n) + 2, `${what}: pc after the halfword, at the jal`);
         const view = new DataView(data.buffer);
         const want = [...before];
         if (k.value !== undefined) want[k.rd] = k.value(before[8], before[9], before[10], view, k.off);
         for (let r = 1; r < 32; r++) assert.equal(getX(h, r), want[r], `${what}: x${r}`);
-        const mem = h.mem.slice(DATA, 64);
         const wantMem = data.slice();
         if (k.store !== undefined)
           for (let b = 0; b < k.store; b++)
             wantMem[k.off + b] = Number((before[10] >> BigInt(8 * b)) & 0xffn);
-        assert.deepEqual(mem, wantMem, `${what}: memory`);
-        if (engine === 'translator' || engine === 'wasm') assert.equal(compiled, 1, `${what}: translated`);
-        if (engine === 'cold' && k.store === undefined && !k.name.startsWith('c.l'))
-          assert.ok(cold > 0, `${what}: the cold interpreter ran it`);
+        assert.deepEqual(h.mem.slice(DATA, 64), wantMem, `${what}: memory`);
       }
-    }
+      if (engine === 'translator' || engine === 'wasm')
+        assert.equal(m.compiled(), n + 1, `${k.name}: translated`);
+      if (engine === 'cold') assert.ok(m.cold() > coldBefore, `${k.name}: the cold interpreter ran it`);
+    });
   }
 });
 
 test('without Zcb or Zcmop their halfwords are illegal in every engine, as in a profile without them', () => {
   const rng = new Prng(0xc0ff);
-  for (const k of CASES) {
-    const spec = k.name.startsWith('c.mop') ? 'max,zcmop=off' : 'max,zcb=off';
+  for (const spec of ['max,zcb=off', 'max,zcmop=off']) {
     for (const engine of ENGINES) {
-      const { h, before, compiled } = runOne(engine, spec, k.c, rng, 1);
-      const what = `${k.name} with ${spec} (${engine})`;
-      assert.equal(h.pc, TRAP, `${what}: trapped`);
-      assert.equal(h.mcause[0], CAUSE_ILLEGAL_INSTRUCTION, `${what}: mcause`);
-      assert.equal(h.mtval[0], k.c, `${what}: mtval is the halfword`);
-      assert.equal(h.mepc[0], BASE | 0, `${what}: mepc`);
-      for (let r = 1; r < 32; r++) assert.equal(getX(h, r), before[r], `${what}: x${r} unchanged`);
-      assert.equal(compiled, 0, `${what}: nothing translated`);
+      const m = runner(engine, spec);
+      CASES.forEach((k, n) => {
+        if (k.name.startsWith('c.mop') !== spec.includes('zcmop')) return;
+        const { before } = m.run(n, rng, 1);
+        const h = m.h;
+        const what = `${k.name} with ${spec} (${engine})`;
+        assert.equal(h.pc, TRAP, `${what}: trapped`);
+        assert.equal(h.mcause[0], CAUSE_ILLEGAL_INSTRUCTION, `${what}: mcause`);
+        assert.equal(h.mtval[0], k.c, `${what}: mtval is the halfword`);
+        assert.equal(h.mepc[0], at(n) | 0, `${what}: mepc`);
+        for (let r = 1; r < 32; r++) assert.equal(getX(h, r), before[r], `${what}: x${r} unchanged`);
+      });
+      assert.equal(m.compiled(), 0, `${spec} (${engine}): nothing translated`);
     }
   }
 });
