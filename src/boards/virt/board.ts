@@ -7,6 +7,7 @@ import type { CharBackend } from '../../backends/char.js';
 import { HostClock } from '../../core/clock.js';
 import { fromNum, out } from '../../core/u64.js';
 import * as C from '../../cpu/riscv/csr-defs.js';
+import { envcfgLo } from '../../cpu/riscv/csr.js';
 import { isaProfile, type IsaProfile } from '../../cpu/riscv/isa/profile.js';
 import { RiscvHart } from '../../cpu/riscv/hart.js';
 import { hostBytesFor } from '../../cpu/riscv/jit/wasm/layout.js';
@@ -259,6 +260,9 @@ export class VirtBoard implements TcgBoard {
       h.mideleg = C.S_INTERRUPTS;
       h.mcounteren = 7;
       h.menvcfgHi = C.MENVCFG_HI_STCE;
+      // As OpenSBI does: S- and U-mode may use the cache-block operations the harts have
+      // (Linux's clear_page is CBO.ZERO when Zicboz is advertised).
+      h.menvcfgLo = envcfgLo(h.isa, 0, C.ENVCFG_CBIE | C.ENVCFG_CBCFE | C.ENVCFG_CBZE);
       h.running = h.hartId === 0;
     }
     this.enterSupervisor(this.harts[0], kernelEntry);

@@ -10,7 +10,9 @@ import { F_INSNS } from './f.js';
 import { RV64M } from './m.js';
 import { RV64I } from './rv64i.js';
 import { PRIV, ZICSR } from './system.js';
+import { ZAWRS } from './zawrs.js';
 import { ZB_INSNS } from './zb.js';
+import { ZICBOM, ZICBOZ } from './zicbo.js';
 import { ZICOND } from './zicond.js';
 import { ZIMOP } from './zimop.js';
 import { Decoder } from '../decode.js';
@@ -43,11 +45,17 @@ export const EXTENSIONS: readonly Extension[] = [
   { name: 'd', summary: 'double-precision floating point', requires: ['f'] },
   // Fixed: instruction alignment is 16 bits throughout (the fetch path and the translators).
   { name: 'c', summary: 'compressed instructions', fixed: true },
+  { name: 'zicbom', summary: 'cache-block management (cbo.clean, cbo.flush, cbo.inval)' },
+  { name: 'zicbop', summary: 'cache-block prefetch hints (prefetch.i, prefetch.r, prefetch.w)' },
+  { name: 'zicboz', summary: 'cache-block zero (cbo.zero)' },
   { name: 'zicntr', summary: 'base counters (cycle, time, instret)', requires: ['zicsr'] },
   { name: 'zicond', summary: 'integer conditional operations (czero.eqz, czero.nez)' },
   { name: 'zicsr', summary: 'control and status register instructions', fixed: true },
   { name: 'zifencei', summary: 'instruction-fetch fence (FENCE.I)' },
+  { name: 'zihintntl', summary: 'non-temporal locality hints (ntl.p1, ntl.all, c.ntl.*)' },
+  { name: 'zihintpause', summary: 'pause hint (pause)' },
   { name: 'zimop', summary: 'may-be-operations (mop.r.n, mop.rr.n: write 0 to rd)' },
+  { name: 'zawrs', summary: 'wait on reservation set (wrs.nto, wrs.sto)', requires: ['a'] },
   // Linux derives zca (and zcd with d) from c itself; c is fixed, so Zca is always there.
   {
     name: 'zcb',
@@ -73,8 +81,11 @@ const INSNS: readonly InsnSpec[] = [
   ...F_INSNS,
   ...D_INSNS,
   ...ZICSR,
+  ...ZICBOM,
+  ...ZICBOZ,
   ...ZICOND,
   ...ZIMOP,
+  ...ZAWRS,
   ...ZB_INSNS,
   ...PRIV,
 ];

@@ -107,11 +107,15 @@ export interface Hart {
   csrOp(i: number): void;
   /** LR/SC, or the AMO `sem` describes. */
   amo(i: number, sem?: Sem): void;
+  /** A cache-block operation (Zicbom, Zicboz) on the block holding x[rs1]. */
+  cbo(op: CboOp, rs1: number): void;
   ecall(): void;
   ebreak(): void;
   mret(): void;
   sret(): void;
   wfi(): void;
+  /** WRS.NTO (`shortTimeout` false) or WRS.STO (Zawrs). */
+  wrs(shortTimeout: boolean): void;
   sfenceVma(rs1: number, rs2: number): void;
   fenceI(): void;
 }
@@ -129,7 +133,11 @@ export type AmoOp = 'swap' | 'add' | 'xor' | 'and' | 'or' | 'min' | 'max' | 'min
 export type Rhs = 'rs2' | 'immI' | 'shamt6' | 'shamt5' | 'none';
 
 /** Instructions the hart carries out itself: they need privileged state. */
-export type SysOp = 'ecall' | 'ebreak' | 'mret' | 'sret' | 'wfi' | 'sfence.vma' | 'fence.i' | 'csr';
+export type SysOp =
+  'ecall' | 'ebreak' | 'mret' | 'sret' | 'wfi' | 'sfence.vma' | 'fence.i' | 'csr' | 'wrs.nto' | 'wrs.sto';
+
+/** The cache-block operations: CBO.CLEAN, CBO.FLUSH, CBO.INVAL (Zicbom) and CBO.ZERO (Zicboz). */
+export type CboOp = 'clean' | 'flush' | 'inval' | 'zero';
 
 /**
  * What an integer or system instruction computes (isa/sem.ts makes the interpreter's code from
@@ -158,6 +166,11 @@ export type Sem =
   | { readonly kind: 'lr'; readonly bytes: 4 | 8 }
   /** If the address x[rs1] is reserved: mem[x[rs1]] = x[rs2], x[rd] = 0; else x[rd] = 1. No reservation after. */
   | { readonly kind: 'sc'; readonly bytes: 4 | 8 }
+  /**
+   * Carried out by the hart, without ending a block: a cache-block operation on the block that
+   * holds x[rs1] (it needs the envcfg enables and the MMU; its faults are store faults).
+   */
+  | { readonly kind: 'cbo'; readonly op: CboOp }
   /** Carried out by the hart (CSR access, traps and returns, fences of translations or code). */
   | { readonly kind: 'system'; readonly op: SysOp };
 
