@@ -329,7 +329,7 @@ TEST_BEGIN
         lw t0, 4(a1)
         sw t0, 4(a0)
         fence.i
-        li s0, 2000
+        li s0, 30000            /* enough for a translator to compile it (tsvirt: 100 k cold instructions) */
 1:      li a0, 0
         li t0, DATA_PAGE(4)
         jalr t0
