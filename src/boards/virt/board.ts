@@ -265,8 +265,12 @@ export class VirtBoard implements TcgBoard {
       h.medeleg = C.MEDELEG_WRITABLE & ~(1 << C.CAUSE_SUPERVISOR_ECALL);
       h.mideleg = C.S_INTERRUPTS;
       h.mcounteren = 7;
-      // As M-mode firmware does: every supervisor feature the hart has is enabled.
-      h.writeMenvcfg(0, C.MENVCFG_HI_STCE | C.MENVCFG_HI_PBMTE | C.MENVCFG_HI_ADUE);
+      // As M-mode firmware does (OpenSBI too): every supervisor feature the hart has is enabled,
+      // the cache-block operations among them (Linux's clear_page is CBO.ZERO with Zicboz).
+      h.writeMenvcfg(
+        C.ENVCFG_CBIE | C.ENVCFG_CBCFE | C.ENVCFG_CBZE,
+        C.MENVCFG_HI_STCE | C.MENVCFG_HI_PBMTE | C.MENVCFG_HI_ADUE,
+      );
       h.pmp.openAll();
       h.pmpChanged();
       h.running = h.hartId === 0;

@@ -6,6 +6,14 @@ import { FdtNode, empty, encodeFdt, str, strList, u32, u64 } from '../../machine
 import { VIRT_MAP, VIRT_PLIC_SOURCES, VIRT_TIMEBASE_HZ, VIRT_UART_CLOCK_HZ } from './memory-map.js';
 import { plicSize } from '../../devices/plic/plic.js';
 import type { IsaProfile } from '../../cpu/riscv/isa/profile.js';
+import { CBO_BLOCK_BYTES } from '../../cpu/riscv/cbo.js';
+
+/** The cpu-node property giving the cache-block size of each CMO extension. */
+const CBO_BLOCK_PROPS: readonly [string, string][] = [
+  ['zicbom', 'riscv,cbom-block-size'],
+  ['zicbop', 'riscv,cbop-block-size'],
+  ['zicboz', 'riscv,cboz-block-size'],
+];
 
 export interface VirtFdtOptions {
   harts: number;
@@ -49,6 +57,9 @@ export function buildVirtFdt(o: VirtFdtOptions): Uint8Array {
     cpu.prop('riscv,isa-base', str('rv64i'));
     cpu.prop('riscv,isa-extensions', strList(...o.isa.list));
     cpu.prop('mmu-type', str(o.mmuType));
+    // riscv/cpus.yaml: the block size of each CMO extension present (Linux needs cbom's and
+    // cboz's to use them; cbop's is in the binding too).
+    for (const [ext, prop] of CBO_BLOCK_PROPS) if (o.isa.has(ext)) cpu.prop(prop, u32(CBO_BLOCK_BYTES));
     const intc = cpu.addNode('interrupt-controller');
     intc
       .prop('#address-cells', u32(0))

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MemoryCharBackend } from '../../backends/memory-char.js';
 import { csrOp } from '../../cpu/riscv/csr.js';
-import { PRV_M } from '../../cpu/riscv/csr-defs.js';
+import * as C from '../../cpu/riscv/csr-defs.js';
 import { EXTENSIONS, isaProfile } from '../../cpu/riscv/isa/profile.js';
-import { decodeFdt, findNode, readStrings } from '../../machine/fdt-decode.js';
+import { decodeFdt, findNode, readStrings, readU32s } from '../../machine/fdt-decode.js';
 import { VirtBoard } from './board.js';
 
 /** A minimal RISC-V Image (boot-image-header.rst): `j .` at the entry. */
@@ -26,7 +26,7 @@ function tinyImage(): Uint8Array {
 /** `csrr a0, misa` (csrrs x10, 0x301, x0) in M-mode; misa's 26 Extensions bits as letters. */
 function misaLetters(b: VirtBoard): string {
   const h = b.harts[0];
-  h.priv = PRV_M;
+  h.priv = C.PRV_M;
   csrOp(h, 0x30102573);
   const lo = h.x[20];
   assert.equal(h.x[21] >>> 30, 2, 'misa.MXL = 2 (XLEN 64)');
@@ -35,7 +35,17 @@ function misaLetters(b: VirtBoard): string {
   return letters;
 }
 
-for (const spec of ['max', 'rv64gc', 'max,d=off', 'max,m=off,a=off', 'max,zfh=off', 'rv64gc,zfa=on']) {
+for (const spec of [
+  'max',
+  'rv64gc',
+  'rva22s64',
+  'max,d=off',
+  'max,m=off,a=off',
+  'max,zfh=off',
+  'rv64gc,zfa=on',
+  'max,zicbom=off',
+  'max,zicboz=off',
+]) {
   test(`--cpu ${spec}: misa, riscv,isa, riscv,isa-extensions and the decoder agree with the profile`, () => {
     const isa = isaProfile(spec);
     const b = new VirtBoard({
@@ -61,7 +71,22 @@ for (const spec of ['max', 'rv64gc', 'max,d=off', 'max,m=off,a=off', 'max,zfh=of
       ]);
       // misa: the same single-letter extensions, plus S and U (supervisor and user modes).
       assert.equal(misaLetters(b), [...single, 's', 'u'].sort().join(''));
+      // riscv/cpus.yaml: each CMO extension's cache-block size, 64 bytes, exactly when present.
+      for (const [ext, name] of [
+        ['zicbom', 'riscv,cbom-block-size'],
+        ['zicbop', 'riscv,cbop-block-size'],
+        ['zicboz', 'riscv,cboz-block-size'],
+      ]) {
+        const v = node.props.get(name);
+        assert.equal(v !== undefined, isa.has(ext), `${name} under ${spec}`);
+        if (v !== undefined) assert.deepEqual(readU32s(v), [64], name);
+      }
     }
+    // The built-in SBI enables for S- and U-mode the cache-block operations the harts have, as
+    // OpenSBI does (Linux does not: it relies on the firmware).
+    const cmo =
+      (isa.has('zicbom') ? C.ENVCFG_CBIE | C.ENVCFG_CBCFE : 0) | (isa.has('zicboz') ? C.ENVCFG_CBZE : 0);
+    for (const h of b.harts) assert.equal(h.menvcfgLo & 0xf0, cmo, `menvcfg under ${spec}`);
     // Every instruction of an extension decodes exactly when the extension (or another that has
     // it) is in the profile, with all the others it needs (FLI.D: Zfa and D).
     const all = isaProfile('max').insns;

@@ -145,6 +145,15 @@ export const MENVCFG_HI_STCE = 1 << 31;
 export const MENVCFG_HI_PBMTE = 1 << 30;
 export const MENVCFG_HI_ADUE = 1 << 29;
 export const ENVCFG_FIOM = 1;
+/**
+ * menvcfg and senvcfg, low word: the cache-block operation enables (privileged spec 3.1.18,
+ * 4.1.10). CBIE (Zicbom) is 00 illegal, 01 flush, 11 invalidate (10 reserved); CBCFE (Zicbom)
+ * enables CBO.CLEAN and CBO.FLUSH; CBZE (Zicboz) enables CBO.ZERO.
+ */
+export const ENVCFG_CBIE = 3 << 4;
+export const ENVCFG_CBIE_RESERVED = 2 << 4;
+export const ENVCFG_CBCFE = 1 << 6;
+export const ENVCFG_CBZE = 1 << 7;
 
 // satp (Sv39/Sv48), 4.1.11
 export const SATP_MODE_BARE = 0;

@@ -251,7 +251,7 @@ function write(h: CsrHart, csr: number, lo: number, hi: number): boolean {
       h.scounteren = lo;
       return true;
     case C.CSR_SENVCFG:
-      h.senvcfg = lo & C.ENVCFG_FIOM;
+      h.senvcfg = envcfgLo(h.isa, h.senvcfg, lo);
       return true;
     case C.CSR_SSCRATCH:
       return setPair(h.sscratch, lo, hi);
@@ -373,6 +373,19 @@ function write(h: CsrHart, csr: number, lo: number, hi: number): boolean {
     return true;
   }
   return false;
+}
+
+/**
+ * The low word of menvcfg or senvcfg after writing `v` over `old`: FIOM, and the cache-block
+ * enables of the extensions the profile has (read-only zero otherwise). CBIE is WARL: the reserved
+ * 10 keeps the field's previous value.
+ */
+export function envcfgLo(isa: IsaProfile, old: number, v: number): number {
+  let writable = C.ENVCFG_FIOM;
+  if (isa.has('zicbom')) writable |= C.ENVCFG_CBIE | C.ENVCFG_CBCFE;
+  if (isa.has('zicboz')) writable |= C.ENVCFG_CBZE;
+  const n = v & writable;
+  return (n & C.ENVCFG_CBIE) === C.ENVCFG_CBIE_RESERVED ? (n & ~C.ENVCFG_CBIE) | (old & C.ENVCFG_CBIE) : n;
 }
 
 function writePmpcfg(h: CsrHart, n: number, v: number): void {

@@ -71,12 +71,12 @@ const KNOWN: [number, string][] = [
 ];
 
 test('known words decode to their mnemonics', () => {
-  const d = new Decoder(ALL_INSNS);
+  const d = new Decoder(ALL_INSNS, []);
   for (const [w, name] of KNOWN) assert.equal(d.find(w | 0)?.name, name, `0x${w.toString(16)}`);
 });
 
 test('reserved and unknown words decode to nothing', () => {
-  const d = new Decoder(ALL_INSNS);
+  const d = new Decoder(ALL_INSNS, []);
   for (const w of [0, 0xffffffff, 0x0000007f]) assert.equal(d.find(w | 0), undefined, `0x${w.toString(16)}`);
   // sret with a non-zero rs1 field is not sret.
   assert.equal(d.find(0x10250073), undefined);

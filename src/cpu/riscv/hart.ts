@@ -7,7 +7,7 @@ import { out, toNum, fromBig, fromNum, toBig } from '../../core/u64.js';
 import { Fpu } from './fpu/fpu.js';
 import type { Decoder } from './decode.js';
 import { isaProfile, type IsaProfile } from './isa/profile.js';
-import type { Hart, Sem } from './isa/types.js';
+import type { CboOp, Hart, Sem } from './isa/types.js';
 import * as C from './csr-defs.js';
 import {
   ACCESS_FETCH,
@@ -27,9 +27,10 @@ import {
   walk,
   type MmuContext,
 } from './mmu.js';
-import { csrOp } from './csr.js';
+import { csrOp, envcfgLo } from './csr.js';
 import { Pmp } from './pmp.js';
 import { amo } from './amo.js';
+import { cbo } from './cbo.js';
 import {
   AREA_BYTES,
   AREA_EPOCH,
@@ -289,7 +290,7 @@ export class RiscvHart implements Hart, MmuContext {
    * PBMTE or ADUE changes what page tables mean: the TLB is flushed.
    */
   writeMenvcfg(lo: number, hi: number): void {
-    this.menvcfgLo = lo & C.ENVCFG_FIOM;
+    this.menvcfgLo = envcfgLo(this.isa, this.menvcfgLo, lo);
     this.menvcfgHi = hi & this.menvcfgHiMask;
     const pbmte = (this.menvcfgHi & C.MENVCFG_HI_PBMTE) !== 0;
     // Svadu: ADUE decides. Without it, Svade means faults, and a profile naming neither (rv64gc)
@@ -895,5 +896,61 @@ export class RiscvHart implements Hart, MmuContext {
    */
   syncFpMode(): void {
     this.fpMode[0] = (this.mstatus & C.MSTATUS_FS) === C.MSTATUS_FS ? this.fpu.frm : -1;
+  }
+
+  // ---- Cache-block operations and WRS (cbo.ts; Zawrs) ------------------------------------------
+
+  cbo(op: CboOp, rs1: number): void {
+    cbo(this, op, rs1);
+  }
+
+  /**
+   * Translate `va` for a cache-block management instruction (Zicbom): permitted wherever a load
+   * or a store is, so by the load rules (a page that allows stores allows loads), setting A but
+   * never D; a refusal is a store page fault or store access fault with tval = va (CMO spec,
+   * "Page-Fault, Guest-Page-Fault, and Access-Fault Exceptions"). Returns the physical address,
+   * or -1 after the fault. Nothing enters the TLB.
+   */
+  cboTranslate(va: number): number {
+    const c = KIND_OF[Math.floor(this.loadBase / TLB_ENTRIES / 3)];
+    if (Number.isNaN(va)) {
+      this.raiseWild(ACCESS_STORE, c);
+      return -1;
+    }
+    const pa =
+      c === CTX_M || this.satpMode === C.SATP_MODE_BARE ? va : walk(this.mem, this, va, ACCESS_LOAD, c);
+    if (pa === FAULT_PAGE || pa === FAULT_ACCESS) {
+      this.trap(pa === FAULT_PAGE ? C.CAUSE_STORE_PAGE_FAULT : C.CAUSE_STORE_ACCESS, va);
+      return -1;
+    }
+    // PMP, as for the page: the block must be readable or writable (CMO spec, "permissions").
+    const block = pa - (pa % 64);
+    if (
+      !this.pmp.allows(block, 64, ACCESS_LOAD, this.dataPriv) &&
+      !this.pmp.allows(block, 64, ACCESS_STORE, this.dataPriv)
+    ) {
+      this.trap(C.CAUSE_STORE_ACCESS, va);
+      return -1;
+    }
+    return pa;
+  }
+
+  /**
+   * WRS.NTO and WRS.STO (Zawrs): the hart may stall while its reservation is valid and no locally
+   * enabled interrupt is pending (whatever the global enables, as for WFI), and may end a stall
+   * at any time. It does not stall: it ends the slice, so that other harts run (and a slice end
+   * drops the reservation when there are several, as their store would). WRS.NTO below M-mode
+   * with mstatus.TW set, when it would stall, raises illegal-instruction: its bounded time limit
+   * is zero, as WFI's is here.
+   */
+  wrs(shortTimeout: boolean): void {
+    if (this.reservation < 0 || (this.pendingBits() & this.mie) !== 0) return;
+    if (!shortTimeout && this.priv !== C.PRV_M && (this.mstatus & C.MSTATUS_TW) !== 0) return this.illegal();
+    this.yieldLoop = true;
+  }
+
+  /** Whether physical `pa` is RAM or a device's: where a load or store may go (its PMA). */
+  accessible(pa: number): boolean {
+    return this.mem.contains(pa, 1) || this.bus.isMmio(pa, 1);
   }
 }

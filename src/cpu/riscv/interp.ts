@@ -1,7 +1,7 @@
-// The interpreter: fetch through the instruction TLB, expand compressed instructions, look up the
+// The interpreter: fetch through the instruction TLB, expand compressed instructions (through the
+// profile's RVC table, decode.ts), look up the
 // semantics in the decode cache and execute. It is the reference the translator is checked against.
 
-import { expandCompressed } from './isa/c.js';
 import { Decoder } from './decode.js';
 import type { RiscvHart } from './hart.js';
 import { TLB_ENTRIES } from './mmu.js';
@@ -17,6 +17,7 @@ const PAGE_MASK = 4095;
  */
 export function runInterpreter(h: RiscvHart, budget: number, toBlockEnd = false): number {
   const dec = h.decoder;
+  const rvc = dec.rvc;
   const tag = h.tlb.tag;
   const toff = h.tlb.off;
   const u16 = h.mem.halfwords;
@@ -63,7 +64,7 @@ export function runInterpreter(h: RiscvHart, budget: number, toBlockEnd = false)
       w &= 0xffff;
       h.insnBits = w;
       h.npc = pc + 2;
-      w = expandCompressed(w);
+      w = rvc.expand(w);
       len = 2;
     } else {
       h.insnBits = w;

@@ -131,11 +131,13 @@ class MockHart implements Hart {
   }
   csrOp(): void {}
   amo(): void {}
+  cbo(): void {}
   ecall(): void {}
   ebreak(): void {}
   mret(): void {}
   sret(): void {}
   wfi(): void {}
+  wrs(): void {}
   sfenceVma(): void {}
   sfenceInval(): void {}
   fenceI(): void {}

@@ -44,6 +44,9 @@ export function semFacts(sem: Sem): InsnFacts {
       return fact({ access: 'amo', bytes: sem.bytes, readsRs1: true, readsRs2: true, writesRd: true });
     case 'lr':
       return fact({ access: 'amo', bytes: sem.bytes, readsRs1: true, writesRd: true });
+    case 'cbo':
+      // Illegal-instruction (envcfg) or a store fault; CBO.ZERO writes (maybe translated code).
+      return fact({ access: 'store', bytes: 64, readsRs1: true });
     case 'system':
       // The hart reads their operands from its state; they all end a block.
       return fact({ endsBlock: true });

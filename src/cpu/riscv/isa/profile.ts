@@ -4,17 +4,21 @@
 // extensions. Names and profiles follow the RISC-V ISA manual and the RVA profiles specification.
 
 import { RV64A } from './a.js';
+import { C_INSNS } from './c.js';
 import { D_INSNS } from './d.js';
 import { F_INSNS } from './f.js';
 import { RV64M } from './m.js';
 import { RV64I } from './rv64i.js';
 import { PRIV, SVINVAL, ZICSR } from './system.js';
+import { ZAWRS } from './zawrs.js';
 import { ZB_INSNS } from './zb.js';
 import { ZFA_INSNS } from './zfa.js';
 import { ZFH_INSNS } from './zfh.js';
+import { ZICBOM, ZICBOZ } from './zicbo.js';
 import { ZICOND } from './zicond.js';
+import { ZIMOP } from './zimop.js';
 import { Decoder } from '../decode.js';
-import type { InsnSpec } from './types.js';
+import type { CInsnSpec, InsnSpec } from './types.js';
 
 /** One extension: its name as the device tree spells it, and what it brings. */
 export interface Extension {
@@ -42,11 +46,31 @@ export const EXTENSIONS: readonly Extension[] = [
   { name: 'f', summary: 'single-precision floating point', requires: ['zicsr'] },
   { name: 'd', summary: 'double-precision floating point', requires: ['f'] },
   // Fixed: instruction alignment is 16 bits throughout (the fetch path and the translators).
+  // Linux derives zca (and zcd with d) from c itself.
   { name: 'c', summary: 'compressed instructions', fixed: true },
+  { name: 'zicbom', summary: 'cache-block management (cbo.clean, cbo.flush, cbo.inval)' },
+  { name: 'zicbop', summary: 'cache-block prefetch hints (prefetch.i, prefetch.r, prefetch.w)' },
+  { name: 'zicboz', summary: 'cache-block zero (cbo.zero)' },
+  // Properties of main memory rather than instructions (the profiles specification names them):
+  // every hart here has them whatever the profile says, and they only tell software so.
+  { name: 'ziccamoa', summary: 'main memory supports every AMO (a property)' },
+  { name: 'ziccif', summary: 'instruction fetches of main memory are atomic (a property)' },
+  { name: 'zicclsm', summary: 'misaligned loads and stores to main memory work (a property)' },
+  { name: 'ziccrse', summary: 'LR/SC to main memory eventually succeed (a property)' },
   { name: 'zicntr', summary: 'base counters (cycle, time, instret)', requires: ['zicsr'] },
   { name: 'zicond', summary: 'integer conditional operations (czero.eqz, czero.nez)' },
   { name: 'zicsr', summary: 'control and status register instructions', fixed: true },
   { name: 'zifencei', summary: 'instruction-fetch fence (FENCE.I)' },
+  { name: 'zihintntl', summary: 'non-temporal locality hints (ntl.p1, ntl.all, c.ntl.*)' },
+  { name: 'zihintpause', summary: 'pause hint (pause)' },
+  {
+    name: 'zihpm',
+    summary: 'hardware performance counters (hpmcounter3..31; they count nothing and read 0)',
+    requires: ['zicsr'],
+  },
+  { name: 'zimop', summary: 'may-be-operations (mop.r.n, mop.rr.n: write 0 to rd)' },
+  { name: 'za64rs', summary: 'reservation sets of at most 64 bytes (a property)', requires: ['a'] },
+  { name: 'zawrs', summary: 'wait on reservation set (wrs.nto, wrs.sto)', requires: ['a'] },
   {
     name: 'zfa',
     summary: 'additional floating point (fli, fminm, fround, fcvtmod.w.d, fleq, ...)',
@@ -58,11 +82,20 @@ export const EXTENSIONS: readonly Extension[] = [
     summary: 'minimal half precision (flh, fsh, fmv.x.h, fmv.h.x, fcvt to and from h)',
     requires: ['f'],
   },
+  {
+    name: 'zcb',
+    summary: 'more compressed instructions (c.lbu, c.sh, c.zext.b, c.mul, ...)',
+    requires: ['c'],
+  },
+  { name: 'zcmop', summary: 'compressed may-be-operations (c.mop.n, no-ops)', requires: ['c'] },
   { name: 'zba', summary: 'address generation (sh1add, add.uw, ...)' },
   { name: 'zbb', summary: 'basic bit manipulation (clz, cpop, min, rev8, ...)' },
   { name: 'zbc', summary: 'carry-less multiplication (clmul, clmulh, clmulr)' },
   { name: 'zbkb', summary: 'bit manipulation for cryptography (pack, brev8, rotations, ...)' },
   { name: 'zbs', summary: 'single-bit instructions (bset, bclr, binv, bext)' },
+  // The integer instructions' timing does not depend on their operands' values here: the
+  // translators emit the same code whatever the data (no data-dependent fast paths).
+  { name: 'zkt', summary: 'data-independent execution latency of the listed instructions' },
   { name: 'sstc', summary: 'supervisor timer compare (stimecmp)', requires: ['zicsr'] },
   { name: 'svade', summary: 'A/D bits kept by software: an access needing them page-faults' },
   { name: 'svadu', summary: 'hardware A/D bit updates, enabled by menvcfg.ADUE (else page faults)' },
@@ -81,9 +114,13 @@ const INSNS: readonly InsnSpec[] = [
   ...F_INSNS,
   ...D_INSNS,
   ...ZICSR,
+  ...ZICBOM,
+  ...ZICBOZ,
   ...ZICOND,
   ...ZFA_INSNS,
   ...ZFH_INSNS,
+  ...ZIMOP,
+  ...ZAWRS,
   ...ZB_INSNS,
   ...PRIV,
   ...SVINVAL,
@@ -96,6 +133,41 @@ export const PROFILES: Readonly<
   rv64gc: {
     summary: 'RV64GC with the counters and Sstc: the set of tsvirt 0.1',
     extensions: ['i', 'm', 'a', 'f', 'd', 'c', 'zicntr', 'zicsr', 'zifencei', 'sstc'],
+  },
+  // RVA22S64's mandatory extensions (RVA profiles specification 1.0): RVA22U64's, then the
+  // supervisor ones that have names here. Ss1p12, Svbare, Sv39, Ssccptr, Sstvecd, Sstvala and
+  // Sscounterenw hold on every tsvirt hart (docs/cpu.md) and are not listed in device trees.
+  rva22s64: {
+    summary: 'the RVA22S64 profile (RVA22U64 plus its supervisor extensions)',
+    extensions: [
+      'i',
+      'm',
+      'a',
+      'f',
+      'd',
+      'c',
+      'zicsr',
+      'zicntr',
+      'zihpm',
+      'ziccif',
+      'ziccrse',
+      'ziccamoa',
+      'zicclsm',
+      'za64rs',
+      'zihintpause',
+      'zba',
+      'zbb',
+      'zbs',
+      'zicbom',
+      'zicbop',
+      'zicboz',
+      'zfhmin',
+      'zkt',
+      'zifencei',
+      'svade',
+      'svpbmt',
+      'svinval',
+    ],
   },
   // Svade is left out: with Svadu too, Linux takes Svade as the default and the hardware's
   // updates as something to ask firmware for; max wants the updates on from the start.
@@ -116,6 +188,7 @@ const MISA_LETTERS = 'imafdc';
 /** A set of extensions, closed under `requires`. */
 export class IsaProfile {
   private decoded: readonly InsnSpec[] | undefined;
+  private decodedC: readonly CInsnSpec[] | undefined;
   private dec: Decoder | undefined;
 
   private constructor(
@@ -205,9 +278,18 @@ export class IsaProfile {
     return (on(s.ext) || s.alsoIn?.some(on) === true) && (s.needs?.every(on) ?? true);
   }
 
-  /** The decoder of `insns`, shared by every hart of this profile (its cache is per profile). */
+  /** The compressed instructions this profile decodes (isa/c.ts), in table order. */
+  get cinsns(): readonly CInsnSpec[] {
+    this.decodedC ??= C_INSNS.filter((s) => this.has(s.ext.toLowerCase()));
+    return this.decodedC;
+  }
+
+  /**
+   * The decoder of `insns` and `cinsns`, shared by every hart of this profile (its cache is per
+   * profile).
+   */
   get decoder(): Decoder {
-    this.dec ??= new Decoder(this.insns);
+    this.dec ??= new Decoder(this.insns, this.cinsns);
     return this.dec;
   }
 }

@@ -39,6 +39,8 @@ const SYSTEM: Record<SysOp, Exec> = {
   'fence.i': (h) => h.fenceI(),
   'sfence.inval': (h) => h.sfenceInval(),
   csr: (h, i) => h.csrOp(i),
+  'wrs.nto': (h) => h.wrs(false),
+  'wrs.sto': (h) => h.wrs(true),
 };
 
 /** Source of the second operand (lo, hi) in an exec body, for `rhs`. */
@@ -119,6 +121,10 @@ function interpExec(name: string, sem: Sem): Exec {
     case 'sc':
       // The hart carries it out (amo.ts): it needs the MMU and the reservation.
       return (h, i) => h.amo(i, sem);
+    case 'cbo': {
+      const op = sem.op;
+      return (h, i) => h.cbo(op, rs1(i));
+    }
     case 'system':
       return SYSTEM[sem.op];
   }

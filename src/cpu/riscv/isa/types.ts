@@ -16,6 +16,10 @@ export type Ext =
   | 'F'
   | 'D'
   | 'C'
+  | 'Zcb'
+  | 'Zcmop'
+  | 'Zicbom'
+  | 'Zicboz'
   | 'Zicsr'
   | 'Svinval'
   | 'Zifencei'
@@ -23,6 +27,8 @@ export type Ext =
   | 'Zfa'
   | 'Zfh'
   | 'Zfhmin'
+  | 'Zimop'
+  | 'Zawrs'
   | 'Zba'
   | 'Zbb'
   | 'Zbc'
@@ -52,7 +58,9 @@ export type Format =
   | 'CS'
   | 'CA'
   | 'CB'
-  | 'CJ';
+  | 'CJ'
+  /** Zcb's unary format: rd'/rs1' at bits 9:7, the operation in bits 4:2. */
+  | 'CU';
 
 /**
  * What an instruction body may touch. Bodies use only `h`, the 32-bit instruction word `i` and the
@@ -103,11 +111,15 @@ export interface Hart {
   csrOp(i: number): void;
   /** LR/SC, or the AMO `sem` describes. */
   amo(i: number, sem?: Sem): void;
+  /** A cache-block operation (Zicbom, Zicboz) on the block holding x[rs1]. */
+  cbo(op: CboOp, rs1: number): void;
   ecall(): void;
   ebreak(): void;
   mret(): void;
   sret(): void;
   wfi(): void;
+  /** WRS.NTO (`shortTimeout` false) or WRS.STO (Zawrs). */
+  wrs(shortTimeout: boolean): void;
   sfenceVma(rs1: number, rs2: number): void;
   /** SFENCE.W.INVAL and SFENCE.INVAL.IR: illegal in U-mode, else no effect here. */
   sfenceInval(): void;
@@ -136,8 +148,13 @@ export type SysOp =
   | 'sfence.vma'
   | 'fence.i'
   | 'csr'
+  | 'wrs.nto'
+  | 'wrs.sto'
   /** SFENCE.W.INVAL, SFENCE.INVAL.IR (Svinval): order around SINVAL.VMA. */
   | 'sfence.inval';
+
+/** The cache-block operations: CBO.CLEAN, CBO.FLUSH, CBO.INVAL (Zicbom) and CBO.ZERO (Zicboz). */
+export type CboOp = 'clean' | 'flush' | 'inval' | 'zero';
 
 /**
  * What an integer or system instruction computes (isa/sem.ts makes the interpreter's code from
@@ -166,6 +183,11 @@ export type Sem =
   | { readonly kind: 'lr'; readonly bytes: 4 | 8 }
   /** If the address x[rs1] is reserved: mem[x[rs1]] = x[rs2], x[rd] = 0; else x[rd] = 1. No reservation after. */
   | { readonly kind: 'sc'; readonly bytes: 4 | 8 }
+  /**
+   * Carried out by the hart, without ending a block: a cache-block operation on the block that
+   * holds x[rs1] (it needs the envcfg enables and the MMU; its faults are store faults).
+   */
+  | { readonly kind: 'cbo'; readonly op: CboOp }
   /** Carried out by the hart (CSR access, traps and returns, fences of translations or code). */
   | { readonly kind: 'system'; readonly op: SysOp };
 
@@ -278,6 +300,9 @@ export interface InsnSpec {
   readonly facts: InsnFacts;
 }
 
+/** The extensions of compressed instructions (isa/c.ts). */
+export type CExt = Extract<Ext, 'C' | 'Zcb' | 'Zcmop'>;
+
 /**
  * A compressed instruction, defined by its expansion into the 32-bit instruction it stands for
  * (unprivileged ISA, chapter "C" Standard Extension: every C instruction expands to a base one).
@@ -287,7 +312,7 @@ export interface CInsnSpec {
   readonly name: string;
   readonly match: number;
   readonly mask: number;
-  readonly ext: 'C';
+  readonly ext: CExt;
   readonly format: Format;
   readonly expand: (c: number) => number;
 }

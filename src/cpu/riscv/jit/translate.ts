@@ -4,7 +4,6 @@
 // fields; there is no second description of any instruction here, only block bookkeeping.
 
 import type { Decoder } from '../decode.js';
-import { expandCompressed } from '../isa/c.js';
 import { immJ } from '../isa/fields.js';
 import type { Exec, InsnSpec } from '../isa/types.js';
 import { type BlockFn, makeBlock } from './cache.js';
@@ -60,7 +59,7 @@ export function scanBlock(pc: number, ramOff: number, read: ReadHalf, dec: Decod
     let raw: number, word: number, len: number;
     if ((lo & 3) !== 3) {
       raw = lo;
-      word = expandCompressed(lo);
+      word = dec.expand(lo);
       len = 2;
     } else {
       if (off + 4 > pageEnd) break; // straddles the page: left to the interpreter

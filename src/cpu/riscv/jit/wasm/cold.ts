@@ -10,7 +10,7 @@
 // goes to a device or a page holding translated code), a jump out of JavaScript's range, an
 // instruction at a page's last halfword. The JavaScript interpreter then runs it, as before.
 
-import { expandCompressed } from '../../isa/c.js';
+import type { Decoder } from '../../decode.js';
 import type { InsnSpec, Sem } from '../../isa/types.js';
 import { TLB_ENTRIES } from '../../mmu.js';
 import { Code, I32, I64, Op, type ValType } from '../../../../core/wasm/encode.js';
@@ -45,17 +45,18 @@ function coldInsns(insns: readonly InsnSpec[]): InsnSpec[] {
   return insns.filter((s) => s.sem !== undefined && wasmEmitter(s.sem, false) !== undefined);
 }
 
-const tableCache = new WeakMap<readonly InsnSpec[], { decode: Uint8Array; expand: Int32Array }>();
+const tableCache = new WeakMap<Decoder, { decode: Uint8Array; expand: Int32Array }>();
 
 /**
  * The decode table gives the class of every word with a key when the decoder (decode.ts `find`,
- * the first entry of `insns` that matches) picks the same entry for all of them, and that entry
- * is one the cold interpreter runs; otherwise 0. The expansion table holds each compressed
- * halfword's 32-bit instruction (0 when reserved).
+ * the first entry of `dec.insns` that matches) picks the same entry for all of them, and that
+ * entry is one the cold interpreter runs; otherwise 0. The expansion table holds each compressed
+ * halfword's 32-bit instruction in the decoder's profile (decode.ts `expand`; 0 when reserved).
  */
-function coldTables(insns: readonly InsnSpec[]): { decode: Uint8Array; expand: Int32Array } {
-  const known = tableCache.get(insns);
+function coldTables(dec: Decoder): { decode: Uint8Array; expand: Int32Array } {
+  const known = tableCache.get(dec);
   if (known !== undefined) return known;
+  const insns = dec.insns;
   const cold = coldInsns(insns);
   const decode = new Uint8Array(DECODE_BYTES);
   const bits = KEY_BITS | 3;
@@ -68,20 +69,18 @@ function coldTables(insns: readonly InsnSpec[]): { decode: Uint8Array; expand: I
     if (matching.length === 1 && (first.mask & ~bits) === 0) decode[key] = cold.indexOf(first) + 1;
   }
   const expand = new Int32Array(EXPAND_BYTES / 4);
-  for (let c = 0; c < 1 << 16; c++) if ((c & 3) !== 3) expand[c] = expandCompressed(c);
+  for (let c = 0; c < 1 << 16; c++) if ((c & 3) !== 3) expand[c] = dec.expand(c);
   const t = { decode, expand };
-  tableCache.set(insns, t);
+  tableCache.set(dec, t);
   return t;
 }
 
-/** Write the tables for `insns` where the cold interpreter reads them (byte offsets in the memory). */
-export function fillColdTables(
-  buf: ArrayBufferLike,
-  decodeAt: number,
-  expandAt: number,
-  insns: readonly InsnSpec[],
-): void {
-  const t = coldTables(insns);
+/**
+ * Write the tables of decoder `dec` (a profile's) where the cold interpreter reads them (byte
+ * offsets in the memory).
+ */
+export function fillColdTables(buf: ArrayBufferLike, decodeAt: number, expandAt: number, dec: Decoder): void {
+  const t = coldTables(dec);
   new Uint8Array(buf, decodeAt, DECODE_BYTES).set(t.decode);
   new Int32Array(buf, expandAt, EXPAND_BYTES / 4).set(t.expand);
 }

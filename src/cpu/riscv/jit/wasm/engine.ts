@@ -7,7 +7,6 @@ import { fromNum, out } from '../../../../core/u64.js';
 import type { GuestMemory } from '../../../../memory/guest-memory.js';
 import type { Decoder } from '../../decode.js';
 import type { RiscvHart } from '../../hart.js';
-import { expandCompressed } from '../../isa/c.js';
 import { runInterpreter } from '../../interp.js';
 import type { InsnSpec } from '../../isa/types.js';
 import { TLB_ENTRIES } from '../../mmu.js';
@@ -166,7 +165,7 @@ export class WasmJit {
       codePage: new Uint8Array(buf, at.codePage, codePageBytes(mem.sizeBytes)),
       heat: new Uint16Array(buf, at.heat, HEAT_BYTES / 2),
     });
-    fillColdTables(buf, at.decode, at.expand, dec.insns);
+    fillColdTables(buf, at.decode, at.expand, dec);
     this.coldMax = (opts.cold ?? true) ? MAX_BLOCK_INSNS : 0;
     this.linkAt = at.link;
     const hashAt = at.hash;
@@ -213,7 +212,7 @@ export class WasmJit {
     const raw = sites.at[k2 + 1];
     const len = where >>> 12;
     const pc = sites.page + (where & 4095);
-    const word = len === 2 ? expandCompressed(raw) : raw;
+    const word = len === 2 ? this.dec.expand(raw) : raw;
     const spec = this.dec.find(word) as InsnSpec;
     h.pc = pc;
     h.npc = pc + len;

@@ -64,7 +64,8 @@ function pushRhs(t: WasmTarget, rhs: Rhs, w: boolean): void {
 
 /**
  * The code of semantics `sem`, or undefined when it has none here (the hart carries out system
- * instructions; the interpreter's `exec` runs them through the target's helper or fallback).
+ * instructions and cache-block operations; the interpreter's `exec` runs them through the
+ * target's helper or fallback).
  * `atomics`: whether the target has them.
  */
 export function wasmEmitter(sem: Sem, atomics: boolean): WasmEmit | undefined {
@@ -127,6 +128,7 @@ export function wasmEmitter(sem: Sem, atomics: boolean): WasmEmit | undefined {
       return atomics ? (t) => t.atomics?.lr(sem.bytes) : undefined;
     case 'sc':
       return atomics ? (t) => t.atomics?.sc(sem.bytes) : undefined;
+    case 'cbo':
     case 'system':
       return undefined;
   }
