@@ -36,6 +36,9 @@ function machine(env: Partial<HartEnv> = {}) {
   });
   const h = new RiscvHart(0, mem, bus, { mtime: () => 0, mtime64: () => 0n, ...env });
   h.mtvec = TRAP;
+  // What firmware does before S or U runs: PMP open over everything.
+  h.pmp.openAll();
+  h.pmpChanged();
   return { h, mem, devWrites, devReads: () => devReads };
 }
 

@@ -189,7 +189,8 @@ function read(h: CsrHart, csr: number): boolean {
     case C.CSR_MSECCFG:
       return ret(0, 0);
   }
-  if (csr >= C.CSR_HPMCOUNTER3 && csr <= C.CSR_HPMCOUNTER31)
+  // The unprivileged counters are Zihpm's; the M-mode ones below exist whatever (3.1.10).
+  if (csr >= C.CSR_HPMCOUNTER3 && csr <= C.CSR_HPMCOUNTER31 && h.isa.has('zihpm'))
     return counterAllowed(h, csr - C.CSR_CYCLE) && ret(0, 0);
   if (csr >= C.CSR_MHPMCOUNTER3 && csr <= C.CSR_MHPMCOUNTER31) return ret(0, 0);
   if (csr >= C.CSR_MHPMEVENT3 && csr <= C.CSR_MHPMEVENT31) return ret(0, 0);
