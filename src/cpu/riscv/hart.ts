@@ -3,7 +3,7 @@
 
 import type { GuestMemory } from '../../memory/guest-memory.js';
 import type { PhysBus } from '../../memory/bus.js';
-import { out, toNum, fromBig, fromNum, toBig } from '../../core/u64.js';
+import { out, fromBig, toBig } from '../../core/u64.js';
 import { Fpu } from './fpu/fpu.js';
 import type { Decoder } from './decode.js';
 import { isaProfile, type IsaProfile } from './isa/profile.js';
@@ -28,6 +28,7 @@ import {
   type MmuContext,
 } from './mmu.js';
 import { csrOp, envcfgLo } from './csr.js';
+import { ecall, enterTrap, mret, pendingBits, sret, takeInterrupt, wfi } from './trap.js';
 import { Pmp } from './pmp.js';
 import { amo } from './amo.js';
 import { cbo } from './cbo.js';
@@ -652,96 +653,29 @@ export class RiscvHart implements Hart, MmuContext {
     this.enterTrap(cause, false, tval, this.pc);
   }
 
-  /**
-   * Trap entry (privileged spec 3.1.6.1, 4.1.1): pick M or S by delegation, save epc/cause/tval,
-   * stack the interrupt-enable bits, switch privilege and jump to the vector.
-   */
+  /** Trap entry (trap.ts): M or S by delegation; pc goes to the vector (left in npc). */
   enterTrap(cause: number, interrupt: boolean, tval: number, epc: number): void {
-    const deleg = interrupt ? this.mideleg : this.medeleg;
-    const toS = this.priv <= C.PRV_S && ((deleg >>> cause) & 1) !== 0;
-    const lo = fromNum(tval);
-    const hi = out.hi;
-    const elo = fromNum(epc);
-    const ehi = out.hi;
-    let s = this.mstatus;
-    let vec: number;
-    if (toS) {
-      this.scause[0] = cause;
-      this.scause[1] = interrupt ? 1 << 31 : 0;
-      this.sepc[0] = elo;
-      this.sepc[1] = ehi;
-      this.stval[0] = lo;
-      this.stval[1] = hi;
-      s = (s & ~C.MSTATUS_SPIE) | ((s & C.MSTATUS_SIE) !== 0 ? C.MSTATUS_SPIE : 0);
-      s = (s & ~(C.MSTATUS_SIE | C.MSTATUS_SPP)) | (this.priv === C.PRV_S ? C.MSTATUS_SPP : 0);
-      this.priv = C.PRV_S;
-      vec = this.stvec;
-    } else {
-      this.mcause[0] = cause;
-      this.mcause[1] = interrupt ? 1 << 31 : 0;
-      this.mepc[0] = elo;
-      this.mepc[1] = ehi;
-      this.mtval[0] = lo;
-      this.mtval[1] = hi;
-      s = (s & ~C.MSTATUS_MPIE) | ((s & C.MSTATUS_MIE) !== 0 ? C.MSTATUS_MPIE : 0);
-      s = (s & ~(C.MSTATUS_MIE | C.MSTATUS_MPP)) | (this.priv << C.MSTATUS_MPP_SHIFT);
-      this.priv = C.PRV_M;
-      vec = this.mtvec;
-    }
-    this.mstatus = s;
-    const base = vec - (vec & 3);
-    this.npc = interrupt && (vec & 3) === 1 ? base + 4 * cause : base;
-    this.waiting = false;
-    this.updateContext();
+    enterTrap(this, cause, interrupt, tval, epc);
   }
 
   /** All pending interrupt bits: software-written, device lines, and the Sstc comparator. */
   pendingBits(): number {
-    let p = this.mip | this.irqLines;
-    if (this.sbiTimer || (this.menvcfgHi & C.MENVCFG_HI_STCE) !== 0) {
-      p = (p & ~C.MIP_STIP) | (this.env.mtime() >= this.stimecmpNum ? C.MIP_STIP : 0);
-    }
-    return p;
+    return pendingBits(this);
   }
 
-  /**
-   * Take the highest-priority enabled pending interrupt, if any (privileged spec 3.1.9).
-   * Returns true when one was taken; pc is then the handler.
-   */
+  /** Take the highest-priority enabled pending interrupt, if any; true when one was taken. */
   checkInterrupts(): boolean {
-    const pending = this.pendingBits() & this.mie;
-    if (pending === 0) return false;
-    this.waiting = false;
-    const mEnabled = this.priv < C.PRV_M || (this.mstatus & C.MSTATUS_MIE) !== 0;
-    const sEnabled = this.priv < C.PRV_S || (this.priv === C.PRV_S && (this.mstatus & C.MSTATUS_SIE) !== 0);
-    let take = 0;
-    if (mEnabled) take = pending & ~this.mideleg;
-    if (take === 0 && sEnabled) take = pending & this.mideleg;
-    if (take === 0) return false;
-    for (const irq of C.IRQ_PRIORITY) {
-      if ((take >>> irq) & 1) {
-        this.enterTrap(irq, true, 0, this.pc);
-        this.pc = this.npc;
-        return true;
-      }
-    }
-    return false;
+    return takeInterrupt(this);
   }
 
-  // ---- System instructions ---------------------------------------------------------------------
+  // ---- System instructions (trap.ts) ----------------------------------------------------------
 
   ecall(): void {
     if (this.priv === C.PRV_S && this.sbiHandler !== undefined) {
       this.sbiHandler(this);
       return;
     }
-    const cause =
-      this.priv === C.PRV_M
-        ? C.CAUSE_MACHINE_ECALL
-        : this.priv === C.PRV_S
-          ? C.CAUSE_SUPERVISOR_ECALL
-          : C.CAUSE_USER_ECALL;
-    this.trap(cause, 0);
+    ecall(this);
   }
 
   ebreak(): void {
@@ -749,44 +683,15 @@ export class RiscvHart implements Hart, MmuContext {
   }
 
   mret(): void {
-    if (this.priv !== C.PRV_M) return this.illegal();
-    let s = this.mstatus;
-    const mpp = (s >>> C.MSTATUS_MPP_SHIFT) & 3;
-    s = (s & ~C.MSTATUS_MIE) | ((s & C.MSTATUS_MPIE) !== 0 ? C.MSTATUS_MIE : 0);
-    s |= C.MSTATUS_MPIE;
-    s &= ~C.MSTATUS_MPP; // MPP := U (least-privileged mode)
-    if (mpp !== C.PRV_M) s &= ~C.MSTATUS_MPRV;
-    this.mstatus = s;
-    this.priv = mpp;
-    this.npc = toNum(this.mepc[0] & ~1, this.mepc[1]);
-    this.yieldLoop = true;
-    this.updateContext();
+    mret(this);
   }
 
   sret(): void {
-    if (this.priv < C.PRV_S || (this.priv === C.PRV_S && (this.mstatus & C.MSTATUS_TSR) !== 0)) {
-      return this.illegal();
-    }
-    let s = this.mstatus;
-    const spp = (s & C.MSTATUS_SPP) !== 0 ? C.PRV_S : C.PRV_U;
-    s = (s & ~C.MSTATUS_SIE) | ((s & C.MSTATUS_SPIE) !== 0 ? C.MSTATUS_SIE : 0);
-    s |= C.MSTATUS_SPIE;
-    s &= ~C.MSTATUS_SPP;
-    s &= ~C.MSTATUS_MPRV; // returning to a mode below M
-    this.mstatus = s;
-    this.priv = spp;
-    this.npc = toNum(this.sepc[0] & ~1, this.sepc[1]);
-    this.yieldLoop = true;
-    this.updateContext();
+    sret(this);
   }
 
   wfi(): void {
-    if (this.priv === C.PRV_U || (this.priv === C.PRV_S && (this.mstatus & C.MSTATUS_TW) !== 0)) {
-      return this.illegal();
-    }
-    // WFI resumes when any interrupt is pending and enabled in mie, whatever the global enables.
-    if ((this.pendingBits() & this.mie) === 0) this.waiting = true;
-    this.yieldLoop = true;
+    wfi(this);
   }
 
   sfenceVma(rs1: number, rs2: number): void {
