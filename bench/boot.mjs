@@ -7,7 +7,9 @@
 // Each row also gives the process's peak resident memory (VmHWM) at that moment.
 //
 //   node bench/boot.mjs [--runs N] [--smp N] [--memory 512M] [--no-qemu | --qemu 10,10-tsvirt,7.2]
-//                       [--jit on|off]
+//                       [--jit on|off] [--baseline DIR]
+// --baseline DIR adds the same tsvirt rows for another build (a checkout of an earlier release,
+// built, at DIR), in the same rounds, with the ratio of each row to its baseline.
 
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -77,6 +79,17 @@ const configs = [
   },
 ];
 const tsvirtConfigs = [...configs];
+const baselineDir = opt('--baseline', undefined);
+const baselineConfigs =
+  baselineDir === undefined
+    ? []
+    : tsvirtConfigs.map((c) => ({
+        ...c,
+        name: `baseline ${c.name}`,
+        cmd: `${baselineDir}/bin/tsvirt`,
+        of: c,
+      }));
+configs.push(...baselineConfigs);
 const qemuConfigs = qemuPeersFromArgs(args).map((p) => ({
   name: `${p.name} -M virt (TCG)`,
   cmd: p.cmd,
@@ -100,6 +113,11 @@ for (const c of configs) {
   const all = c.times.map((t) => t.toFixed(1)).join(' ');
   console.log(
     `${c.name.padEnd(38)} ${median(c.times).toFixed(1)} s median, ${Math.min(...c.times).toFixed(1)} s best (${all})   peak RSS ${c.rss.toFixed(0)} MiB`,
+  );
+}
+for (const b of baselineConfigs) {
+  console.log(
+    `ratio ${b.of.name} / its baseline: ${(median(b.of.times) / median(b.times)).toFixed(2)}x the time (median), ${(Math.min(...b.of.times) / Math.min(...b.times)).toFixed(2)}x (best)`,
   );
 }
 for (const c of tsvirtConfigs) {

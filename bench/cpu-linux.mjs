@@ -9,6 +9,7 @@
 // QEMU column.
 //
 //   node bench/cpu-linux.mjs [--runs N] [--no-qemu | --qemu 10,10-tsvirt,7.2] [--jit on|js|off]
+//                            [--baseline DIR]   (another tsvirt build, e.g. the previous release)
 //                            [--scale N] [--json]
 
 import { spawnSync } from 'node:child_process';
@@ -125,5 +126,34 @@ for (const peer of peers) {
     .map((p) => `${p} ${(r.parts[p].ms / results.tsvirt.parts[p].ms).toFixed(2)}x`)
     .join(', ');
   console.log(`ratio tsvirt/${peer.name} speed: ${r.ratio.toFixed(3)} (${per}; target >= 0.5)`);
+}
+// --baseline DIR: the same guest on another tsvirt build (an earlier release, built, at DIR),
+// after the others: the ratio of this build's time to the baseline's (below 1: faster now).
+const baselineDir = opt('--baseline', undefined);
+if (baselineDir !== undefined) {
+  const tsvirtArgs = [
+    '--kernel',
+    g.KERNEL,
+    '--initrd',
+    initrd,
+    '--memory',
+    '512M',
+    '--jit',
+    jit,
+    '--append',
+    'console=ttyS0',
+  ];
+  const b = await measure(
+    `baseline tsvirt --jit ${jit}`,
+    Guest.spawn(join(baselineDir, 'bin', 'tsvirt'), ['run', ...tsvirtArgs]),
+  );
+  for (const [p, v] of Object.entries(results.tsvirt.parts)) {
+    if (b.parts[p]?.sum !== v.sum) throw new Error(`part ${p}: checksums differ from the baseline's`);
+  }
+  results.baseline = b;
+  const per = Object.keys(results.tsvirt.parts)
+    .map((p) => `${p} ${(results.tsvirt.parts[p].ms / b.parts[p].ms).toFixed(2)}x`)
+    .join(', ');
+  console.log(`ratio tsvirt/baseline time: ${(results.tsvirt.ms / b.ms).toFixed(3)} (${per})`);
 }
 if (args.includes('--json')) console.log(JSON.stringify(results));
