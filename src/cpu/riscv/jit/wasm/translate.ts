@@ -7,7 +7,8 @@ import type { InsnSpec } from '../../isa/types.js';
 import type { Insn } from '../translate.js';
 import { MAX_BLOCK_INSNS } from '../translate.js';
 import { Bytes, type Code, encodeModule, Op, type ValType } from '../../../../core/wasm/encode.js';
-import { BlockBuilder, type Emit, xWrites, TYPE_BLOCK, TYPE_EXIT, TYPE_HELPER, TYPES } from './builder.js';
+import { BlockBuilder, type Emit, TYPE_BLOCK, TYPE_EXIT, TYPE_HELPER, TYPES } from './builder.js';
+import { xWrites } from './registers.js';
 import { fpEmitterFor, fpNative } from './fops.js';
 import { wasmEmitter } from './ops.js';
 
