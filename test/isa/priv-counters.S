@@ -2,7 +2,9 @@
    mcountinhibit stops them, the unprivileged cycle/instret shadows, hpmcounter3 exists, and
    mcounteren/scounteren gate cycle, time, instret and hpmcounter3 for S and U (illegal
    instruction when the bit is clear). Exact instret counting after a write is in priv-strict.S;
-   reading `time` when allowed is in priv-time.S. */
+   reading `time` when allowed is in priv-time.S.
+   isa-tests-cpu: zihpm
+*/
 #include "test.h"
 #include "priv.h"
 

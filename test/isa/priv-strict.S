@@ -21,7 +21,9 @@
     13  a misaligned AMO raises a store/AMO exception (cause 6 or 7), not a
         load one                                                             QEMU: cause 4
     14  UXL is WARL: writing the reserved value 3 through sstatus leaves 2    QEMU: keeps 3
-   Case 14 is last because on QEMU a bad UXL would leave U-mode 32-bit. */
+   Case 14 is last because on QEMU a bad UXL would leave U-mode 32-bit.
+   isa-tests-cpu: zihpm
+*/
 #include "test.h"
 #include "priv.h"
 
