@@ -92,6 +92,7 @@ export const EXTENSIONS: readonly Extension[] = [
   { name: 'zbb', summary: 'basic bit manipulation (clz, cpop, min, rev8, ...)' },
   { name: 'zbc', summary: 'carry-less multiplication (clmul, clmulh, clmulr)' },
   { name: 'zbkb', summary: 'bit manipulation for cryptography (pack, brev8, rotations, ...)' },
+  { name: 'zbkx', summary: 'crossbar permutations (xperm4, xperm8)' },
   { name: 'zbs', summary: 'single-bit instructions (bset, bclr, binv, bext)' },
   // The integer instructions' timing does not depend on their operands' values here: the
   // translators emit the same code whatever the data (no data-dependent fast paths).

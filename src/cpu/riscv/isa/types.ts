@@ -33,6 +33,7 @@ export type Ext =
   | 'Zbb'
   | 'Zbc'
   | 'Zbkb'
+  | 'Zbkx'
   | 'Zbs'
   | 'priv';
 

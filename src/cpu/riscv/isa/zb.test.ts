@@ -1,4 +1,4 @@
-// Zba, Zbb, Zbc, Zbs, Zbkb and Zicond against a reference written from the specifications'
+// Zba, Zbb, Zbc, Zbs, Zbkb, Zbkx and Zicond against a reference written from the specifications'
 // pseudo-code (Bit-Manipulation ISA-extensions v1.0.0, Scalar Cryptography v1.0.1, Zicond v1.0)
 // on BigInt: each primitive's JavaScript and WebAssembly implementations, then each instruction
 // as the interpreter, the translator and the cold interpreter run it, and the decoding of every
@@ -136,6 +136,18 @@ const REF: Record<string, (a: bigint, b: bigint) => bigint> = {
       for (let i = 0; i < 8; i++) r |= bit(x, i) << BigInt(7 - i);
       return r;
     }),
+  // Zbkx, as the Sail code says: result[i+w-1..i] = (a >> (idx * w))[w-1..0] for the w-bit index
+  // idx at bit i of b, a shift past bit 63 giving 0.
+  xperm4: (a, b) => {
+    let r = 0n;
+    for (let i = 0n; i < 64n; i += 4n) r |= ((a >> (((b >> i) & 0xfn) * 4n)) & 0xfn) << i;
+    return r;
+  },
+  xperm8: (a, b) => {
+    let r = 0n;
+    for (let i = 0n; i < 64n; i += 8n) r |= ((a >> (((b >> i) & 0xffn) * 8n)) & 0xffn) << i;
+    return r;
+  },
   // Zicond
   'czero.eqz': (a, b) => (b === 0n ? 0n : a),
   'czero.nez': (a, b) => (b !== 0n ? 0n : a),
@@ -173,19 +185,26 @@ const EDGES = [
   0xfffffffffffffffen,
   0x0123456789abcdefn,
   0x00ff00ff00000000n,
+  // Byte indices 0..7 (xperm8's identity) and 8..15 (just past its table).
+  0x0706050403020100n,
+  0x0f0e0d0c0b0a0908n,
 ];
 
-/** Random 64-bit values, some with runs of zero bytes or a zero word (for clz, ctz, orc.b). */
+/**
+ * Random 64-bit values, some with runs of zero bytes or a zero word (for clz, ctz, orc.b), some
+ * with bytes below 16 (xperm8 indices, half of them within its table).
+ */
 function randoms(seed: number, n: number): bigint[] {
   const r = prng(seed);
   const word = (): bigint => BigInt(Math.floor(r() * 2 ** 32));
   const values: bigint[] = [];
   for (let k = 0; k < n; k++) {
     let v = (word() << 32n) | word();
-    const shape = Math.floor(r() * 4);
+    const shape = Math.floor(r() * 5);
     if (shape === 1) v &= bytewise(word(), (x) => ((x & 1n) === 0n ? 0n : 0xffn)) | 0x0101010101010101n;
     if (shape === 2) v >>= BigInt(Math.floor(r() * 64));
     if (shape === 3) v = u64(v << BigInt(Math.floor(r() * 64)));
+    if (shape === 4) v &= 0x0f0f0f0f0f0f0f0fn;
     values.push(v);
   }
   return values;
@@ -397,7 +416,7 @@ test('the interpreter and the cold interpreter run every form as the specificati
 // ---- Decoding -----------------------------------------------------------------------------------
 
 /**
- * Words assembled by GNU as 2.40 (-march=rv64gc_zba_zbb_zbc_zbs_zbkb) for a0, a1, a2 and the
+ * Words assembled by GNU as 2.40 (-march=rv64gc_zba_zbb_zbc_zbs_zbkb_zbkx) for a0, a1, a2 and the
  * largest shift amount; the Zicond ones (which it does not know) from the Zicond encoding table.
  */
 const KNOWN: [number, string, string][] = [
@@ -448,6 +467,8 @@ const KNOWN: [number, string, string][] = [
   [0x08c5f533, 'packh', 'zbkb'],
   [0x08c5c53b, 'packw', 'zbkb'],
   [0x6875d513, 'brev8', 'zbkb'],
+  [0x28c5a533, 'xperm4', 'zbkx'],
+  [0x28c5c533, 'xperm8', 'zbkx'],
   [0x0ec5d533, 'czero.eqz', 'zicond'],
   [0x0ec5f533, 'czero.nez', 'zicond'],
 ];
@@ -494,6 +515,13 @@ test('neighbouring reserved encodings stay illegal', () => {
     0x08c5e533, // funct7 0000100 funct3 110: not pack
     0x08c5d53b, // funct7 0000100 funct3 101 in OP-32
     0x08c5f53b, // packh has no W form
+    0x28c58533, // funct7 0010100 (bset's, xperm4's, xperm8's) funct3 000: the draft's xperm.w
+    0x28c5b533, // funct3 011
+    0x28c5d533, // funct3 101
+    0x28c5e533, // funct3 110: the draft's xperm.h
+    0x28c5f533, // funct3 111
+    0x28c5a53b, // xperm4 and xperm8 have no W form
+    0x28c5c53b,
   ];
   for (const w of reserved) {
     const name = d.find(w | 0)?.name;

@@ -1,6 +1,6 @@
 // The bit-manipulation extensions Zba, Zbb, Zbc and Zbs (RISC-V Bit-Manipulation ISA-extensions
-// v1.0.0) and Zbkb (Scalar Cryptography v1.0.1), RV64 forms: their table entries, and beside them
-// the primitives they compute (isa/prim.ts), each written for the interpreter and for WebAssembly.
+// v1.0.0), Zbkb and Zbkx (Scalar Cryptography v1.0.1), RV64 forms: their table entries, and beside
+// them the primitives they compute (isa/prim.ts), written for the interpreter and for WebAssembly.
 
 import { carry, lt, ltu, out, sll } from '../../../core/u64.js';
 import { type Code, Op } from '../../../core/wasm/encode.js';
@@ -87,10 +87,60 @@ function clmul128(al: number, ah: number, bl: number, bh: number): void {
   CL[3] = h3;
 }
 
+/**
+ * One word of xperm4 (log2Bits 2) or xperm8 (3): each element of `idx` replaced by the element of
+ * the 64-bit table (lo, hi) it indexes, or by 0 past the table's end. Zkt lists both instructions:
+ * no branch depends on the data, the word and the range are chosen with masks.
+ */
+function xpermWord(lo: number, hi: number, idx: number, log2Bits: 2 | 3): number {
+  const bits = 1 << log2Bits;
+  const mask = (1 << bits) - 1;
+  const perWord = 32 >>> log2Bits;
+  let r = 0;
+  for (let i = 0; i < 32; i += bits) {
+    const k = (idx >>> i) & mask;
+    // All ones when element k is in the high word; when k is within the table's 2 * perWord.
+    const inHi = -((k >>> (5 - log2Bits)) & 1);
+    const inTable = (k - 2 * perWord) >> 31;
+    const word = (lo & ~inHi) | (hi & inHi);
+    r |= ((word >>> ((k & (perWord - 1)) << log2Bits)) & mask & inTable) << i;
+  }
+  return r;
+}
+
 // ---- Helpers on i64 (WebAssembly) -------------------------------------------------------------
 
 const M8 = 0xffn;
 const M32 = 0xffffffffn;
+
+/**
+ * xperm4 (log2Bits 2) and xperm8 (3): one round per element of b, low first, which is replaced
+ * by the element of a it indexes. No branch depends on the data (Zkt): an xperm8 index past 7,
+ * whose shift count i64.shr_u would take mod 64, selects 0 with `select`.
+ */
+const xpermLoop =
+  (log2Bits: 2 | 3): WasmOp =>
+  (c, t) => {
+    const bits = 1 << log2Bits;
+    const mask = (1 << bits) - 1;
+    const [A, B] = operands(c, t);
+    const R = t.tmp(2),
+      I = t.tmp(3);
+    c.i64(0).set(R).i64(0).set(I);
+    c.begin(Op.loop);
+    c.get(R);
+    c.get(A).get(B).i64(mask).op(Op.i64_and).i64(log2Bits).op(Op.i64_shl).op(Op.i64_shr_u);
+    c.i64(mask).op(Op.i64_and);
+    // xperm8: that byte if the index is below 8 (no bit of 0xf8 set), else 0.
+    if (bits === 8) c.i64(0).get(B).i64(0xf8).op(Op.i64_and).op(Op.i64_eqz).op(Op.select);
+    c.get(I).op(Op.i64_shl).op(Op.i64_or).set(R);
+    // The next index to the bottom of b.
+    c.get(B).i64(bits).op(Op.i64_shr_u).set(B);
+    c.get(I).i64(bits).op(Op.i64_add).tee(I).i64(64).op(Op.i64_lt_u);
+    c.br(Op.br_if, 0);
+    c.op(Op.end);
+    c.get(R);
+  };
 
 /** Unary operations: drop the (absent) second operand, then `list`. */
 const unary =
@@ -205,7 +255,7 @@ const bits = (name: string, f: (x: number, bit: number) => number, wasm: WasmOp)
     wasm,
   );
 
-/** The 64-bit primitives of Zba, Zbb, Zbc, Zbs and Zbkb: (a, b) as in isa/prim.ts. */
+/** The 64-bit primitives of Zba, Zbb, Zbc, Zbs, Zbkb and Zbkx: (a, b) as in isa/prim.ts. */
 export const ZB = {
   // Zba: b + (zero-extended or shifted) a.
   addUw: prim(
@@ -426,6 +476,23 @@ export const ZB = {
       [4, 0x0f0f0f0f0f0f0f0fn],
     ]),
   ),
+  // Zbkx: a is the table, b the indices.
+  xperm4: prim(
+    'xperm4',
+    (al, ah, bl, bh) => {
+      out.hi = xpermWord(al, ah, bh, 2);
+      return xpermWord(al, ah, bl, 2);
+    },
+    xpermLoop(2),
+  ),
+  xperm8: prim(
+    'xperm8',
+    (al, ah, bl, bh) => {
+      out.hi = xpermWord(al, ah, bh, 3);
+      return xpermWord(al, ah, bl, 3);
+    },
+    xpermLoop(3),
+  ),
 } as const;
 
 /** The 32-bit primitives of the *W instructions (on the low words; the result is sign-extended). */
@@ -527,5 +594,14 @@ export const ZBKB_INSNS: InsnSpec[] = [
   semInsn('brev8', 0x68705013, UNARY, 'Zbkb', 'I', { kind: 'op', prim: ZB.brev8, rhs: 'none' }),
 ];
 
+/**
+ * Zbkx: crossbar permutations. x[rs1] is a table of 4- or 8-bit elements, x[rs2] a vector of
+ * indices into it; each index is replaced by the element it selects, or 0 past the table's end.
+ */
+export const ZBKX: InsnSpec[] = [
+  semInsn('xperm4', 0x28002033, R_TYPE, 'Zbkx', 'R', { kind: 'op', prim: ZB.xperm4, rhs: 'rs2' }),
+  semInsn('xperm8', 0x28004033, R_TYPE, 'Zbkx', 'R', { kind: 'op', prim: ZB.xperm8, rhs: 'rs2' }),
+];
+
 /** Every Zb* instruction, in decoding order (zext.h before packw). */
-export const ZB_INSNS: InsnSpec[] = [...ZBA, ...ZBB, ...ZBC, ...ZBS, ...ZBKB_INSNS];
+export const ZB_INSNS: InsnSpec[] = [...ZBA, ...ZBB, ...ZBC, ...ZBS, ...ZBKB_INSNS, ...ZBKX];
