@@ -31,3 +31,15 @@ test('profiles name known extensions only, and hold what those require', () => {
       if (e.fixed === true) assert.ok(set.has(e.name), `${name}: ${e.name} is fixed`);
   }
 });
+
+test('every table entry names known extensions (ext, alsoIn, needs), compressed ones too', () => {
+  const known = new Set(EXTENSIONS.map((e) => e.name));
+  const max = isaProfile('max');
+  for (const s of [...max.insns, ...max.cinsns])
+    for (const e of [
+      s.ext,
+      ...('alsoIn' in s ? (s.alsoIn ?? []) : []),
+      ...('needs' in s ? (s.needs ?? []) : []),
+    ])
+      assert.ok(e === 'priv' || known.has(e.toLowerCase()), `${s.name}: ${e}`);
+});
