@@ -4,7 +4,7 @@
 
 import { carry, lt, ltu, out, sll } from '../../../core/u64.js';
 import { type Code, Op } from '../../../core/wasm/encode.js';
-import { operands, ops, prim, prim32, type Temps, type WasmOp } from './prim.js';
+import { operands, ops, prim, prim32, type Prim, type Temps, type WasmOp } from './prim.js';
 import { semInsn } from './sem.js';
 import type { Ext, InsnSpec } from './types.js';
 
@@ -255,6 +255,23 @@ const bits = (name: string, f: (x: number, bit: number) => number, wasm: WasmOp)
     wasm,
   );
 
+/** MIN, MAX and their unsigned forms: a when `aWins(a, b)`, else b; `op` compares for pick. */
+function choose(
+  name: string,
+  aWins: (al: number, ah: number, bl: number, bh: number) => boolean,
+  op: Op,
+): Prim {
+  return prim(
+    name,
+    (al, ah, bl, bh) => {
+      const a = aWins(al, ah, bl, bh);
+      out.hi = a ? ah : bh;
+      return a ? al : bl;
+    },
+    pick(op),
+  );
+}
+
 /** The 64-bit primitives of Zba, Zbb, Zbc, Zbs, Zbkb and Zbkx: (a, b) as in isa/prim.ts. */
 export const ZB = {
   // Zba: b + (zero-extended or shifted) a.
@@ -323,42 +340,10 @@ export const ZB = {
     },
     unary(Op.i64_popcnt),
   ),
-  max: prim(
-    'max',
-    (al, ah, bl, bh) => {
-      const b = lt(al, ah, bl, bh);
-      out.hi = b ? bh : ah;
-      return b ? bl : al;
-    },
-    pick(Op.i64_gt_s),
-  ),
-  maxu: prim(
-    'maxu',
-    (al, ah, bl, bh) => {
-      const b = ltu(al, ah, bl, bh);
-      out.hi = b ? bh : ah;
-      return b ? bl : al;
-    },
-    pick(Op.i64_gt_u),
-  ),
-  min: prim(
-    'min',
-    (al, ah, bl, bh) => {
-      const a = lt(al, ah, bl, bh);
-      out.hi = a ? ah : bh;
-      return a ? al : bl;
-    },
-    pick(Op.i64_lt_s),
-  ),
-  minu: prim(
-    'minu',
-    (al, ah, bl, bh) => {
-      const a = ltu(al, ah, bl, bh);
-      out.hi = a ? ah : bh;
-      return a ? al : bl;
-    },
-    pick(Op.i64_lt_u),
-  ),
+  max: choose('max', (al, ah, bl, bh) => !lt(al, ah, bl, bh), Op.i64_gt_s),
+  maxu: choose('maxu', (al, ah, bl, bh) => !ltu(al, ah, bl, bh), Op.i64_gt_u),
+  min: choose('min', lt, Op.i64_lt_s),
+  minu: choose('minu', ltu, Op.i64_lt_u),
   sextB: prim(
     'sext.b',
     (al) => {
