@@ -13,7 +13,9 @@
    The faulting x[rs1] here are block-aligned, where QEMU 10 agrees with the spec (it reports the
    block's address); priv-zicbo-tval.S has the unaligned ones.
    - CBO.ZERO over code that has run (and may have been translated), then FENCE.I: the zeroed
-     code is fetched (an illegal instruction).
+     code is fetched (an illegal instruction);
+   - CBO.ZERO in a hot loop (translated) zeroes its block alone, and raises illegal-instruction
+     once menvcfg.CBZE is cleared.
    isa-tests-march: rv64gc_zicbom_zicboz_zicbop */
 #include "test.h"
 #include "priv.h"
@@ -345,7 +347,57 @@ TEST_BEGIN
         j fail
 2:      CHECK_EQ(s2, CAUSE_ILLEGAL)
         CHECK_EQ(s3, DATA_PAGE(4))
+
+        /* CBO.ZERO run often enough in S-mode to be translated zeroes its block and no other;
+           once menvcfg.CBZE is cleared, the same code raises illegal-instruction. */
+        TEST_CASE(51)
+        envcfg MENVCFG_CBZE, 0
+        pat_fill DATA_PAGE(0)
+        li a0, 30000
+        run_in PRV_S
+        jal zero_loop
+        run_end PRV_S
+        pat_check DATA_PAGE(0), 1
+        TEST_CASE(52)
+        envcfg 0, 0
+        pat_fill DATA_PAGE(0)
+        li a0, 1
+        li a1, DATA_PAGE(0) + 0x47
+        li a2, PAT
+        li a3, DATA_PAGE(0)
+        expect_trap 3f
+        enter PRV_S, zero_loop_body         /* where the translated loop starts */
+        j fail
+3:      CHECK_EQ(s2, CAUSE_ILLEGAL)
+        CHECK_LABEL(s3, zero_loop_cbo)
+        pat_check DATA_PAGE(0), -1
         j pass
+
+/* a0 times: fill block 1 of DATA_PAGE(0) with PAT, zero it with CBO.ZERO on an address inside
+   it, and check its ends and its neighbours' nearest doublewords. */
+zero_loop:
+        li a1, DATA_PAGE(0) + 0x47
+        li a2, PAT
+        li a3, DATA_PAGE(0)
+zero_loop_body:
+        sd a2, 0x40(a3)
+        sd a2, 0x78(a3)
+        sd a2, 0x60(a3)
+zero_loop_cbo:
+        cbo.zero 0(a1)
+        ld t0, 0x40(a3)
+        bnez t0, fail
+        ld t0, 0x78(a3)
+        bnez t0, fail
+        ld t0, 0x60(a3)
+        bnez t0, fail
+        ld t0, 0x38(a3)
+        bne t0, a2, fail
+        ld t0, 0x80(a3)
+        bne t0, a2, fail
+        addi a0, a0, -1
+        bnez a0, zero_loop_body
+        ret
 
         .balign 4
 fn_template:

@@ -32,6 +32,11 @@ export const AREA_BUDGET = 312;
 export const AREA_RESERVATION = 316;
 /** Instructions the cold interpreter (cold.ts) ran since JavaScript last took the count (i32). */
 export const AREA_COLD = 320;
+/**
+ * 1 when CBO.ZERO is enabled at the hart's current privilege (cbo.ts `cboEnabled`), else 0, kept
+ * by the hart: translated code zeroes a block through the store TLB only then.
+ */
+export const AREA_CBZE = 324;
 /** fflags (i32, bits 4..0), shared by the FPU in JavaScript and translated code. */
 export const AREA_FFLAGS = 288;
 /**

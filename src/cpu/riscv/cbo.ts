@@ -40,7 +40,7 @@ export interface CboHart {
  * enables it; U-mode when menvcfg and senvcfg both do. CBO.INVAL is enabled by a CBIE of 01
  * (it then flushes) or 11; 10 is reserved and never held (csr.ts).
  */
-function enabled(h: CboHart, op: CboOp): boolean {
+export function cboEnabled(h: Pick<CboHart, 'priv' | 'menvcfgLo' | 'senvcfg'>, op: CboOp): boolean {
   if (h.priv === C.PRV_M) return true;
   const field = op === 'zero' ? C.ENVCFG_CBZE : op === 'inval' ? C.ENVCFG_CBIE : C.ENVCFG_CBCFE;
   if ((h.menvcfgLo & field) === 0) return false;
@@ -52,7 +52,7 @@ function enabled(h: CboHart, op: CboOp): boolean {
  * x[rs1]. Faults report x[rs1] itself in xtval, not the block's address; none is ever misaligned.
  */
 export function cbo(h: CboHart, op: CboOp, rs1: number): void {
-  if (!enabled(h, op)) return h.illegal();
+  if (!cboEnabled(h, op)) return h.illegal();
   const va = h.addr(rs1, 0);
   if (op !== 'zero') {
     // Nothing is cached: a permitted clean, flush or invalidate has no effect (and an invalidate

@@ -253,6 +253,8 @@ function write(h: CsrHart, csr: number, lo: number, hi: number): boolean {
       return true;
     case C.CSR_SENVCFG:
       h.senvcfg = envcfgLo(h.isa, h.senvcfg, lo);
+      // Its CBZE decides what translated CBO.ZERO may do (AREA_CBZE).
+      h.updateContext();
       return true;
     case C.CSR_SSCRATCH:
       return setPair(h.sscratch, lo, hi);

@@ -1,5 +1,6 @@
-// One RISC-V hart: architectural state, memory access through the MMU and software TLB, and trap
-// and interrupt entry (privileged spec 3.1.6-3.1.9, 3.3, 4.1). The fetch-execute loop is interp.ts.
+// One RISC-V hart: architectural state, its translation contexts, and memory access through the
+// software TLB. What the TLB misses goes to memory.ts, traps and interrupts to trap.ts, CSRs to
+// csr.ts; the fetch-execute loop is interp.ts.
 
 import type { GuestMemory } from '../../memory/guest-memory.js';
 import type { PhysBus } from '../../memory/bus.js';
@@ -16,24 +17,22 @@ import {
   CTX_M,
   CTX_S,
   CTX_S_SUM,
-  FAULT_ACCESS,
-  FAULT_PAGE,
   TLB_ENTRIES,
   Tlb,
   ASID_BANKS,
   ASID_BITS,
-  KIND_OF,
   contextOf,
-  walk,
-  type MmuContext,
 } from './mmu.js';
 import { csrOp, envcfgLo } from './csr.js';
 import { ecall, enterTrap, mret, pendingBits, sret, takeInterrupt, wfi } from './trap.js';
 import { Pmp } from './pmp.js';
+import { cboTranslate, fetchSlow, readPhys, readSlow, translate, writePhys, writeSlow } from './memory.js';
+import type { CodePages, MemoryHart, StoreWatch } from './memory.js';
 import { amo } from './amo.js';
-import { cbo } from './cbo.js';
+import { cbo, cboEnabled } from './cbo.js';
 import {
   AREA_BYTES,
+  AREA_CBZE,
   AREA_EPOCH,
   AREA_F,
   AREA_FETCH_BASE,
@@ -44,15 +43,6 @@ import {
   AREA_X,
 } from './area.js';
 
-/**
- * What the hart's store path needs of a translator's cache of either kind: which RAM pages hold
- * translated code (1), and a way to drop a page's code when the guest writes to it.
- */
-export interface CodePages {
-  readonly codePage: Uint8Array;
-  invalidatePage(page: number): void;
-}
-
 /** What the board gives a hart: the platform timer and a physical-store watch (HTIF, code pages). */
 export interface HartEnv {
   /** Current value of the platform timer (mtime), in ticks; exact below 2^53. */
@@ -60,18 +50,14 @@ export interface HartEnv {
   /** The same, exact (the `time` CSR). */
   mtime64(): bigint;
   /** Physical range whose stores must be reported, or undefined. */
-  readonly watch?: { readonly start: number; readonly end: number; onStore(pa: number, bytes: number): void };
+  readonly watch?: StoreWatch;
   /** The extensions this hart implements (default: isa/profile.ts DEFAULT_CPU). */
   readonly isa?: IsaProfile;
 }
 
 const PAGE = 4096;
-const FAULT_CAUSE = [
-  [C.CAUSE_FETCH_PAGE_FAULT, C.CAUSE_LOAD_PAGE_FAULT, C.CAUSE_STORE_PAGE_FAULT],
-  [C.CAUSE_FETCH_ACCESS, C.CAUSE_LOAD_ACCESS, C.CAUSE_STORE_ACCESS],
-];
 
-export class RiscvHart implements Hart, MmuContext {
+export class RiscvHart implements Hart, MemoryHart {
   readonly x: Int32Array;
   /** The extensions it implements, and the decoder of their instructions. */
   readonly isa: IsaProfile;
@@ -136,8 +122,8 @@ export class RiscvHart implements Hart, MmuContext {
   /** Physical memory protection (pmpcfg, pmpaddr), checked on every access the TLB does not hold. */
   readonly pmp = new Pmp();
   /** The privilege that instruction fetches and data accesses are made with (MPRV), for PMP. */
-  private fetchPriv: number = C.PRV_M;
-  private dataPriv: number = C.PRV_M;
+  fetchPriv: number = C.PRV_M;
+  dataPriv: number = C.PRV_M;
   satpMode = 0;
   satpPpn = 0;
   /** The page-table walk's rules (mmu.ts MmuContext), from the profile and menvcfg. */
@@ -187,14 +173,16 @@ export class RiscvHart implements Hart, MmuContext {
   private readonly ctl: Int32Array;
   /** The AREA_FPMODE word (see `syncFpMode`). */
   private readonly fpMode: Int32Array;
+  /** The AREA_CBZE word: whether CBO.ZERO is enabled now (kept by `updateContext`). */
+  private readonly cbze: Int32Array;
   fetchBase = 0;
   loadBase = 0;
   storeBase = 0;
   /** Scratch for MMIO results and wide values. */
   readonly scratch = new Int32Array(2);
   /** Exact 64-bit value of the last address that did not fit a JS number. */
-  private wildLo = 0;
-  private wildHi = 0;
+  wildLo = 0;
+  wildHi = 0;
 
   constructor(
     readonly hartId: number,
@@ -219,6 +207,7 @@ export class RiscvHart implements Hart, MmuContext {
       this.fpu = new Fpu(buf, this.area + AREA_F, this.area + AREA_FFLAGS);
       this.fpMode = new Int32Array(buf, this.area + AREA_FPMODE, 1);
       this.reserved = new Int32Array(buf, this.area + AREA_RESERVATION, 1);
+      this.cbze = new Int32Array(buf, this.area + AREA_CBZE, 1);
     } else {
       this.x = new Int32Array(64);
       this.ctl = new Int32Array(3);
@@ -226,6 +215,7 @@ export class RiscvHart implements Hart, MmuContext {
       this.fpu = new Fpu();
       this.fpMode = new Int32Array(1);
       this.reserved = new Int32Array(1);
+      this.cbze = new Int32Array(1);
     }
     this.reset(0);
   }
@@ -302,6 +292,7 @@ export class RiscvHart implements Hart, MmuContext {
       this.hwAd = hwAd;
       this.tlb.flush();
     }
+    this.cbze[0] = cboEnabled(this, 'zero') ? 1 : 0;
   }
 
   /**
@@ -321,7 +312,10 @@ export class RiscvHart implements Hart, MmuContext {
     this.bank = b;
   }
 
-  /** Recompute the translation contexts after a change of priv, satp, or mstatus.MPRV/MPP/SUM/MXR. */
+  /**
+   * Recompute the translation contexts after a change of priv, satp, or mstatus.MPRV/MPP/SUM/MXR,
+   * and what translated code may assume of them (CBO.ZERO's enable, after an envcfg write too).
+   */
   updateContext(): void {
     // S and U have contexts of their own even without translation: PMP treats them apart from M.
     const fetchCtx = this.priv === C.PRV_M ? CTX_M : contextOf(this.priv, this.bank);
@@ -345,6 +339,7 @@ export class RiscvHart implements Hart, MmuContext {
       this.mxr = mxr;
       this.tlb.flush();
     }
+    this.cbze[0] = cboEnabled(this, 'zero') ? 1 : 0;
   }
 
   // ---- Memory ----------------------------------------------------------------------------------
@@ -458,187 +453,24 @@ export class RiscvHart implements Hart, MmuContext {
     return this.readSlow(addr, bytes, ACCESS_LOAD);
   }
 
-  /**
-   * Translate `va` for an access of `bytes` (all in one page). Returns the physical address, or -1
-   * after raising the fault. RAM pages outside the watched range enter the TLB.
-   */
+  // The paths the TLB does not answer (memory.ts).
   translate(va: number, access: number): number {
-    const ctx =
-      access === ACCESS_FETCH ? this.fetchBase : access === ACCESS_LOAD ? this.loadBase : this.storeBase;
-    const c = KIND_OF[Math.floor(ctx / TLB_ENTRIES / 3)];
-    if (Number.isNaN(va)) {
-      this.raiseWild(access, c);
-      return -1;
-    }
-    const priv = access === ACCESS_FETCH ? this.fetchPriv : this.dataPriv;
-    const pa = c === CTX_M || this.satpMode === C.SATP_MODE_BARE ? va : walk(this.mem, this, va, access, c);
-    if (pa === FAULT_PAGE || pa === FAULT_ACCESS) {
-      this.trap(FAULT_CAUSE[pa === FAULT_PAGE ? 0 : 1][access], va);
-      return -1;
-    }
-    const pageOff = pa - (pa % PAGE) - this.mem.base;
-    const code = this.codeCache;
-    if (
-      pageOff >= 0 &&
-      pageOff < this.mem.sizeBytes &&
-      !this.isWatchedPage(pa) &&
-      this.pmp.allowsPage(pa - (pa % PAGE), access, priv) &&
-      // Stores to pages with translated code must reach writePhys, which invalidates them.
-      !(access === ACCESS_STORE && code !== undefined && code.codePage[pageOff / PAGE] === 1)
-    ) {
-      const idx = ctx + ((va >>> 12) & (TLB_ENTRIES - 1));
-      this.tlb.set(idx, va - (va & 4095), pageOff);
-    }
-    return pa;
+    return translate(this, va, access);
   }
-
-  private raiseWild(access: number, ctx: number): void {
-    const cause = FAULT_CAUSE[ctx === CTX_M || this.satpMode === C.SATP_MODE_BARE ? 1 : 0][access];
-    this.trap(cause, 0);
-    // The tval must be the exact faulting address, which a JS number cannot hold.
-    const toS = this.priv === C.PRV_S;
-    const tval = toS ? this.stval : this.mtval;
-    tval[0] = this.wildLo;
-    tval[1] = this.wildHi;
-    if (access === ACCESS_FETCH) {
-      // A jump to such an address faults on the fetch, and epc is the target itself.
-      const epc = toS ? this.sepc : this.mepc;
-      epc[0] = this.wildLo;
-      epc[1] = this.wildHi;
-    }
-  }
-
-  private isWatchedPage(pa: number): boolean {
-    const w = this.env.watch;
-    if (w === undefined) return false;
-    const page = pa - (pa % PAGE);
-    return page < w.end && w.start < page + PAGE;
-  }
-
-  /** Read into scratch; handles page crossings, MMIO and faults. */
   readSlow(addr: number, bytes: number, access: number): boolean {
-    const pgoff = addr & 4095;
-    if (pgoff + bytes > PAGE) {
-      // Misaligned across a page: translate both pages before touching anything.
-      const pa0 = this.translate(addr, access);
-      if (pa0 < 0) return false;
-      const second = addr - pgoff + PAGE;
-      const pa1 = this.translate(second, access);
-      if (pa1 < 0) return false;
-      let lo = 0,
-        hi = 0;
-      for (let k = 0; k < bytes; k++) {
-        const pa = k < PAGE - pgoff ? pa0 + k : pa1 + (k - (PAGE - pgoff));
-        if (!this.readPhys(pa, 1, access, addr)) return false;
-        const b = this.scratch[0] & 0xff;
-        if (k < 4) lo |= b << (8 * k);
-        else hi |= b << (8 * (k - 4));
-      }
-      this.scratch[0] = lo;
-      this.scratch[1] = hi;
-      return true;
-    }
-    const pa = this.translate(addr, access);
-    if (pa < 0) return false;
-    return this.readPhys(pa, bytes, access, addr);
+    return readSlow(this, addr, bytes, access);
   }
-
-  /** Physical read into scratch; raises an access fault (tval = va) when nothing answers. */
   readPhys(pa: number, bytes: number, access: number, va: number): boolean {
-    if (!this.pmpAllows(pa, bytes, access, va)) return false;
-    const mem = this.mem;
-    if (mem.contains(pa, bytes)) {
-      const off = pa - mem.base;
-      const v = this.view;
-      switch (bytes) {
-        case 1:
-          this.scratch[0] = v.getUint8(off);
-          break;
-        case 2:
-          this.scratch[0] = v.getUint16(off, true);
-          break;
-        case 4:
-          this.scratch[0] = v.getInt32(off, true);
-          break;
-        default:
-          this.scratch[0] = v.getInt32(off, true);
-          this.scratch[1] = v.getInt32(off + 4, true);
-      }
-      return true;
-    }
-    // Device regions are not executable (privileged spec 3.6.1, physical memory attributes): a
-    // fetch there faults before the device sees a read, which may have side effects (a PLIC
-    // claim, a UART byte popped).
-    if (access !== ACCESS_FETCH && this.bus.mmioRead(pa, bytes, this.scratch)) return true;
-    this.trap(FAULT_CAUSE[1][access], va);
-    return false;
+    return readPhys(this, pa, bytes, access, va);
   }
-
   writeSlow(addr: number, bytes: number, lo: number, hi: number): boolean {
-    const pgoff = addr & 4095;
-    if (pgoff + bytes > PAGE) {
-      const pa0 = this.translate(addr, ACCESS_STORE);
-      if (pa0 < 0) return false;
-      const pa1 = this.translate(addr - pgoff + PAGE, ACCESS_STORE);
-      if (pa1 < 0) return false;
-      for (let k = 0; k < bytes; k++) {
-        const pa = k < PAGE - pgoff ? pa0 + k : pa1 + (k - (PAGE - pgoff));
-        const b = k < 4 ? lo >>> (8 * k) : hi >>> (8 * (k - 4));
-        if (!this.writePhys(pa, 1, b & 0xff, 0, addr)) return false;
-      }
-      return true;
-    }
-    const pa = this.translate(addr, ACCESS_STORE);
-    if (pa < 0) return false;
-    return this.writePhys(pa, bytes, lo, hi, addr);
+    return writeSlow(this, addr, bytes, lo, hi);
   }
-
   writePhys(pa: number, bytes: number, lo: number, hi: number, va: number): boolean {
-    if (!this.pmpAllows(pa, bytes, ACCESS_STORE, va)) return false;
-    const mem = this.mem;
-    if (mem.contains(pa, bytes)) {
-      const off = pa - mem.base;
-      const v = this.view;
-      if (bytes === 1) v.setInt8(off, lo);
-      else if (bytes === 2) v.setInt16(off, lo, true);
-      else {
-        v.setInt32(off, lo, true);
-        if (bytes === 8) v.setInt32(off + 4, hi, true);
-      }
-      const w = this.env.watch;
-      if (w !== undefined && pa < w.end && w.start < pa + bytes) w.onStore(pa, bytes);
-      const code = this.codeCache;
-      if (code !== undefined) {
-        const first = Math.floor(off / PAGE);
-        const last = Math.floor((off + bytes - 1) / PAGE);
-        for (let p = first; p <= last; p++) {
-          if (code.codePage[p] === 1) {
-            code.invalidatePage(p);
-            // The block running now may be the one just dropped; end it at this instruction.
-            this.yieldLoop = true;
-          }
-        }
-      }
-      return true;
-    }
-    if (this.bus.mmioWrite(pa, bytes, lo, hi)) return true;
-    this.trap(C.CAUSE_STORE_ACCESS, va);
-    return false;
+    return writePhys(this, pa, bytes, lo, hi, va);
   }
-
-  /**
-   * Fetch the instruction at pc the slow way (TLB miss, page crossing, MMIO). Returns the raw
-   * 32-bit word (or 16-bit halfword for compressed), or undefined after raising a fault.
-   */
   fetchSlow(pc: number): number | undefined {
-    const pa0 = this.translate(pc, ACCESS_FETCH);
-    if (pa0 < 0 || !this.readPhys(pa0, 2, ACCESS_FETCH, pc)) return undefined;
-    const low = this.scratch[0] & 0xffff;
-    if ((low & 3) !== 3) return low;
-    const next = pc + 2;
-    const pa1 = (next & 4095) === 0 ? this.translate(next, ACCESS_FETCH) : pa0 + 2;
-    if (pa1 < 0 || !this.readPhys(pa1, 2, ACCESS_FETCH, next)) return undefined;
-    return low | (this.scratch[0] << 16);
+    return fetchSlow(this, pc);
   }
 
   // ---- Traps -----------------------------------------------------------------------------------
@@ -715,14 +547,6 @@ export class RiscvHart implements Hart, MmuContext {
       }
     }
     this.tlb.flush();
-  }
-
-  /** PMP's verdict on an access the TLB did not answer; a denied one is an access fault (tval va). */
-  private pmpAllows(pa: number, bytes: number, access: number, va: number): boolean {
-    if (this.pmp.allows(pa, bytes, access, access === ACCESS_FETCH ? this.fetchPriv : this.dataPriv))
-      return true;
-    this.trap(FAULT_CAUSE[1][access], va);
-    return false;
   }
 
   /** Implicit page-table accesses are S-mode accesses for PMP (privileged spec 3.7.1). */
@@ -809,35 +633,8 @@ export class RiscvHart implements Hart, MmuContext {
     cbo(this, op, rs1);
   }
 
-  /**
-   * Translate `va` for a cache-block management instruction (Zicbom): permitted wherever a load
-   * or a store is, so by the load rules (a page that allows stores allows loads), setting A but
-   * never D; a refusal is a store page fault or store access fault with tval = va (CMO spec,
-   * "Page-Fault, Guest-Page-Fault, and Access-Fault Exceptions"). Returns the physical address,
-   * or -1 after the fault. Nothing enters the TLB.
-   */
   cboTranslate(va: number): number {
-    const c = KIND_OF[Math.floor(this.loadBase / TLB_ENTRIES / 3)];
-    if (Number.isNaN(va)) {
-      this.raiseWild(ACCESS_STORE, c);
-      return -1;
-    }
-    const pa =
-      c === CTX_M || this.satpMode === C.SATP_MODE_BARE ? va : walk(this.mem, this, va, ACCESS_LOAD, c);
-    if (pa === FAULT_PAGE || pa === FAULT_ACCESS) {
-      this.trap(pa === FAULT_PAGE ? C.CAUSE_STORE_PAGE_FAULT : C.CAUSE_STORE_ACCESS, va);
-      return -1;
-    }
-    // PMP, as for the page: the block must be readable or writable (CMO spec, "permissions").
-    const block = pa - (pa % 64);
-    if (
-      !this.pmp.allows(block, 64, ACCESS_LOAD, this.dataPriv) &&
-      !this.pmp.allows(block, 64, ACCESS_STORE, this.dataPriv)
-    ) {
-      this.trap(C.CAUSE_STORE_ACCESS, va);
-      return -1;
-    }
-    return pa;
+    return cboTranslate(this, va);
   }
 
   /**

@@ -1,6 +1,6 @@
 // Trap entry and return, interrupts, and the instructions that wait or call down a privilege
 // level (privileged spec 3.1.6-3.1.9, 3.3, 4.1.1). The hypervisor extension will add its modes
-// here; the hart's memory path stays in hart.ts.
+// here; the hart's memory path is memory.ts.
 
 import { fromNum, out, toNum } from '../../core/u64.js';
 import * as C from './csr-defs.js';

@@ -4,6 +4,7 @@
 
 import { I32, I64, Op } from '../../../../core/wasm/encode.js';
 import {
+  AREA_CBZE,
   AREA_F,
   AREA_LOAD_BASE,
   AREA_RESERVATION,
@@ -13,6 +14,7 @@ import {
   TLB_TAG,
 } from '../../area.js';
 import { TLB_ENTRIES } from '../../mmu.js';
+import { CBO_BLOCK_BYTES } from '../../cbo.js';
 import { BlockControl } from './control.js';
 import { L_H } from './registers.js';
 
@@ -237,6 +239,28 @@ export class BlockAccess extends BlockControl {
       rd,
     );
     this.wrote(rd);
+  }
+
+  /**
+   * CBO.ZERO: eight stores of zero over the 64-byte block holding x[rs1], when CBO.ZERO is enabled
+   * (AREA_CBZE) and the store TLB maps the page (never one with translated code, or watched);
+   * otherwise the helper, which raises illegal-instruction or the fault. Linux clears every page
+   * it allocates this way when the profile has Zicboz, 64 of these per page.
+   */
+  cboZero(rs1: number): void {
+    const c = this.c;
+    this.access(
+      rs1,
+      0,
+      1,
+      AREA_STORE_BASE,
+      () => {
+        c.i32(-CBO_BLOCK_BYTES).op(Op.i32_and).set(this.ta);
+        for (let k = 0; k < CBO_BLOCK_BYTES; k += 8) c.get(this.ta).i64(0).mem(Op.i64_store, k);
+      },
+      0,
+      () => c.get(L_H).mem(Op.i32_load, AREA_CBZE).op(Op.i32_eqz).br(Op.br_if, 0),
+    );
   }
 
   /**

@@ -92,6 +92,7 @@ class ConstOperands implements WasmTarget {
       this.b.sc(rd(w), rs1(w), rs2(w), bytes);
     },
   };
+  readonly cboZero = (): void => this.b.cboZero(rs1(this.b.word));
 }
 
 /** Function types shared by every block module and the dispatcher (structurally equal). */

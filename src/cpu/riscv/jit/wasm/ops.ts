@@ -39,6 +39,8 @@ export interface WasmTarget extends Temps {
     lr(bytes: 4 | 8): void;
     sc(bytes: 4 | 8): void;
   };
+  /** CBO.ZERO of the 64-byte block holding x[rs1]; a target without it leaves it to the interpreter. */
+  readonly cboZero?: () => void;
 }
 
 /** A kind's code, for one target. */
@@ -64,11 +66,13 @@ function pushRhs(t: WasmTarget, rhs: Rhs, w: boolean): void {
 
 /**
  * The code of semantics `sem`, or undefined when it has none here (the hart carries out system
- * instructions and cache-block operations; the interpreter's `exec` runs them through the
- * target's helper or fallback).
- * `atomics`: whether the target has them.
+ * instructions and the cache-block operations but CBO.ZERO; the interpreter's `exec` runs them
+ * through the target's helper or fallback).
+ * `memoryOps`: whether the target has the memory operations beyond loads and stores (`atomics`
+ * and `cboZero`).
  */
-export function wasmEmitter(sem: Sem, atomics: boolean): WasmEmit | undefined {
+export function wasmEmitter(sem: Sem, memoryOps: boolean): WasmEmit | undefined {
+  const atomics = memoryOps;
   switch (sem.kind) {
     case 'op': {
       const prim = sem.prim.wasm;
@@ -129,6 +133,7 @@ export function wasmEmitter(sem: Sem, atomics: boolean): WasmEmit | undefined {
     case 'sc':
       return atomics ? (t) => t.atomics?.sc(sem.bytes) : undefined;
     case 'cbo':
+      return memoryOps && sem.op === 'zero' ? (t) => t.cboZero?.() : undefined;
     case 'system':
       return undefined;
   }

@@ -1,0 +1,301 @@
+// The hart's memory accesses that the software TLB does not answer (privileged spec 3.6, 3.7,
+// 4.3-4.4): address translation and what enters the TLB, PMP, page crossings, RAM against
+// devices, the stores that must drop translated code or reach a watched range, and the faults.
+// The hart's fast paths (hart.ts, and translated code) come here on a miss. The hypervisor
+// extension's G-stage belongs here.
+
+import type { GuestMemory } from '../../memory/guest-memory.js';
+import type { PhysBus } from '../../memory/bus.js';
+import * as C from './csr-defs.js';
+import {
+  ACCESS_FETCH,
+  ACCESS_LOAD,
+  ACCESS_STORE,
+  CTX_M,
+  FAULT_ACCESS,
+  FAULT_PAGE,
+  KIND_OF,
+  TLB_ENTRIES,
+  type MmuContext,
+  type Tlb,
+  walk,
+} from './mmu.js';
+import type { Pmp } from './pmp.js';
+
+const PAGE = 4096;
+const FAULT_CAUSE = [
+  [C.CAUSE_FETCH_PAGE_FAULT, C.CAUSE_LOAD_PAGE_FAULT, C.CAUSE_STORE_PAGE_FAULT],
+  [C.CAUSE_FETCH_ACCESS, C.CAUSE_LOAD_ACCESS, C.CAUSE_STORE_ACCESS],
+];
+
+/** What a store path needs of a translator's cache: which RAM pages hold translated code (1), and a way to drop one. */
+export interface CodePages {
+  readonly codePage: Uint8Array;
+  invalidatePage(page: number): void;
+}
+
+/** A physical range whose stores must be reported (HTIF's tohost, say). */
+export interface StoreWatch {
+  readonly start: number;
+  readonly end: number;
+  onStore(pa: number, bytes: number): void;
+}
+
+/** The hart as its memory path sees it (RiscvHart is one); stated here so as not to import it. */
+export interface MemoryHart extends MmuContext {
+  readonly mem: GuestMemory;
+  readonly bus: PhysBus;
+  readonly env: { readonly watch?: StoreWatch };
+  readonly tlb: Tlb;
+  readonly pmp: Pmp;
+  readonly codeCache: CodePages | undefined;
+  /** The TLB slot bases of the current contexts (hart.ts updateContext). */
+  readonly fetchBase: number;
+  readonly loadBase: number;
+  readonly storeBase: number;
+  /** The privilege fetches and data accesses are made with (data: MPRV), for PMP. */
+  readonly fetchPriv: number;
+  readonly dataPriv: number;
+  readonly priv: number;
+  /** Scratch (lo, hi) that reads fill. */
+  readonly scratch: Int32Array;
+  /** The exact 64-bit value of the last address that did not fit a JS number (hart.ts addr). */
+  readonly wildLo: number;
+  readonly wildHi: number;
+  readonly mtval: Int32Array;
+  readonly stval: Int32Array;
+  readonly mepc: Int32Array;
+  readonly sepc: Int32Array;
+  yieldLoop: boolean;
+  trap(cause: number, tval: number): void;
+}
+
+/**
+ * Translate `va` for an access (all in one page). Returns the physical address, or -1 after
+ * raising the fault. RAM pages outside the watched range, which PMP allows whole, enter the TLB.
+ */
+export function translate(h: MemoryHart, va: number, access: number): number {
+  const ctx = access === ACCESS_FETCH ? h.fetchBase : access === ACCESS_LOAD ? h.loadBase : h.storeBase;
+  const c = KIND_OF[Math.floor(ctx / TLB_ENTRIES / 3)];
+  if (Number.isNaN(va)) {
+    raiseWild(h, access, c);
+    return -1;
+  }
+  const priv = access === ACCESS_FETCH ? h.fetchPriv : h.dataPriv;
+  const pa = c === CTX_M || h.satpMode === C.SATP_MODE_BARE ? va : walk(h.mem, h, va, access, c);
+  if (pa === FAULT_PAGE || pa === FAULT_ACCESS) {
+    h.trap(FAULT_CAUSE[pa === FAULT_PAGE ? 0 : 1][access], va);
+    return -1;
+  }
+  const pageOff = pa - (pa % PAGE) - h.mem.base;
+  const code = h.codeCache;
+  if (
+    pageOff >= 0 &&
+    pageOff < h.mem.sizeBytes &&
+    !isWatchedPage(h, pa) &&
+    h.pmp.allowsPage(pa - (pa % PAGE), access, priv) &&
+    // Stores to pages with translated code must reach writePhys, which invalidates them.
+    !(access === ACCESS_STORE && code !== undefined && code.codePage[pageOff / PAGE] === 1)
+  ) {
+    const idx = ctx + ((va >>> 12) & (TLB_ENTRIES - 1));
+    h.tlb.set(idx, va - (va & 4095), pageOff);
+  }
+  return pa;
+}
+
+/** The fault of an address beyond 2^53: its tval (and a fetch's epc) must be exact. */
+function raiseWild(h: MemoryHart, access: number, ctx: number): void {
+  const cause = FAULT_CAUSE[ctx === CTX_M || h.satpMode === C.SATP_MODE_BARE ? 1 : 0][access];
+  h.trap(cause, 0);
+  const toS = h.priv === C.PRV_S;
+  const tval = toS ? h.stval : h.mtval;
+  tval[0] = h.wildLo;
+  tval[1] = h.wildHi;
+  if (access === ACCESS_FETCH) {
+    // A jump to such an address faults on the fetch, and epc is the target itself.
+    const epc = toS ? h.sepc : h.mepc;
+    epc[0] = h.wildLo;
+    epc[1] = h.wildHi;
+  }
+}
+
+function isWatchedPage(h: MemoryHart, pa: number): boolean {
+  const w = h.env.watch;
+  if (w === undefined) return false;
+  const page = pa - (pa % PAGE);
+  return page < w.end && w.start < page + PAGE;
+}
+
+/** PMP's verdict on an access the TLB did not answer; a denied one is an access fault (tval va). */
+function pmpAllows(h: MemoryHart, pa: number, bytes: number, access: number, va: number): boolean {
+  if (h.pmp.allows(pa, bytes, access, access === ACCESS_FETCH ? h.fetchPriv : h.dataPriv)) return true;
+  h.trap(FAULT_CAUSE[1][access], va);
+  return false;
+}
+
+/** Read `bytes` at virtual `addr` into scratch; handles page crossings, devices and faults. */
+export function readSlow(h: MemoryHart, addr: number, bytes: number, access: number): boolean {
+  const pgoff = addr & 4095;
+  if (pgoff + bytes > PAGE) {
+    // Misaligned across a page: translate both pages before touching anything.
+    const pa0 = translate(h, addr, access);
+    if (pa0 < 0) return false;
+    const pa1 = translate(h, addr - pgoff + PAGE, access);
+    if (pa1 < 0) return false;
+    let lo = 0,
+      hi = 0;
+    for (let k = 0; k < bytes; k++) {
+      const pa = k < PAGE - pgoff ? pa0 + k : pa1 + (k - (PAGE - pgoff));
+      if (!readPhys(h, pa, 1, access, addr)) return false;
+      const b = h.scratch[0] & 0xff;
+      if (k < 4) lo |= b << (8 * k);
+      else hi |= b << (8 * (k - 4));
+    }
+    h.scratch[0] = lo;
+    h.scratch[1] = hi;
+    return true;
+  }
+  const pa = translate(h, addr, access);
+  if (pa < 0) return false;
+  return readPhys(h, pa, bytes, access, addr);
+}
+
+/** Physical read into scratch; raises an access fault (tval = va) when nothing answers. */
+export function readPhys(h: MemoryHart, pa: number, bytes: number, access: number, va: number): boolean {
+  if (!pmpAllows(h, pa, bytes, access, va)) return false;
+  const mem = h.mem;
+  if (mem.contains(pa, bytes)) {
+    const off = pa - mem.base;
+    const v = mem.view;
+    switch (bytes) {
+      case 1:
+        h.scratch[0] = v.getUint8(off);
+        break;
+      case 2:
+        h.scratch[0] = v.getUint16(off, true);
+        break;
+      case 4:
+        h.scratch[0] = v.getInt32(off, true);
+        break;
+      default:
+        h.scratch[0] = v.getInt32(off, true);
+        h.scratch[1] = v.getInt32(off + 4, true);
+    }
+    return true;
+  }
+  // Device regions are not executable (privileged spec 3.6.1, physical memory attributes): a
+  // fetch there faults before the device sees a read, which may have side effects (a PLIC
+  // claim, a UART byte popped).
+  if (access !== ACCESS_FETCH && h.bus.mmioRead(pa, bytes, h.scratch)) return true;
+  h.trap(FAULT_CAUSE[1][access], va);
+  return false;
+}
+
+/** Write the low `bytes` of (hi:lo) at virtual `addr`; handles page crossings, devices and faults. */
+export function writeSlow(h: MemoryHart, addr: number, bytes: number, lo: number, hi: number): boolean {
+  const pgoff = addr & 4095;
+  if (pgoff + bytes > PAGE) {
+    const pa0 = translate(h, addr, ACCESS_STORE);
+    if (pa0 < 0) return false;
+    const pa1 = translate(h, addr - pgoff + PAGE, ACCESS_STORE);
+    if (pa1 < 0) return false;
+    for (let k = 0; k < bytes; k++) {
+      const pa = k < PAGE - pgoff ? pa0 + k : pa1 + (k - (PAGE - pgoff));
+      const b = k < 4 ? lo >>> (8 * k) : hi >>> (8 * (k - 4));
+      if (!writePhys(h, pa, 1, b & 0xff, 0, addr)) return false;
+    }
+    return true;
+  }
+  const pa = translate(h, addr, ACCESS_STORE);
+  if (pa < 0) return false;
+  return writePhys(h, pa, bytes, lo, hi, addr);
+}
+
+/**
+ * Physical write; raises a store access fault (tval = va) when nothing answers. A store to RAM
+ * reaches the watch, and drops translated code of the pages it writes.
+ */
+export function writePhys(
+  h: MemoryHart,
+  pa: number,
+  bytes: number,
+  lo: number,
+  hi: number,
+  va: number,
+): boolean {
+  if (!pmpAllows(h, pa, bytes, ACCESS_STORE, va)) return false;
+  const mem = h.mem;
+  if (mem.contains(pa, bytes)) {
+    const off = pa - mem.base;
+    const v = mem.view;
+    if (bytes === 1) v.setInt8(off, lo);
+    else if (bytes === 2) v.setInt16(off, lo, true);
+    else {
+      v.setInt32(off, lo, true);
+      if (bytes === 8) v.setInt32(off + 4, hi, true);
+    }
+    const w = h.env.watch;
+    if (w !== undefined && pa < w.end && w.start < pa + bytes) w.onStore(pa, bytes);
+    const code = h.codeCache;
+    if (code !== undefined) {
+      const first = Math.floor(off / PAGE);
+      const last = Math.floor((off + bytes - 1) / PAGE);
+      for (let p = first; p <= last; p++) {
+        if (code.codePage[p] === 1) {
+          code.invalidatePage(p);
+          // The block running now may be the one just dropped; end it at this instruction.
+          h.yieldLoop = true;
+        }
+      }
+    }
+    return true;
+  }
+  if (h.bus.mmioWrite(pa, bytes, lo, hi)) return true;
+  h.trap(C.CAUSE_STORE_ACCESS, va);
+  return false;
+}
+
+/**
+ * Fetch the instruction at pc the slow way (TLB miss, page crossing). Returns the raw 32-bit word
+ * (or 16-bit halfword for compressed), or undefined after raising a fault.
+ */
+export function fetchSlow(h: MemoryHart, pc: number): number | undefined {
+  const pa0 = translate(h, pc, ACCESS_FETCH);
+  if (pa0 < 0 || !readPhys(h, pa0, 2, ACCESS_FETCH, pc)) return undefined;
+  const low = h.scratch[0] & 0xffff;
+  if ((low & 3) !== 3) return low;
+  const next = pc + 2;
+  const pa1 = (next & 4095) === 0 ? translate(h, next, ACCESS_FETCH) : pa0 + 2;
+  if (pa1 < 0 || !readPhys(h, pa1, 2, ACCESS_FETCH, next)) return undefined;
+  return low | (h.scratch[0] << 16);
+}
+
+/**
+ * Translate `va` for a cache-block management instruction (Zicbom): permitted wherever a load
+ * or a store is, so by the load rules (a page that allows stores allows loads), setting A but
+ * never D; a refusal is a store page fault or store access fault with tval = va (CMO spec,
+ * "Page-Fault, Guest-Page-Fault, and Access-Fault Exceptions"). Returns the physical address,
+ * or -1 after the fault. Nothing enters the TLB.
+ */
+export function cboTranslate(h: MemoryHart, va: number): number {
+  const c = KIND_OF[Math.floor(h.loadBase / TLB_ENTRIES / 3)];
+  if (Number.isNaN(va)) {
+    raiseWild(h, ACCESS_STORE, c);
+    return -1;
+  }
+  const pa = c === CTX_M || h.satpMode === C.SATP_MODE_BARE ? va : walk(h.mem, h, va, ACCESS_LOAD, c);
+  if (pa === FAULT_PAGE || pa === FAULT_ACCESS) {
+    h.trap(pa === FAULT_PAGE ? C.CAUSE_STORE_PAGE_FAULT : C.CAUSE_STORE_ACCESS, va);
+    return -1;
+  }
+  // PMP, as for the page: the block must be readable or writable (CMO spec, "permissions").
+  const block = pa - (pa % 64);
+  if (
+    !h.pmp.allows(block, 64, ACCESS_LOAD, h.dataPriv) &&
+    !h.pmp.allows(block, 64, ACCESS_STORE, h.dataPriv)
+  ) {
+    h.trap(C.CAUSE_STORE_ACCESS, va);
+    return -1;
+  }
+  return pa;
+}
