@@ -378,13 +378,13 @@ async function main() {
   }
 
   const found = discoverTests(options.filters);
-  // With `--cpu PROFILE` among the emulator's arguments, programs that need an extension the
-  // profile lacks are skipped: they test that extension, which such a hart must refuse.
+  // Programs that need an extension the emulator's profile (`--cpu PROFILE` among its arguments,
+  // else the default) lacks are skipped: they test that extension, which such a hart must refuse.
   const cpuAt = options.emulatorArgs.indexOf('--cpu');
   let tests = found;
-  if (cpuAt >= 0 && options.ref === undefined) {
+  if (options.ref === undefined) {
     const { isaProfile } = await import('../dist/cpu/riscv/isa/profile.js');
-    const isa = isaProfile(options.emulatorArgs[cpuAt + 1]);
+    const isa = isaProfile(cpuAt >= 0 ? options.emulatorArgs[cpuAt + 1] : undefined);
     tests = found.filter((t) => t.needs.extensions.every((e) => isa.has(e)));
     for (const t of found)
       if (!tests.includes(t))
