@@ -262,7 +262,9 @@ export class VirtBoard implements TcgBoard {
     for (const h of this.harts) {
       h.reset(kernelEntry);
       h.sbiHandler = (hart) => sbi.handle(hart);
-      h.medeleg = C.MEDELEG_WRITABLE & ~(1 << C.CAUSE_SUPERVISOR_ECALL);
+      // With H, what VS-mode raises (its ECALLs, guest-page faults, virtual instructions) goes to
+      // the hypervisor in HS-mode, as OpenSBI delegates them.
+      h.medeleg = (C.MEDELEG_WRITABLE | (h.hasH ? C.MEDELEG_H : 0)) & ~(1 << C.CAUSE_SUPERVISOR_ECALL);
       h.mideleg = C.S_INTERRUPTS;
       h.mcounteren = 7;
       // As M-mode firmware does (OpenSBI too): every supervisor feature the hart has is enabled,

@@ -16,6 +16,8 @@ export interface CboHart {
   readonly priv: number;
   readonly menvcfgLo: number;
   readonly senvcfg: number;
+  readonly hyp: { readonly virt: boolean; readonly henvcfgLo: number };
+  readonly insnBits: number;
   readonly mem: GuestMemory;
   readonly tlb: Tlb;
   readonly storeBase: number;
@@ -36,15 +38,23 @@ export interface CboHart {
 
 /**
  * Whether the envcfg registers let mode `priv` execute `op` (CMO spec, "CSR controls for CMO
- * instructions", without the hypervisor's VS/VU rows): M-mode always; S-mode when menvcfg
- * enables it; U-mode when menvcfg and senvcfg both do. CBO.INVAL is enabled by a CBIE of 01
+ * instructions"): M-mode always; S-mode (HS, VS) when menvcfg enables it, and VS when henvcfg
+ * does too; U-mode (VU) when those and senvcfg all do. CBO.INVAL is enabled by a CBIE of 01
  * (it then flushes) or 11; 10 is reserved and never held (csr.ts).
  */
-export function cboEnabled(h: Pick<CboHart, 'priv' | 'menvcfgLo' | 'senvcfg'>, op: CboOp): boolean {
-  if (h.priv === C.PRV_M) return true;
+export function cboEnabled(h: Pick<CboHart, 'priv' | 'menvcfgLo' | 'senvcfg' | 'hyp'>, op: CboOp): boolean {
+  return cboRefusal(h, op) === 0;
+}
+
+/** 0 when `op` may run, else the cause its refusal raises: illegal- or virtual-instruction. */
+function cboRefusal(h: Pick<CboHart, 'priv' | 'menvcfgLo' | 'senvcfg' | 'hyp'>, op: CboOp): number {
+  if (h.priv === C.PRV_M) return 0;
   const field = op === 'zero' ? C.ENVCFG_CBZE : op === 'inval' ? C.ENVCFG_CBIE : C.ENVCFG_CBCFE;
-  if ((h.menvcfgLo & field) === 0) return false;
-  return h.priv !== C.PRV_U || (h.senvcfg & field) !== 0;
+  if ((h.menvcfgLo & field) === 0) return C.CAUSE_ILLEGAL_INSTRUCTION;
+  const virt = h.hyp.virt;
+  if (virt && (h.hyp.henvcfgLo & field) === 0) return C.CAUSE_VIRTUAL_INSTRUCTION;
+  if (h.priv !== C.PRV_U || (h.senvcfg & field) !== 0) return 0;
+  return virt ? C.CAUSE_VIRTUAL_INSTRUCTION : C.CAUSE_ILLEGAL_INSTRUCTION;
 }
 
 /**
@@ -52,7 +62,8 @@ export function cboEnabled(h: Pick<CboHart, 'priv' | 'menvcfgLo' | 'senvcfg'>, o
  * x[rs1]. Faults report x[rs1] itself in xtval, not the block's address; none is ever misaligned.
  */
 export function cbo(h: CboHart, op: CboOp, rs1: number): void {
-  if (!cboEnabled(h, op)) return h.illegal();
+  const refused = cboRefusal(h, op);
+  if (refused !== 0) return h.trap(refused, h.insnBits >>> 0);
   const va = h.addr(rs1, 0);
   if (op !== 'zero') {
     // Nothing is cached: a permitted clean, flush or invalidate has no effect (and an invalidate

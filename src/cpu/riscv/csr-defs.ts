@@ -162,3 +162,88 @@ export const SATP_MODE_SV48 = 9;
 
 /** misa: MXL=2 in the high word (the low word is the ISA profile's, isa/profile.ts). */
 export const MISA_HI = 2 << 30;
+
+// The hypervisor extension (privileged spec, "Hypervisor Extension"): its CSRs, fields and causes.
+export const PRV_H_LEVEL = 2; // CSR address bits 9:8 of the hypervisor and VS CSRs
+export const CSR_HSTATUS = 0x600;
+export const CSR_HEDELEG = 0x602;
+export const CSR_HIDELEG = 0x603;
+export const CSR_HIE = 0x604;
+export const CSR_HTIMEDELTA = 0x605;
+export const CSR_HCOUNTEREN = 0x606;
+export const CSR_HGEIE = 0x607;
+export const CSR_HENVCFG = 0x60a;
+export const CSR_HTVAL = 0x643;
+export const CSR_HIP = 0x644;
+export const CSR_HVIP = 0x645;
+export const CSR_HTINST = 0x64a;
+export const CSR_HGATP = 0x680;
+export const CSR_HGEIP = 0xe12;
+export const CSR_VSSTATUS = 0x200;
+export const CSR_VSIE = 0x204;
+export const CSR_VSTVEC = 0x205;
+export const CSR_VSSCRATCH = 0x240;
+export const CSR_VSEPC = 0x241;
+export const CSR_VSCAUSE = 0x242;
+export const CSR_VSTVAL = 0x243;
+export const CSR_VSIP = 0x244;
+export const CSR_VSTIMECMP = 0x24d;
+export const CSR_VSATP = 0x280;
+export const CSR_MTINST = 0x34a;
+export const CSR_MTVAL2 = 0x34b;
+
+export const HSTATUS_VSBE = 1 << 5;
+export const HSTATUS_GVA = 1 << 6;
+export const HSTATUS_SPV = 1 << 7;
+export const HSTATUS_SPVP = 1 << 8;
+export const HSTATUS_HU = 1 << 9;
+export const HSTATUS_VGEIN = 0x3f << 12;
+export const HSTATUS_VTVM = 1 << 20;
+export const HSTATUS_VTW = 1 << 21;
+export const HSTATUS_VTSR = 1 << 22;
+/** hstatus's writable bits with GEILEN = 0 (VGEIN is then read-only zero; VSBE is zero: little-endian only). */
+export const HSTATUS_WRITABLE =
+  HSTATUS_GVA | HSTATUS_SPV | HSTATUS_SPVP | HSTATUS_HU | HSTATUS_VTVM | HSTATUS_VTW | HSTATUS_VTSR;
+/** hstatus high word: VSXL = 2 (64-bit), fixed. */
+export const HSTATUS_HI_VSXL = 2;
+/** mstatus high word (mstatush on RV32): GVA (bit 38) and MPV (bit 39). */
+export const MSTATUS_HI_GVA = 1 << 6;
+export const MSTATUS_HI_MPV = 1 << 7;
+
+export const IRQ_VS_SOFT = 2;
+export const IRQ_VS_TIMER = 6;
+export const IRQ_VS_EXT = 10;
+export const IRQ_SG_EXT = 12;
+export const MIP_VSSIP = 1 << IRQ_VS_SOFT;
+export const MIP_VSTIP = 1 << IRQ_VS_TIMER;
+export const MIP_VSEIP = 1 << IRQ_VS_EXT;
+export const MIP_SGEIP = 1 << IRQ_SG_EXT;
+export const VS_INTERRUPTS = MIP_VSSIP | MIP_VSTIP | MIP_VSEIP;
+/** Priority order with the hypervisor's interrupts (the hypervisor chapter's hip and hie). */
+export const IRQ_PRIORITY_H = [
+  IRQ_M_EXT,
+  IRQ_M_SOFT,
+  IRQ_M_TIMER,
+  IRQ_S_EXT,
+  IRQ_S_SOFT,
+  IRQ_S_TIMER,
+  IRQ_SG_EXT,
+  IRQ_VS_EXT,
+  IRQ_VS_SOFT,
+  IRQ_VS_TIMER,
+];
+
+export const CAUSE_VS_ECALL = 10;
+export const CAUSE_FETCH_GUEST_PAGE_FAULT = 20;
+export const CAUSE_LOAD_GUEST_PAGE_FAULT = 21;
+export const CAUSE_VIRTUAL_INSTRUCTION = 22;
+export const CAUSE_STORE_GUEST_PAGE_FAULT = 23;
+/** medeleg's writable bits added by H: ECALL from VS, the guest-page faults, virtual instruction. */
+export const MEDELEG_H = (1 << 10) | (1 << 20) | (1 << 21) | (1 << 22) | (1 << 23);
+/**
+ * hedeleg's writable bits: what VS-mode may take (not ECALL from VS or HS, not the guest-page
+ * faults or virtual instruction, which only HS handles).
+ */
+export const HEDELEG_WRITABLE = 0xb1ff;
+/** hgatp modes: Sv39x4 and Sv48x4 share Sv39's and Sv48's numbers. */
+export const HGATP_VMID_BITS = 14;

@@ -1,20 +1,24 @@
 // Zicsr instructions and the CSR file (privileged spec chapter 2 and 3.1; Sstc for stimecmp).
 // CSR values travel as int32 pairs: reads leave the low word in `rd.lo`, the high one in `rd.hi`.
 
-import { fromBig, fromNum, out, toBig, toNum, toNumU } from '../../core/u64.js';
+import { fromBig, fromNum, out, toBig, toNumU } from '../../core/u64.js';
 import * as C from './csr-defs.js';
 import type { Fpu } from './fpu/fpu.js';
 import type { IsaProfile } from './isa/profile.js';
 import type { Tlb } from './mmu.js';
 import type { Pmp } from './pmp.js';
+import { type HypCsrHart, legalTvec, readH, writeH } from './csr-h.js';
 
 /**
  * The hart as the CSR file sees it (RiscvHart is one): its privileged state and the few
  * operations a CSR write sets off. Stated here so that the CSR file does not import the hart.
  */
-export interface CsrHart {
+export interface CsrHart extends HypCsrHart {
   readonly hartId: number;
   readonly isa: IsaProfile;
+  /** The raw bits of the instruction being executed (the virtual-instruction tval). */
+  readonly insnBits: number;
+  trap(cause: number, tval: number): void;
   readonly env: { mtime(): number; mtime64(): bigint };
   readonly x: Int32Array;
   readonly fpu: Fpu;
@@ -67,6 +71,11 @@ export interface CsrHart {
 }
 
 const val = { lo: 0, hi: 0 };
+/**
+ * Set by a read that failed because V = 1 forbids it where HS-mode would allow it: the access
+ * raises virtual-instruction rather than illegal-instruction (the hypervisor chapter's list).
+ */
+let virtualFault = false;
 
 function ret(lo: number, hi: number): boolean {
   val.lo = lo;
@@ -78,11 +87,21 @@ function pair(p: Int32Array): boolean {
   return ret(p[0], p[1]);
 }
 
-/** Counters visible to the current privilege (mcounteren/scounteren, 3.1.11). */
+/**
+ * Counters visible to the current privilege (mcounteren/scounteren, 3.1.11; with V = 1,
+ * hcounteren, whose refusal is a virtual-instruction exception).
+ */
 function counterAllowed(h: CsrHart, bit: number): boolean {
   if (h.priv === C.PRV_M) return true;
   if (((h.mcounteren >>> bit) & 1) === 0) return false;
-  return h.priv === C.PRV_S || ((h.scounteren >>> bit) & 1) !== 0;
+  const virt = h.hyp.virt;
+  if (virt && ((h.hyp.hcounteren >>> bit) & 1) === 0) {
+    virtualFault = true;
+    return false;
+  }
+  if (h.priv === C.PRV_S || ((h.scounteren >>> bit) & 1) !== 0) return true;
+  virtualFault = virt;
+  return false;
 }
 
 function counterValue(h: CsrHart, which: 'cycle' | 'instret'): bigint {
@@ -98,11 +117,23 @@ function retBig(v: bigint): boolean {
 
 function mstatusHi(h: CsrHart): number {
   const sd = (h.mstatus & C.MSTATUS_FS) === C.MSTATUS_FS ? C.STATUS_HI_SD : 0;
-  return C.MSTATUS_HI_XL | sd;
+  const y = h.hyp;
+  return C.MSTATUS_HI_XL | sd | (y.mpv ? C.MSTATUS_HI_MPV : 0) | (y.mgva ? C.MSTATUS_HI_GVA : 0);
 }
+
+/** mideleg's bits that are read-only one: the VS-level interrupts and SGEI, with H. */
+const midelegFixed = (h: CsrHart): number => (h.isa.has('h') ? C.VS_INTERRUPTS | C.MIP_SGEIP : 0);
 
 /** Read CSR `csr` into `val`; false when it does not exist or is not accessible. */
 function read(h: CsrHart, csr: number): boolean {
+  if ((csr >= 0x200 && csr < 0x700) || csr === C.CSR_HGEIP) {
+    const r = h.isa.has('h') ? readH(h, csr, val) : undefined;
+    if (r !== undefined) {
+      if (csr === C.CSR_HGATP && h.priv === C.PRV_S && (h.mstatus & C.MSTATUS_TVM) !== 0) return false;
+      if (csr === C.CSR_VSTIMECMP) return vstimecmpAllowed(h);
+      return r;
+    }
+  }
   switch (csr) {
     case C.CSR_FFLAGS:
       return h.fpuEnabled() && ret(h.fpu.fflags, 0);
@@ -113,7 +144,7 @@ function read(h: CsrHart, csr: number): boolean {
     case C.CSR_CYCLE:
       return counterAllowed(h, 0) && retBig(counterValue(h, 'cycle'));
     case C.CSR_TIME:
-      return counterAllowed(h, 1) && retBig(h.env.mtime64());
+      return counterAllowed(h, 1) && retBig(h.env.mtime64() + (h.hyp.virt ? h.hyp.htimedelta : 0n));
     case C.CSR_INSTRET:
       return counterAllowed(h, 2) && retBig(counterValue(h, 'instret'));
     case C.CSR_SSTATUS: {
@@ -157,7 +188,7 @@ function read(h: CsrHart, csr: number): boolean {
     case C.CSR_MEDELEG:
       return ret(h.medeleg, 0);
     case C.CSR_MIDELEG:
-      return ret(h.mideleg, 0);
+      return ret(h.mideleg | midelegFixed(h), 0);
     case C.CSR_MIE:
       return ret(h.mie, 0);
     case C.CSR_MTVEC:
@@ -216,6 +247,18 @@ function retNum(v: number): boolean {
   return ret(lo, out.hi);
 }
 
+/**
+ * vstimecmp (stimecmp when V = 1): as stimecmp for HS, and then henvcfg.STCE and hcounteren.TM
+ * for VS, whose refusal is virtual-instruction.
+ */
+function vstimecmpAllowed(h: CsrHart): boolean {
+  if (!stimecmpAllowed(h)) return false;
+  if (!h.hyp.virt) return true;
+  if ((h.hyp.henvcfgHi & C.MENVCFG_HI_STCE) !== 0 && (h.hyp.hcounteren & 2) !== 0) return true;
+  virtualFault = true;
+  return false;
+}
+
 function stimecmpAllowed(h: CsrHart): boolean {
   if (!h.isa.has('sstc')) return false;
   if (h.priv === C.PRV_M) return true;
@@ -225,6 +268,10 @@ function stimecmpAllowed(h: CsrHart): boolean {
 
 /** Write CSR `csr`; WARL fields keep legal values. Returns false for a non-writable CSR. */
 function write(h: CsrHart, csr: number, lo: number, hi: number): boolean {
+  if (csr >= 0x200 && csr < 0x700) {
+    const r = h.isa.has('h') ? writeH(h, csr, lo, hi) : undefined;
+    if (r !== undefined) return r;
+  }
   switch (csr) {
     case C.CSR_FFLAGS:
       h.fpu.fflags = lo & 0x1f;
@@ -288,17 +335,22 @@ function write(h: CsrHart, csr: number, lo: number, hi: number): boolean {
     }
     case C.CSR_MSTATUS:
       writeMstatus(h, lo);
+      if (h.isa.has('h')) {
+        h.hyp.mpv = (hi & C.MSTATUS_HI_MPV) !== 0;
+        h.hyp.mgva = (hi & C.MSTATUS_HI_GVA) !== 0;
+        h.updateContext();
+      }
       return true;
     case C.CSR_MISA:
       return true; // WARL: the extensions cannot be switched off
     case C.CSR_MEDELEG:
-      h.medeleg = lo & C.MEDELEG_WRITABLE;
+      h.medeleg = lo & (C.MEDELEG_WRITABLE | (h.isa.has('h') ? C.MEDELEG_H : 0));
       return true;
     case C.CSR_MIDELEG:
       h.mideleg = lo & C.S_INTERRUPTS;
       return true;
     case C.CSR_MIE:
-      h.mie = lo & C.ALL_INTERRUPTS;
+      h.mie = lo & (C.ALL_INTERRUPTS | midelegFixed(h));
       return true;
     case C.CSR_MTVEC:
       h.mtvec = legalTvec(lo, hi);
@@ -323,6 +375,8 @@ function write(h: CsrHart, csr: number, lo: number, hi: number): boolean {
     case C.CSR_MIP: {
       const writable = C.MIP_SSIP | C.MIP_SEIP | ((h.menvcfgHi & C.MENVCFG_HI_STCE) !== 0 ? 0 : C.MIP_STIP);
       h.mip = (h.mip & ~writable) | (lo & writable);
+      // mip.VSSIP is hvip.VSSIP (VSTIP and VSEIP are read-only here).
+      if (h.isa.has('h')) h.hyp.hvip = (h.hyp.hvip & ~C.MIP_VSSIP) | (lo & C.MIP_VSSIP);
       return true;
     }
     case C.CSR_MCYCLE:
@@ -432,12 +486,6 @@ function setPair(p: Int32Array, lo: number, hi: number): boolean {
   return true;
 }
 
-/** xtvec: MODE 0 (direct) or 1 (vectored); reserved modes keep the base and read as direct. */
-function legalTvec(lo: number, hi: number): number {
-  const mode = lo & 3;
-  return toNum(lo & ~3, hi) + (mode === 1 ? 1 : 0);
-}
-
 function writeMstatus(h: CsrHart, lo: number): void {
   let v = (h.mstatus & ~C.MSTATUS_WRITABLE) | (lo & C.MSTATUS_WRITABLE);
   // MPP is WARL: the reserved value 2 keeps the previous mode.
@@ -446,20 +494,62 @@ function writeMstatus(h: CsrHart, lo: number): void {
   h.updateContext();
 }
 
+/** The supervisor CSRs that V = 1 turns into their VS-level stand-ins (the hypervisor chapter). */
+const VS_ALIAS = new Map([
+  [C.CSR_SSTATUS, C.CSR_VSSTATUS],
+  [C.CSR_SIE, C.CSR_VSIE],
+  [C.CSR_STVEC, C.CSR_VSTVEC],
+  [C.CSR_SSCRATCH, C.CSR_VSSCRATCH],
+  [C.CSR_SEPC, C.CSR_VSEPC],
+  [C.CSR_SCAUSE, C.CSR_VSCAUSE],
+  [C.CSR_STVAL, C.CSR_VSTVAL],
+  [C.CSR_SIP, C.CSR_VSIP],
+  [C.CSR_STIMECMP, C.CSR_VSTIMECMP],
+  [C.CSR_SATP, C.CSR_VSATP],
+]);
+
+function virtualInstruction(h: CsrHart): void {
+  h.trap(C.CAUSE_VIRTUAL_INSTRUCTION, h.insnBits >>> 0);
+}
+
+/** Whether HS-mode, with mstatus.TVM = 0, could read `csr` (which then exists). */
+function existsInHs(h: CsrHart, csr: number): boolean {
+  const y = h.hyp;
+  const { priv, mstatus } = h;
+  y.virt = false;
+  h.priv = C.PRV_S;
+  h.mstatus = mstatus & ~C.MSTATUS_TVM;
+  const ok = ((csr >>> 8) & 3) <= C.PRV_H_LEVEL && read(h, csr);
+  y.virt = true;
+  h.priv = priv;
+  h.mstatus = mstatus;
+  virtualFault = false;
+  return ok;
+}
+
 /**
  * Execute csrrw/csrrs/csrrc and their immediate forms (Zicsr chapter): access checks, then read
  * the old value, then write the new one, as one atomic step.
  */
 export function csrOp(h: CsrHart, i: number): void {
-  const csr = i >>> 20;
+  let csr = i >>> 20;
   const rs1 = (i >>> 15) & 31;
   const rd = (i >>> 7) & 31;
   const f3 = (i >>> 12) & 7;
   const op = f3 & 3;
   const writes = op === 1 || rs1 !== 0;
-  if (((csr >>> 8) & 3) > h.priv) return h.illegal();
+  const level = (csr >>> 8) & 3;
+  virtualFault = false;
   if (writes && csr >>> 10 === 3) return h.illegal();
-  if (!read(h, csr)) return h.illegal();
+  if (h.hyp.virt) {
+    if (level === C.PRV_M) return h.illegal();
+    // A hypervisor or VS CSR from VS or VU, or a supervisor CSR from VU: virtual-instruction when
+    // HS-mode could make the same access (with mstatus.TVM = 0), else illegal-instruction.
+    if (level > h.priv) return existsInHs(h, csr) ? virtualInstruction(h) : h.illegal();
+    if (csr === C.CSR_SATP && (h.hyp.hstatus & C.HSTATUS_VTVM) !== 0) return virtualInstruction(h);
+    csr = VS_ALIAS.get(csr) ?? csr;
+  } else if (level > (h.priv === C.PRV_S && h.isa.has('h') ? C.PRV_H_LEVEL : h.priv)) return h.illegal();
+  if (!read(h, csr)) return virtualFault ? virtualInstruction(h) : h.illegal();
   const oldLo = val.lo,
     oldHi = val.hi;
   if (writes) {

@@ -22,11 +22,22 @@ import {
   ASID_BANKS,
   ASID_BITS,
   contextOf,
+  type MmuContext,
 } from './mmu.js';
 import { csrOp, envcfgLo } from './csr.js';
-import { ecall, enterTrap, mret, pendingBits, sret, takeInterrupt, wfi } from './trap.js';
+import { ecall, enterTrap, mret, pendingBits, pickInterrupt, sret, takeInterrupt, wfi } from './trap.js';
+import { HypState } from './hyp.js';
 import { Pmp } from './pmp.js';
-import { cboTranslate, fetchSlow, readPhys, readSlow, translate, writePhys, writeSlow } from './memory.js';
+import {
+  cboTranslate,
+  fetchSlow,
+  pteTranslate,
+  readPhys,
+  readSlow,
+  translate,
+  writePhys,
+  writeSlow,
+} from './memory.js';
 import type { CodePages, MemoryHart, StoreWatch } from './memory.js';
 import { amo } from './amo.js';
 import { cbo, cboEnabled } from './cbo.js';
@@ -85,6 +96,25 @@ export class RiscvHart implements Hart, MemoryHart {
   sbiTimer = false;
   /** Instructions retired (the basis of minstret and mcycle). */
   retired = 0;
+
+  /** The hypervisor extension's state (V, the HS and VS CSRs); unused without H. */
+  readonly hyp = new HypState();
+  readonly hasH: boolean;
+  /** mideleg's read-only-one bits: the VS-level interrupts and SGEI, with H. */
+  readonly midelegFixed: number;
+  /** An HLV or HSV is accessing memory (memory.ts; its faults' tval is a guest virtual address). */
+  hlvActive = false;
+  /** Whether fetches and data accesses are made with V = 1 (data: M-mode's MPRV with MPV too). */
+  fetchVirt = false;
+  dataVirt = false;
+  /** The VS-stage and G-stage tables as the walk reads them (kept by `updateContext`). */
+  readonly vsStage: MmuContext;
+  readonly gStage: MmuContext;
+  readonly pteG = (gpa: number, write: boolean): number => pteTranslate(this, gpa, write);
+  gpaFault = 0;
+  gpaImplicit = 0;
+  trapTval2 = 0;
+  trapTinst = 0;
 
   // CSR state. 64-bit registers that software may fill with any value are int32 pairs.
   mstatus = 0;
@@ -193,7 +223,21 @@ export class RiscvHart implements Hart, MemoryHart {
     this.isa = env.isa ?? isaProfile();
     this.decoder = this.isa.decoder;
     this.napot = this.isa.has('svnapot');
-    this.menvcfgHiMask =
+    this.hasH = this.isa.has('h');
+    this.midelegFixed = this.hasH ? C.VS_INTERRUPTS | C.MIP_SGEIP : 0;
+    const stage = (): MmuContext => ({
+      satpMode: 0,
+      satpPpn: 0,
+      mxr: false,
+      pbmte: false,
+      napot: this.napot,
+      hwAd: true,
+      pbmtSeen: false,
+      pteAllowed: (pa, write) => this.pteAllowed(pa, write),
+    });
+    this.vsStage = stage();
+    this.gStage = stage();
+    this.envcfgHiMask =
       (this.isa.has('sstc') ? C.MENVCFG_HI_STCE : 0) |
       (this.isa.has('svpbmt') ? C.MENVCFG_HI_PBMTE : 0) |
       (this.isa.has('svadu') ? C.MENVCFG_HI_ADUE : 0);
@@ -233,9 +277,10 @@ export class RiscvHart implements Hart, MemoryHart {
     // pmpcfg's A and L fields reset to 0 (3.7.1): no entry matches, M-mode may do anything.
     this.pmp.cfg.fill(0);
     this.pmp.update();
+    this.hyp.reset();
     this.tlb.flush();
     this.bankAsid.fill(-1);
-    this.selectAsid(0);
+    this.asid = 0;
     this.writeMenvcfg(0, 0);
     this.reservation = -1;
     this.waiting = false;
@@ -274,7 +319,12 @@ export class RiscvHart implements Hart, MemoryHart {
   // ---- Context (which TLB applies) -------------------------------------------------------------
 
   /** menvcfg's high-word bits this hart implements (STCE, PBMTE, ADUE by profile). */
-  private readonly menvcfgHiMask: number;
+  readonly envcfgHiMask: number;
+
+  /** The low word of an envcfg register after writing `v` over `old`, by profile (csr.ts). */
+  envcfgLo(old: number, v: number): number {
+    return envcfgLo(this.isa, old, v);
+  }
 
   /**
    * Write menvcfg (privileged spec 3.1.18), keeping the bits the profile implements. A change of
@@ -282,7 +332,7 @@ export class RiscvHart implements Hart, MemoryHart {
    */
   writeMenvcfg(lo: number, hi: number): void {
     this.menvcfgLo = envcfgLo(this.isa, this.menvcfgLo, lo);
-    this.menvcfgHi = hi & this.menvcfgHiMask;
+    this.menvcfgHi = hi & this.envcfgHiMask;
     const pbmte = (this.menvcfgHi & C.MENVCFG_HI_PBMTE) !== 0;
     // Svadu: ADUE decides. Without it, Svade means faults, and a profile naming neither (rv64gc)
     // keeps the hardware updates the privileged spec allowed before either was ratified.
@@ -295,38 +345,65 @@ export class RiscvHart implements Hart, MemoryHart {
     this.cbze[0] = cboEnabled(this, 'zero') ? 1 : 0;
   }
 
-  /**
-   * Make `asid` current (a satp write): its bank if one holds it, else the least recently used
-   * bank, emptied. No other bank is flushed: the translations of other address spaces stay.
-   */
+  /** satp.ASID changed (a satp write); `updateContext` then selects its bank. */
   selectAsid(asid: number): void {
     this.asid = asid;
-    let b = this.bankAsid.indexOf(asid);
-    if (b < 0) {
-      b = 0;
-      for (let k = 1; k < ASID_BANKS; k++) if (this.bankUsed[k] < this.bankUsed[b]) b = k;
-      this.tlb.flushBank(b);
-      this.bankAsid[b] = asid;
+  }
+
+  /**
+   * Make address space `key` current: its bank if one holds it, else the least recently used
+   * bank, emptied. No other bank is flushed: the translations of other address spaces stay.
+   * Keys: satp's ASID (V = 0), or V = 1's VMID and vsatp.ASID (`vKey`).
+   */
+  private selectSpace(key: number): void {
+    let b = this.bank;
+    if (this.bankAsid[b] !== key) {
+      b = this.bankAsid.indexOf(key);
+      if (b < 0) {
+        b = 0;
+        for (let k = 1; k < ASID_BANKS; k++) if (this.bankUsed[k] < this.bankUsed[b]) b = k;
+        this.tlb.flushBank(b);
+        this.bankAsid[b] = key;
+      }
     }
     this.bankUsed[b] = ++this.bankClock;
     this.bank = b;
   }
 
+  /** The address-space key of V = 1 with vsatp.ASID `asid`: apart from every satp ASID. */
+  private vKey(asid = this.hyp.vsatpAsid): number {
+    return (1 << 30) | (this.hyp.hgatpVmid << 16) | asid;
+  }
+
   /**
-   * Recompute the translation contexts after a change of priv, satp, or mstatus.MPRV/MPP/SUM/MXR,
-   * and what translated code may assume of them (CBO.ZERO's enable, after an envcfg write too).
+   * Recompute the translation contexts after a change of priv, V, satp, vsatp, hgatp, or
+   * mstatus/vsstatus MPRV, MPP, MPV, SUM, MXR, and what translated code may assume of them
+   * (CBO.ZERO's enable, after an envcfg write too).
    */
   updateContext(): void {
-    // S and U have contexts of their own even without translation: PMP treats them apart from M.
-    const fetchCtx = this.priv === C.PRV_M ? CTX_M : contextOf(this.priv, this.bank);
+    const y = this.hyp;
     let dataPriv = this.priv;
+    let dataVirt = y.virt;
     if (this.priv === C.PRV_M && (this.mstatus & C.MSTATUS_MPRV) !== 0) {
       dataPriv = (this.mstatus >>> C.MSTATUS_MPP_SHIFT) & 3;
+      dataVirt = dataPriv !== C.PRV_M && y.mpv;
+    }
+    if (this.hlvActive) {
+      // HLV and HSV: as VS or VU (hstatus.SPVP) would.
+      dataPriv = (y.hstatus & C.HSTATUS_SPVP) !== 0 ? C.PRV_S : C.PRV_U;
+      dataVirt = true;
     }
     this.fetchPriv = this.priv;
     this.dataPriv = dataPriv;
+    this.fetchVirt = y.virt;
+    this.dataVirt = dataVirt;
+    // Fetches and data share a bank: they differ only with MPRV, where fetches are M's.
+    this.selectSpace(dataVirt ? this.vKey() : this.asid);
+    // S and U have contexts of their own even without translation: PMP treats them apart from M.
+    const fetchCtx = this.priv === C.PRV_M ? CTX_M : contextOf(this.priv, this.bank);
     let dataKind = dataPriv === C.PRV_M ? CTX_M : dataPriv;
-    if (dataKind === CTX_S && (this.mstatus & C.MSTATUS_SUM) !== 0) dataKind = CTX_S_SUM;
+    const sum = ((dataVirt ? y.vsstatus : this.mstatus) & C.MSTATUS_SUM) !== 0;
+    if (dataKind === CTX_S && sum) dataKind = CTX_S_SUM;
     const dataCtx = contextOf(dataKind, this.bank);
     this.fetchBase = (fetchCtx * 3 + ACCESS_FETCH) * TLB_ENTRIES;
     this.loadBase = (dataCtx * 3 + ACCESS_LOAD) * TLB_ENTRIES;
@@ -339,7 +416,39 @@ export class RiscvHart implements Hart, MemoryHart {
       this.mxr = mxr;
       this.tlb.flush();
     }
+    if (this.hasH) this.updateStages();
     this.cbze[0] = cboEnabled(this, 'zero') ? 1 : 0;
+  }
+
+  /** What V = 1's walks read (vsStage, gStage); a change of what they mean flushes the TLB. */
+  private updateStages(): void {
+    const y = this.hyp;
+    const vs = this.vsStage;
+    const g = this.gStage;
+    const vsMxr = this.mxr || (y.vsstatus & C.MSTATUS_MXR) !== 0;
+    const vsPbmte = (y.henvcfgHi & C.MENVCFG_HI_PBMTE) !== 0;
+    const vsHwAd = this.isa.has('svadu') ? (y.henvcfgHi & C.MENVCFG_HI_ADUE) !== 0 : !this.isa.has('svade');
+    if (
+      vs.satpMode !== y.vsatpMode ||
+      g.satpMode !== y.hgatpMode ||
+      vs.mxr !== vsMxr ||
+      vs.pbmte !== vsPbmte ||
+      vs.hwAd !== vsHwAd ||
+      g.pbmte !== this.pbmte ||
+      g.hwAd !== this.hwAd
+    ) {
+      this.tlb.flush();
+    }
+    vs.satpMode = y.vsatpMode;
+    vs.satpPpn = y.vsatpPpn;
+    vs.mxr = vsMxr;
+    vs.pbmte = vsPbmte;
+    vs.hwAd = vsHwAd;
+    g.satpMode = y.hgatpMode;
+    g.satpPpn = y.hgatpPpn;
+    g.mxr = this.mxr;
+    g.pbmte = this.pbmte;
+    g.hwAd = this.hwAd;
   }
 
   // ---- Memory ----------------------------------------------------------------------------------
@@ -386,7 +495,7 @@ export class RiscvHart implements Hart, MemoryHart {
   }
 
   /** Extend the value in `scratch` into x[rd]. */
-  private setLoaded(rd: number, bytes: number, signed: boolean): void {
+  setLoaded(rd: number, bytes: number, signed: boolean): void {
     const lo = this.scratch[0];
     if (bytes === 8) this.setX(rd, lo, this.scratch[1]);
     else if (bytes === 4) this.setX(rd, lo, signed ? lo >> 31 : 0);
@@ -503,7 +612,7 @@ export class RiscvHart implements Hart, MemoryHart {
   // ---- System instructions (trap.ts) ----------------------------------------------------------
 
   ecall(): void {
-    if (this.priv === C.PRV_S && this.sbiHandler !== undefined) {
+    if (this.priv === C.PRV_S && !this.hyp.virt && this.sbiHandler !== undefined) {
       this.sbiHandler(this);
       return;
     }
@@ -527,15 +636,21 @@ export class RiscvHart implements Hart, MemoryHart {
   }
 
   sfenceVma(rs1: number, rs2: number): void {
-    if (this.priv === C.PRV_U || (this.priv === C.PRV_S && (this.mstatus & C.MSTATUS_TVM) !== 0)) {
+    const virt = this.hyp.virt;
+    if (virt && (this.priv === C.PRV_U || (this.hyp.hstatus & C.HSTATUS_VTVM) !== 0)) {
+      return this.virtualInstruction();
+    }
+    if (this.priv === C.PRV_U || (this.priv === C.PRV_S && !virt && (this.mstatus & C.MSTATUS_TVM) !== 0)) {
       return this.illegal();
     }
     // rs1 names one page (dropped in every address space, more than the spec asks); rs2 alone,
-    // one address space (its bank, if one holds it). No yield: every engine looks translations
-    // up afresh, and a flush renews the TLB's epoch, which translated code's links check (the
-    // kernel patching its text does this thousands of times a boot).
+    // one address space (its bank, if one holds it; with V = 1, of the current VMID). No yield:
+    // every engine looks translations up afresh, and a flush renews the TLB's epoch, which
+    // translated code's links check (the kernel patching its text does this thousands of times
+    // a boot).
     if (rs1 === 0 && rs2 !== 0) {
-      const b = this.bankAsid.indexOf(this.x[2 * rs2] & ((1 << ASID_BITS) - 1));
+      const asid = this.x[2 * rs2] & ((1 << ASID_BITS) - 1);
+      const b = this.bankAsid.indexOf(virt ? this.vKey(asid) : asid);
       if (b >= 0) this.tlb.flushBank(b);
       return;
     }
@@ -549,6 +664,86 @@ export class RiscvHart implements Hart, MemoryHart {
     this.tlb.flush();
   }
 
+  /**
+   * HFENCE.VVMA and HFENCE.GVMA (the hypervisor chapter): virtual-instruction with V = 1,
+   * illegal in U-mode, and GVMA also in HS-mode with mstatus.TVM. The TLB holds composed
+   * translations, so a G-stage fence drops every V = 1 bank; a VS-stage one those of the current
+   * VMID (or one page in all).
+   */
+  hfence(gvma: boolean, rs1: number): void {
+    if (this.hyp.virt) return this.virtualInstruction();
+    if (this.priv === C.PRV_U) return this.illegal();
+    if (gvma && this.priv === C.PRV_S && (this.mstatus & C.MSTATUS_TVM) !== 0) return this.illegal();
+    if (!gvma && rs1 !== 0) {
+      const va = this.addr(rs1, 0);
+      if (!Number.isNaN(va)) {
+        this.tlb.flushPage(va);
+        return;
+      }
+    }
+    const vmid = this.hyp.hgatpVmid;
+    for (let b = 0; b < ASID_BANKS; b++) {
+      const key = this.bankAsid[b];
+      if (key >= 1 << 30 && (gvma || ((key >>> 16) & 0x3fff) === vmid)) this.tlb.flushBank(b);
+    }
+  }
+
+  /**
+   * HLV, HLVX (`exec`) and HSV: a load or store as VS or VU (hstatus.SPVP) would make it, from
+   * HS or M, or from U with hstatus.HU; virtual-instruction with V = 1. HLVX needs execute
+   * permission instead of read. Nothing enters the TLB.
+   */
+  hlv(rd: number, rs1: number, bytes: number, signed: boolean, exec: boolean): void {
+    if (!this.hypAccessAllowed()) return;
+    const addr = this.addr(rs1, 0);
+    this.hlvx = exec;
+    if (this.hypAccess(() => this.readSlow(addr, bytes, ACCESS_LOAD))) this.setLoaded(rd, bytes, signed);
+  }
+
+  hsv(rs1: number, rs2: number, bytes: number): void {
+    if (!this.hypAccessAllowed()) return;
+    const addr = this.addr(rs1, 0);
+    this.hypAccess(() => this.writeSlow(addr, bytes, this.x[2 * rs2], this.x[2 * rs2 + 1]));
+  }
+
+  /** HLVX's access: permission by X (memory.ts translateV). */
+  hlvx = false;
+
+  private hypAccessAllowed(): boolean {
+    if (this.hyp.virt) {
+      this.virtualInstruction();
+      return false;
+    }
+    if (this.priv === C.PRV_U && (this.hyp.hstatus & C.HSTATUS_HU) === 0) {
+      this.illegal();
+      return false;
+    }
+    return true;
+  }
+
+  private hypAccess(access: () => boolean): boolean {
+    this.hlvActive = true;
+    this.updateContext();
+    let ok = false;
+    try {
+      ok = access();
+    } finally {
+      this.hlvActive = false;
+      this.hlvx = false;
+      this.updateContext();
+    }
+    return ok;
+  }
+
+  /** Raise virtual-instruction (cause 22); tval is the instruction's bits, as for illegal-instruction. */
+  virtualInstruction(): void {
+    this.trap(C.CAUSE_VIRTUAL_INSTRUCTION, this.insnBits >>> 0);
+  }
+
+  virt(): boolean {
+    return this.hyp.virt;
+  }
+
   /** Implicit page-table accesses are S-mode accesses for PMP (privileged spec 3.7.1). */
   pteAllowed(pa: number, write: boolean): boolean {
     return this.pmp.allows(pa, 8, write ? ACCESS_STORE : ACCESS_LOAD, C.PRV_S);
@@ -560,18 +755,12 @@ export class RiscvHart implements Hart, MemoryHart {
   }
 
   sfenceInval(): void {
-    if (this.priv === C.PRV_U) this.illegal();
+    if (this.priv === C.PRV_U) return this.hyp.virt ? this.virtualInstruction() : this.illegal();
   }
 
   /** Whether checkInterrupts() would take an interrupt now (used to end a slice early). */
   interruptDeliverable(): boolean {
-    const pending = this.pendingBits() & this.mie;
-    if (pending === 0) return false;
-    if (this.priv < C.PRV_M || (this.mstatus & C.MSTATUS_MIE) !== 0) {
-      if ((pending & ~this.mideleg) !== 0) return true;
-    }
-    const sEnabled = this.priv < C.PRV_S || (this.priv === C.PRV_S && (this.mstatus & C.MSTATUS_SIE) !== 0);
-    return sEnabled && (pending & this.mideleg) !== 0;
+    return (this.pendingBits() & this.mie) !== 0 && pickInterrupt(this) >= 0;
   }
 
   /** SBI set_timer: the next supervisor timer event at mtime >= (hi:lo); clears a pending one. */
@@ -601,30 +790,37 @@ export class RiscvHart implements Hart, MemoryHart {
     amo(this, i, sem);
   }
 
+  /** F/D may run: mstatus.FS is not Off, nor with V = 1 vsstatus.FS (else illegal-instruction). */
   fpOn(): boolean {
-    if ((this.mstatus & C.MSTATUS_FS) === 0) {
+    if (!this.fpuEnabled()) {
       this.illegal();
       return false;
     }
     return true;
   }
 
-  /** mstatus.FS is not Off. */
+  /** mstatus.FS is not Off, nor with V = 1 vsstatus.FS. */
   fpuEnabled(): boolean {
-    return (this.mstatus & C.MSTATUS_FS) !== 0;
+    return (this.mstatus & C.MSTATUS_FS) !== 0 && (!this.hyp.virt || (this.hyp.vsstatus & C.MSTATUS_FS) !== 0);
   }
 
+  /** FP state changed: mstatus.FS is Dirty, and with V = 1 vsstatus.FS too. */
   fpDirty(): void {
     this.mstatus |= C.MSTATUS_FS;
+    if (this.hyp.virt) this.hyp.vsstatus |= C.MSTATUS_FS;
   }
 
   /**
-   * Tell translated code what it may assume about the FPU: frm while mstatus.FS is Dirty (so an
-   * F/D instruction has nothing to mark and only the rounding mode to check), -1 otherwise.
-   * Called before WebAssembly runs and after each helper, the only places mstatus and frm change.
+   * Tell translated code what it may assume about the FPU: frm while mstatus.FS (and with V = 1,
+   * vsstatus.FS) is Dirty, so that an F/D instruction has nothing to mark and only the rounding
+   * mode to check; -1 otherwise. Called before WebAssembly runs and after each helper, the only
+   * places mstatus and frm change.
    */
   syncFpMode(): void {
-    this.fpMode[0] = (this.mstatus & C.MSTATUS_FS) === C.MSTATUS_FS ? this.fpu.frm : -1;
+    const dirty =
+      (this.mstatus & C.MSTATUS_FS) === C.MSTATUS_FS &&
+      (!this.hyp.virt || (this.hyp.vsstatus & C.MSTATUS_FS) === C.MSTATUS_FS);
+    this.fpMode[0] = dirty ? this.fpu.frm : -1;
   }
 
   // ---- Cache-block operations and WRS (cbo.ts; Zawrs) ------------------------------------------

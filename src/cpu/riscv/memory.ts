@@ -12,21 +12,29 @@ import {
   ACCESS_LOAD,
   ACCESS_STORE,
   CTX_M,
+  CTX_U,
   FAULT_ACCESS,
+  FAULT_GUEST,
   FAULT_PAGE,
   KIND_OF,
   TLB_ENTRIES,
   type MmuContext,
+  type PteTranslate,
   type Tlb,
   walk,
 } from './mmu.js';
 import type { Pmp } from './pmp.js';
 
 const PAGE = 4096;
+/** The cause of a walk's fault (FAULT_PAGE, FAULT_ACCESS, FAULT_GUEST: -1, -2, -3) by access kind. */
 const FAULT_CAUSE = [
   [C.CAUSE_FETCH_PAGE_FAULT, C.CAUSE_LOAD_PAGE_FAULT, C.CAUSE_STORE_PAGE_FAULT],
   [C.CAUSE_FETCH_ACCESS, C.CAUSE_LOAD_ACCESS, C.CAUSE_STORE_ACCESS],
+  [C.CAUSE_FETCH_GUEST_PAGE_FAULT, C.CAUSE_LOAD_GUEST_PAGE_FAULT, C.CAUSE_STORE_GUEST_PAGE_FAULT],
 ];
+/** htinst's pseudoinstructions for a guest-page fault on a VS-stage table access (64-bit read, write). */
+const TINST_PTE_READ = 0x3000;
+const TINST_PTE_WRITE = 0x3020;
 
 /** What a store path needs of a translator's cache: which RAM pages hold translated code (1), and a way to drop one. */
 export interface CodePages {
@@ -68,6 +76,67 @@ export interface MemoryHart extends MmuContext {
   readonly sepc: Int32Array;
   yieldLoop: boolean;
   trap(cause: number, tval: number): void;
+  /** Whether fetches and data accesses are made with V = 1 (data: MPRV with MPV too). */
+  readonly fetchVirt: boolean;
+  readonly dataVirt: boolean;
+  /** The VS-stage (vsatp, vsstatus, henvcfg) and G-stage (hgatp) tables, as walks read them. */
+  readonly vsStage: MmuContext;
+  readonly gStage: MmuContext;
+  /** The G-stage translation of VS-stage table addresses (`gTranslate` on this hart). */
+  readonly pteG: PteTranslate;
+  /** After a FAULT_GUEST: the guest physical address refused, and what accessed it. */
+  gpaFault: number;
+  gpaImplicit: number;
+  /** An HLV/HSV is accessing (no TLB fill), HLVX by execute permission. */
+  readonly hlvActive: boolean;
+  readonly hlvx: boolean;
+  /** What the next trap writes to htval/mtval2 and htinst/mtinst (trap.ts clears them). */
+  trapTval2: number;
+  trapTinst: number;
+}
+
+/**
+ * The G-stage translation of guest physical `gpa` (hgatp; the hypervisor chapter): the host
+ * physical address, FAULT_ACCESS, or FAULT_GUEST with `gpaFault` set. `implicit`: 0 for the
+ * access itself, else the htinst pseudoinstruction of the VS-stage table access making it.
+ */
+export function gTranslate(h: MemoryHart, gpa: number, access: number, implicit: number): number {
+  const g = h.gStage;
+  if (g.satpMode === C.SATP_MODE_BARE) return gpa < 0 ? FAULT_ACCESS : gpa;
+  const hpa = walk(h.mem, g, gpa, access, CTX_U, undefined, true);
+  if (hpa !== FAULT_PAGE) return hpa;
+  h.gpaFault = gpa;
+  h.gpaImplicit = implicit;
+  return FAULT_GUEST;
+}
+
+/** The G-stage translation of a VS-stage table entry's address (MemoryHart.pteG). */
+export function pteTranslate(h: MemoryHart, gpa: number, write: boolean): number {
+  return gTranslate(h, gpa, write ? ACCESS_STORE : ACCESS_LOAD, write ? TINST_PTE_WRITE : TINST_PTE_READ);
+}
+
+/**
+ * Two-stage translation of guest virtual `va` (V = 1) in kind `kind` (CTX_U or CTX_S[_SUM] of
+ * VU or VS): the VS-stage to a guest physical address, then the G-stage. Returns the host
+ * physical address or a walk's fault code.
+ */
+export function translateV(h: MemoryHart, va: number, access: number, kind: number): number {
+  const vs = h.vsStage;
+  // HLVX reads what execute permission allows, in both stages.
+  const perm = h.hlvx ? ACCESS_FETCH : access;
+  const gpa = vs.satpMode === C.SATP_MODE_BARE ? va : walk(h.mem, vs, va, perm, kind, h.pteG);
+  if (gpa < 0 && vs.satpMode !== C.SATP_MODE_BARE) return gpa;
+  return gTranslate(h, gpa, perm, 0);
+}
+
+/** Raise the fault of walk result `code` for an access of kind `access` at `va`. */
+export function raiseFault(h: MemoryHart, code: number, access: number, va: number): void {
+  if (code === FAULT_GUEST) {
+    // htval and mtval2 hold the guest physical address shifted right by 2.
+    h.trapTval2 = Math.floor(h.gpaFault / 4);
+    h.trapTinst = h.gpaImplicit;
+  }
+  h.trap(FAULT_CAUSE[-1 - code][access], va);
 }
 
 /**
@@ -82,9 +151,16 @@ export function translate(h: MemoryHart, va: number, access: number): number {
     return -1;
   }
   const priv = access === ACCESS_FETCH ? h.fetchPriv : h.dataPriv;
-  const pa = c === CTX_M || h.satpMode === C.SATP_MODE_BARE ? va : walk(h.mem, h, va, access, c);
-  if (pa === FAULT_PAGE || pa === FAULT_ACCESS) {
-    h.trap(FAULT_CAUSE[pa === FAULT_PAGE ? 0 : 1][access], va);
+  const pa =
+    c === CTX_M
+      ? va
+      : (access === ACCESS_FETCH ? h.fetchVirt : h.dataVirt)
+        ? translateV(h, va, access, c)
+        : h.satpMode === C.SATP_MODE_BARE
+          ? va
+          : walk(h.mem, h, va, access, c);
+  if (pa < 0) {
+    raiseFault(h, pa, access, va);
     return -1;
   }
   const pageOff = pa - (pa % PAGE) - h.mem.base;
@@ -92,6 +168,7 @@ export function translate(h: MemoryHart, va: number, access: number): number {
   if (
     pageOff >= 0 &&
     pageOff < h.mem.sizeBytes &&
+    !h.hlvActive &&
     !isWatchedPage(h, pa) &&
     h.pmp.allowsPage(pa - (pa % PAGE), access, priv) &&
     // Stores to pages with translated code must reach writePhys, which invalidates them.
@@ -283,9 +360,16 @@ export function cboTranslate(h: MemoryHart, va: number): number {
     raiseWild(h, ACCESS_STORE, c);
     return -1;
   }
-  const pa = c === CTX_M || h.satpMode === C.SATP_MODE_BARE ? va : walk(h.mem, h, va, ACCESS_LOAD, c);
-  if (pa === FAULT_PAGE || pa === FAULT_ACCESS) {
-    h.trap(pa === FAULT_PAGE ? C.CAUSE_STORE_PAGE_FAULT : C.CAUSE_STORE_ACCESS, va);
+  const pa =
+    c === CTX_M
+      ? va
+      : h.dataVirt
+        ? translateV(h, va, ACCESS_LOAD, c)
+        : h.satpMode === C.SATP_MODE_BARE
+          ? va
+          : walk(h.mem, h, va, ACCESS_LOAD, c);
+  if (pa < 0) {
+    raiseFault(h, pa, ACCESS_STORE, va);
     return -1;
   }
   // PMP, as for the page: the block must be readable or writable (CMO spec, "permissions").

@@ -222,22 +222,54 @@ export interface MmuContext {
 }
 
 /**
- * Translate `va` for `access` in kind `ctx` (CTX_U, CTX_S or CTX_S_SUM, translation on).
- * Returns the physical address, or FAULT_PAGE / FAULT_ACCESS.
+ * The G-stage translation of a VS-stage page-table entry's guest physical address, for a walk
+ * under V = 1: the host physical address, or FAULT_PAGE / FAULT_ACCESS / FAULT_GUEST.
  */
-export function walk(mem: GuestMemory, c: MmuContext, va: number, access: number, ctx: number): number {
+export type PteTranslate = (gpa: number, write: boolean) => number;
+
+/** A guest-page fault: the G-stage refused a guest physical address (the hart keeps which). */
+export const FAULT_GUEST = -3;
+
+/**
+ * Translate `va` for `access` in kind `ctx` (CTX_U, CTX_S or CTX_S_SUM, translation on), by the
+ * table `c` describes. Returns the physical address, or FAULT_PAGE / FAULT_ACCESS (or a
+ * FAULT_GUEST from `g`).
+ * - `g`: the VS-stage of a two-stage walk, whose table addresses are guest physical: each goes
+ *   through `g` (the hypervisor chapter, "Two-Stage Address Translation").
+ * - `x4`: the G-stage (Sv39x4, Sv48x4): `va` is a guest physical address, zero-extended and two
+ *   bits wider than the mode's, and the root table four pages; every access is a U-mode one.
+ */
+export function walk(
+  mem: GuestMemory,
+  c: MmuContext,
+  va: number,
+  access: number,
+  ctx: number,
+  g?: PteTranslate,
+  x4 = false,
+): number {
   const levels = c.satpMode === SATP_MODE_SV48 ? 4 : c.satpMode === SATP_MODE_SV39 ? 3 : 0;
   if (levels === 0) return va;
-  // Bits above the virtual-address width must equal its top bit (4.3.1, 4.4.1).
   const vaBits = 12 + 9 * levels;
-  const limit = 2 ** (vaBits - 1);
-  if (va >= limit || va < -limit) return FAULT_PAGE;
-  const uva = va < 0 ? va + 2 * limit : va;
+  let uva: number;
+  if (x4) {
+    if (va < 0 || va >= 2 ** (vaBits + 2)) return FAULT_PAGE;
+    uva = va;
+  } else {
+    // Bits above the virtual-address width must equal its top bit (4.3.1, 4.4.1).
+    const limit = 2 ** (vaBits - 1);
+    if (va >= limit || va < -limit) return FAULT_PAGE;
+    uva = va < 0 ? va + 2 * limit : va;
+  }
   let a = c.satpPpn * PAGE;
   const view = mem.view;
   for (let level = levels - 1; level >= 0; level--) {
-    const vpn = Math.floor(uva / LEVEL_SPAN[level]) % 512;
-    const pteAddr = a + vpn * 8;
+    const vpn = Math.floor(uva / LEVEL_SPAN[level]) % (x4 && level === levels - 1 ? 2048 : 512);
+    let pteAddr = a + vpn * 8;
+    if (g !== undefined) {
+      pteAddr = g(pteAddr, false);
+      if (pteAddr < 0) return pteAddr;
+    }
     if (!mem.contains(pteAddr, 8) || !c.pteAllowed(pteAddr, false)) return FAULT_ACCESS;
     const pteOff = pteAddr - mem.base;
     let lo = view.getInt32(pteOff, true);
@@ -281,6 +313,11 @@ export function walk(mem: GuestMemory, c: MmuContext, va: number, access: number
     const need = access === ACCESS_STORE ? PTE_A | PTE_D : PTE_A;
     if ((lo & need) !== need) {
       if (!c.hwAd) return FAULT_PAGE;
+      // The A/D update is a store to the entry: under V = 1, a G-stage store too.
+      if (g !== undefined) {
+        const w = g(a + vpn * 8, true);
+        if (w < 0) return w;
+      }
       if (!c.pteAllowed(pteAddr, true)) return FAULT_ACCESS;
       lo |= need;
       view.setInt32(pteOff, lo, true);

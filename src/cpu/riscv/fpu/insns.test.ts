@@ -140,6 +140,9 @@ class MockHart implements Hart {
   wrs(): void {}
   sfenceVma(): void {}
   sfenceInval(): void {}
+  hfence(): void {}
+  hlv(): void {}
+  hsv(): void {}
   fenceI(): void {}
   /** Full 64-bit register values for comparisons. */
   getX(r: number): bigint {

@@ -48,6 +48,8 @@ export function semFacts(sem: Sem): InsnFacts {
       // Illegal-instruction (envcfg) or a store fault; CBO.ZERO writes (maybe translated code).
       return fact({ access: 'store', bytes: 64, readsRs1: true });
     case 'system':
+    case 'hlv':
+    case 'hsv':
       // The hart reads their operands from its state; they all end a block.
       return fact({ endsBlock: true });
   }

@@ -7,6 +7,7 @@ import { RV64A } from './a.js';
 import { C_INSNS } from './c.js';
 import { D_INSNS } from './d.js';
 import { F_INSNS } from './f.js';
+import { H_INSNS } from './h.js';
 import { RV64M } from './m.js';
 import { RV64I } from './rv64i.js';
 import { PRIV, SVINVAL, ZICSR } from './system.js';
@@ -48,6 +49,11 @@ export const EXTENSIONS: readonly Extension[] = [
   // Fixed: instruction alignment is 16 bits throughout (the fetch path and the translators).
   // Linux derives zca (and zcd with d) from c itself.
   { name: 'c', summary: 'compressed instructions', fixed: true },
+  {
+    name: 'h',
+    summary: 'hypervisor: VS and VU modes, two-stage translation (off by default: in progress)',
+    requires: ['zicsr'],
+  },
   { name: 'zicbom', summary: 'cache-block management (cbo.clean, cbo.flush, cbo.inval)' },
   { name: 'zicbop', summary: 'cache-block prefetch hints (prefetch.i, prefetch.r, prefetch.w)' },
   { name: 'zicboz', summary: 'cache-block zero (cbo.zero)' },
@@ -125,6 +131,7 @@ const INSNS: readonly InsnSpec[] = [
   ...ZB_INSNS,
   ...PRIV,
   ...SVINVAL,
+  ...H_INSNS,
 ];
 
 /** The named profiles: `--cpu NAME`. */
@@ -174,7 +181,8 @@ export const PROFILES: Readonly<
   // updates as something to ask firmware for; max wants the updates on from the start.
   max: {
     summary: 'everything tsvirt implements (the default)',
-    extensions: EXTENSIONS.map((e) => e.name).filter((e) => e !== 'svade'),
+    // H stays off until Linux KVM runs nested guests on it (`--cpu max,h=on` turns it on).
+    extensions: EXTENSIONS.map((e) => e.name).filter((e) => e !== 'svade' && e !== 'h'),
   },
 };
 
@@ -184,7 +192,7 @@ export const DEFAULT_CPU = 'max';
 export class CpuSpecError extends Error {}
 
 /** misa's Extensions field letters (privileged spec 3.1.1), and S and U, which every profile has. */
-const MISA_LETTERS = 'imafdc';
+const MISA_LETTERS = 'imafdch';
 
 /** A set of extensions, closed under `requires`. */
 export class IsaProfile {

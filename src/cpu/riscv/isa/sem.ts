@@ -38,6 +38,8 @@ const SYSTEM: Record<SysOp, Exec> = {
   'sfence.vma': (h, i) => h.sfenceVma(rs1(i), (i >>> 20) & 31),
   'fence.i': (h) => h.fenceI(),
   'sfence.inval': (h) => h.sfenceInval(),
+  'hfence.vvma': (h, i) => h.hfence(false, rs1(i)),
+  'hfence.gvma': (h, i) => h.hfence(true, rs1(i)),
   csr: (h, i) => h.csrOp(i),
   'wrs.nto': (h) => h.wrs(false),
   'wrs.sto': (h) => h.wrs(true),
@@ -127,5 +129,13 @@ function interpExec(name: string, sem: Sem): Exec {
     }
     case 'system':
       return SYSTEM[sem.op];
+    case 'hlv': {
+      const { bytes, signed, exec } = sem;
+      return (h, i) => h.hlv(rd(i), rs1(i), bytes, signed, exec);
+    }
+    case 'hsv': {
+      const bytes = sem.bytes;
+      return (h, i) => h.hsv(rs1(i), rs2(i), bytes);
+    }
   }
 }

@@ -98,6 +98,10 @@ export interface Hart {
   /** WRS.NTO (`shortTimeout` false) or WRS.STO (Zawrs). */
   wrs(shortTimeout: boolean): void;
   sfenceVma(rs1: number, rs2: number): void;
+  /** HFENCE.VVMA (`gvma` false) or HFENCE.GVMA with operands x[rs1] (0: all). */
+  hfence(gvma: boolean, rs1: number): void;
+  hlv(rd: number, rs1: number, bytes: number, signed: boolean, exec: boolean): void;
+  hsv(rs1: number, rs2: number, bytes: number): void;
   /** SFENCE.W.INVAL and SFENCE.INVAL.IR: illegal in U-mode, else no effect here. */
   sfenceInval(): void;
   fenceI(): void;
@@ -128,7 +132,10 @@ export type SysOp =
   | 'wrs.nto'
   | 'wrs.sto'
   /** SFENCE.W.INVAL, SFENCE.INVAL.IR (Svinval): order around SINVAL.VMA. */
-  | 'sfence.inval';
+  | 'sfence.inval'
+  /** The hypervisor extension's fences of VS-stage and G-stage translations. */
+  | 'hfence.vvma'
+  | 'hfence.gvma';
 
 /** The cache-block operations: CBO.CLEAN, CBO.FLUSH, CBO.INVAL (Zicbom) and CBO.ZERO (Zicboz). */
 export type CboOp = 'clean' | 'flush' | 'inval' | 'zero';
@@ -166,7 +173,14 @@ export type Sem =
    */
   | { readonly kind: 'cbo'; readonly op: CboOp }
   /** Carried out by the hart (CSR access, traps and returns, fences of translations or code). */
-  | { readonly kind: 'system'; readonly op: SysOp };
+  | { readonly kind: 'system'; readonly op: SysOp }
+  /**
+   * HLV/HLVX (`exec`): x[rd] = extend(mem[x[rs1]], bytes) as VS or VU would load it (the
+   * hypervisor extension); carried out by the hart, ending a block.
+   */
+  | { readonly kind: 'hlv'; readonly bytes: 1 | 2 | 4 | 8; readonly signed: boolean; readonly exec: boolean }
+  /** HSV: mem[x[rs1]] = x[rs2][bytes*8-1:0] as VS or VU would store it; by the hart. */
+  | { readonly kind: 'hsv'; readonly bytes: 1 | 2 | 4 | 8 };
 
 /**
  * Floating-point operand format, named as the fmt field's mnemonic: binary32 and binary16

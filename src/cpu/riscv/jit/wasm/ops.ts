@@ -135,6 +135,8 @@ export function wasmEmitter(sem: Sem, memoryOps: boolean): WasmEmit | undefined 
     case 'cbo':
       return memoryOps && sem.op === 'zero' ? (t) => t.cboZero?.() : undefined;
     case 'system':
+    case 'hlv':
+    case 'hsv':
       return undefined;
   }
 }
