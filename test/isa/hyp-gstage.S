@@ -141,13 +141,29 @@ TEST_BEGIN
         CHECK_EQ(s4, GPA(5) + 0x40)
         CHECK_FIELD(s5, MSTATUS_GVA | MSTATUS_MPV, MSTATUS_GVA | MSTATUS_MPV)
         check_gpa CSR_MTVAL2, GPA(5) + 0x40
-        /* (A misaligned access whose second page faults: hyp-strict.S.) */
+        /* A misaligned 8-byte load whose first page (GPA(2)) is readable and second (GPA(3),
+           no U) is not: the fault reports the first byte of the faulting page (the same
+           address as for a page fault), mtval2 its GPA. (A hart may raise a misaligned fault
+           instead.) */
+        TEST_CASE(9)
+        li a1, GPA(3) - 4
+        expect_trap 1f
+        venter 1, PRV_S, 2f
+2:      ld a0, 0(a1)
+        j fail
+1:      CHECK_LABEL(s3, 2b)
+        li t0, CAUSE_LOAD_MISALIGNED
+        beq s2, t0, 3f
+        CHECK_EQ(s2, CAUSE_LOAD_GUEST_PAGE)
+        CHECK_EQ(s4, GPA(3))
+        check_gpa CSR_MTVAL2, GPA(3)
+3:
         /* GPA bits 63:41 must be zero in Sv39x4: bit 41 set is a guest-page fault; GPA 2^40
            (root entry 1024) is translated. */
-        TEST_CASE(9)
+        TEST_CASE(10)
         li a1, 1 << 41
         vtrap_in 1, PRV_S, CAUSE_LOAD_GUEST_PAGE, 1 << 41, ld a0, 0(a1)
-        TEST_CASE(10)
+        TEST_CASE(11)
         li a1, (1 << 40) + (DATA_PAGE(1) - 0x80000000)
         vrun_in 1, PRV_S
         ld a0, 0(a1)
@@ -156,7 +172,7 @@ TEST_BEGIN
 
         /* Guest-page faults delegated to HS (medeleg): stval = GVA, htval = GPA >> 2 (or 0),
            hstatus.GVA = 1, SPV = 1. hedeleg's bits for them are read-only zero: never VS. */
-        TEST_CASE(11)
+        TEST_CASE(12)
         li t0, (1 << CAUSE_LOAD_GUEST_PAGE) | (1 << CAUSE_STORE_GUEST_PAGE) | (1 << CAUSE_FETCH_GUEST_PAGE)
         csrw medeleg, t0
         csrw CSR_HEDELEG, t0
@@ -175,7 +191,7 @@ TEST_BEGIN
 
         /* VS-stage Sv39 over G-stage Sv39x4: TEST_VA(1) -> GPA(1) -> DATA_PAGE(1); code and
            VS page tables through the G-stage identity gigapage. */
-        TEST_CASE(12)
+        TEST_CASE(13)
         li t0, SATP_MODE_SV39 | (PT_PAGE(0) >> 12)
         csrw CSR_VSATP, t0
         hfence_vvma
@@ -186,12 +202,12 @@ TEST_BEGIN
         CHECK_EQ(a0, MAGIC(1))
         /* VS-stage valid, G-stage read-only: a store is a store guest-page fault with mtval =
            GVA (TEST_VA(2)) and mtval2 = GPA(2) >> 2. */
-        TEST_CASE(13)
+        TEST_CASE(14)
         li a1, TEST_VA(2) + 0x30
         vtrap_in 1, PRV_S, CAUSE_STORE_GUEST_PAGE, TEST_VA(2) + 0x30, sd a0, 0(a1)
         check_gpa CSR_MTVAL2, GPA(2) + 0x30
         /* VS-stage unmapped: a regular load page fault (13), mtval = GVA, mtval2 = 0, GVA = 1. */
-        TEST_CASE(14)
+        TEST_CASE(15)
         li t0, 0x1234
         csrw CSR_MTVAL2, t0
         li a1, TEST_VA(7)
@@ -202,16 +218,16 @@ TEST_BEGIN
         /* A VS page-table page whose GPA is unmapped in the G-stage: the implicit read faults
            as a guest-page fault of the original access type, mtval = the GVA, mtval2 = the PTE's
            GPA >> 2, and then mtinst = 0x3000 (64-bit read for VS-stage translation). */
-        TEST_CASE(15)
+        TEST_CASE(16)
         li a1, 0x400000 + 0x28
         vtrap_in 1, PRV_S, CAUSE_LOAD_GUEST_PAGE, 0x400000 + 0x28, ld a0, 0(a1)
         check_gpa CSR_MTVAL2, 0x300000
         check_pseudo CSR_MTINST, CSR_MTVAL2, TINST_PT_READ
-        TEST_CASE(16)
+        TEST_CASE(17)
         vtrap_in 1, PRV_S, CAUSE_STORE_GUEST_PAGE, 0x400000 + 0x28, sd a0, 0(a1)
         check_gpa CSR_MTVAL2, 0x300000
         check_pseudo CSR_MTINST, CSR_MTVAL2, TINST_PT_READ
-        TEST_CASE(17)
+        TEST_CASE(18)
         expect_trap 1f
         venter 1, PRV_S, 2f
 2:      jr a1
@@ -222,7 +238,7 @@ TEST_BEGIN
         check_gpa CSR_MTVAL2, 0x300000
         check_pseudo CSR_MTINST, CSR_MTVAL2, TINST_PT_READ
         /* The same delegated to HS: htval, htinst. */
-        TEST_CASE(18)
+        TEST_CASE(19)
         li t0, 1 << CAUSE_LOAD_GUEST_PAGE
         csrw medeleg, t0
         expect_trap 1f
@@ -238,7 +254,7 @@ TEST_BEGIN
         csrw medeleg, zero
 
         /* VS-stage A/D with henvcfg.ADUE = 1 (Svadu): a load sets A in the VS leaf, a store D. */
-        TEST_CASE(19)
+        TEST_CASE(20)
         li t0, HENVCFG_ADUE
         csrw CSR_HENVCFG, t0
         hfence_vvma
@@ -249,7 +265,7 @@ TEST_BEGIN
         CHECK_EQ(a0, MAGIC(1))
         pte_get t1, PT_PAGE(2), 8
         CHECK_EQ(t1, ((GPA(1) >> 12) << 10) | PTE_V | PTE_R | PTE_W | PTE_A)
-        TEST_CASE(20)
+        TEST_CASE(21)
         vrun_in 1, PRV_S
         sd a0, 0x10(a1)
         vrun_end 1, PRV_S
@@ -257,7 +273,7 @@ TEST_BEGIN
         CHECK_EQ(t1, ((GPA(1) >> 12) << 10) | PTE_V | PTE_R | PTE_W | PTE_A | PTE_D)
         /* (The A update as an implicit write that the G-stage refuses: hyp-strict.S.) */
         /* henvcfg.ADUE = 0 (Svade for the VS-stage): A = 0 is a page fault (13), no update. */
-        TEST_CASE(21)
+        TEST_CASE(22)
         csrw CSR_HENVCFG, zero
         hfence_vvma
         map_test_page 8, GPA(1), PTE_V | PTE_R | PTE_W
@@ -269,7 +285,7 @@ TEST_BEGIN
 
         /* G-stage A/D under menvcfg.ADUE = 1: a load through a G leaf with A = 0 sets A, a store
            sets D (VS-stage TEST_VA(4) -> GPA(4), A and D set there). */
-        TEST_CASE(22)
+        TEST_CASE(23)
         li a1, TEST_VA(4)
         vrun_in 1, PRV_S
         ld a0, 0(a1)
@@ -277,14 +293,14 @@ TEST_BEGIN
         CHECK_EQ(a0, MAGIC(4))
         pte_get t1, G_L0, 4
         CHECK_EQ(t1, ((DATA_PAGE(4) >> 12) << 10) | PTE_V | PTE_R | PTE_W | PTE_U | PTE_A)
-        TEST_CASE(23)
+        TEST_CASE(24)
         vrun_in 1, PRV_S
         sd a0, 8(a1)
         vrun_end 1, PRV_S
         pte_get t1, G_L0, 4
         CHECK_EQ(t1, ((DATA_PAGE(4) >> 12) << 10) | PTE_V | PTE_R | PTE_W | PTE_U | PTE_A | PTE_D)
         /* menvcfg.ADUE = 0 (Svade for the G-stage): A = 0 is a guest-page fault, no update. */
-        TEST_CASE(24)
+        TEST_CASE(25)
         li t0, MENVCFG_ADUE
         csrc menvcfg, t0
         pte_set G_L0, 4, DATA_PAGE(4), PTE_V | PTE_R | PTE_W | PTE_U
@@ -297,7 +313,7 @@ TEST_BEGIN
         csrs menvcfg, t0
 
         /* G-stage Bare with VS-stage Sv39: GPA = PA (TEST_VA(6) -> DATA_PAGE(6)). */
-        TEST_CASE(25)
+        TEST_CASE(26)
         csrw CSR_HGATP, zero
         hfence_gvma
         li a1, TEST_VA(6)
@@ -310,7 +326,7 @@ TEST_BEGIN
 
         /* G-stage Sv48x4 (vsatp Bare): root entry 0 -> an Sv39-shaped table sharing G_L1; GPA
            2^49 (root entry 1024) -> the same table; GPA bits 63:50 must be zero. */
-        TEST_CASE(26)
+        TEST_CASE(27)
         pte_ptr G48_ROOT, 0, G48_L2
         pte_ptr G48_ROOT, 1024, G48_L2
         pte_ptr G48_L2, 0, G_L1
@@ -326,16 +342,16 @@ TEST_BEGIN
         vrun_end 1, PRV_S
         CHECK_EQ(a0, MAGIC(1))
         CHECK_EQ(a3, MAGIC(1))
-        TEST_CASE(27)
+        TEST_CASE(28)
         li a1, 1 << 50
         vtrap_in 1, PRV_S, CAUSE_LOAD_GUEST_PAGE, 1 << 50, ld a0, 0(a1)
-        TEST_CASE(28)
+        TEST_CASE(29)
         li a1, GPA(7)
         vtrap_in 1, PRV_S, CAUSE_LOAD_GUEST_PAGE, GPA(7), ld a0, 0(a1)
         check_gpa CSR_MTVAL2, GPA(7)
 
         /* MPRV with MPV = 1, MPP = S: M-mode loads and stores use two-stage translation. */
-        TEST_CASE(29)
+        TEST_CASE(30)
         hgatp_sv39x4
         li t0, MSTATUS_MPRV | MSTATUS_MPV | MSTATUS_MPP_S
         csrs mstatus, t0
@@ -345,7 +361,7 @@ TEST_BEGIN
         csrc mstatus, t0
         CHECK_EQ(a0, MAGIC(1))
         /* ... and their guest-page faults (from M: MPP = M, MPV = 0 after the trap, GVA = 1). */
-        TEST_CASE(30)
+        TEST_CASE(31)
         expect_trap 1f
         li t0, MSTATUS_MPRV | MSTATUS_MPV | MSTATUS_MPP_S
         csrs mstatus, t0

@@ -4,7 +4,8 @@
    exception; Sstc's vstimecmp drives hip.VSTIP (OR hvip.VSTIP) from time + htimedelta while
    henvcfg.STCE = 1, and raises a VS timer interrupt.
    Reference note: QEMU 10's spike machine has no time CSR (every rdtime, htimedelta and
-   stimecmp access traps), so this program fails there at case 1. On QEMU 10's virt machine
+   stimecmp access traps), so this program fails there in its set-up (case 900, exit status
+   132). On QEMU 10's virt machine
    (checked with its test device in place of HTIF) it passes cases 1-17 and fails case 18,
    where QEMU departs from the specification: hip.VSTIP stays set by vstimecmp after
    henvcfg.STCE is cleared.
