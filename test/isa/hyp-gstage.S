@@ -149,7 +149,10 @@ TEST_BEGIN
         li a1, GPA(3) - 4
         expect_trap 1f
         venter 1, PRV_S, 2f
+        .option push
+        .option norvc
 2:      ld a0, 0(a1)
+        .option pop
         j fail
 1:      CHECK_LABEL(s3, 2b)
         li t0, CAUSE_LOAD_MISALIGNED
@@ -157,6 +160,11 @@ TEST_BEGIN
         CHECK_EQ(s2, CAUSE_LOAD_GUEST_PAGE)
         CHECK_EQ(s4, GPA(3))
         check_gpa CSR_MTVAL2, GPA(3)
+        /* mtinst: 0 or the transformed LD with Addr. Offset (bits 19:15) = 4, the distance from
+           the load's address to the faulting one. */
+        csrr t1, CSR_MTINST
+        beqz t1, 3f
+        CHECK_EQ(t1, ENC_R(0, 0, 4, 3, 10, 0x03))
 3:
         /* GPA bits 63:41 must be zero in Sv39x4: bit 41 set is a guest-page fault; GPA 2^40
            (root entry 1024) is translated. */

@@ -307,12 +307,28 @@ TEST_BEGIN
         CHECK_FIELD(t1, HSTATUS_GVA | HSTATUS_SPV, 0)
         csrw medeleg, zero
         csrw CSR_HEDELEG, zero
+        /* A store and an AMO access fault in VS: mtinst = 0 or the transformed instruction
+           (immediate zeroed, rs1 replaced by the address offset 0): SW a2, 0(x0) and
+           AMOADD.W a0, a2, (x0). */
+        TEST_CASE(22)
+        .option push
+        .option norvc
+        li a1, DATA_PAGE(0) - 4
+        vtrap_in 1, PRV_S, CAUSE_STORE_ACCESS, DATA_PAGE(0) + 8, sw a2, 12(a1)
+        .option pop
+        csrr t1, CSR_MTINST
+        check_tinst t1, ENC_R(0, 12, 0, 2, 0, 0x23)
+        TEST_CASE(23)
+        li a1, DATA_PAGE(0) + 8
+        vtrap_in 1, PRV_S, CAUSE_STORE_ACCESS, DATA_PAGE(0) + 8, amoadd.w a0, a2, (a1)
+        csrr t1, CSR_MTINST
+        check_tinst t1, ENC_R(0, 12, 0, 2, 10, 0x2f)
         pmp_open_all
         hfence_gvma
 
         /* SRET from HS: V = SPV, privilege = SPP; then SPV = 0, SPP = 0, SIE = SPIE, SPIE = 1.
            SPV = 1, SPP = 1: to VS. */
-        TEST_CASE(22)
+        TEST_CASE(24)
         li t0, HSTATUS_SPV | HSTATUS_VSXL_64
         csrw CSR_HSTATUS, t0
         li t0, MSTATUS_SPP | MSTATUS_SIE
@@ -333,7 +349,7 @@ TEST_BEGIN
         csrr t1, CSR_HSTATUS
         CHECK_FIELD(t1, HSTATUS_SPV, 0)
         /* SPV = 1, SPP = 0: to VU. */
-        TEST_CASE(23)
+        TEST_CASE(25)
         li t0, HSTATUS_SPV | HSTATUS_VSXL_64
         csrw CSR_HSTATUS, t0
         li t0, MSTATUS_SPP
@@ -350,7 +366,7 @@ TEST_BEGIN
         CHECK_LABEL(s3, 2b)
         CHECK_FIELD(s5, MSTATUS_MPV, MSTATUS_MPV)
         /* SPV = 0, SPP = 0: to U (V = 0). */
-        TEST_CASE(24)
+        TEST_CASE(26)
         li t0, HSTATUS_VSXL_64
         csrw CSR_HSTATUS, t0
         la t0, 2f
@@ -365,7 +381,7 @@ TEST_BEGIN
         CHECK_LABEL(s3, 2b)
         CHECK_FIELD(s5, MSTATUS_MPV, 0)
         /* SRET in M-mode follows the same rule (SPV = 1, SPP = 1: to VS). */
-        TEST_CASE(25)
+        TEST_CASE(27)
         li t0, HSTATUS_SPV | HSTATUS_VSXL_64
         csrw CSR_HSTATUS, t0
         li t0, MSTATUS_SPP
@@ -384,7 +400,7 @@ TEST_BEGIN
 
         /* SRET in VS uses vsstatus and vsepc: vsstatus.SPP = 0 -> VU; vsstatus.SIE = SPIE,
            SPIE = 1, SPP = 0; the HS-level sstatus, sepc and hstatus are not used. */
-        TEST_CASE(26)
+        TEST_CASE(28)
         li t0, HSTATUS_SPV | HSTATUS_VSXL_64   /* an HS-level SRET would go to VS */
         csrw CSR_HSTATUS, t0
         li t0, MSTATUS_SPP
@@ -409,7 +425,7 @@ TEST_BEGIN
         csrr t1, CSR_HSTATUS
         CHECK_FIELD(t1, HSTATUS_SPV, HSTATUS_SPV)
         /* vsstatus.SPP = 1: SRET in VS stays in VS. */
-        TEST_CASE(27)
+        TEST_CASE(29)
         li t0, MSTATUS_SPP
         csrw CSR_VSSTATUS, t0
         la t0, 2f
@@ -427,16 +443,16 @@ TEST_BEGIN
 
         /* mstatus.TSR = 1: SRET in HS is illegal. (That SRET in VS is not affected:
            hyp-strict.S.) */
-        TEST_CASE(28)
+        TEST_CASE(30)
         li t0, MSTATUS_TSR
         csrs mstatus, t0
-        TEST_CASE(29)
+        TEST_CASE(31)
         vtrap_in 0, PRV_S, CAUSE_ILLEGAL, any, sret
         li t0, MSTATUS_TSR
         csrc mstatus, t0
 
         /* Vectored vstvec: an exception into VS goes to the base. */
-        TEST_CASE(30)
+        TEST_CASE(32)
         li t0, (1 << CAUSE_ECALL_U)
         csrw medeleg, t0
         csrw CSR_HEDELEG, t0
