@@ -2,8 +2,8 @@
    privileged specification's "Hypervisor Extension" chapter (1.12 and later). Include after
    test.h and priv.h.
 
-   The Debian assembler lacks the H mnemonics and CSR names: instructions are `.insn` macros and
-   CSRs numbers (CSR_*).
+   gcc 12's driver refuses `h` in -march (binutils 2.40 alone would take `.option arch, +h`), so
+   the H instructions are `.insn` macros and the CSRs numbers (CSR_*), which any assembler takes.
 
    Conventions on top of priv.h's:
      hyp_init   priv_init, then every hypervisor CSR quiet: V=0 entries, no delegation, Bare
