@@ -361,6 +361,8 @@ TEST_BEGIN
         /* MPRV with MPV = 1, MPP = S: M-mode loads and stores use two-stage translation. */
         TEST_CASE(30)
         hgatp_sv39x4
+        li t0, MSTATUS_MPP
+        csrc mstatus, t0
         li t0, MSTATUS_MPRV | MSTATUS_MPV | MSTATUS_MPP_S
         csrs mstatus, t0
         li a1, GPA(1)
@@ -371,6 +373,8 @@ TEST_BEGIN
         /* ... and their guest-page faults (from M: MPP = M, MPV = 0 after the trap, GVA = 1). */
         TEST_CASE(31)
         expect_trap 1f
+        li t0, MSTATUS_MPP
+        csrc mstatus, t0
         li t0, MSTATUS_MPRV | MSTATUS_MPV | MSTATUS_MPP_S
         csrs mstatus, t0
         li a1, GPA(7)

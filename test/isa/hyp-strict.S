@@ -30,6 +30,8 @@
         mtinst = 0x3020)                                                  QEMU: no fault
     19  hip.VSTIP is the OR of hvip.VSTIP and the vstimecmp signal while
         henvcfg.STCE = 1                                                  QEMU: hvip.VSTIP ignored
+    20  setting A in a VS-stage PTE, an implicit store for the G-stage,
+        sets D in the G-stage leaf of the page-table page (Svadu)          QEMU: leaves D clear
    isa-tests-cpu: h, sstc, svadu */
 #include "test.h"
 #include "priv.h"
@@ -41,6 +43,7 @@
 #define G_L1 PT_PAGE(12)
 #define G_L0 PT_PAGE(13)                /* GPA 0x200000..0x3fffff */
 #define VS_L0_RO PT_PAGE(14)            /* a VS level-0 table the G-stage maps read-only */
+#define VS_L0_W PT_PAGE(15)             /* a VS level-0 table the G-stage maps writable, D = 0 */
 #define GPA(n) (0x200000 + (n) * 0x1000)
 #define GLEAF (PTE_V | PTE_R | PTE_W | PTE_X | PTE_U | PTE_A | PTE_D)
 
@@ -59,7 +62,7 @@
 
 TEST_BEGIN
         hyp_init
-        .irp p, 8, 9, 10, 11, 12, 13, 14
+        .irp p, 8, 9, 10, 11, 12, 13, 14, 15
         page_zero PT_PAGE(\p)
         .endr
         pte_set G_ROOT, 2, 0x80000000, GLEAF
@@ -73,6 +76,11 @@ TEST_BEGIN
            its entry 0 maps GPA(1) with A = D = 0. */
         pte_set PT_PAGE(1), 3, GPA(9), PTE_V
         pte_set VS_L0_RO, 0, GPA(1), PTE_V | PTE_R | PTE_W
+        /* VA 0xa00000 (VS level-1 entry 5): level-0 table at GPA(11), writable in the G-stage
+           with D = 0; its entry 0 maps GPA(1) with A = D = 0. */
+        pte_set G_L0, 11, VS_L0_W, PTE_V | PTE_R | PTE_W | PTE_U | PTE_A
+        pte_set PT_PAGE(1), 5, GPA(11), PTE_V
+        pte_set VS_L0_W, 0, GPA(1), PTE_V | PTE_R | PTE_W
 
         TEST_CASE(1)
         li t0, ~HSTATUS_VGEIN
@@ -255,6 +263,26 @@ TEST_BEGIN
         csrw CSR_HVIP, zero
         csrw CSR_HENVCFG, zero
         CHECK_FIELD(t1, MIP_VSTIP, MIP_VSTIP)
+
+        TEST_CASE(20)
+        li t0, MENVCFG_ADUE
+        csrs menvcfg, t0
+        li t0, HENVCFG_ADUE
+        csrw CSR_HENVCFG, t0
+        li t0, SATP_MODE_SV39 | (PT_PAGE(0) >> 12)
+        csrw CSR_VSATP, t0
+        hgatp_on
+        hfence_vvma
+        li a1, 0xa00000
+        vrun_in 1, PRV_S
+        ld a0, 0(a1)
+        vrun_end 1, PRV_S
+        hgatp_off
+        csrw CSR_HENVCFG, zero
+        pte_get t1, VS_L0_W, 0
+        CHECK_EQ(t1, ((GPA(1) >> 12) << 10) | PTE_V | PTE_R | PTE_W | PTE_A)
+        pte_get t1, G_L0, 11
+        CHECK_EQ(t1, ((VS_L0_W >> 12) << 10) | PTE_V | PTE_R | PTE_W | PTE_U | PTE_A | PTE_D)
 
         j pass
 
