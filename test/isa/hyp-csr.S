@@ -332,11 +332,19 @@ TEST_BEGIN
         csrr t1, CSR_HENVCFG
         CHECK_FIELD(t1, HENVCFG_STCE, HENVCFG_STCE)
         csrw CSR_HENVCFG, zero
+        /* henvcfg.PBMTE is read-only zero while menvcfg.PBMTE is zero. */
+        TEST_CASE(28)
+        li t0, MENVCFG_PBMTE
+        csrc menvcfg, t0
+        csrw CSR_HENVCFG, t0
+        csrr t1, CSR_HENVCFG
+        CHECK_FIELD(t1, MENVCFG_PBMTE, 0)
+        csrw CSR_HENVCFG, zero
 
         /* VS CSRs read and write as themselves from M (and HS): vsscratch, vstval any value;
            vsepc an even address; vscause any legal cause; vstvec mode Direct; vsstatus's SIE,
            SPIE, SPP, SUM, MXR are read/write (WPRI bits reading zero: hyp-strict.S). */
-        TEST_CASE(28)
+        TEST_CASE(29)
         li t0, 0x0123456789abcdef
         csrw CSR_VSSCRATCH, t0
         check_csr CSR_VSSCRATCH, 0x0123456789abcdef
@@ -354,7 +362,7 @@ TEST_BEGIN
         li t0, 0x80002000
         csrw CSR_VSTVEC, t0
         check_csr CSR_VSTVEC, 0x80002000
-        TEST_CASE(29)
+        TEST_CASE(30)
         li t0, MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_SUM | MSTATUS_MXR
         csrw CSR_VSSTATUS, t0
         csrr t1, CSR_VSSTATUS
@@ -371,14 +379,14 @@ TEST_BEGIN
         beq t1, t2, fail
 
         /* vsatp: Sv39 is accepted with a full ASID and PPN. */
-        TEST_CASE(30)
+        TEST_CASE(31)
         li t0, SATP_MODE_SV39 | (1 << 44) | (PT_PAGE(0) >> 12)
         csrw CSR_VSATP, t0
         check_csr CSR_VSATP, SATP_MODE_SV39 | (1 << 44) | (PT_PAGE(0) >> 12)
         csrw CSR_VSATP, zero
 
         /* V=1: the supervisor CSRs reach the VS CSRs; the HS-level ones keep their values. */
-        TEST_CASE(31)
+        TEST_CASE(32)
         vm_std_layout
         la t0, vs_ecall
         csrw CSR_VSTVEC, t0
@@ -431,7 +439,7 @@ TEST_BEGIN
         check_csr stval, 0x6666
         check_csr satp, 0
         /* In VS-mode, a write to satp with an unsupported MODE is ignored (vsatp unchanged). */
-        TEST_CASE(32)
+        TEST_CASE(33)
         vrun_in 1, PRV_S
         li t0, (5 << 60) | 0x1234
         csrw satp, t0
@@ -441,7 +449,7 @@ TEST_BEGIN
 
         /* V=1: sie/sip are vsie/vsip (through hideleg); senvcfg and scounteren have no VS copy
            and stay the HS-level registers. */
-        TEST_CASE(33)
+        TEST_CASE(34)
         li t0, MIP_VS_ALL
         csrw CSR_HIDELEG, t0
         csrw CSR_HIE, zero
@@ -474,7 +482,7 @@ TEST_BEGIN
 
         /* mtval2 and mtinst are written zero by a trap into M that is not a guest-page fault
            (an illegal instruction from HS-mode). */
-        TEST_CASE(34)
+        TEST_CASE(35)
         li t0, 0x1000
         csrw CSR_MTVAL2, t0
         csrw CSR_MTINST, t0
@@ -488,7 +496,7 @@ TEST_BEGIN
         csrr t1, CSR_HTVAL
         beqz t1, 1f
         /* htval is written zero by a trap into HS that is not a guest-page fault. */
-        TEST_CASE(35)
+        TEST_CASE(36)
         li t0, 1 << CAUSE_ILLEGAL
         csrw medeleg, t0
         expect_trap 2f

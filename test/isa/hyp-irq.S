@@ -228,7 +228,42 @@ TEST_BEGIN
         csrw mideleg, zero
         csrw sie, zero
 
+        /* Vectored vstvec: a VS interrupt goes to base + 4 * (translated cause): VSEIP -> 9. */
+        TEST_CASE(26)
+        li t0, MIP_VS_ALL
+        csrw CSR_HIDELEG, t0
+        csrw CSR_HIE, t0
+        la t0, vs_vectors
+        ori t0, t0, 1
+        csrw CSR_VSTVEC, t0
+        li t0, MIP_VSEIP
+        csrw CSR_HVIP, t0
+        expect_trap 1f
+        venter 1, PRV_U, 2f
+2:      nop
+        ecall
+        j fail
+1:      CHECK_EQ(s2, CAUSE_ECALL_VS)
+        la t0, vs_vectors
+        addi t0, t0, 4 * IRQ_SEI
+        bne s3, t0, fail
+        check_csr CSR_VSCAUSE, CAUSE_INTR | IRQ_SEI
+        csrw CSR_HVIP, zero
+        csrw CSR_HIE, zero
+        csrw CSR_HIDELEG, zero
+        la t0, vs_ecall
+        csrw CSR_VSTVEC, t0
+
         j pass
+
+        .option push
+        .option norvc
+        .balign 256
+vs_vectors:
+        .rept 16
+        ecall
+        .endr
+        .option pop
 
         priv_handlers
         hyp_handlers
