@@ -454,6 +454,12 @@ TEST_BEGIN
         csrw CSR_HIDELEG, t0
         csrw CSR_HIE, zero
         csrw sie, zero
+        li t0, CNT_IR                   /* a3, a4: what scounteren and senvcfg can hold */
+        csrw scounteren, t0
+        csrr a3, scounteren
+        li t0, MENVCFG_FIOM
+        csrw CSR_SENVCFG, t0
+        csrr a4, CSR_SENVCFG
         csrw scounteren, zero
         csrw CSR_SENVCFG, zero
         vrun_in 1, PRV_S
@@ -472,8 +478,10 @@ TEST_BEGIN
         CHECK_FIELD(t1, 0xffff, 0)
         csrr t1, CSR_HVIP
         CHECK_FIELD(t1, MIP_VS_ALL, MIP_VSSIP)
-        check_csr scounteren, CNT_IR
-        check_csr CSR_SENVCFG, MENVCFG_FIOM
+        csrr t1, scounteren
+        bne t1, a3, fail
+        csrr t1, CSR_SENVCFG
+        bne t1, a4, fail
         csrw CSR_HVIP, zero
         csrw CSR_HIE, zero
         csrw CSR_HIDELEG, zero
