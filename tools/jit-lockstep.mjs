@@ -21,6 +21,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SpikeBoard } from '../dist/boards/spike.js';
 import { engineHostBytes } from '../dist/engine/tcg/loop.js';
+import { isaProfile } from '../dist/cpu/riscv/isa/profile.js';
 import { beginStep, runPair, translatedSide } from './lockstep-lib.mjs';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -28,6 +29,11 @@ const ROOT = new URL('..', import.meta.url).pathname;
 const optionValue = (name, dflt) =>
   process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : dflt;
 const dir = optionValue('--dir', join(ROOT, 'build/isa'));
+/**
+ * --cpu SPEC: the harts' profile (default: the default one with every extension the ISA programs
+ * test, H among them, which is not yet in the default).
+ */
+const isa = isaProfile(optionValue('--cpu', 'max,h=on'));
 const filter = optionValue('--filter', '');
 const MAX_STEPS = Number(optionValue('--max-instructions', '5000000'));
 /** --wasm: check the WebAssembly translator instead of the JavaScript one. */
@@ -64,6 +70,7 @@ function board(elf) {
     putchar: () => {},
     warn: () => {},
     clock,
+    isa,
   });
 }
 

@@ -110,9 +110,9 @@ TEST_BEGIN
         sd zero, 0(t0)
         wait_mip MIP_MTIP, MIP_MTIP
         csrw CSR_HVIP, zero
-        csrr t1, CSR_HVIP
+        csrr a0, CSR_HVIP               /* (a0: the macro below clobbers t0..t2) */
         mtimecmp_set_max
-        CHECK_FIELD(t1, 0x1fff, 0)
+        CHECK_FIELD(a0, 0x1fff, 0)
 
         TEST_CASE(5)
         li t0, HGATP_MODE_SV39X4 | ((PT_BASE >> 12) + 3)

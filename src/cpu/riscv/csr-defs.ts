@@ -242,8 +242,9 @@ export const CAUSE_STORE_GUEST_PAGE_FAULT = 23;
 export const MEDELEG_H = (1 << 10) | (1 << 20) | (1 << 21) | (1 << 22) | (1 << 23);
 /**
  * hedeleg's writable bits: what VS-mode may take (not ECALL from VS or HS, not the guest-page
- * faults or virtual instruction, which only HS handles).
+ * faults or virtual instruction, which only HS handles); software-check (18) and hardware-error
+ * (19) are writable as the table has them, though tsvirt raises neither.
  */
-export const HEDELEG_WRITABLE = 0xb1ff;
+export const HEDELEG_WRITABLE = 0xb1ff | (1 << 18) | (1 << 19);
 /** hgatp modes: Sv39x4 and Sv48x4 share Sv39's and Sv48's numbers. */
 export const HGATP_VMID_BITS = 14;

@@ -157,7 +157,7 @@ export function writeH(h: HypCsrHart, csr: number, lo: number, hi: number): bool
       return true;
     case C.CSR_HTIMEDELTA:
       y.htimedelta = BigInt.asIntN(64, toBig(lo, hi));
-      y.htimedeltaNum = Number(y.htimedelta);
+      y.htimedeltaNum = Number(BigInt.asUintN(64, y.htimedelta));
       return true;
     case C.CSR_HTVAL:
       return pair(y.htval, lo, hi);

@@ -20,7 +20,10 @@ export class HypState {
   hcounteren = 0;
   henvcfgLo = 0;
   henvcfgHi = 0;
-  /** htimedelta, exact, and as a number for the timer's comparisons (mtime + it). */
+  /**
+   * htimedelta, exact, and as an unsigned number for the timer's comparisons: the VS time is
+   * mtime + htimedelta modulo 2^64 (comparisons near 2^64 are as exact as a double is).
+   */
   htimedelta = 0n;
   htimedeltaNum = 0;
   readonly htval = new Int32Array(2);
@@ -62,8 +65,10 @@ export class HypState {
   vsPending(now: number): number {
     let p = this.hvip & C.VS_INTERRUPTS;
     // With STCE, VSTIP is hvip.VSTIP or the comparator.
-    if ((this.henvcfgHi & C.MENVCFG_HI_STCE) !== 0 && now + this.htimedeltaNum >= this.vstimecmpNum) {
-      p |= C.MIP_VSTIP;
+    if ((this.henvcfgHi & C.MENVCFG_HI_STCE) !== 0) {
+      let t = now + this.htimedeltaNum;
+      if (t >= 2 ** 64) t -= 2 ** 64;
+      if (t >= this.vstimecmpNum) p |= C.MIP_VSTIP;
     }
     return p;
   }

@@ -45,6 +45,8 @@ export interface TrapHart {
   readonly midelegFixed: number;
   /** An HLV/HSV access is being made (its faults' tval is a guest virtual address). */
   readonly hlvActive: boolean;
+  /** Loads and stores are made with V = 1 (MPRV with MPV, in M-mode). */
+  readonly dataVirt: boolean;
   /** What the next trap writes to htval/mtval2 and htinst/mtinst; cleared by each trap. */
   trapTval2: number;
   trapTinst: number;
@@ -66,6 +68,16 @@ const ADDRESS_CAUSES =
   (1 << C.CAUSE_LOAD_GUEST_PAGE_FAULT) |
   (1 << C.CAUSE_STORE_GUEST_PAGE_FAULT);
 
+const LOAD_STORE_CAUSES =
+  (1 << C.CAUSE_MISALIGNED_LOAD) |
+  (1 << C.CAUSE_LOAD_ACCESS) |
+  (1 << C.CAUSE_MISALIGNED_STORE) |
+  (1 << C.CAUSE_STORE_ACCESS) |
+  (1 << C.CAUSE_LOAD_PAGE_FAULT) |
+  (1 << C.CAUSE_STORE_PAGE_FAULT) |
+  (1 << C.CAUSE_LOAD_GUEST_PAGE_FAULT) |
+  (1 << C.CAUSE_STORE_GUEST_PAGE_FAULT);
+
 /** Set an int32 pair from a number. */
 function setPair(p: Int32Array, v: number): void {
   p[0] = fromNum(v);
@@ -84,8 +96,13 @@ export function enterTrap(h: TrapHart, cause: number, interrupt: boolean, tval: 
   const deleg = interrupt ? h.mideleg | h.midelegFixed : h.medeleg;
   const toS = h.priv <= C.PRV_S && ((deleg >>> cause) & 1) !== 0;
   const toVs = toS && virt && (((interrupt ? y.hideleg : y.hedeleg) >>> cause) & 1) !== 0;
-  // GVA: tval holds a guest virtual address (an access made with V = 1, or by HLV/HSV).
-  const gva = !interrupt && (virt || h.hlvActive) && ((ADDRESS_CAUSES >>> cause) & 1) !== 0 && cause < 32;
+  // GVA: tval holds a guest virtual address (an access made with V = 1, by HLV/HSV, or by
+  // M-mode's loads and stores with MPRV and MPV).
+  const gva =
+    !interrupt &&
+    cause < 32 &&
+    ((ADDRESS_CAUSES >>> cause) & 1) !== 0 &&
+    (virt || h.hlvActive || (h.dataVirt && ((LOAD_STORE_CAUSES >>> cause) & 1) !== 0));
   const tval2 = h.trapTval2;
   const tinst = h.trapTinst;
   h.trapTval2 = 0;

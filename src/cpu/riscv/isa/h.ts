@@ -37,4 +37,13 @@ export const H_INSNS: InsnSpec[] = [
   hsv('hsv.d', 0x37, 8),
   semInsn('hfence.vvma', 0x22000073, FENCE_MASK, 'H', 'R', { kind: 'system', op: 'hfence.vvma' }),
   semInsn('hfence.gvma', 0x62000073, FENCE_MASK, 'H', 'R', { kind: 'system', op: 'hfence.gvma' }),
+  // Svinval's hypervisor fences exist when H does too; each is complete, as SINVAL.VMA is.
+  {
+    ...semInsn('hinval.vvma', 0x26000073, FENCE_MASK, 'Svinval', 'R', { kind: 'system', op: 'hfence.vvma' }),
+    needs: ['H'],
+  },
+  {
+    ...semInsn('hinval.gvma', 0x66000073, FENCE_MASK, 'Svinval', 'R', { kind: 'system', op: 'hfence.gvma' }),
+    needs: ['H'],
+  },
 ];
