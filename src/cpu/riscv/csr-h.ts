@@ -170,7 +170,8 @@ export function writeH(h: HypCsrHart, csr: number, lo: number, hi: number): bool
     case C.CSR_HGATP: {
       const mode = hi >>> 28;
       // MODE is WARL: an unsupported one keeps the current mode.
-      if (mode === C.SATP_MODE_BARE || mode === C.SATP_MODE_SV39 || mode === C.SATP_MODE_SV48) y.hgatpMode = mode;
+      if (mode === C.SATP_MODE_BARE || mode === C.SATP_MODE_SV39 || mode === C.SATP_MODE_SV48)
+        y.hgatpMode = mode;
       y.hgatpVmid = (hi >>> 12) & ((1 << C.HGATP_VMID_BITS) - 1);
       // The root of an x4 table is 16 KiB: PPN[1:0] read as zero.
       y.hgatpPpn = toNumU(lo & ~3, hi & 0xfff);

@@ -801,7 +801,9 @@ export class RiscvHart implements Hart, MemoryHart {
 
   /** mstatus.FS is not Off, nor with V = 1 vsstatus.FS. */
   fpuEnabled(): boolean {
-    return (this.mstatus & C.MSTATUS_FS) !== 0 && (!this.hyp.virt || (this.hyp.vsstatus & C.MSTATUS_FS) !== 0);
+    return (
+      (this.mstatus & C.MSTATUS_FS) !== 0 && (!this.hyp.virt || (this.hyp.vsstatus & C.MSTATUS_FS) !== 0)
+    );
   }
 
   /** FP state changed: mstatus.FS is Dirty, and with V = 1 vsstatus.FS too. */
