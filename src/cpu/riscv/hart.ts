@@ -27,6 +27,7 @@ import {
 import { csrOp, envcfgLo } from './csr.js';
 import { ecall, enterTrap, mret, pendingBits, pickInterrupt, sret, takeInterrupt, wfi } from './trap.js';
 import { HypState } from './hyp.js';
+import { hfence, hlv, hsv, vSpaceKey } from './hyp-insn.js';
 import { Pmp } from './pmp.js';
 import {
   cboTranslate,
@@ -372,7 +373,7 @@ export class RiscvHart implements Hart, MemoryHart {
 
   /** The address-space key of V = 1 with vsatp.ASID `asid`: apart from every satp ASID. */
   private vKey(asid = this.hyp.vsatpAsid): number {
-    return (1 << 30) | (this.hyp.hgatpVmid << 16) | asid;
+    return vSpaceKey(this.hyp.hgatpVmid, asid);
   }
 
   /**
@@ -664,75 +665,23 @@ export class RiscvHart implements Hart, MemoryHart {
     this.tlb.flush();
   }
 
-  /**
-   * HFENCE.VVMA and HFENCE.GVMA (the hypervisor chapter): virtual-instruction with V = 1,
-   * illegal in U-mode, and GVMA also in HS-mode with mstatus.TVM. The TLB holds composed
-   * translations, so a G-stage fence drops every V = 1 bank; a VS-stage one those of the current
-   * VMID (or one page in all).
-   */
+  // The hypervisor's fences and virtual-machine loads and stores (hyp-insn.ts).
   hfence(gvma: boolean, rs1: number): void {
-    if (this.hyp.virt) return this.virtualInstruction();
-    if (this.priv === C.PRV_U) return this.illegal();
-    if (gvma && this.priv === C.PRV_S && (this.mstatus & C.MSTATUS_TVM) !== 0) return this.illegal();
-    if (!gvma && rs1 !== 0) {
-      const va = this.addr(rs1, 0);
-      if (!Number.isNaN(va)) {
-        this.tlb.flushPage(va);
-        return;
-      }
-    }
-    const vmid = this.hyp.hgatpVmid;
-    for (let b = 0; b < ASID_BANKS; b++) {
-      const key = this.bankAsid[b];
-      if (key >= 1 << 30 && (gvma || ((key >>> 16) & 0x3fff) === vmid)) this.tlb.flushBank(b);
-    }
+    hfence(this, gvma, rs1);
   }
-
-  /**
-   * HLV, HLVX (`exec`) and HSV: a load or store as VS or VU (hstatus.SPVP) would make it, from
-   * HS or M, or from U with hstatus.HU; virtual-instruction with V = 1. HLVX needs execute
-   * permission instead of read. Nothing enters the TLB.
-   */
   hlv(rd: number, rs1: number, bytes: number, signed: boolean, exec: boolean): void {
-    if (!this.hypAccessAllowed()) return;
-    const addr = this.addr(rs1, 0);
-    this.hlvx = exec;
-    if (this.hypAccess(() => this.readSlow(addr, bytes, ACCESS_LOAD))) this.setLoaded(rd, bytes, signed);
+    hlv(this, rd, rs1, bytes, signed, exec);
   }
-
   hsv(rs1: number, rs2: number, bytes: number): void {
-    if (!this.hypAccessAllowed()) return;
-    const addr = this.addr(rs1, 0);
-    this.hypAccess(() => this.writeSlow(addr, bytes, this.x[2 * rs2], this.x[2 * rs2 + 1]));
+    hsv(this, rs1, rs2, bytes);
   }
-
   /** HLVX's access: permission by X (memory.ts translateV). */
   hlvx = false;
 
-  private hypAccessAllowed(): boolean {
-    if (this.hyp.virt) {
-      this.virtualInstruction();
-      return false;
-    }
-    if (this.priv === C.PRV_U && (this.hyp.hstatus & C.HSTATUS_HU) === 0) {
-      this.illegal();
-      return false;
-    }
-    return true;
-  }
-
-  private hypAccess(access: () => boolean): boolean {
-    this.hlvActive = true;
-    this.updateContext();
-    let ok = false;
-    try {
-      ok = access();
-    } finally {
-      this.hlvActive = false;
-      this.hlvx = false;
-      this.updateContext();
-    }
-    return ok;
+  /** Drop the TLB banks whose address-space key (`selectSpace`) satisfies `match`. */
+  flushSpaces(match: (key: number) => boolean): void {
+    for (let b = 0; b < ASID_BANKS; b++)
+      if (this.bankAsid[b] >= 0 && match(this.bankAsid[b])) this.tlb.flushBank(b);
   }
 
   /** Raise virtual-instruction (cause 22); tval is the instruction's bits, as for illegal-instruction. */
