@@ -93,6 +93,60 @@ export interface MemoryHart extends MmuContext {
   /** What the next trap writes to htval/mtval2 and htinst/mtinst (trap.ts clears them). */
   trapTval2: number;
   trapTinst: number;
+  /** The raw bits of the instruction being executed (16-bit for compressed), and their expansion. */
+  readonly insnBits: number;
+  readonly decoder: { expand(c: number): number };
+  readonly x: Int32Array;
+}
+
+const OP_LOAD = 0x03;
+const OP_LOAD_FP = 0x07;
+const OP_STORE = 0x23;
+const OP_STORE_FP = 0x27;
+const OP_AMO = 0x2f;
+const OP_SYSTEM = 0x73;
+
+/**
+ * The transformed instruction a guest-page fault of an explicit load or store writes to htinst
+ * or mtinst (the hypervisor chapter, "Transformed Instruction or Pseudoinstruction for mtinst or
+ * htinst"): the instruction with its rs1 field holding the faulting address's offset from the
+ * access's first byte, its immediate fields zero, and bit 1 clear when it was a compressed one
+ * (the 32-bit form it expands to). 0 for anything else (which the spec allows).
+ */
+function transformedInsn(h: MemoryHart, va: number): number {
+  const raw = h.insnBits;
+  const compressed = (raw & 3) !== 3;
+  const w = compressed ? h.decoder.expand(raw & 0xffff) : raw;
+  const opcode = w & 0x7f;
+  const rs1 = (w >>> 15) & 31;
+  const base = h.x[2 * rs1 + 1] * 4294967296 + (h.x[2 * rs1] >>> 0);
+  let imm = 0;
+  let t: number;
+  switch (opcode) {
+    case OP_LOAD:
+    case OP_LOAD_FP:
+      imm = w >> 20;
+      t = w & 0x000fffff;
+      break;
+    case OP_STORE:
+    case OP_STORE_FP:
+      imm = ((w >> 25) << 5) | ((w >>> 7) & 31);
+      t = w & 0x01f07fff & ~0xf80;
+      break;
+    case OP_AMO:
+      t = w;
+      break;
+    case OP_SYSTEM:
+      if (((w >>> 12) & 7) !== 4) return 0; // HLV, HLVX, HSV
+      t = w;
+      break;
+    default:
+      return 0;
+  }
+  // The offset is below the access's width; the rest of the arithmetic is on the low bits.
+  const offset = (va - base - imm) & 31;
+  t = (t & ~(31 << 15)) | (offset << 15);
+  return compressed ? t & ~2 : t;
 }
 
 /**
@@ -136,6 +190,8 @@ export function raiseFault(h: MemoryHart, code: number, access: number, va: numb
     h.trapTval2 = Math.floor(h.gpaFault / 4);
     h.trapTinst = h.gpaImplicit;
   }
+  // A load or store made with V = 1 tells the hypervisor what it was (KVM emulates MMIO by it).
+  if (h.trapTinst === 0 && access !== ACCESS_FETCH && h.dataVirt) h.trapTinst = transformedInsn(h, va);
   h.trap(FAULT_CAUSE[-1 - code][access], va);
 }
 
@@ -206,7 +262,7 @@ function isWatchedPage(h: MemoryHart, pa: number): boolean {
 /** PMP's verdict on an access the TLB did not answer; a denied one is an access fault (tval va). */
 function pmpAllows(h: MemoryHart, pa: number, bytes: number, access: number, va: number): boolean {
   if (h.pmp.allows(pa, bytes, access, access === ACCESS_FETCH ? h.fetchPriv : h.dataPriv)) return true;
-  h.trap(FAULT_CAUSE[1][access], va);
+  raiseFault(h, FAULT_ACCESS, access, va);
   return false;
 }
 
@@ -264,7 +320,7 @@ export function readPhys(h: MemoryHart, pa: number, bytes: number, access: numbe
   // fetch there faults before the device sees a read, which may have side effects (a PLIC
   // claim, a UART byte popped).
   if (access !== ACCESS_FETCH && h.bus.mmioRead(pa, bytes, h.scratch)) return true;
-  h.trap(FAULT_CAUSE[1][access], va);
+  raiseFault(h, FAULT_ACCESS, access, va);
   return false;
 }
 
@@ -328,7 +384,7 @@ export function writePhys(
     return true;
   }
   if (h.bus.mmioWrite(pa, bytes, lo, hi)) return true;
-  h.trap(C.CAUSE_STORE_ACCESS, va);
+  raiseFault(h, FAULT_ACCESS, ACCESS_STORE, va);
   return false;
 }
 

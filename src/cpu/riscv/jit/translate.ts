@@ -103,7 +103,10 @@ function compile(insns: Insn[]): (h: import('../hart.js').RiscvHart) => number {
     const memory = f.traps === 'memory';
     const pre = f.endsBlock ? settle(k) : '';
     lines.push(
-      memory ? `h.pc = ${x.pc};` : `${pre}h.pc = ${x.pc}; h.npc = ${x.pc + x.len}; h.insnBits = ${x.raw};`,
+      // A memory instruction's bits are what a guest-page fault's htinst is made from.
+      memory
+        ? `h.pc = ${x.pc}; h.insnBits = ${x.raw};`
+        : `${pre}h.pc = ${x.pc}; h.npc = ${x.pc + x.len}; h.insnBits = ${x.raw};`,
     );
     lines.push(`e${k}(h, ${x.word});`);
     // A trap: the instructions before this one retired; pc goes to the handler (enterTrap left it
