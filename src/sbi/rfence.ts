@@ -1,5 +1,5 @@
 // SBI RFENCE extension (EID 0x52464E43 "RFNC", SBI v2.0 chapter 8): remote FENCE.I and
-// SFENCE.VMA. The hypervisor variants (FID 3-6) need the H extension and are not offered.
+// SFENCE.VMA, and with the H extension remote HFENCE.GVMA and HFENCE.VVMA (FID 3-6).
 
 import {
   err,
@@ -19,12 +19,17 @@ export function rfenceExtension(p: SbiPlatform): SbiExtension {
     name: 'rfence',
     probe: () => 1,
     call(c) {
-      if (c.fid > 2) return err(SBI_ERR_NOT_SUPPORTED);
+      if (c.fid > 6) return err(SBI_ERR_NOT_SUPPORTED);
       const harts = maskedHarts(p, c, 0, 1);
       if (harts === undefined) return err(SBI_ERR_INVALID_PARAM);
+      // The hypervisor fences are "not supported" when a target hart lacks H.
+      if (c.fid >= 3 && harts.some((h) => !h.hasH)) return err(SBI_ERR_NOT_SUPPORTED);
       for (const h of harts) {
         if (c.fid === 0) h.fenceI();
-        else h.remoteSfence();
+        else if (c.fid <= 2) h.remoteSfence();
+        // GVMA (3, 4) and VVMA (5, 6), for an address range, a VMID or an ASID: every V = 1
+        // translation the hart caches goes, which is more than asked and never less.
+        else h.remoteHfence();
       }
       return ok();
     },

@@ -9,6 +9,9 @@ import { VirtBoard } from '../boards/virt/board.js';
 import { VIRT_MAP } from '../boards/virt/memory-map.js';
 import { mulberry32 } from '../core/prng.js';
 import type { RiscvHart } from '../cpu/riscv/hart.js';
+import { isaProfile } from '../cpu/riscv/isa/profile.js';
+import * as C from '../cpu/riscv/csr-defs.js';
+import { TLB_ENTRIES } from '../cpu/riscv/mmu.js';
 import { EID_BASE } from './base.js';
 import { EID_DBCN } from './dbcn.js';
 import { EID_HSM, HSM_STARTED, HSM_STOPPED } from './hsm.js';
@@ -42,7 +45,7 @@ function tinyImage(): Uint8Array {
   return img;
 }
 
-function board(): { b: VirtBoard; out: MemoryCharBackend } {
+function board(cpu?: string): { b: VirtBoard; out: MemoryCharBackend } {
   const out = new MemoryCharBackend();
   const b = new VirtBoard({
     memoryBytes: RAM_BYTES,
@@ -50,6 +53,7 @@ function board(): { b: VirtBoard; out: MemoryCharBackend } {
     kernel: tinyImage(),
     append: '',
     console: out,
+    isa: cpu === undefined ? undefined : isaProfile(cpu),
   });
   return { b, out };
 }
@@ -147,6 +151,32 @@ test('IPI and RFENCE: masks naming harts that do not exist are SBI_ERR_INVALID_P
     assert.equal(call(h0, eid, 0, [0b11n, 2n]).error, SBI_SUCCESS);
   }
   assert.equal(call(h0, EID_RFENCE, 3, [1n, 0n]).error, SBI_ERR_NOT_SUPPORTED, 'no H extension');
+});
+
+test('RFENCE with H: the remote HFENCE functions (FID 3-6) drop the target harts’ V = 1 translations', () => {
+  const { b } = board('max,h=on');
+  const [h0, h1] = b.harts;
+  const page = 0x4000;
+  /** Put a V = 1 (VS) translation of `page` in h1's TLB, back in HS; returns its entry. */
+  const cache = (): number => {
+    h1.priv = C.PRV_S;
+    h1.hyp.virt = true;
+    h1.updateContext();
+    const i = h1.loadBase + ((page >>> 12) & (TLB_ENTRIES - 1));
+    h1.tlb.set(i, page, 0x1000);
+    h1.hyp.virt = false;
+    h1.updateContext();
+    return i;
+  };
+  for (const fid of [3, 4, 5, 6]) {
+    const i = cache();
+    assert.equal(h1.tlb.tag[i], page);
+    h1.yieldLoop = false;
+    assert.equal(call(h0, EID_RFENCE, fid, [0b10n, 0n, 0n, MASK64, 0n]).error, SBI_SUCCESS, `FID ${fid}`);
+    assert.ok(Number.isNaN(h1.tlb.tag[i]), `FID ${fid} dropped the entry`);
+    assert.equal(h1.yieldLoop, true);
+  }
+  assert.equal(call(h0, EID_RFENCE, 7, [0b10n, 0n]).error, SBI_ERR_NOT_SUPPORTED);
 });
 
 test('fuzz: random calls with hostile arguments return standard errors and never throw', () => {

@@ -721,6 +721,12 @@ export class RiscvHart implements Hart, MemoryHart {
   }
 
   /** A remote SFENCE.VMA requested by another hart through SBI. */
+  /** A remote HFENCE.GVMA or HFENCE.VVMA requested through SBI: every V = 1 translation goes. */
+  remoteHfence(): void {
+    this.flushSpaces((key) => key >= vSpaceKey(0, 0));
+    this.yieldLoop = true;
+  }
+
   remoteSfence(): void {
     this.tlb.flush();
     this.yieldLoop = true;
