@@ -154,6 +154,10 @@ test('malformed ELF files are ElfErrors, not exceptions from DataView', () => {
   const badPh = good.slice();
   new DataView(badPh.buffer).setUint16(0x38, 500, true);
   assert.throws(() => elfDynamic(badPh, 'phnum'), /program header table out of bounds/);
+  const badSeg = good.slice();
+  // PT_INTERP (program header 2) claims bytes past the end of the file.
+  new DataView(badSeg.buffer).setBigUint64(64 + 56 * 2 + 0x20, 1n << 40n, true);
+  assert.throws(() => elfDynamic(badSeg, 'segment'), /segment 2 out of bounds/);
   const badStr = good.slice();
   // DT_STRTAB is the second-to-last dynamic entry: point it outside every PT_LOAD.
   const dv = new DataView(badStr.buffer);
