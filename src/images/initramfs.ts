@@ -162,7 +162,7 @@ export function initramfsEntries(spec: InitramfsSpec): CpioEntry[] {
 
 /** The gzip-compressed newc archive, as the kernel takes it with CONFIG_RD_GZIP. */
 export function buildInitramfs(spec: InitramfsSpec): Uint8Array {
-  return gzipSync(writeCpio(initramfsEntries(spec)));
+  return compressInitramfs(initramfsEntries(spec));
 }
 
 /** Compress newc members for an initramfs (gzip: CONFIG_RD_GZIP, which every Debian kernel has). */
