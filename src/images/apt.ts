@@ -179,8 +179,16 @@ export interface AptSession {
   log: (line: string) => void;
 }
 
-async function showPackages(s: AptSession, pkgs: string[]): Promise<Map<string, Stanza>> {
-  const out = await run(
+/**
+ * `apt-cache show` of `pkgs` (names, or `name=version`), as stanzas by package name; a name apt
+ * does not know is an AptError. `runTool` is replaced by a fake apt in tests.
+ */
+export async function showPackages(
+  s: AptSession,
+  pkgs: string[],
+  runTool: typeof run = run,
+): Promise<Map<string, Stanza>> {
+  const out = await runTool(
     'apt-cache',
     [...aptArgs(s.layout, s.target, s.isRoot), 'show', '--no-all-versions', ...pkgs],
     {
@@ -189,14 +197,15 @@ async function showPackages(s: AptSession, pkgs: string[]): Promise<Map<string, 
   );
   const byName = new Map<string, Stanza>();
   for (const st of parseControl(out.toString('utf8'))) byName.set(st.get('Package') ?? '', st);
-  for (const p of pkgs) {
+  for (const p of pkgs.map((q) => q.split('=')[0])) {
     if (!byName.has(p))
       throw new AptError(`package ${p} is not in ${s.target.suite}/${s.target.arch} on this mirror`);
   }
   return byName;
 }
 
-function fetched(st: Stanza): FetchedDeb {
+/** The download record of one `apt-cache show` stanza; an AptError when a field is missing. */
+export function fetchedDeb(st: Stanza): FetchedDeb {
   const pkg = st.get('Package') ?? '';
   const version = st.get('Version') ?? '';
   const arch = st.get('Architecture') ?? '';
@@ -208,6 +217,21 @@ function fetched(st: Stanza): FetchedDeb {
   return { pkg, version, sha256, sizeBytes, file: debFileName(pkg, version, arch) };
 }
 
+/** Point the private apt at `mirror` and update its package lists (apt checks the Release signature). */
+export async function updateLists(s: AptSession, mirror: string): Promise<void> {
+  const { layout, target } = s;
+  preparePrivateApt(layout, target, mirror);
+  s.log(`updating package lists: ${sourcesListLine(mirror, target)}`);
+  try {
+    await run('apt-get', [...aptArgs(layout, target, s.isRoot), 'update']);
+  } catch (e) {
+    throw new AptError(
+      `${(e as Error).message}\n  (is ${mirror} reachable, and does it carry ${target.suite} for ${target.arch}? ` +
+        `another mirror can be given with --mirror URL)`,
+    );
+  }
+}
+
 /**
  * Update the private lists from `mirror`, resolve the current versioned kernel package, and
  * download the kernel, BusyBox and OpenSBI packages into the debs folder (apt checks the Release
@@ -216,17 +240,8 @@ function fetched(st: Stanza): FetchedDeb {
  */
 export async function fetchPackages(s: AptSession, mirror: string): Promise<Manifest> {
   const { layout, target } = s;
-  preparePrivateApt(layout, target, mirror);
+  await updateLists(s, mirror);
   const args = aptArgs(layout, target, s.isRoot);
-  s.log(`updating package lists: ${sourcesListLine(mirror, target)}`);
-  try {
-    await run('apt-get', [...args, 'update']);
-  } catch (e) {
-    throw new AptError(
-      `${(e as Error).message}\n  (is ${mirror} reachable, and does it carry ${target.suite} for ${target.arch}? ` +
-        `another mirror can be given with --mirror URL)`,
-    );
-  }
   s.log(`resolving ${target.kernelMeta}`);
   const meta = (await showPackages(s, [target.kernelMeta])).get(target.kernelMeta);
   const kernelPkg = kernelPackageFromDepends(meta?.get('Depends') ?? '', target.arch);
@@ -234,7 +249,7 @@ export async function fetchPackages(s: AptSession, mirror: string): Promise<Mani
     throw new AptError(`${target.kernelMeta} does not depend on a versioned linux-image package`);
   }
   const info = await showPackages(s, [kernelPkg, target.busybox, target.opensbi]);
-  const get = (p: string): FetchedDeb => fetched(info.get(p) as Stanza);
+  const get = (p: string): FetchedDeb => fetchedDeb(info.get(p) as Stanza);
   const manifest: Manifest = {
     mirror,
     kernelRelease: kernelReleaseOf(kernelPkg),

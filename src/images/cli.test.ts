@@ -12,6 +12,8 @@ test('defaults: the XDG cache, the default modules, no refresh', () => {
     cacheDir: '/x/cache/tsvirt',
     refresh: false,
     modules: DEFAULT_MODULES,
+    packages: [],
+    nested: false,
     printPaths: false,
     help: false,
   });
@@ -37,6 +39,21 @@ test('options are read; --modules is a comma-separated list and may be empty', (
   assert.deepEqual(o.modules, ['ext4', '9p']);
   assert.equal(o.printPaths, true);
   assert.deepEqual(parseImageOptions(['--modules', ''], {}).modules, []);
+});
+
+test('--packages is a comma- or space-separated list, sorted and deduplicated; --nested is a flag', () => {
+  const o = parseImageOptions(['--packages', 'qemu-system-riscv, strace gdb,strace', '--nested'], {});
+  assert.deepEqual(o.packages, ['gdb', 'qemu-system-riscv', 'strace']);
+  assert.equal(o.nested, true);
+  // Debian Policy 5.6.7: lower case, digits, + - . and at least two characters.
+  for (const bad of ['Qemu', 'a', 'foo_bar', 'x;rm', '-x']) {
+    assert.throws(
+      () => parseImageOptions([`--packages=${bad}`], {}),
+      /--packages: '.*' is not a Debian/,
+      bad,
+    );
+  }
+  assert.throws(() => parseImageOptions(['--packages', ' , '], {}), /--packages: no package named/);
 });
 
 test('bad options are usage errors naming them', () => {

@@ -1,12 +1,18 @@
-// `tsvirt image`: fetch Debian's riscv64 kernel, BusyBox and OpenSBI through a private apt and build
-// a bootable initramfs in the user's cache (DESIGN.md section 3, "Guest material").
+// `tsvirt image`: fetch Debian's riscv64 kernel, BusyBox and OpenSBI (and any extra packages) through
+// a private apt and build a bootable initramfs in the user's cache (DESIGN.md section 3, "Guest material").
 
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AptError } from './apt.js';
 import { buildImage, BuildError, fileSizeBytes, type BuildResult } from './build.js';
 import { CpioError } from './cpio.js';
 import { ModinfoError } from './modinfo.js';
 import { DebError } from './deb.js';
+import { ElfError } from './elfdeps.js';
+import { variantName } from './imagekey.js';
+import { NESTED_INITRD, NESTED_KERNEL, NESTED_MODULES, NESTED_PACKAGES, NESTED_RUN } from './nested.js';
+import { parsePackageList } from './packages.js';
+import { TreeError } from './pkgtree.js';
 import { ToolError } from './exec.js';
 import {
   cacheLayout,
@@ -36,6 +42,12 @@ Options:
   --refresh           update the package lists and download again even when cached
   --modules LIST      comma-separated modules for the initramfs, dependencies added
                       (default: ${DEFAULT_MODULES.join(',')}; '' for none)
+  --packages LIST     extra Debian packages (comma- or space-separated) unpacked into the
+                      initramfs with their Depends and Pre-Depends (no Recommends), resolved by
+                      apt; no maintainer scripts run. Built in images/<name>+pkgs-<hash>/
+  --nested            the nested-virtualization guest: adds ${NESTED_PACKAGES.join(',')} and the
+                      ${NESTED_MODULES.join(',')} module, and an L2 payload: ${NESTED_KERNEL}, ${NESTED_INITRD}
+                      and ${NESTED_RUN} kvm|tcg [COMMAND]. Built in images/<name>+nested/
   --print-paths       print KERNEL=, INITRD=, FW_DYNAMIC=, FW_JUMP=, CONFIG=, VERSION= lines
                       on stdout instead of the summary (builds first if needed)
 
@@ -53,6 +65,9 @@ export interface ImageOptions {
   cacheDir: string;
   refresh: boolean;
   modules: string[];
+  /** `--packages`, sorted, without duplicates. */
+  packages: string[];
+  nested: boolean;
   printPaths: boolean;
   help: boolean;
 }
@@ -70,6 +85,8 @@ export function parseImageOptions(argv: string[], env: NodeJS.ProcessEnv): Image
         'cache-dir': { type: 'string' },
         refresh: { type: 'boolean', default: false },
         modules: { type: 'string' },
+        packages: { type: 'string' },
+        nested: { type: 'boolean', default: false },
         'print-paths': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -91,11 +108,22 @@ export function parseImageOptions(argv: string[], env: NodeJS.ProcessEnv): Image
   for (const m of modules) {
     if (!/^[A-Za-z0-9_-]+$/.test(m)) throw new ImageUsageError(`--modules: '${m}' is not a module name`);
   }
+  let packages: string[] = [];
+  try {
+    packages = parsePackageList(v.packages ?? '');
+  } catch (e) {
+    throw new ImageUsageError((e as Error).message);
+  }
+  if (v.packages !== undefined && packages.length === 0) {
+    throw new ImageUsageError('--packages: no package named');
+  }
   return {
     mirror: v.mirror,
     cacheDir: v['cache-dir'] ?? defaultCacheDir(env),
     refresh: v.refresh ?? false,
     modules,
+    packages,
+    nested: v.nested ?? false,
     printPaths: v['print-paths'] ?? false,
     help: v.help ?? false,
   };
@@ -112,13 +140,20 @@ function humanSize(bytes: number): string {
   return `${bytes} B`;
 }
 
-function summary(r: BuildResult, seconds: number): string {
+function summary(name: string, r: BuildResult, seconds: number): string {
   const lines = [
-    `${TRIXIE_RISCV64.name}: kernel ${r.manifest.kernelRelease} (${r.manifest.kernel.pkg} ${r.manifest.kernel.version}), ` +
+    `${name}: kernel ${r.manifest.kernelRelease} (${r.manifest.kernel.pkg} ${r.manifest.kernel.version}), ` +
       `busybox ${r.manifest.busybox.version}, opensbi ${r.manifest.opensbi.version}`,
     `modules (load order): ${r.modules.join(' ') || '(none)'}`,
   ];
   if (r.builtinModules.length > 0) lines.push(`built in: ${r.builtinModules.join(' ')}`);
+  if (r.packages.length > 0) {
+    const mib = r.packages.reduce((a, d) => a + d.sizeBytes, 0) / (1024 * 1024);
+    lines.push(
+      `packages: ${r.packages.length} with dependencies (${mib.toFixed(1)} MiB of .debs; ` +
+        `names and versions in ${dirname(r.outputs.initrd)}/.tsvirt-build.json)`,
+    );
+  }
   for (const k of Object.keys(OUTPUTS) as OutputKey[]) {
     const p = r.outputs[k];
     lines.push(`  ${k.padEnd(10)} ${p}  (${humanSize(fileSizeBytes(p))})`);
@@ -139,6 +174,8 @@ const KNOWN_ERRORS = [
   BuildError,
   CpioError,
   ModinfoError,
+  TreeError,
+  ElfError,
 ] as const;
 
 /** Entry point of `tsvirt image`; returns the exit status (0, or 125 with a message on stderr). */
@@ -153,18 +190,29 @@ export async function imageMain(argv: string[]): Promise<number> {
       return 0;
     }
     const t0 = performance.now();
+    const variant = variantName(o.packages, o.nested);
     const result = await buildImage({
-      layout: cacheLayout(o.cacheDir, TRIXIE_RISCV64),
+      layout: cacheLayout(o.cacheDir, TRIXIE_RISCV64, variant),
       target: TRIXIE_RISCV64,
       mirror: o.mirror,
       env: process.env,
       refresh: o.refresh,
       modules: o.modules,
+      packages: o.packages,
+      nested: o.nested,
       isRoot: process.getuid?.() === 0,
       log,
     });
     const seconds = (performance.now() - t0) / 1000;
-    process.stdout.write(o.printPaths ? pathLines(result.outputs) : summary(result, seconds));
+    process.stdout.write(
+      o.printPaths
+        ? pathLines(result.outputs)
+        : summary(
+            variant === undefined ? TRIXIE_RISCV64.name : `${TRIXIE_RISCV64.name}+${variant}`,
+            result,
+            seconds,
+          ),
+    );
     return 0;
   } catch (e) {
     if (KNOWN_ERRORS.some((c) => e instanceof c)) {

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
-import { listCpio, S_IFCHR, S_IFMT, S_IFREG } from './cpio.js';
+import { listCpio, S_IFCHR, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG } from './cpio.js';
 import {
   buildInitramfs,
   INIT_DONE_MARKER,
@@ -34,12 +34,22 @@ test('every directory comes before the members inside it', () => {
   }
 });
 
-test('the archive holds /init, busybox, device nodes and the modules under lib/modules/<release>', () => {
+test('the archive is merged-/usr: /bin, /sbin and /lib are symlinks into /usr, as in Debian trixie', () => {
+  const members = new Map(listCpio(gunzipSync(buildInitramfs(SPEC))).map((m) => [m.name, m]));
+  const text = (name: string): string => new TextDecoder().decode(members.get(name)?.data);
+  for (const a of ['bin', 'sbin', 'lib']) {
+    assert.equal((members.get(a)?.header.mode ?? 0) & S_IFMT, S_IFLNK, a);
+    assert.equal(text(a), `usr/${a}`);
+    assert.equal((members.get(`usr/${a}`)?.header.mode ?? 0) & S_IFMT, S_IFDIR, `usr/${a}`);
+  }
+});
+
+test('the archive holds /init, busybox, device nodes and the modules under /usr/lib/modules/<release>', () => {
   const members = new Map(listCpio(gunzipSync(buildInitramfs(SPEC))).map((m) => [m.name, m]));
   const init = members.get('init');
   assert.equal(init?.header.mode, S_IFREG | 0o755);
-  assert.equal(members.get('bin/busybox')?.header.mode, S_IFREG | 0o755);
-  assert.equal(new TextDecoder().decode(members.get('bin/sh')?.data), 'busybox');
+  assert.equal(members.get('usr/bin/busybox')?.header.mode, S_IFREG | 0o755);
+  assert.equal(new TextDecoder().decode(members.get('usr/bin/sh')?.data), 'busybox');
   const con = members.get('dev/console')?.header;
   assert.equal((con?.mode ?? 0) & S_IFMT, S_IFCHR);
   assert.deepEqual([con?.rdevmajor, con?.rdevminor], [5, 1]);
@@ -50,9 +60,31 @@ test('the archive holds /init, busybox, device nodes and the modules under lib/m
     'modules.alias',
     'modules.builtin',
   ]) {
-    assert.ok(members.has(`lib/modules/6.12.1+deb13-riscv64/${p}`), p);
+    assert.ok(members.has(`usr/lib/modules/6.12.1+deb13-riscv64/${p}`), p);
   }
   assert.match(new TextDecoder().decode(members.get('etc/passwd')?.data), /^root:x:0:0:/);
+});
+
+test('extra members are added after the base ones; the base /init and /etc/passwd win over a package', () => {
+  const enc = new TextEncoder();
+  const entries = initramfsEntries({
+    ...SPEC,
+    extra: [
+      { kind: 'dir', path: 'etc', mode: 0o755 },
+      { kind: 'file', path: 'etc/passwd', data: enc.encode('from a package\n') },
+      { kind: 'dir', path: 'usr/lib/riscv64-linux-gnu', mode: 0o755 },
+      { kind: 'file', path: 'usr/lib/riscv64-linux-gnu/libc.so.6', data: enc.encode('libc') },
+    ],
+  });
+  const paths = entries.map((e) => e.path);
+  assert.equal(new Set(paths).size, paths.length, 'no member twice');
+  const passwd = entries.find((e) => e.path === 'etc/passwd');
+  assert.ok(passwd?.kind === 'file' && /^root:x:0:0:/.test(new TextDecoder().decode(passwd.data)));
+  assert.ok(paths.indexOf('usr/lib/riscv64-linux-gnu/libc.so.6') > paths.indexOf('usr/lib'));
+  assert.throws(
+    () => initramfsEntries({ ...SPEC, extra: [{ kind: 'dir', path: 'init' }] }),
+    /init: a dir in the packages, a file in the initramfs itself/,
+  );
 });
 
 test('/init mounts proc, sysfs, devtmpfs and devpts, loads modules in order, then reopens the console', () => {

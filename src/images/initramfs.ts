@@ -1,9 +1,11 @@
 // The guest's initramfs: a static BusyBox, an /init script that mounts the kernel file systems,
-// inserts the chosen modules and runs a shell on the console, and those modules (uncompressed).
+// inserts the chosen modules and runs a shell on the console, those modules (uncompressed), and any
+// extra members (packages, a nested payload). Laid out as merged /usr, as Debian trixie is.
 // Linux Documentation/filesystems/ramfs-rootfs-initramfs.rst; the archive is written by cpio.ts.
 
 import { gzipSync } from 'node:zlib';
 import { writeCpio, type CpioEntry } from './cpio.js';
+import { mergeEntries } from './pkgtree.js';
 
 /** A module file for the initramfs: its path under lib/modules/<release>/ and its bytes. */
 export interface ModuleFile {
@@ -23,6 +25,11 @@ export interface InitramfsSpec {
   modulesAlias: string;
   modulesBuiltin: string;
   hostname: string;
+  /**
+   * More members (parents before children, paths already merged-/usr); the ones this file
+   * writes itself (/init, /etc/passwd, ...) take precedence.
+   */
+  extra?: readonly CpioEntry[];
 }
 
 /** Printed by /init once the modules are in, just before the shell starts; tests wait for it. */
@@ -98,10 +105,17 @@ cd /root
 `;
 
 /**
- * Every member of the archive, parents before children. Device nodes for /dev/console and
- * /dev/null are included because the kernel opens /dev/console for /init before devtmpfs is mounted.
+ * The members every tsvirt initramfs starts with: the merged-/usr folders (/bin, /sbin and /lib are
+ * symlinks into /usr, so paths in Debian packages and in ELF interpreters such as
+ * /lib/ld-linux-riscv64-lp64d.so.1 resolve), /dev/console and /dev/null (the kernel opens
+ * /dev/console for /init before devtmpfs is mounted), BusyBox with the applets /init needs first,
+ * /init itself and a root account. `file` adds more members with their parent folders.
  */
-export function initramfsEntries(spec: InitramfsSpec): CpioEntry[] {
+export function skeletonEntries(
+  busybox: Uint8Array,
+  init: string,
+  hostname: string,
+): { entries: CpioEntry[]; file: (path: string, data: Uint8Array | string, mode?: number) => void } {
   const enc = new TextEncoder();
   const entries: CpioEntry[] = [];
   const dirs = new Set<string>();
@@ -114,36 +128,44 @@ export function initramfsEntries(spec: InitramfsSpec): CpioEntry[] {
       entries.push({ kind: 'dir', path: p, mode: p === path ? mode : 0o755 });
     }
   };
-  const parentOf = (path: string): void => {
+  const file = (path: string, data: Uint8Array | string, mode = 0o644): void => {
     const slash = path.lastIndexOf('/');
     if (slash > 0) dir(path.slice(0, slash));
-  };
-  const file = (path: string, data: Uint8Array | string, mode = 0o644): void => {
-    parentOf(path);
     entries.push({ kind: 'file', path, data: typeof data === 'string' ? enc.encode(data) : data, mode });
   };
-  for (const d of ['bin', 'sbin', 'usr/bin', 'usr/sbin', 'dev', 'proc', 'sys', 'run', 'mnt', 'etc']) dir(d);
+  for (const d of ['usr/bin', 'usr/sbin', 'usr/lib', 'dev', 'proc', 'sys', 'run', 'mnt', 'etc']) dir(d);
+  for (const a of ['bin', 'sbin', 'lib']) entries.push({ kind: 'symlink', path: a, target: `usr/${a}` });
   dir('root', 0o700);
   dir('tmp', 0o1777);
   entries.push({ kind: 'chardev', path: 'dev/console', major: 5, minor: 1, mode: 0o600 });
   entries.push({ kind: 'chardev', path: 'dev/null', major: 1, minor: 3, mode: 0o666 });
-  file('bin/busybox', spec.busybox, 0o755);
-  for (const a of EARLY_APPLETS) entries.push({ kind: 'symlink', path: `bin/${a}`, target: 'busybox' });
-  file('init', initScript(spec), 0o755);
+  file('usr/bin/busybox', busybox, 0o755);
+  for (const a of EARLY_APPLETS) entries.push({ kind: 'symlink', path: `usr/bin/${a}`, target: 'busybox' });
+  file('init', init, 0o755);
   file('etc/passwd', 'root:x:0:0:root:/root:/bin/sh\n');
   file('etc/group', 'root:x:0:\ntty:x:5:\n');
-  file('etc/hostname', `${spec.hostname}\n`);
+  file('etc/hostname', `${hostname}\n`);
   file('etc/profile', PROFILE);
-  const modDir = `lib/modules/${spec.kernelRelease}`;
-  dir(modDir);
+  return { entries, file };
+}
+
+/** Every member of the archive, parents before children (see skeletonEntries). */
+export function initramfsEntries(spec: InitramfsSpec): CpioEntry[] {
+  const { entries, file } = skeletonEntries(spec.busybox, initScript(spec), spec.hostname);
+  const modDir = `usr/lib/modules/${spec.kernelRelease}`;
   for (const m of spec.modules) file(`${modDir}/${m.path}`, m.data);
   file(`${modDir}/modules.dep`, spec.modulesDep);
   file(`${modDir}/modules.alias`, spec.modulesAlias);
   file(`${modDir}/modules.builtin`, spec.modulesBuiltin);
-  return entries;
+  return spec.extra === undefined ? entries : mergeEntries(entries, spec.extra);
 }
 
 /** The gzip-compressed newc archive, as the kernel takes it with CONFIG_RD_GZIP. */
 export function buildInitramfs(spec: InitramfsSpec): Uint8Array {
-  return gzipSync(writeCpio(initramfsEntries(spec)));
+  return compressInitramfs(initramfsEntries(spec));
+}
+
+/** Compress newc members for an initramfs (gzip: CONFIG_RD_GZIP, which every Debian kernel has). */
+export function compressInitramfs(entries: readonly CpioEntry[]): Uint8Array {
+  return gzipSync(writeCpio(entries));
 }

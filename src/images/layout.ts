@@ -51,6 +51,9 @@ export interface CacheLayout {
   manifest: string;
   /** One folder per extracted .deb. */
   extractDir: string;
+  /** Extra packages (`--packages`): their .debs and resolved sets, and their extracted trees. */
+  pkgDebsDir: string;
+  pkgExtractDir: string;
   /** Final outputs. */
   imageDir: string;
 }
@@ -74,7 +77,16 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv, home = homedir()): strin
   return join(home, '.cache', 'tsvirt');
 }
 
-export function cacheLayout(root: string, target: GuestTarget = TRIXIE_RISCV64): CacheLayout {
+/**
+ * Every path under `root` for `target`. A `variant` (an image with extra packages, see
+ * variantName) gets its own output folder `images/<target>+<variant>/`, so that it never replaces
+ * the default image; the downloads and extracted packages are shared.
+ */
+export function cacheLayout(
+  root: string,
+  target: GuestTarget = TRIXIE_RISCV64,
+  variant?: string,
+): CacheLayout {
   const r = resolve(root);
   const apt = join(r, 'apt');
   const debs = join(r, 'debs', target.name);
@@ -90,7 +102,9 @@ export function cacheLayout(root: string, target: GuestTarget = TRIXIE_RISCV64):
     debsDir: debs,
     manifest: join(debs, 'manifest.json'),
     extractDir: join(r, 'extract', target.name),
-    imageDir: join(r, 'images', target.name),
+    pkgDebsDir: join(r, 'debs', `${target.name}-packages`),
+    pkgExtractDir: join(r, 'extract', `${target.name}-packages`),
+    imageDir: join(r, 'images', variant === undefined ? target.name : `${target.name}+${variant}`),
   };
 }
 
