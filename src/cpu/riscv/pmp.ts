@@ -51,8 +51,9 @@ export class Pmp {
       let lo: number;
       let hi: number;
       if (a === A_OFF) {
-        // Keeps its place in the priority order, matching nothing.
-        lo = hi = 0;
+        // Matches nothing: leaving it out of the list keeps the priority order of the others, and
+        // every TLB miss and page-table step of S and U runs through this list.
+        continue;
       } else if (a === A_TOR) {
         lo = n === 0 ? 0 : this.addrOf(n - 1) * 4;
         hi = this.addrOf(n) * 4;
@@ -75,10 +76,10 @@ export class Pmp {
         lo = ((baseHi >>> 0) * 4294967296 + (baseLo >>> 0)) * 4;
         hi = lo + size;
       }
-      regions.push({ lo, hi, perm: c & (CFG_R | CFG_W | CFG_X), locked: (c & CFG_L) !== 0 });
+      if (hi > lo) regions.push({ lo, hi, perm: c & (CFG_R | CFG_W | CFG_X), locked: (c & CFG_L) !== 0 });
     }
     this.regions = regions;
-    this.anyLocked = regions.some((r) => r.locked && r.hi > r.lo);
+    this.anyLocked = regions.some((r) => r.locked);
   }
 
   /**
