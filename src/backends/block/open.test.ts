@@ -52,7 +52,10 @@ test('openDisk: overlay= creates the overlay, keeps changes across runs and neve
     const first = await openDisk(spec);
     // A qcow2 image (magic "QFI\xfb") whose backing file is the base.
     assert.ok(first instanceof Qcow2Backend);
-    assert.deepEqual([...(await readFile(join(dir, 'changes.ovl'))).subarray(0, 4)], [0x51, 0x46, 0x49, 0xfb]);
+    assert.deepEqual(
+      [...(await readFile(join(dir, 'changes.ovl'))).subarray(0, 4)],
+      [0x51, 0x46, 0x49, 0xfb],
+    );
     await first.write(4096, new Uint8Array(512).fill(7));
     await first.close();
     const second = await openDisk(spec);

@@ -39,7 +39,10 @@ test('--disk: errors name the option', () => {
     ['readonly', /option 'file' is required/],
     ['file=a.img,', /empty option/],
     ['disk.img', /unknown option 'disk.img'/],
-    ['file=a.img,cache=none', /unknown option 'cache' \(known: file, format, readonly, overlay, snapshot, serial\)/],
+    [
+      'file=a.img,cache=none',
+      /unknown option 'cache' \(known: file, format, readonly, overlay, snapshot, serial\)/,
+    ],
     ['file=a.img,file=b.img', /option 'file' given twice/],
     ['file=a.img,format=vmdk', /format 'vmdk' is not supported \(supported: raw, qcow2; qemu-img convert/],
     ['file=', /option 'file' needs a value/],
