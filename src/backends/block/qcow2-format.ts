@@ -326,7 +326,13 @@ export function decodeTableEntry(
   const reservedHi = allowCopied ? 0x7f00_0000 : 0xff00_0000;
   if ((hi & reservedHi) !== 0 || (lo & 0x1ff) !== 0) throw bad('reserved bits are set');
   const host = (hi & 0x00ff_ffff) * 2 ** 32 + lo - (lo & 0x1ff);
-  if (host !== 0) checkHostCluster(host, h, fileBytes, bad);
+  if (host !== 0) {
+    checkHostCluster(host, h, fileBytes, bad);
+    // An L2 table or refcount block is a whole cluster, all of it inside the file.
+    if (host + h.clusterBytes > fileBytes) {
+      throw bad(`the cluster at ${host} runs past the end of the file (${fileBytes} bytes)`);
+    }
+  }
   return { host, copied: allowCopied && copied };
 }
 
@@ -351,15 +357,18 @@ export function setEntry(table: DataView, k: number, host: number, copied: boole
 }
 
 /**
- * Set refcount entry `k` of a refcount block to `value` (0 or 1 here). Entries narrower than a
+ * Set refcount entry `k` of a refcount block to `value` (which fits the entry width). Entries narrower than a
  * byte are packed from the least significant bit (qcow2.txt, Refcount block entry).
  */
 export function setRefcount(block: Uint8Array, k: number, refcountOrder: number, value: number): void {
   const bits = 2 ** refcountOrder;
   if (bits >= 8) {
     const bytes = bits / 8;
-    block.fill(0, k * bytes, (k + 1) * bytes - 1);
-    block[(k + 1) * bytes - 1] = value;
+    let v = value;
+    for (let b = bytes - 1; b >= 0; b--) {
+      block[k * bytes + b] = v % 256;
+      v = Math.floor(v / 256);
+    }
     return;
   }
   const bit = k * bits;

@@ -23,6 +23,7 @@ import {
   newImage,
   Qcow2Error,
   setEntry,
+  getRefcount,
   setRefcount,
   type L2Entry,
   type Qcow2CreateSpec,
@@ -77,8 +78,11 @@ export class Qcow2Backend implements BlockBackend {
   private refTableDirty = false;
   private readonly refBlocks = new Map<number, Uint8Array>();
   private readonly refBlocksDirty = new Set<number>();
-  /** Clusters whose refcount drops to zero once the header no longer points at them. */
-  private pendingFree: number[] = [];
+  /**
+   * Clusters whose refcount drops by one once the tables no longer point at them (replaced
+   * shared or compressed clusters, a copied L2 table, the old refcount table after it moved).
+   */
+  private pendingDecrements: number[] = [];
   private headerDirty = false;
   private dataWritten = false;
   /** The next cluster to allocate: the end of the file, cluster-aligned. */
@@ -340,7 +344,9 @@ export class Qcow2Backend implements BlockBackend {
     }
     image.set(piece, inner);
     // A preallocated zero cluster that is ours alone keeps its storage.
-    const host = e.kind === 'zero' && e.copied && e.host !== 0 ? e.host : await this.allocCluster();
+    const keep = e.kind === 'zero' && e.copied && e.host !== 0;
+    const host = keep ? e.host : await this.allocCluster();
+    if (!keep) this.release(e);
     this.dataWritten = true;
     await writeFully(this.file, host, image);
     await this.setL2(gc, host, false);
@@ -361,6 +367,7 @@ export class Qcow2Backend implements BlockBackend {
         } else if (n === span && this.header.version === 3) {
           const keep = e.kind === 'data' && e.copied ? e.host : 0;
           await this.setL2(gc, keep, true);
+          if (keep === 0) this.release(e);
         } else if (e.kind !== 'unallocated' || this.backing !== undefined) {
           this.zeros ??= new Uint8Array(this.cb);
           await this.writePiece(at, this.zeros.subarray(0, n));
@@ -368,6 +375,21 @@ export class Qcow2Backend implements BlockBackend {
         pos += n;
       }
     });
+  }
+
+  /**
+   * The host clusters of an entry that is being replaced lose its reference (at the next flush,
+   * once no table on disk points at them): shared data, compressed data (whose bytes may span two
+   * clusters), a preallocated zero cluster.
+   */
+  private release(e: L2Entry): void {
+    if (e.kind === 'compressed') {
+      const first = Math.floor(e.host / this.cb);
+      const last = Math.floor((e.host + e.lenBytes - 1) / this.cb);
+      for (let c = first; c <= last; c++) this.pendingDecrements.push(c);
+    } else if ((e.kind === 'data' || e.kind === 'zero') && e.host !== 0) {
+      this.pendingDecrements.push(e.host / this.cb);
+    }
   }
 
   /** Point guest cluster `gc` at `host` (0: none), making its L2 table ours first. */
@@ -381,7 +403,10 @@ export class Qcow2Backend implements BlockBackend {
     } else {
       // No table yet, or a shared one (copy on write): a new table in a new cluster.
       const bytes = new Uint8Array(this.cb);
-      if (cur.host !== 0) bytes.set(new Uint8Array((await this.l2Table(cur.host)).buffer));
+      if (cur.host !== 0) {
+        bytes.set(new Uint8Array((await this.l2Table(cur.host)).buffer));
+        this.pendingDecrements.push(cur.host / this.cb);
+      }
       tableHost = await this.allocCluster();
       table = new DataView(bytes.buffer);
       this.l2.set(tableHost, table);
@@ -415,28 +440,44 @@ export class Qcow2Backend implements BlockBackend {
   }
 
   private async setRefcount(cluster: number, value: number): Promise<void> {
-    const perBlock = (this.cb * 8) / 2 ** this.header.refcountOrder;
-    const ti = Math.floor(cluster / perBlock);
+    const { ti, k } = this.refIndex(cluster);
     if (ti >= this.refTable.byteLength / 8) await this.growRefTable(ti + 1);
-    let block = this.refBlocks.get(ti);
-    if (block === undefined) {
-      block = new Uint8Array(this.cb);
-      const blockHost = this.refBlockHost(ti);
-      if (blockHost !== 0) {
-        await this.readHost(blockHost, block);
-        this.refBlocks.set(ti, block);
-      } else {
-        // A new block, itself counted (possibly in itself).
-        const at = this.nextFree;
-        this.nextFree += this.cb;
-        setEntry(this.refTable, ti, at, false);
-        this.refTableDirty = true;
-        this.refBlocks.set(ti, block);
-        await this.setRefcount(at / this.cb, 1);
-      }
-    }
-    setRefcount(block, cluster % perBlock, this.header.refcountOrder, value);
+    const block = await this.refBlock(ti);
+    setRefcount(block, k, this.header.refcountOrder, value);
     this.refBlocksDirty.add(ti);
+  }
+
+  private async refcount(cluster: number): Promise<number> {
+    const { ti, k } = this.refIndex(cluster);
+    if (ti >= this.refTable.byteLength / 8) return 0;
+    return getRefcount(await this.refBlock(ti), k, this.header.refcountOrder);
+  }
+
+  /** Refcount table index and block entry of `cluster` (qcow2.txt, Reference counts). */
+  private refIndex(cluster: number): { ti: number; k: number } {
+    const perBlock = (this.cb * 8) / 2 ** this.header.refcountOrder;
+    return { ti: Math.floor(cluster / perBlock), k: cluster % perBlock };
+  }
+
+  /** Refcount block `ti`, read from the file or, when there is none, a new one. */
+  private async refBlock(ti: number): Promise<Uint8Array> {
+    let block = this.refBlocks.get(ti);
+    if (block !== undefined) return block;
+    block = new Uint8Array(this.cb);
+    const blockHost = this.refBlockHost(ti);
+    this.refBlocks.set(ti, block);
+    if (blockHost !== 0) {
+      await this.readHost(blockHost, block);
+    } else {
+      // A new block, itself counted (possibly in itself).
+      const at = this.nextFree;
+      this.nextFree += this.cb;
+      setEntry(this.refTable, ti, at, false);
+      this.refTableDirty = true;
+      this.refBlocksDirty.add(ti);
+      await this.setRefcount(at / this.cb, 1);
+    }
+    return block;
   }
 
   /** A refcount table with room for `entries`: a copy in new clusters, the old one freed later. */
@@ -446,7 +487,7 @@ export class Qcow2Backend implements BlockBackend {
     const bytes = new Uint8Array(clusters * this.cb);
     bytes.set(new Uint8Array(this.refTable.buffer, this.refTable.byteOffset, oldBytes));
     const oldAt = this.refTableOffset;
-    for (let c = 0; c < oldBytes / this.cb; c++) this.pendingFree.push(oldAt / this.cb + c);
+    for (let c = 0; c < oldBytes / this.cb; c++) this.pendingDecrements.push(oldAt / this.cb + c);
     const at = this.nextFree;
     this.nextFree += clusters * this.cb;
     this.refTable = new DataView(bytes.buffer);
@@ -458,13 +499,14 @@ export class Qcow2Backend implements BlockBackend {
 
   /**
    * Data, refcounts, then tables, each made durable before the next is written (see the class
-   * comment), and last the refcounts of a refcount table the header no longer uses.
+   * comment), and last the refcount decrements of clusters no table on disk uses any more.
    */
   private async flushNow(): Promise<void> {
     if (this.readOnly) return;
-    if (!this.dataWritten && this.pendingFree.length === 0) return;
     if (this.flushFailure !== undefined)
       throw new FlushFailedError(`qcow2 image '${this.path}'`, this.flushFailure);
+    // Nothing written since the last flush: nothing to make durable.
+    if (!this.dataWritten) return;
     try {
       await this.file.datasync();
       if (this.refBlocksDirty.size > 0 || this.refTableDirty) {
@@ -496,8 +538,9 @@ export class Qcow2Backend implements BlockBackend {
         }
         await this.file.datasync();
       }
-      if (this.pendingFree.length > 0) {
-        for (const c of this.pendingFree.splice(0)) this.setRefcount(c, 0);
+      if (this.pendingDecrements.length > 0) {
+        for (const c of this.pendingDecrements.splice(0))
+          await this.setRefcount(c, Math.max(0, (await this.refcount(c)) - 1));
         await this.writeRefcounts();
         await this.file.datasync();
       }
