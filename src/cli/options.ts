@@ -280,11 +280,13 @@ export const RUN_OPTIONS = {
   /** --disk specs, in order (parsed by the block backend). */
   disks: list({
     name: 'disk',
-    syntax: 'file=IMG[,readonly][,overlay=FILE][,snapshot][,serial=ID]',
+    syntax: 'file=IMG[,format=raw|qcow2][,readonly][,overlay=FILE][,snapshot][,serial=ID]',
     machines: VIRT,
     help:
-      'a virtio-blk disk (repeatable). overlay keeps changes in FILE and\n' +
-      'never modifies IMG; snapshot throws the changes away at exit',
+      'a virtio-blk disk (repeatable; the first is vda). format: detected from\n' +
+      'the header when not given. overlay keeps changes in FILE, a qcow2 image\n' +
+      'backed by IMG, and never modifies IMG; snapshot throws the changes away\n' +
+      'at exit',
     parse: (raw) => raw,
   }),
   /** --net specs, in order (parsed by the net backend). */
