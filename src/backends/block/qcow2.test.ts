@@ -117,7 +117,7 @@ function qemuWrite(image: string, model: Uint8Array, writes: [number, number, nu
 for (const [name, opts] of [
   ['v3, 64 KiB clusters (qemu-img defaults)', []],
   ['v2 (compat=0.10)', ['-o', 'compat=0.10']],
-  ['512-byte clusters (the refcount table grows)', ['-o', 'cluster_size=512']],
+  ['512-byte clusters', ['-o', 'cluster_size=512']],
   ['2 MiB clusters', ['-o', 'cluster_size=2M']],
   ['1-bit refcounts', ['-o', 'refcount_bits=1']],
   ['64-bit refcounts, 4 KiB clusters', ['-o', 'refcount_bits=64,cluster_size=4096']],
@@ -154,6 +154,36 @@ for (const [name, opts] of [
     },
   );
 }
+
+test(
+  'qcow2 with 512-byte clusters: the refcount table fills, moves to a larger one, and qemu-img agrees',
+  needsQemu,
+  async () => {
+    await withDir(async (dir) => {
+      const image = join(dir, 'small.qcow2');
+      ok('qemu-img', ['create', '-f', 'qcow2', '-o', 'cluster_size=512', image, '24M']);
+      // One 512-byte cluster of refcount table covers 64 blocks of 256 clusters: 8 MiB of file.
+      const tableAt = async (): Promise<[bigint, number]> => {
+        const h = new DataView((await readFile(image)).buffer);
+        return [h.getBigUint64(48), h.getUint32(56)];
+      };
+      const [before, clustersBefore] = await tableAt();
+      const disk = await openImage(image, { readOnly: false });
+      const model = new Uint8Array(24 * MiB);
+      for (let k = 0; k < 24; k++) {
+        await disk.write(k * MiB, new Uint8Array(MiB).fill(k + 1));
+        model.fill(k + 1, k * MiB, (k + 1) * MiB);
+        if (k % 5 === 0) await disk.flush();
+      }
+      await disk.close();
+      const [after, clustersAfter] = await tableAt();
+      assert.notEqual(after, before, 'the refcount table moved');
+      assert.ok(clustersAfter > clustersBefore, `${clustersAfter} table clusters`);
+      checkClean(image);
+      sameBytes(await qemuContents(image, dir), model, 'after the refcount table grew');
+    });
+  },
+);
 
 test(
   'qcow2 backing chain: raw <- qcow2 <- qcow2, a shorter backing file reads as zeros past its end',
