@@ -84,7 +84,8 @@ export class Qcow2Backend implements BlockBackend {
    */
   private pendingDecrements: number[] = [];
   private headerDirty = false;
-  private dataWritten = false;
+  /** Something was written since the last completed flush (data or metadata in memory). */
+  private unflushed = false;
   /** The next cluster to allocate: the end of the file, cluster-aligned. */
   private nextFree: number;
   private tail: Promise<unknown> = Promise.resolve();
@@ -330,7 +331,7 @@ export class Qcow2Backend implements BlockBackend {
     const inner = at - gc * this.cb;
     const e = await this.lookup(gc);
     if (e.kind === 'data' && e.copied) {
-      this.dataWritten = true;
+      this.unflushed = true;
       await writeFully(this.file, e.host + inner, piece);
       return;
     }
@@ -347,7 +348,7 @@ export class Qcow2Backend implements BlockBackend {
     const keep = e.kind === 'zero' && e.copied && e.host !== 0;
     const host = keep ? e.host : await this.allocCluster();
     if (!keep) this.release(e);
-    this.dataWritten = true;
+    this.unflushed = true;
     await writeFully(this.file, host, image);
     await this.setL2(gc, host, false);
   }
@@ -415,7 +416,7 @@ export class Qcow2Backend implements BlockBackend {
     }
     setEntry(table, gc % this.l2PerTable, host, host !== 0, zero);
     this.l2Dirty.add(tableHost);
-    this.dataWritten = true;
+    this.unflushed = true;
   }
 
   /** A new cluster at the end of the file, with refcount 1 (in memory until flush). */
@@ -506,7 +507,7 @@ export class Qcow2Backend implements BlockBackend {
     if (this.flushFailure !== undefined)
       throw new FlushFailedError(`qcow2 image '${this.path}'`, this.flushFailure);
     // Nothing written since the last flush: nothing to make durable.
-    if (!this.dataWritten) return;
+    if (!this.unflushed) return;
     try {
       await this.file.datasync();
       if (this.refBlocksDirty.size > 0 || this.refTableDirty) {
@@ -544,7 +545,7 @@ export class Qcow2Backend implements BlockBackend {
         await this.writeRefcounts();
         await this.file.datasync();
       }
-      this.dataWritten = false;
+      this.unflushed = false;
     } catch (e) {
       this.flushFailure = e;
       throw e;
