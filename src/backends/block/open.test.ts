@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BlockReadOnlyError } from './backend.js';
 import { DiskOpenError, openDisk } from './open.js';
+import { OverlayBackend } from './overlay.js';
 import { Qcow2Backend } from './qcow2.js';
 import { RawFileBackend } from './raw.js';
 import { parseDiskSpec } from './spec.js';
@@ -64,6 +65,23 @@ test('openDisk: overlay= creates the overlay, keeps changes across runs and neve
     assert.ok(buf.every((b) => b === 7));
     await second.close();
     assert.equal(await hash(base), before);
+  });
+});
+
+test('openDisk: an overlay in the earlier tsvirt format (TSVOVRLY) is still read and written', async () => {
+  await withBase(async (dir, base) => {
+    const path = join(dir, 'old.ovl');
+    const old = await OverlayBackend.open(await RawFileBackend.open(base, { readOnly: true }), path);
+    await old.write(8192, new Uint8Array(512).fill(5));
+    await old.close();
+    const d = await openDisk(parseDiskSpec(`file=${base},overlay=${path}`));
+    assert.ok(d instanceof OverlayBackend);
+    const buf = new Uint8Array(512);
+    await d.read(8192, buf);
+    assert.ok(buf.every((b) => b === 5));
+    await d.write(0, new Uint8Array(512).fill(6));
+    await d.close();
+    assert.equal(new TextDecoder().decode((await readFile(path)).subarray(0, 8)), 'TSVOVRLY');
   });
 });
 
