@@ -109,6 +109,8 @@ test('unreadable --kernel, --initrd and --bios files exit 125 with the reason in
     /--initrd: '\/dev\/zero' is larger than guest RAM \(16 MiB\)/,
   );
   fails(['--kernel', kernel, '--bios', missing], /--bios: cannot read '.*': no such file or directory/);
+  fails(['--kernel', kernel, '--initrd', missing], /--initrd: cannot read '.*': no such file or directory/);
+  fails(['--kernel', kernel, '--initrd', tmp], /--initrd: cannot read '.*': is a directory/);
   fails(['--kernel', '/dev/zero', '--memory', '16M'], /--kernel: '\/dev\/zero' is larger than guest RAM/);
 });
 

@@ -4,33 +4,14 @@
 
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { KernelFile } from '../loaders/linux.js';
+import { describeFsError } from './fs-error.js';
 import { UsageError } from './options.js';
 
 const MiB = 1024 * 1024;
 /** Read size for files whose length is not known in advance (pipes, character devices). */
 const CHUNK_BYTES = MiB;
 
-/** What the common errno codes of open(2) and read(2) mean, in the words of strerror(3). */
-const ERRNO_WORDS: Record<string, string> = {
-  ENOENT: 'no such file or directory',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EISDIR: 'is a directory',
-  ENOTDIR: 'a component of the path is not a directory',
-  ELOOP: 'too many levels of symbolic links',
-  ENAMETOOLONG: 'the file name is too long',
-  ENXIO: 'no such device or address',
-  EIO: 'input/output error',
-  EMFILE: 'too many open files',
-  ENFILE: 'too many open files in the system',
-};
-
-/** A file-system error in words ("no such file or directory"), for a user rather than errno. */
-export function describeFsError(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  if (code !== undefined && ERRNO_WORDS[code] !== undefined) return ERRNO_WORDS[code];
-  return e instanceof Error ? e.message : String(e);
-}
+export { describeFsError };
 
 function sizeText(bytes: number): string {
   return bytes % MiB === 0 ? `${bytes / MiB} MiB` : `${bytes} bytes`;

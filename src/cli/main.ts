@@ -10,9 +10,12 @@ import { build } from '../vm/build.js';
 import { VmConfigError } from '../vm/config.js';
 import { StopRequests } from '../vm/stop.js';
 import { VmCloseError, type VmEnd } from '../vm/vm.js';
+import { performance } from 'node:perf_hooks';
 import { hostConfig } from './node-host.js';
-import { parseRunOptions, runOptionsHelp, UsageError } from './options.js';
+import { machineHelp, parseRunOptions, runOptionsHelp, UsageError, type RunOptions } from './options.js';
 import { signalStatus, StopSignals } from './signals.js';
+import { suggestion } from './spelling.js';
+import { versionText } from './version.js';
 
 /** Exit statuses of `tsvirt run` (also printed by --help). */
 export const EXIT = {
@@ -25,6 +28,8 @@ export const EXIT = {
 
 const HELP = `Usage: tsvirt run [--machine virt|spike] [--kernel FILE] [options]
        tsvirt image [options]      fetch Debian's riscv64 kernel, BusyBox and OpenSBI; build an initramfs
+       tsvirt --version            version, git commit and Node version
+The user's guide is docs/usage.md.
 
 Options of run:
 ${runOptionsHelp()}
@@ -34,7 +39,7 @@ Ctrl-A h prints help. With pipes, bytes pass through unchanged (scriptable).
 Exit status:
   0       virt: the guest powered off.  spike: the guest passed (HTIF exit code 0)
   1       virt: the guest reported a failure (test device or SBI system reset with reason failure)
-  2       virt: the guest asked for a reboot (tsvirt stops instead of rebooting)
+  2       virt: the guest asked for a reboot (tsvirt stops instead of rebooting, unless --reboot)
   1-255   spike: the guest reported failure n through HTIF; the status is n mod 256,
           or 255 when that is 0, so a failure never looks like success
   124     the --max-instructions limit was reached
@@ -65,57 +70,116 @@ function exitStatus(end: VmEnd): number {
       const s = end.stop;
       if (s.kind === 'exit') return statusForHtif(s.code);
       if (s.kind === 'poweroff') return EXIT.ok;
-      return s.kind === 'reboot' ? EXIT.reboot : EXIT.guestFailure;
+      if (s.kind === 'reboot') {
+        process.stderr.write('tsvirt: the guest asked for a reboot; stopped (--reboot restarts it)\n');
+        return EXIT.reboot;
+      }
+      if (s.kind === 'fail') {
+        process.stderr.write(`tsvirt: the guest reported a failure (code ${s.code})\n`);
+      }
+      return EXIT.guestFailure;
     }
   }
 }
 
-async function run(argv: string[]): Promise<number> {
-  const o = parseRunOptions(argv);
-  const stop = new StopRequests();
-  // Installed before the disks open, so that a signal from here on still closes them cleanly.
-  const signals = new StopSignals(stop);
-  try {
-    const vm = await build(await hostConfig(o, stop));
-    const t0 = performance.now();
-    let end: VmEnd;
+/** True when the guest's stop is a reboot request (virt's test device or SBI system reset). */
+function isReboot(end: VmEnd): boolean {
+  return end.kind === 'guest' && end.stop.kind === 'reboot';
+}
+
+/**
+ * The --stats lines. Busy time is the event loop's active time (performance.eventLoopUtilization):
+ * the CPU loop runs guest code inside it and sleeps outside it while every hart waits (WFI), so
+ * MIPS over busy time measures the emulator, not how idle the guest was.
+ */
+function statsText(retired: number, elu: { active: number; idle: number }, extensions: string[]): string {
+  const busyS = elu.active / 1000;
+  const idleS = elu.idle / 1000;
+  const mips = busyS > 0 ? retired / busyS / 1e6 : 0;
+  return (
+    `tsvirt: ${retired} instructions in ${(busyS + idleS).toFixed(3)} s: busy ${busyS.toFixed(3)} s ` +
+    `(${mips.toFixed(1)} MIPS while busy), idle ${idleS.toFixed(3)} s (every hart waiting)\n` +
+    `tsvirt: extensions used: ${extensions.join(' ')}\n`
+  );
+}
+
+/** Build, run and close one VM; with --reboot, again as long as the guest reboots. */
+async function run(o: RunOptions): Promise<number> {
+  for (let boot = 1; ; boot++) {
+    const stop = new StopRequests();
+    // Installed before the disks open, so that a signal from here on still closes them cleanly.
+    const signals = new StopSignals(stop);
     try {
-      end = await vm.run();
+      const vm = await build(await hostConfig(o, stop));
+      const elu0 = performance.eventLoopUtilization();
+      let end: VmEnd;
+      let elu;
+      try {
+        end = await vm.run();
+        elu = performance.eventLoopUtilization(elu0);
+      } finally {
+        await vm.close();
+      }
+      if (o.stats) process.stderr.write(statsText(vm.instructionsRetired, elu, vm.extensionsUsed));
+      if (o.reboot && isReboot(end)) {
+        process.stderr.write(`tsvirt: the guest asked for a reboot; starting it again (boot ${boot + 1})\n`);
+        continue;
+      }
+      return exitStatus(end);
     } finally {
-      await vm.close();
+      signals.uninstall();
     }
-    const seconds = (performance.now() - t0) / 1000;
-    if (o.stats) {
-      const retired = vm.instructionsRetired;
-      const mips = retired / seconds / 1e6;
-      process.stderr.write(
-        `tsvirt: ${retired} instructions in ${seconds.toFixed(3)} s (${mips.toFixed(1)} MIPS)\n` +
-          `tsvirt: extensions used: ${vm.extensionsUsed.join(' ')}\n`,
-      );
-    }
-    return exitStatus(end);
-  } finally {
-    signals.uninstall();
   }
 }
+
+/** `help` in place of an option's value: `--machine help`, `--cpu=help`. */
+function asksHelp(argv: readonly string[], option: string): boolean {
+  return argv.includes(`--${option}=help`) || argv[argv.indexOf(`--${option}`) + 1] === 'help';
+}
+
+const COMMANDS = ['run', 'image', 'help'];
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
-  if (cmd === 'image') return imageMain(rest);
-  if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help' || rest.includes('--help')) {
-    process.stdout.write(HELP);
-    return cmd === undefined ? EXIT.error : EXIT.ok;
+  if (cmd === undefined) {
+    // An error exit: the usage goes to stderr, where a script's error output goes.
+    process.stderr.write(`tsvirt: error: no command given\n${HELP}`);
+    return EXIT.error;
   }
-  if (cmd === 'run' && (rest.includes('--cpu=help') || rest[rest.indexOf('--cpu') + 1] === 'help')) {
+  if (cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    process.stdout.write(HELP);
+    return EXIT.ok;
+  }
+  if (cmd === '--version' || cmd === '-V') {
+    process.stdout.write(versionText());
+    return EXIT.ok;
+  }
+  if (cmd === 'image') return imageMain(rest);
+  if (cmd !== 'run') {
+    const why = cmd.startsWith('-')
+      ? `the command comes first: tsvirt run ${argv.join(' ')}`
+      : `unknown command '${cmd}'${suggestion(cmd, COMMANDS)}`;
+    process.stderr.write(`tsvirt: error: ${why} (try: tsvirt --help)\n`);
+    return EXIT.error;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(HELP);
+    return EXIT.ok;
+  }
+  if (rest.includes('--version') || rest.includes('-V')) {
+    process.stdout.write(versionText());
+    return EXIT.ok;
+  }
+  if (asksHelp(rest, 'cpu')) {
     process.stdout.write(cpuHelp());
     return EXIT.ok;
   }
-  if (cmd !== 'run') {
-    process.stderr.write(`tsvirt: unknown command '${cmd}' (try: tsvirt --help)\n`);
-    return EXIT.error;
+  if (asksHelp(rest, 'machine')) {
+    process.stdout.write(machineHelp());
+    return EXIT.ok;
   }
   try {
-    return await run(rest);
+    return await run(parseRunOptions(rest));
   } catch (e) {
     if (
       e instanceof UsageError ||

@@ -97,6 +97,10 @@ export async function hostConfig(o: RunOptions, stop: StopRequests): Promise<VmC
   }
   // Last: from here on the terminal is raw, until the VM closes the console.
   const console = new StdioConsole({ onQuit: () => stop.request({ kind: 'quit' }) });
+  // After a --reboot, the previous console left stdin paused and unreferenced at its close: the
+  // new console's listener is attached now, so input (held in the stream meanwhile) flows again.
+  (process.stdin as { ref?: () => void }).ref?.();
+  process.stdin.resume();
   return {
     ...common,
     machine: 'virt',

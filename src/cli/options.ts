@@ -3,6 +3,7 @@
 // the RunOptions type are all made from it, so an option is added in one place.
 
 import { CpuSpecError, DEFAULT_CPU, isaProfile } from '../cpu/riscv/isa/profile.js';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { JitMode } from '../engine/tcg/loop.js';
 import {
@@ -15,6 +16,9 @@ import {
   MIN_MEMORY_BYTES,
   type MachineName,
 } from '../vm/config.js';
+import { ConfigError, configArgs, configSchema } from './config.js';
+import { describeFsError } from './fs-error.js';
+import { spellingProblem } from './spelling.js';
 
 export { MAX_MEMORY_BYTES, MIN_MEMORY_BYTES };
 
@@ -84,10 +88,23 @@ function parseCount(option: string, text: string, min: number, max: number): num
   return n;
 }
 
+/** One line per machine, for --machine help. */
+export const MACHINE_HELP: Record<MachineName, string> = {
+  virt: 'QEMU-virt-compatible board for Linux (the default)',
+  spike: 'the HTIF test board of ISA test suites (needs --kernel ELF with a tohost symbol)',
+};
+
+/** The text of `--machine help`. */
+export function machineHelp(): string {
+  return `Machines (--machine NAME):\n${MACHINES.map((m) => `  ${m.padEnd(8)}${MACHINE_HELP[m]}\n`).join('')}`;
+}
+
 function parseMachine(text: string): MachineName {
   const m = MACHINES.find((name) => name === text);
   if (m === undefined) {
-    throw new UsageError(`--machine: unknown machine '${text}' (known: ${[...MACHINES].sort().join(', ')})`);
+    throw new UsageError(
+      `--machine: unknown machine '${text}' (known: ${[...MACHINES].sort().join(', ')}; --machine help lists them)`,
+    );
   }
   return m;
 }
@@ -97,12 +114,24 @@ const text = (raw: string | undefined): string => raw ?? '';
 
 /** The options of `tsvirt run`, in --help order. Each key is the option's field in RunOptions. */
 export const RUN_OPTIONS = {
+  /** A JSON file of options (read by parseRunOptions, which expands it into arguments). */
+  config: value({
+    name: 'config',
+    syntax: 'FILE',
+    machines: ALL,
+    help:
+      "read options from a JSON object whose keys are these options' names\n" +
+      '(docs/vm-config.schema.json); options on the command line win',
+    parse: (raw) => raw,
+  }),
   machine: value({
     name: 'machine',
     syntax: 'NAME',
     machines: ALL,
     default: () => 'virt',
-    help: 'virt (default): QEMU-virt-compatible board for Linux\nspike: the HTIF test board of ISA test suites',
+    help:
+      'virt (default): QEMU-virt-compatible board for Linux\nspike: the HTIF test board of ISA test suites;\n' +
+      '--machine help lists them',
     parse: (raw) => parseMachine(text(raw)),
   }),
   /** Kernel file; undefined means the default guest built by `tsvirt image`. */
@@ -162,11 +191,14 @@ export const RUN_OPTIONS = {
     machines: ALL,
     default: (machine) => (machine === 'spike' ? '256M' : '512M'),
     help:
-      'guest RAM, e.g. 512M, 1G (default: virt 512M, spike 256M), a multiple\n' +
-      'of 4K from 1M to 4G; above about 4080M, --jit on translates to\n' +
-      'JavaScript (the WebAssembly translator needs RAM in a 4 GiB memory)',
+      'guest RAM, e.g. 512M, 1G, or 512 (MiB, as QEMU reads -m 512); default:\n' +
+      'virt 512M, spike 256M; a multiple of 4K from 1M to 4G; above about\n' +
+      '4080M, --jit on translates to JavaScript (the WebAssembly translator\n' +
+      'needs RAM in a 4 GiB memory)',
     parse: (raw) => {
-      const bytes = parseSize('--memory', text(raw));
+      // A bare number is MiB, as QEMU reads `-m 512`; bytes are written with B (65536B).
+      const t = text(raw).trim();
+      const bytes = parseSize('--memory', /^\d+$/.test(t) ? `${t}M` : t);
       if (bytes < MIN_MEMORY_BYTES || bytes % 4096 !== 0 || bytes > MAX_MEMORY_BYTES) {
         throw new UsageError(
           `--memory: '${raw}' is not a multiple of 4 KiB between 1M and 4G ` +
@@ -213,7 +245,9 @@ export const RUN_OPTIONS = {
   stats: flag({
     name: 'stats',
     machines: ALL,
-    help: 'print instructions retired and MIPS on exit (stderr)',
+    help:
+      'print instructions retired, the time the CPUs were busy and idle, and\n' +
+      'MIPS while busy, on exit (stderr)',
     parse: (given) => given,
   }),
   /** The translator: WebAssembly (on), JavaScript (js), or none: interpret everything (off). */
@@ -246,11 +280,13 @@ export const RUN_OPTIONS = {
   /** --disk specs, in order (parsed by the block backend). */
   disks: list({
     name: 'disk',
-    syntax: 'file=IMG[,readonly][,overlay=FILE][,snapshot][,serial=ID]',
+    syntax: 'file=IMG[,format=raw|qcow2][,readonly][,overlay=FILE][,snapshot][,serial=ID]',
     machines: VIRT,
     help:
-      'a virtio-blk disk (repeatable). overlay keeps changes in FILE and\n' +
-      'never modifies IMG; snapshot throws the changes away at exit',
+      'a virtio-blk disk (repeatable; the first is vda). format: detected from\n' +
+      'the header when not given. overlay keeps changes in FILE, a qcow2 image\n' +
+      'backed by IMG, and never modifies IMG; snapshot throws the changes away\n' +
+      'at exit',
     parse: (raw) => raw,
   }),
   /** --net specs, in order (parsed by the net backend). */
@@ -262,6 +298,14 @@ export const RUN_OPTIONS = {
       'a virtio-net NIC (repeatable): socket,listen=PATH | socket,connect=PATH\n' +
       '| udp,local=[HOST:]PORT,remote=[HOST:]PORT, each with optional mac=, mtu=',
     parse: (raw) => raw,
+  }),
+  reboot: flag({
+    name: 'reboot',
+    machines: VIRT,
+    help:
+      'when the guest reboots, start it again (with the same options);\n' +
+      'by default tsvirt stops with exit status 2',
+    parse: (given) => given,
   }),
   rng: flag({
     name: 'rng',
@@ -296,7 +340,50 @@ function listText(items: readonly string[]): string {
     : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
-export function parseRunOptions(argv: string[]): RunOptions {
+/** How parseRunOptions reads a --config file (tests give files without touching the disk). */
+export type ReadConfig = (path: string) => string;
+
+const readConfigFile: ReadConfig = (path) => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--config: cannot read '${path}': ${describeFsError(e)}`);
+  }
+};
+
+/** The option table as the spelling checker and the config reader see it. */
+const SPELLED = SPECS.map((s) => ({ name: s.name, short: s.short, takesValue: s.kind !== 'flag' }));
+const CONFIG_OPTIONS = SPECS.map((s) => ({ name: s.name, kind: s.kind, syntax: s.syntax, help: s.help }));
+
+/** The JSON Schema of --config files (docs/vm-config.schema.json). */
+export function runConfigSchema(): Record<string, unknown> {
+  return configSchema(CONFIG_OPTIONS);
+}
+
+/**
+ * Parse `tsvirt run`'s arguments. With --config FILE, the file's options come first and the
+ * command line's after them, so a value given on both wins from the command line and lists add
+ * up. Throws a UsageError naming the option (or config key) at fault, with the tsvirt spelling
+ * of a QEMU option and the nearest name of a misspelled one.
+ */
+export function parseRunOptions(argv: string[], readConfig: ReadConfig = readConfigFile): RunOptions {
+  const problem = spellingProblem(argv, SPELLED);
+  if (problem !== undefined) throw new UsageError(problem);
+  const configPath = parseArgv(argv)[RUN_OPTIONS.config.name];
+  if (typeof configPath !== 'string') return parseRaw(parseArgv(argv));
+  let fromFile: string[];
+  try {
+    fromFile = configArgs(configPath, readConfig(configPath), CONFIG_OPTIONS);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(e.message);
+    throw e;
+  }
+  return parseRaw(parseArgv([...fromFile, ...argv]));
+}
+
+type RawValues = Record<string, string | string[] | boolean | undefined>;
+
+function parseArgv(argv: string[]): RawValues {
   let parsed;
   try {
     parsed = parseArgs({
@@ -317,7 +404,10 @@ export function parseRunOptions(argv: string[]): RunOptions {
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const raw = parsed.values as Record<string, string | string[] | boolean | undefined>;
+  return parsed.values as RawValues;
+}
+
+function parseRaw(raw: RawValues): RunOptions {
   const given = (name: string): boolean => raw[name] !== undefined;
   const machineText = raw[RUN_OPTIONS.machine.name];
   const machine = parseMachine(typeof machineText === 'string' ? machineText : 'virt');

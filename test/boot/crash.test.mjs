@@ -16,8 +16,8 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Guest, debianGuest } from './guest.mjs';
-import { OverlayBackend } from '../../dist/backends/block/overlay.js';
-import { RawFileBackend } from '../../dist/backends/block/raw.js';
+import { openDisk } from '../../dist/backends/block/open.js';
+import { parseDiskSpec } from '../../dist/backends/block/spec.js';
 
 const BOOT_TIMEOUT_MS = Number(process.env.TSVIRT_BOOT_TIMEOUT_MS ?? 900_000);
 const guest = debianGuest();
@@ -59,7 +59,8 @@ function missing(bytes, from, to, tag = 'REC', base = 0) {
 /** The disk as the guest sees it, read on the host with tsvirt's own backends. */
 async function diskBytes(f) {
   if (f.overlay === undefined) return new Uint8Array(await readFile(f.image));
-  const d = await OverlayBackend.open(await RawFileBackend.open(f.image, { readOnly: true }), f.overlay);
+  // The overlay as `--disk file=IMAGE,overlay=OVERLAY` opens it (a qcow2 image backed by IMAGE).
+  const d = await openDisk(parseDiskSpec(`file=${f.image},overlay=${f.overlay}`));
   const out = new Uint8Array(d.sizeBytes);
   await d.read(0, out);
   await d.close();

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { BlockReadOnlyError } from './backend.js';
 import { DiskOpenError, openDisk } from './open.js';
 import { OverlayBackend } from './overlay.js';
+import { Qcow2Backend } from './qcow2.js';
 import { RawFileBackend } from './raw.js';
 import { parseDiskSpec } from './spec.js';
 
@@ -50,7 +51,12 @@ test('openDisk: overlay= creates the overlay, keeps changes across runs and neve
     const before = await hash(base);
     const spec = parseDiskSpec(`file=${base},overlay=${join(dir, 'changes.ovl')}`);
     const first = await openDisk(spec);
-    assert.ok(first instanceof OverlayBackend);
+    // A qcow2 image (magic "QFI\xfb") whose backing file is the base.
+    assert.ok(first instanceof Qcow2Backend);
+    assert.deepEqual(
+      [...(await readFile(join(dir, 'changes.ovl'))).subarray(0, 4)],
+      [0x51, 0x46, 0x49, 0xfb],
+    );
     await first.write(4096, new Uint8Array(512).fill(7));
     await first.close();
     const second = await openDisk(spec);
@@ -59,6 +65,23 @@ test('openDisk: overlay= creates the overlay, keeps changes across runs and neve
     assert.ok(buf.every((b) => b === 7));
     await second.close();
     assert.equal(await hash(base), before);
+  });
+});
+
+test('openDisk: an overlay in the earlier tsvirt format (TSVOVRLY) is still read and written', async () => {
+  await withBase(async (dir, base) => {
+    const path = join(dir, 'old.ovl');
+    const old = await OverlayBackend.open(await RawFileBackend.open(base, { readOnly: true }), path);
+    await old.write(8192, new Uint8Array(512).fill(5));
+    await old.close();
+    const d = await openDisk(parseDiskSpec(`file=${base},overlay=${path}`));
+    assert.ok(d instanceof OverlayBackend);
+    const buf = new Uint8Array(512);
+    await d.read(8192, buf);
+    assert.ok(buf.every((b) => b === 5));
+    await d.write(0, new Uint8Array(512).fill(6));
+    await d.close();
+    assert.equal(new TextDecoder().decode((await readFile(path)).subarray(0, 8)), 'TSVOVRLY');
   });
 });
 
@@ -87,7 +110,7 @@ test('openDisk: failures name the option and the file', async () => {
     await writeFile(junk, new Uint8Array(8192).fill(1));
     await assert.rejects(
       openDisk(parseDiskSpec(`file=${base},overlay=${junk}`)),
-      new RegExp(`--disk overlay=${junk}: not a tsvirt overlay`),
+      new RegExp(`--disk overlay=${junk}: .*exists but is neither a qcow2 image nor a tsvirt overlay`),
     );
     const nowhere = join(dir, 'no-such-dir', 'x.ovl');
     await assert.rejects(

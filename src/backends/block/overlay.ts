@@ -429,7 +429,7 @@ function kindOf(entry: number): 'base' | 'zero' | 'stored' {
  * meanwhile, then drop the temporary name. Hosts without hard links (some network and FAT file
  * systems) rename instead, which would replace a file another process created in between.
  */
-async function publish(made: string, path: string): Promise<void> {
+export async function publish(made: string, path: string): Promise<void> {
   try {
     await link(made, path);
   } catch (e) {
@@ -442,7 +442,7 @@ async function publish(made: string, path: string): Promise<void> {
 }
 
 /** fsync a directory so a newly created file's name is durable; best effort (not on all hosts). */
-async function syncDirectory(dir: string): Promise<void> {
+export async function syncDirectory(dir: string): Promise<void> {
   let handle: FileHandle | undefined;
   try {
     handle = await open(dir, 'r');

@@ -7,6 +7,7 @@ import { DiskSpecError, parseDiskSpec } from './spec.js';
 test('--disk: file alone is a writable raw disk', () => {
   assert.deepEqual(parseDiskSpec('file=disk.img'), {
     file: 'disk.img',
+    format: undefined,
     readOnly: false,
     overlay: undefined,
     snapshot: false,
@@ -17,6 +18,7 @@ test('--disk: file alone is a writable raw disk', () => {
 test('--disk: flags and values in any order', () => {
   assert.deepEqual(parseDiskSpec('readonly,file=/a/b.img,serial=root-disk'), {
     file: '/a/b.img',
+    format: undefined,
     readOnly: true,
     overlay: undefined,
     snapshot: false,
@@ -37,8 +39,12 @@ test('--disk: errors name the option', () => {
     ['readonly', /option 'file' is required/],
     ['file=a.img,', /empty option/],
     ['disk.img', /unknown option 'disk.img'/],
-    ['file=a.img,cache=none', /unknown option 'cache' \(known: file, readonly, overlay, snapshot, serial\)/],
+    [
+      'file=a.img,cache=none',
+      /unknown option 'cache' \(known: file, format, readonly, overlay, snapshot, serial\)/,
+    ],
     ['file=a.img,file=b.img', /option 'file' given twice/],
+    ['file=a.img,format=vmdk', /format 'vmdk' is not supported \(supported: raw, qcow2; qemu-img convert/],
     ['file=', /option 'file' needs a value/],
     ['file=a.img,overlay', /option 'overlay' needs a value/],
     ['file=a.img,readonly=on', /option 'readonly' takes no value/],

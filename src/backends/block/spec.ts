@@ -1,10 +1,16 @@
-// The `--disk` option: `file=PATH[,readonly][,overlay=PATH][,snapshot][,serial=ID]`, parsed into
-// a DiskSpec with errors that name the offending option.
+// The `--disk` option: `file=PATH[,format=raw|qcow2][,readonly][,overlay=PATH][,snapshot]
+// [,serial=ID]`, parsed into a DiskSpec with errors that name the offending option.
+
+/** The image formats tsvirt reads and writes. */
+export const DISK_FORMATS = ['raw', 'qcow2'] as const;
+export type DiskFormat = (typeof DISK_FORMATS)[number];
 
 /** A parsed `--disk` value. */
 export interface DiskSpec {
   /** The disk image (the base when `overlay` or `snapshot` is set; then never written). */
   readonly file: string;
+  /** The image's format; undefined: detected from its first bytes. */
+  readonly format: DiskFormat | undefined;
   /** Present the disk read-only (VIRTIO_BLK_F_RO); the file is opened read-only. */
   readonly readOnly: boolean;
   /** Copy-on-write overlay file that keeps changes across runs (created when missing). */
@@ -22,7 +28,7 @@ export class DiskSpecError extends Error {
   }
 }
 
-const KEYS = ['file', 'readonly', 'overlay', 'snapshot', 'serial'] as const;
+const KEYS = ['file', 'format', 'readonly', 'overlay', 'snapshot', 'serial'] as const;
 type Key = (typeof KEYS)[number];
 const FLAGS: ReadonlySet<Key> = new Set<Key>(['readonly', 'snapshot']);
 
@@ -54,8 +60,15 @@ export function parseDiskSpec(text: string): DiskSpec {
   }
   const file = seen.get('file');
   if (file === undefined) throw new DiskSpecError(`option 'file' is required (file=PATH)`);
+  const format = seen.get('format');
+  if (format !== undefined && !(DISK_FORMATS as readonly string[]).includes(format)) {
+    throw new DiskSpecError(
+      `format '${format}' is not supported (supported: ${DISK_FORMATS.join(', ')}; qemu-img convert -O qcow2 converts other formats)`,
+    );
+  }
   const spec: DiskSpec = {
     file,
+    format: format as DiskFormat | undefined,
     readOnly: seen.has('readonly'),
     overlay: seen.get('overlay'),
     snapshot: seen.has('snapshot'),

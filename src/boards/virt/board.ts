@@ -59,7 +59,11 @@ export interface VirtOptions {
   isa?: IsaProfile;
   /** The NS16550A's host side (the console, unless the console is virtio). */
   console: CharBackend;
-  /** virtio devices, placed in the virtio-mmio slots in order (at most 8). */
+  /**
+   * virtio devices (at most 8): the first in the highest slot, as on QEMU virt, because the device
+   * tree lists the slots from the highest down and Linux probes them in that order: the first
+   * disk becomes vda and the first NIC eth0.
+   */
   virtio?: readonly VirtioDevice[];
   /** Diagnostics for the user (a device that needs a reset, ...). */
   warn?: (msg: string) => void;
@@ -120,7 +124,7 @@ export class VirtBoard implements TcgBoard {
     }
     for (let k = 0; k < VIRT_MAP.virtio.count; k++) {
       const base = VIRT_MAP.virtio.base + k * VIRT_MAP.virtio.size;
-      const dev = devices[k];
+      const dev = devices[VIRT_MAP.virtio.count - 1 - k];
       if (dev !== undefined) {
         const t = new VirtioMmio(dev, this.mem, this.plic.source(VIRT_MAP.virtio.firstIrq + k), {
           onNeedsReset: (why) => opts.warn?.(`virtio slot ${k}: device needs reset: ${why}`),

@@ -130,6 +130,8 @@ export function buildVirtFdt(o: VirtFdtOptions): Uint8Array {
     .prop('interrupt-parent', u32(plicPh))
     .prop('interrupts', u32(VIRT_MAP.uart0.irq));
 
+  // Highest slot first, as on QEMU virt: Linux probes in this order, and board.ts puts the first
+  // device in the highest slot, so the first --disk is vda.
   for (let k = VIRT_MAP.virtio.count - 1; k >= 0; k--) {
     const base = VIRT_MAP.virtio.base + k * VIRT_MAP.virtio.size;
     soc
