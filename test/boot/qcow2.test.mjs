@@ -31,7 +31,12 @@ function sh(cmd, args) {
 function makeRootfs(dir, note) {
   for (const d of ['bin', 'sbin', 'proc', 'sys', 'dev', 'run', 'tmp', 'root', 'mnt'])
     mkdirSync(join(dir, d), { recursive: true });
-  sh('sh', ['-c', `gzip -dc '${guest.INITRD}' | cpio -i --quiet -D '${dir}' bin/busybox`]);
+  // The initramfs is merged-/usr (bin is a link to usr/bin): BusyBox is usr/bin/busybox there.
+  sh('sh', [
+    '-c',
+    `gzip -dc '${guest.INITRD}' | cpio -i --quiet --to-stdout usr/bin/busybox > '${dir}/bin/busybox'`,
+  ]);
+  chmodSync(join(dir, 'bin/busybox'), 0o755);
   symlinkSync('busybox', join(dir, 'bin/sh'));
   writeFileSync(
     join(dir, 'sbin/init'),

@@ -69,12 +69,21 @@ export async function openImage(path: string, opts: ImageOpenOptions): Promise<B
       throw new Qcow2Error(
         path,
         `is a ${d.name} image, which tsvirt does not read (convert it: qemu-img convert -O qcow2)`,
+        'disk image',
       );
     }
     if (d.kind === 'qcow1')
-      throw new Qcow2Error(path, 'is a qcow version 1 image (convert it: qemu-img convert -O qcow2)');
+      throw new Qcow2Error(
+        path,
+        'is a qcow version 1 image (convert it: qemu-img convert -O qcow2)',
+        'disk image',
+      );
     if (d.kind === 'tsvirt-overlay') {
-      throw new Qcow2Error(path, 'is a tsvirt overlay: give its base as file= and it as overlay=');
+      throw new Qcow2Error(
+        path,
+        'is a tsvirt overlay: give its base as file= and it as overlay=',
+        'disk image',
+      );
     }
     format = d.kind;
   } else if (format === 'qcow2' && detectFormat(await head(path, openFile)).kind !== 'qcow2') {

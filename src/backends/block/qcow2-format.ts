@@ -66,8 +66,10 @@ export class Qcow2Error extends Error {
   constructor(
     readonly path: string,
     readonly problem: string,
+    /** What the file was taken for, as the message names it. */
+    what = 'qcow2 image',
   ) {
-    super(`qcow2 image '${path}': ${problem}`);
+    super(`${what} '${path}': ${problem}`);
   }
 }
 
