@@ -160,13 +160,13 @@ export function writeH(h: HypCsrHart, csr: number, lo: number, hi: number): bool
       y.htimedeltaNum = Number(BigInt.asUintN(64, y.htimedelta));
       return true;
     case C.CSR_HTVAL:
-      return pair(y.htval, lo, hi);
+      return setPair(y.htval, lo, hi);
     case C.CSR_HTINST:
-      return pair(y.htinst, lo, hi);
+      return setPair(y.htinst, lo, hi);
     case C.CSR_MTVAL2:
-      return pair(y.mtval2, lo, hi);
+      return setPair(y.mtval2, lo, hi);
     case C.CSR_MTINST:
-      return pair(y.mtinst, lo, hi);
+      return setPair(y.mtinst, lo, hi);
     case C.CSR_HGATP: {
       const mode = hi >>> 28;
       // MODE is WARL: an unsupported one keeps the current mode.
@@ -196,13 +196,13 @@ export function writeH(h: HypCsrHart, csr: number, lo: number, hi: number): bool
       y.vstvec = legalTvec(lo, hi);
       return true;
     case C.CSR_VSSCRATCH:
-      return pair(y.vsscratch, lo, hi);
+      return setPair(y.vsscratch, lo, hi);
     case C.CSR_VSEPC:
-      return pair(y.vsepc, lo & ~1, hi);
+      return setPair(y.vsepc, lo & ~1, hi);
     case C.CSR_VSCAUSE:
-      return pair(y.vscause, lo, hi);
+      return setPair(y.vscause, lo, hi);
     case C.CSR_VSTVAL:
-      return pair(y.vstval, lo, hi);
+      return setPair(y.vstval, lo, hi);
     case C.CSR_VSATP: {
       const mode = hi >>> 28;
       // As satp: a write of an unsupported mode has no effect at all.
@@ -214,14 +214,15 @@ export function writeH(h: HypCsrHart, csr: number, lo: number, hi: number): bool
       return true;
     }
     case C.CSR_VSTIMECMP:
-      pair(y.vstimecmp, lo, hi);
+      setPair(y.vstimecmp, lo, hi);
       y.vstimecmpNum = toNumU(lo, hi);
       return true;
   }
   return undefined;
 }
 
-function pair(p: Int32Array, lo: number, hi: number): true {
+/** Write a 64-bit CSR kept as an int32 pair (csr.ts uses it too). */
+export function setPair(p: Int32Array, lo: number, hi: number): true {
   p[0] = lo;
   p[1] = hi;
   return true;

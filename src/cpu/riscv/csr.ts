@@ -7,7 +7,7 @@ import type { Fpu } from './fpu/fpu.js';
 import type { IsaProfile } from './isa/profile.js';
 import type { Tlb } from './mmu.js';
 import type { Pmp } from './pmp.js';
-import { type HypCsrHart, legalTvec, readH, writeH } from './csr-h.js';
+import { type HypCsrHart, legalTvec, readH, setPair, writeH } from './csr-h.js';
 
 /**
  * The hart as the CSR file sees it (RiscvHart is one): its privileged state and the few
@@ -478,12 +478,6 @@ function setInhibit(h: CsrHart, v: number): void {
   freeze(0, 'cycle');
   freeze(2, 'instret');
   h.mcountinhibit = v;
-}
-
-function setPair(p: Int32Array, lo: number, hi: number): boolean {
-  p[0] = lo;
-  p[1] = hi;
-  return true;
 }
 
 function writeMstatus(h: CsrHart, lo: number): void {
