@@ -3,6 +3,7 @@
 // the console would (v86 tests/full/run.js and Firecracker's integration tests work this way).
 
 import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -22,6 +23,25 @@ export function debianGuest() {
   }
   return paths;
 }
+
+/**
+ * Copy BusyBox out of a gzip'd initramfs to `dest`. The guest's initramfs is merged-/usr (bin is
+ * a link to usr/bin), so BusyBox is usr/bin/busybox there.
+ */
+export function extractBusybox(initrd, dest) {
+  const r = spawnSync('sh', [
+    '-c',
+    `gzip -dc '${initrd}' | cpio -i --quiet --to-stdout usr/bin/busybox > '${dest}'`,
+  ]);
+  if (r.status !== 0) throw new Error(`extracting BusyBox from ${initrd} failed: ${r.stderr}`);
+  const size = statSync(dest).size;
+  if (size === 0) throw new Error(`${initrd} holds no usr/bin/busybox`);
+  chmodSync(dest, 0o755);
+}
+
+// A guest that panicked or exited will never print what a test waits for: fail at once rather
+// than at the (long) boot timeout.
+const PANIC = /Kernel panic - not syncing/;
 
 /** ECMA-48 control sequences (ESC [ parameters final byte). */
 // eslint-disable-next-line no-control-regex
@@ -44,6 +64,11 @@ export class Guest {
     this.exited = new Promise((resolve) => {
       this.proc = spawn(command, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
       this.proc.on('exit', (code, signal) => resolve({ code, signal }));
+      // 'close' comes after the last output, so a waiter sees all of it before giving up.
+      this.proc.on('close', (code, signal) => {
+        this.exitStatus = { code, signal };
+        for (const w of [...this.waiters]) w();
+      });
     });
     this.waiters = [];
     const onData = (d) => {
@@ -62,12 +87,23 @@ export class Guest {
   /** Wait until the console output (from `from` on) matches `re`; returns the match. */
   waitFor(re, timeoutMs, from = 0) {
     return new Promise((resolve, reject) => {
+      const done = () => {
+        this.waiters = this.waiters.filter((w) => w !== check);
+        clearTimeout(timer);
+      };
       const check = () => {
-        const m = re.exec(this.output.slice(from));
+        const text = this.output.slice(from);
+        const m = re.exec(text);
         if (m) {
-          this.waiters = this.waiters.filter((w) => w !== check);
-          clearTimeout(timer);
+          done();
           resolve(m);
+        } else if (this.exitStatus !== undefined || PANIC.test(text)) {
+          done();
+          const why =
+            this.exitStatus !== undefined
+              ? `the guest exited (${JSON.stringify(this.exitStatus)})`
+              : 'the guest kernel panicked';
+          reject(new Error(`${why} while waiting for ${re}; console tail:\n${this.output.slice(-2000)}`));
         }
       };
       const timer = setTimeout(() => {

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Guest, debianGuest } from './guest.mjs';
+import { Guest, debianGuest, extractBusybox } from './guest.mjs';
 import { qemu10Prefix } from '../../tools/qemu.mjs';
 
 const BOOT_TIMEOUT_MS = Number(process.env.TSVIRT_BOOT_TIMEOUT_MS ?? 900_000);
@@ -31,12 +31,7 @@ function sh(cmd, args) {
 function makeRootfs(dir, note) {
   for (const d of ['bin', 'sbin', 'proc', 'sys', 'dev', 'run', 'tmp', 'root', 'mnt'])
     mkdirSync(join(dir, d), { recursive: true });
-  // The initramfs is merged-/usr (bin is a link to usr/bin): BusyBox is usr/bin/busybox there.
-  sh('sh', [
-    '-c',
-    `gzip -dc '${guest.INITRD}' | cpio -i --quiet --to-stdout usr/bin/busybox > '${dir}/bin/busybox'`,
-  ]);
-  chmodSync(join(dir, 'bin/busybox'), 0o755);
+  extractBusybox(guest.INITRD, join(dir, 'bin/busybox'));
   symlinkSync('busybox', join(dir, 'bin/sh'));
   writeFileSync(
     join(dir, 'sbin/init'),

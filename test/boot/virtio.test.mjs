@@ -18,7 +18,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Guest, debianGuest } from './guest.mjs';
+import { Guest, debianGuest, extractBusybox } from './guest.mjs';
 
 const BOOT_TIMEOUT_MS = Number(process.env.TSVIRT_BOOT_TIMEOUT_MS ?? 900_000);
 const guest = debianGuest();
@@ -37,7 +37,7 @@ function makeRootfs(dir) {
   mkdirSync(join(dir, 'bin'), { recursive: true });
   for (const d of ['sbin', 'proc', 'sys', 'dev', 'run', 'tmp', 'root'])
     mkdirSync(join(dir, d), { recursive: true });
-  sh('sh', ['-c', `gzip -dc '${guest.INITRD}' | cpio -i --quiet -D '${dir}' bin/busybox`]);
+  extractBusybox(guest.INITRD, join(dir, 'bin/busybox'));
   symlinkSync('busybox', join(dir, 'bin/sh'));
   writeFileSync(
     join(dir, 'sbin/init'),
