@@ -11,14 +11,18 @@ import { mulberry32 } from '../core/prng.js';
 import type { RiscvHart } from '../cpu/riscv/hart.js';
 import { isaProfile } from '../cpu/riscv/isa/profile.js';
 import * as C from '../cpu/riscv/csr-defs.js';
+import { firmwareRead } from '../cpu/riscv/csr.js';
 import { TLB_ENTRIES } from '../cpu/riscv/mmu.js';
 import { EID_BASE } from './base.js';
 import { EID_DBCN } from './dbcn.js';
 import { EID_HSM, HSM_STARTED, HSM_STOPPED } from './hsm.js';
 import { EID_IPI } from './ipi.js';
+import { EID_PMU } from './pmu.js';
 import { EID_RFENCE } from './rfence.js';
 import {
   SBI_ERR_ALREADY_AVAILABLE,
+  SBI_ERR_ALREADY_STARTED,
+  SBI_ERR_ALREADY_STOPPED,
   SBI_ERR_INVALID_ADDRESS,
   SBI_ERR_INVALID_PARAM,
   SBI_ERR_NOT_SUPPORTED,
@@ -179,6 +183,62 @@ test('RFENCE with H: the remote HFENCE functions (FID 3-6) drop the target harts
   assert.equal(call(h0, EID_RFENCE, 7, [0b10n, 0n]).error, SBI_ERR_NOT_SUPPORTED);
 });
 
+test('PMU: counters are described, matched to events, started and stopped as the SBI spec says', () => {
+  const { b } = board();
+  const h = b.harts[0];
+  const csr = (n: number): bigint => BigInt.asUintN(64, firmwareRead(h, n) ?? -1n);
+  const n = call(h, EID_PMU, 0);
+  assert.equal(n.error, SBI_SUCCESS);
+  assert.equal(n.value, 32n);
+  // counter_get_info: CSR number in [11:0], width - 1 in [17:12], type hardware (bit 63 clear).
+  for (const idx of [0, 2, 3, 31]) {
+    const info = call(h, EID_PMU, 1, [BigInt(idx)]);
+    assert.equal(info.error, SBI_SUCCESS);
+    assert.equal(info.value & 0xfffn, BigInt(C.CSR_CYCLE + idx));
+    assert.equal((info.value >> 12n) & 0x3fn, 63n);
+    assert.equal(info.value >> 63n, 0n);
+  }
+  assert.equal(call(h, EID_PMU, 1, [1n]).error, SBI_ERR_INVALID_PARAM); // time is not a counter
+  assert.equal(call(h, EID_PMU, 1, [32n]).error, SBI_ERR_INVALID_PARAM);
+  // Every counter but time (1), as Linux passes the counters get_info described.
+  const ALL = 0xfffffffdn;
+  assert.equal(call(h, EID_PMU, 2, [0n, 0xffffffffn, 0n, 1n]).error, SBI_ERR_INVALID_PARAM);
+  const HW_CYCLES = 1n;
+  const HW_INSTRUCTIONS = 2n;
+  const SET_SINH = 1n << 6n;
+  const CLEAR_VALUE = 1n << 1n;
+  // An unfiltered cycles request gets the fixed cycle counter, stopped until started.
+  const cyc = call(h, EID_PMU, 2, [0n, ALL, CLEAR_VALUE, HW_CYCLES]);
+  assert.deepEqual(cyc, { error: SBI_SUCCESS, value: 0n });
+  assert.equal((csr(C.CSR_MCOUNTINHIBIT) >> 0n) & 1n, 1n);
+  // A filtered one cannot use a fixed counter (no Smcntrpmf): a programmable counter, programmed
+  // with event 2 and SINH (mhpmevent bit 61).
+  const ins = call(h, EID_PMU, 2, [0n, ALL, SET_SINH | CLEAR_VALUE, HW_INSTRUCTIONS]);
+  assert.equal(ins.error, SBI_SUCCESS);
+  const idx = Number(ins.value);
+  assert.ok(idx >= 3 && idx < 32);
+  assert.equal(csr(C.CSR_MHPMEVENT3 + idx - 3), 2n | (1n << 61n));
+  // The same counter is not handed out twice.
+  const other = call(h, EID_PMU, 2, [BigInt(idx), 1n, 0n, HW_INSTRUCTIONS]);
+  assert.equal(other.error, SBI_ERR_NOT_SUPPORTED);
+  // counter_start with SET_INIT_VALUE writes the value and starts it; starting twice is an error.
+  assert.equal(call(h, EID_PMU, 3, [BigInt(idx), 1n, 1n, 1000n]).error, SBI_SUCCESS);
+  assert.equal((csr(C.CSR_MCOUNTINHIBIT) >> BigInt(idx)) & 1n, 0n);
+  assert.equal(csr(C.CSR_MHPMCOUNTER3 + idx - 3), 1000n);
+  assert.equal(call(h, EID_PMU, 3, [BigInt(idx), 1n, 0n, 0n]).error, SBI_ERR_ALREADY_STARTED);
+  // counter_stop, twice; with RESET the counter is free again.
+  assert.equal(call(h, EID_PMU, 4, [BigInt(idx), 1n, 0n]).error, SBI_SUCCESS);
+  assert.equal((csr(C.CSR_MCOUNTINHIBIT) >> BigInt(idx)) & 1n, 1n);
+  assert.equal(call(h, EID_PMU, 4, [BigInt(idx), 1n, 1n]).error, SBI_ERR_ALREADY_STOPPED);
+  call(h, EID_PMU, 3, [BigInt(idx), 1n, 0n, 0n]);
+  assert.equal(call(h, EID_PMU, 4, [BigInt(idx), 1n, 1n]).error, SBI_SUCCESS);
+  assert.equal(call(h, EID_PMU, 2, [BigInt(idx), 1n, 0n, HW_INSTRUCTIONS]).value, BigInt(idx));
+  // Events it cannot count (a cache event, type 1) and counters that do not exist.
+  assert.equal(call(h, EID_PMU, 2, [0n, ALL, 0n, (1n << 16n) | 1n]).error, SBI_ERR_NOT_SUPPORTED);
+  assert.equal(call(h, EID_PMU, 3, [40n, 1n, 0n, 0n]).error, SBI_ERR_INVALID_PARAM);
+  assert.equal(call(h, EID_PMU, 5, [0n]).error, SBI_ERR_INVALID_PARAM); // no firmware counters
+});
+
 test('fuzz: random calls with hostile arguments return standard errors and never throw', () => {
   const rnd = mulberry32(0x5b1);
   const eids = [
@@ -189,6 +249,7 @@ test('fuzz: random calls with hostile arguments return standard errors and never
     EID_HSM,
     EID_DBCN,
     EID_SRST,
+    EID_PMU,
     0x4442434f,
     0x8000_0000,
   ];

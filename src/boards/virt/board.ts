@@ -27,6 +27,7 @@ import { dbcnExtension } from '../../sbi/dbcn.js';
 import { hsmExtension } from '../../sbi/hsm.js';
 import { ipiExtension } from '../../sbi/ipi.js';
 import { rfenceExtension } from '../../sbi/rfence.js';
+import { pmuExtension } from '../../sbi/pmu.js';
 import { Sbi, type SbiPlatform } from '../../sbi/sbi.js';
 import { srstExtension } from '../../sbi/srst.js';
 import { timeExtension } from '../../sbi/time.js';
@@ -262,6 +263,7 @@ export class VirtBoard implements TcgBoard {
       hsmExtension(platform),
       srstExtension(platform),
       dbcnExtension(platform),
+      pmuExtension(),
     ]);
     for (const h of this.harts) {
       h.reset(kernelEntry);
@@ -269,8 +271,10 @@ export class VirtBoard implements TcgBoard {
       // With H, what VS-mode raises (its ECALLs, guest-page faults, virtual instructions) goes to
       // the hypervisor in HS-mode, as OpenSBI delegates them.
       h.medeleg = (C.MEDELEG_WRITABLE | (h.hasH ? C.MEDELEG_H : 0)) & ~(1 << C.CAUSE_SUPERVISOR_ECALL);
-      h.mideleg = C.S_INTERRUPTS;
-      h.mcounteren = 7;
+      // Counter overflow goes to the supervisor, whose perf driver handles it (as OpenSBI does).
+      h.mideleg = C.S_INTERRUPTS | (h.isa.has('sscofpmf') ? C.MIP_LCOFIP : 0);
+      // Every counter readable from S-mode: the SBI PMU extension's counters are read directly.
+      h.mcounteren = -1;
       // As M-mode firmware does (OpenSBI too): every supervisor feature the hart has is enabled,
       // the cache-block operations among them (Linux's clear_page is CBO.ZERO with Zicboz).
       h.writeMenvcfg(

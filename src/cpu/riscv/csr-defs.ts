@@ -19,6 +19,8 @@ export const CSR_SSTATUS = 0x100;
 export const CSR_SIE = 0x104;
 export const CSR_STVEC = 0x105;
 export const CSR_SCOUNTEREN = 0x106;
+/** Sscofpmf's read-only view of the counters' overflow flags. */
+export const CSR_SCOUNTOVF = 0xda0;
 export const CSR_SENVCFG = 0x10a;
 export const CSR_SSCRATCH = 0x140;
 export const CSR_SEPC = 0x141;
@@ -116,10 +118,21 @@ export const MIP_STIP = 1 << IRQ_S_TIMER;
 export const MIP_MTIP = 1 << IRQ_M_TIMER;
 export const MIP_SEIP = 1 << IRQ_S_EXT;
 export const MIP_MEIP = 1 << IRQ_M_EXT;
+/** Sscofpmf's local counter-overflow interrupt. */
+export const IRQ_LCOF = 13;
+export const MIP_LCOFIP = 1 << IRQ_LCOF;
 export const S_INTERRUPTS = MIP_SSIP | MIP_STIP | MIP_SEIP;
 export const ALL_INTERRUPTS = S_INTERRUPTS | MIP_MSIP | MIP_MTIP | MIP_MEIP;
 /** Priority order for simultaneous interrupts (privileged spec 3.1.9). */
-export const IRQ_PRIORITY = [IRQ_M_EXT, IRQ_M_SOFT, IRQ_M_TIMER, IRQ_S_EXT, IRQ_S_SOFT, IRQ_S_TIMER];
+export const IRQ_PRIORITY = [
+  IRQ_M_EXT,
+  IRQ_M_SOFT,
+  IRQ_M_TIMER,
+  IRQ_S_EXT,
+  IRQ_S_SOFT,
+  IRQ_S_TIMER,
+  IRQ_LCOF,
+];
 
 // Exception causes
 export const CAUSE_MISALIGNED_FETCH = 0;
@@ -231,6 +244,7 @@ export const IRQ_PRIORITY_H = [
   IRQ_VS_EXT,
   IRQ_VS_SOFT,
   IRQ_VS_TIMER,
+  IRQ_LCOF,
 ];
 
 export const CAUSE_VS_ECALL = 10;

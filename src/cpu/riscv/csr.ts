@@ -7,6 +7,7 @@ import type { Fpu } from './fpu/fpu.js';
 import type { IsaProfile } from './isa/profile.js';
 import type { Tlb } from './mmu.js';
 import type { Pmp } from './pmp.js';
+import { type Pmu, pmuMode } from './pmu.js';
 import { type HypCsrHart, legalTvec, readH, setPair, writeH } from './csr-h.js';
 
 /**
@@ -57,6 +58,7 @@ export interface CsrHart extends HypCsrHart {
   readonly sscratch: Int32Array;
   readonly stimecmp: Int32Array;
   readonly pmp: Pmp;
+  readonly pmu: Pmu;
   /** The PMP registers changed: rebuild the regions and drop cached translations. */
   pmpChanged(): void;
   setX(rd: number, lo: number, hi: number): void;
@@ -119,6 +121,17 @@ function mstatusHi(h: CsrHart): number {
   const sd = (h.mstatus & C.MSTATUS_FS) === C.MSTATUS_FS ? C.STATUS_HI_SD : 0;
   const y = h.hyp;
   return C.MSTATUS_HI_XL | sd | (y.mpv ? C.MSTATUS_HI_MPV : 0) | (y.mgva ? C.MSTATUS_HI_GVA : 0);
+}
+
+/** LCOFIP's bit where Sscofpmf makes it exist (mip, mie, mideleg, sip, sie), else 0. */
+const lcofip = (h: CsrHart): number => (h.isa.has('sscofpmf') ? C.MIP_LCOFIP : 0);
+
+/**
+ * scountovf's visible bits (Sscofpmf): in M- and S-mode those mcounteren enables, in VS-mode
+ * those mcounteren and hcounteren both enable.
+ */
+function overflowMask(h: CsrHart): number {
+  return h.hyp.virt ? h.mcounteren & h.hyp.hcounteren : h.mcounteren;
 }
 
 /** mideleg's bits that are read-only one: the VS-level interrupts and SGEI, with H. */
@@ -213,6 +226,8 @@ function read(h: CsrHart, csr: number): boolean {
       return retBig(counterValue(h, 'cycle'));
     case C.CSR_MINSTRET:
       return retBig(counterValue(h, 'instret'));
+    case C.CSR_SCOUNTOVF:
+      return h.isa.has('sscofpmf') && ret(h.pmu.overflowBits() & overflowMask(h), 0);
     case C.CSR_TSELECT:
     case C.CSR_TDATA1:
     case C.CSR_TDATA2:
@@ -222,9 +237,11 @@ function read(h: CsrHart, csr: number): boolean {
   }
   // The unprivileged counters are Zihpm's; the M-mode ones below exist whatever (3.1.10).
   if (csr >= C.CSR_HPMCOUNTER3 && csr <= C.CSR_HPMCOUNTER31 && h.isa.has('zihpm'))
-    return counterAllowed(h, csr - C.CSR_CYCLE) && ret(0, 0);
-  if (csr >= C.CSR_MHPMCOUNTER3 && csr <= C.CSR_MHPMCOUNTER31) return ret(0, 0);
-  if (csr >= C.CSR_MHPMEVENT3 && csr <= C.CSR_MHPMEVENT31) return ret(0, 0);
+    return counterAllowed(h, csr - C.CSR_CYCLE) && retBig(h.pmu.value(csr - C.CSR_HPMCOUNTER3, h.retired));
+  if (csr >= C.CSR_MHPMCOUNTER3 && csr <= C.CSR_MHPMCOUNTER31)
+    return retBig(h.pmu.value(csr - C.CSR_MHPMCOUNTER3, h.retired));
+  if (csr >= C.CSR_MHPMEVENT3 && csr <= C.CSR_MHPMEVENT31)
+    return retBig(h.pmu.eventOf(csr - C.CSR_MHPMEVENT3));
   if (csr >= C.CSR_PMPCFG0 && csr <= C.CSR_PMPCFG15) {
     if (csr & 1) return false; // odd pmpcfg registers do not exist on RV64
     const n = (csr - C.CSR_PMPCFG0) * 4;
@@ -311,10 +328,12 @@ function write(h: CsrHart, csr: number, lo: number, hi: number): boolean {
       return setPair(h.scause, lo, hi);
     case C.CSR_STVAL:
       return setPair(h.stval, lo, hi);
-    case C.CSR_SIP:
-      // Only SSIP is writable through sip, and only when delegated.
-      h.mip = (h.mip & ~(C.MIP_SSIP & h.mideleg)) | (lo & C.MIP_SSIP & h.mideleg);
+    case C.CSR_SIP: {
+      // Only SSIP (and Sscofpmf's LCOFIP) is writable through sip, and only when delegated.
+      const writable = (C.MIP_SSIP | lcofip(h)) & h.mideleg;
+      h.mip = (h.mip & ~writable) | (lo & writable);
       return true;
+    }
     case C.CSR_STIMECMP:
       setPair(h.stimecmp, lo, hi);
       h.stimecmpNum = toNumU(lo, hi);
@@ -347,10 +366,10 @@ function write(h: CsrHart, csr: number, lo: number, hi: number): boolean {
       h.medeleg = lo & (C.MEDELEG_WRITABLE | (h.isa.has('h') ? C.MEDELEG_H : 0));
       return true;
     case C.CSR_MIDELEG:
-      h.mideleg = lo & C.S_INTERRUPTS;
+      h.mideleg = lo & (C.S_INTERRUPTS | lcofip(h));
       return true;
     case C.CSR_MIE:
-      h.mie = lo & (C.ALL_INTERRUPTS | midelegFixed(h));
+      h.mie = lo & (C.ALL_INTERRUPTS | lcofip(h) | midelegFixed(h));
       return true;
     case C.CSR_MTVEC:
       h.mtvec = legalTvec(lo, hi);
@@ -362,7 +381,8 @@ function write(h: CsrHart, csr: number, lo: number, hi: number): boolean {
       h.writeMenvcfg(lo, hi);
       return true;
     case C.CSR_MCOUNTINHIBIT:
-      setInhibit(h, lo & 5);
+      // Bit 1 (time) is read-only zero: time is not this hart's to stop.
+      setInhibit(h, lo & ~2);
       return true;
     case C.CSR_MSCRATCH:
       return setPair(h.mscratch, lo, hi);
@@ -373,7 +393,8 @@ function write(h: CsrHart, csr: number, lo: number, hi: number): boolean {
     case C.CSR_MTVAL:
       return setPair(h.mtval, lo, hi);
     case C.CSR_MIP: {
-      const writable = C.MIP_SSIP | C.MIP_SEIP | ((h.menvcfgHi & C.MENVCFG_HI_STCE) !== 0 ? 0 : C.MIP_STIP);
+      const writable =
+        C.MIP_SSIP | C.MIP_SEIP | lcofip(h) | ((h.menvcfgHi & C.MENVCFG_HI_STCE) !== 0 ? 0 : C.MIP_STIP);
       h.mip = (h.mip & ~writable) | (lo & writable);
       // mip.VSSIP is hvip.VSSIP (VSTIP and VSEIP are read-only here).
       if (h.isa.has('h')) h.hyp.hvip = (h.hyp.hvip & ~C.MIP_VSSIP) | (lo & C.MIP_VSSIP);
@@ -402,8 +423,15 @@ function write(h: CsrHart, csr: number, lo: number, hi: number): boolean {
     case C.CSR_MSECCFG:
       return true; // no triggers: tselect stays 0 and tdata1 reads 0 (type 0, "no trigger")
   }
-  if (csr >= C.CSR_MHPMCOUNTER3 && csr <= C.CSR_MHPMCOUNTER31) return true;
-  if (csr >= C.CSR_MHPMEVENT3 && csr <= C.CSR_MHPMEVENT31) return true;
+  // As for minstret, the writing instruction is not counted: values apply from the next one.
+  if (csr >= C.CSR_MHPMCOUNTER3 && csr <= C.CSR_MHPMCOUNTER31) {
+    h.pmu.setValue(csr - C.CSR_MHPMCOUNTER3, toBig(lo, hi), h.retired + 1);
+    return true;
+  }
+  if (csr >= C.CSR_MHPMEVENT3 && csr <= C.CSR_MHPMEVENT31) {
+    h.pmu.setEvent(csr - C.CSR_MHPMEVENT3, toBig(lo, hi), h.retired + 1);
+    return true;
+  }
   if (csr >= C.CSR_PMPCFG0 && csr <= C.CSR_PMPCFG15) {
     if (csr & 1) return false;
     const n = (csr - C.CSR_PMPCFG0) * 4;
@@ -478,6 +506,7 @@ function setInhibit(h: CsrHart, v: number): void {
   freeze(0, 'cycle');
   freeze(2, 'instret');
   h.mcountinhibit = v;
+  h.pmu.sync(pmuMode(h), v, h.retired + 1);
 }
 
 function writeMstatus(h: CsrHart, lo: number): void {
@@ -568,4 +597,18 @@ export function csrOp(h: CsrHart, i: number): void {
     if (csr === C.CSR_SATP || h.interruptDeliverable()) h.yieldLoop = true;
   }
   h.setX(rd, oldLo, oldHi);
+}
+
+/**
+ * What M-mode firmware reads from an M-level CSR (the built-in SBI stands in for firmware): no
+ * privilege checks; undefined when the CSR does not exist.
+ */
+export function firmwareRead(h: CsrHart, csr: number): bigint | undefined {
+  return read(h, csr) ? BigInt.asUintN(64, toBig(val.lo, val.hi)) : undefined;
+}
+
+/** Firmware's write of an M-level CSR, with its WARL rules; false when the CSR does not exist. */
+export function firmwareWrite(h: CsrHart, csr: number, v: bigint): boolean {
+  const lo = fromBig(v);
+  return write(h, csr, lo, out.hi);
 }

@@ -28,6 +28,7 @@ import { csrOp, envcfgLo } from './csr.js';
 import { ecall, enterTrap, mret, pendingBits, pickInterrupt, sret, takeInterrupt, wfi } from './trap.js';
 import { HypState } from './hyp.js';
 import { hfence, hlv, hsv, vSpaceKey } from './hyp-insn.js';
+import { Pmu, pmuMode } from './pmu.js';
 import { Pmp } from './pmp.js';
 import {
   cboTranslate,
@@ -152,6 +153,7 @@ export class RiscvHart implements Hart, MemoryHart {
   cycleFrozen: bigint | undefined = undefined;
   /** Physical memory protection (pmpcfg, pmpaddr), checked on every access the TLB does not hold. */
   readonly pmp = new Pmp();
+  readonly pmu: Pmu;
   /** The privilege that instruction fetches and data accesses are made with (MPRV), for PMP. */
   fetchPriv: number = C.PRV_M;
   dataPriv: number = C.PRV_M;
@@ -225,6 +227,7 @@ export class RiscvHart implements Hart, MemoryHart {
     this.decoder = this.isa.decoder;
     this.napot = this.isa.has('svnapot');
     this.hasH = this.isa.has('h');
+    this.pmu = new Pmu(this.isa.has('sscofpmf'), this.hasH);
     this.midelegFixed = this.hasH ? C.VS_INTERRUPTS | C.MIP_SGEIP : 0;
     const stage = (): MmuContext => ({
       satpMode: 0,
@@ -279,6 +282,7 @@ export class RiscvHart implements Hart, MemoryHart {
     this.pmp.cfg.fill(0);
     this.pmp.update();
     this.hyp.reset();
+    this.pmu.reset();
     this.tlb.flush();
     this.bankAsid.fill(-1);
     this.asid = 0;
@@ -418,6 +422,7 @@ export class RiscvHart implements Hart, MemoryHart {
       this.tlb.flush();
     }
     if (this.hasH) this.updateStages();
+    this.pmu.modeChanged(pmuMode(this), this.retired);
     this.cbze[0] = cboEnabled(this, 'zero') ? 1 : 0;
   }
 

@@ -5,6 +5,7 @@
 import { fromNum, out, toNum } from '../../core/u64.js';
 import * as C from './csr-defs.js';
 import type { HypState } from './hyp.js';
+import type { Pmu } from './pmu.js';
 
 /** The hart as trap entry and return see it (RiscvHart is one); stated here so as not to import it. */
 export interface TrapHart {
@@ -39,6 +40,8 @@ export interface TrapHart {
   virt(): boolean;
   updateContext(): void;
   readonly hyp: HypState;
+  readonly pmu: Pmu;
+  readonly retired: number;
   /** The hart implements H. */
   readonly hasH: boolean;
   /** mideleg's read-only-one bits (the VS-level interrupts and SGEI, with H). */
@@ -182,6 +185,8 @@ export function enterTrap(h: TrapHart, cause: number, interrupt: boolean, tval: 
  * the VS-level ones (hvip, and the VS timer).
  */
 export function pendingBits(h: TrapHart): number {
+  // A counter's overflow is seen here, where interrupts are looked for, not at each instruction.
+  if (h.retired >= h.pmu.nextOverflow && h.pmu.overflow(h.retired)) h.mip |= C.MIP_LCOFIP;
   let p = h.mip | h.irqLines;
   const now = h.env.mtime();
   if (h.sbiTimer || (h.menvcfgHi & C.MENVCFG_HI_STCE) !== 0) {

@@ -71,7 +71,7 @@ export const EXTENSIONS: readonly Extension[] = [
   { name: 'zihintpause', summary: 'pause hint (pause)' },
   {
     name: 'zihpm',
-    summary: 'hardware performance counters (hpmcounter3..31; they count nothing and read 0)',
+    summary: 'hardware performance counters (hpmcounter3..31; events 1, cycles, and 2, instructions)',
     requires: ['zicsr'],
   },
   { name: 'zimop', summary: 'may-be-operations (mop.r.n, mop.rr.n: write 0 to rd)' },
@@ -103,6 +103,11 @@ export const EXTENSIONS: readonly Extension[] = [
   // The integer instructions' timing does not depend on their operands' values here: the
   // translators emit the same code whatever the data (no data-dependent fast paths).
   { name: 'zkt', summary: 'data-independent execution latency of the listed instructions' },
+  {
+    name: 'sscofpmf',
+    summary: 'counter overflow and mode filtering (mhpmevent.OF, scountovf, LCOFI)',
+    requires: ['zihpm'],
+  },
   { name: 'sstc', summary: 'supervisor timer compare (stimecmp)', requires: ['zicsr'] },
   { name: 'svade', summary: 'A/D bits kept by software: an access needing them page-faults' },
   { name: 'svadu', summary: 'hardware A/D bit updates, enabled by menvcfg.ADUE (else page faults)' },
