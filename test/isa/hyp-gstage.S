@@ -24,13 +24,6 @@
 #define GLEAF (PTE_V | PTE_R | PTE_W | PTE_X | PTE_U | PTE_A | PTE_D)
 #define MAGIC(n) (0x5a5a0000 + (n))
 
-/* mtval2/htval (CSR number) is zero or gpa >> 2. */
-.macro check_gpa csr, gpa
-        csrr t1, \csr
-        beqz t1, 1101f
-        CHECK_EQ(t1, (\gpa) >> 2)
-1101:
-.endm
 /* mtinst/htinst after an implicit-access guest-page fault: the pseudoinstruction `pseudo` is
    required when mtval2/htval is nonzero (then read into t2), else zero is allowed too. */
 .macro check_pseudo tinst, tval2, pseudo

@@ -309,6 +309,42 @@ TEST_BEGIN
         li a1, TEST_VA(1) + 0x10
         vtrap_in 0, PRV_S, CAUSE_STORE_PAGE, TEST_VA(1) + 0x10, hsv_d a0, a1
 
+        /* A misaligned HLV or HSV across a page boundary (misaligned accesses to main memory
+           work, Zicclsm) translates each page through both stages on its own: TEST_VA(1) and
+           TEST_VA(2) both map GPA(1), so HLV.D at TEST_VA(2) - 4 reads GPA(1)'s last word, then
+           its first (one translation for both would read DATA_PAGE(2)). */
+        TEST_CASE(26)
+        set_hstatus HSTATUS_SPVP
+        li t0, MSTATUS_SUM
+        csrw CSR_VSSTATUS, t0
+        li t0, DATA_PAGE(1) + 0xffc
+        li t1, 0x0badc0de
+        sw t1, 0(t0)
+        li t0, DATA_PAGE(2)
+        sw zero, 0(t0)
+        li a1, TEST_VA(2) - 4
+        in_hs hlv_d a0, a1
+        CHECK_EQ(a0, 0x876543210badc0de)
+        csrw CSR_VSSTATUS, zero
+        /* The second page fails the VS-stage (TEST_VA(3) has no U, SPVP = 0): a load page fault
+           at the first byte of that page, mtval2 = 0. */
+        TEST_CASE(27)
+        set_hstatus 0
+        li a1, TEST_VA(3) - 4
+        vtrap_in 0, PRV_S, CAUSE_LOAD_PAGE, TEST_VA(3), hlv_d a0, a1
+        check_csr CSR_MTVAL2, 0
+        /* The second page fails the G-stage (vsatp Bare): GPA(3) is unmapped, GPA(2) read-only. */
+        TEST_CASE(28)
+        csrw CSR_VSATP, zero
+        hfence_vvma
+        li a1, GPA(3) - 4
+        vtrap_in 0, PRV_S, CAUSE_LOAD_GUEST_PAGE, GPA(3), hlv_d a0, a1
+        check_gpa CSR_MTVAL2, GPA(3)
+        TEST_CASE(29)
+        li a1, GPA(2) - 4
+        vtrap_in 0, PRV_S, CAUSE_STORE_GUEST_PAGE, GPA(2), hsv_d a0, a1
+        check_gpa CSR_MTVAL2, GPA(2)
+
         j pass
 
         priv_handlers

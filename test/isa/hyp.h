@@ -241,6 +241,14 @@
         check_label_off t1, \at, \offset
 .endm
 
+/* mtval2/htval (CSR number) after a guest-page fault: zero or gpa >> 2 (either is allowed). */
+.macro check_gpa csr, gpa
+        csrr t1, \csr
+        beqz t1, 1101f
+        CHECK_EQ(t1, (\gpa) >> 2)
+1101:
+.endm
+
 /* Check a CSR (number) against a value: clobbers t1, t6. */
 .macro check_csr csr, val
         csrr t1, \csr
