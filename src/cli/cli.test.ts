@@ -80,7 +80,7 @@ test('--cpu help lists every profile with its ISA string, and every extension', 
   const r = tsvirt('--cpu', 'help');
   assert.equal(r.status, 0, r.err);
   assert.match(r.out, /^ {2}rv64gc +.*\n +rv64imafdc_zicntr_zicsr_zifencei_sstc$/m);
-  assert.match(r.out, /^ {2}max +.*\n +rv64imafdc_.*_zba_zbb_/m);
+  assert.match(r.out, /^ {2}max +.*\n +rv64imafdch_.*_zba_zbb_.*_sscofpmf_/m);
   assert.match(r.out, /^ {2}svpbmt +page-based memory types/m);
 });
 

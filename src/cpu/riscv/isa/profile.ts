@@ -186,8 +186,7 @@ export const PROFILES: Readonly<
   // updates as something to ask firmware for; max wants the updates on from the start.
   max: {
     summary: 'everything tsvirt implements (the default)',
-    // H stays off until Linux KVM runs nested guests on it (`--cpu max,h=on` turns it on).
-    extensions: EXTENSIONS.map((e) => e.name).filter((e) => e !== 'svade' && e !== 'h'),
+    extensions: EXTENSIONS.map((e) => e.name).filter((e) => e !== 'svade'),
   },
 };
 
