@@ -211,3 +211,45 @@ test('a VM that cannot be built closes the backends it was given', async () => {
   });
   assert.deepEqual(log, ['a', 'a', 'a', 'a']);
 });
+
+test('pause stops every hart between slices until resume; a stop request ends a paused VM', async () => {
+  const vm = await build(virt([J_SELF], { harts: 2 }));
+  const cancel = guard(vm, 5000);
+  const states: boolean[] = [];
+  vm.onPauseChange((p) => states.push(p));
+  const ended = vm.run();
+  await new Promise((r) => setTimeout(r, 50));
+  await vm.pause();
+  assert.equal(vm.paused, true);
+  const frozen = vm.harts.map((h) => h.retired);
+  assert.ok(frozen[0] > 0);
+  await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(
+    vm.harts.map((h) => h.retired),
+    frozen,
+    'no instruction retires while paused',
+  );
+  vm.resume();
+  await new Promise((r) => setTimeout(r, 50));
+  assert.ok(vm.harts[0].retired > frozen[0], 'it runs again');
+  await vm.pause();
+  vm.stop();
+  assert.deepEqual(await ended, { kind: 'stopped', reason: { kind: 'request' } });
+  assert.deepEqual(states, [true, false, true]);
+  cancel();
+  await vm.close();
+});
+
+test('a VM paused before it runs parks at once and runs nothing', async () => {
+  const vm = await build(virt([J_SELF]));
+  void vm.pause();
+  const ended = vm.run();
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(vm.instructionsRetired, 0);
+  vm.resume();
+  await new Promise((r) => setTimeout(r, 50));
+  assert.ok(vm.instructionsRetired > 0);
+  vm.stop();
+  await ended;
+  await vm.close();
+});

@@ -60,6 +60,12 @@ export class Vm {
   private readonly closers: Closer[];
   private running: Promise<VmEnd> | undefined;
   private closing: Promise<void> | undefined;
+  private isPaused = false;
+  private isParked = false;
+  private parkedWaiters: (() => void)[] = [];
+  private resumeWaiters: (() => void)[] = [];
+  private readonly pauseListeners: ((paused: boolean) => void)[] = [];
+  private wakeLoop: (() => void) | undefined;
 
   /** Made by `build`. */
   constructor(parts: VmParts) {
@@ -71,7 +77,11 @@ export class Vm {
     this.closers = parts.closers;
     const board: TcgBoard = parts.board;
     const stops = parts.stop;
-    let wake: (() => void) | undefined;
+    const pausedNow = (): boolean => this.isPaused && stops.reason === undefined;
+    const wakeAll = (): void => {
+      for (const h of board.harts) h.yieldLoop = true;
+      this.wakeLoop?.();
+    };
     // The loop sees the board as stopped once a stop was requested; a request also ends the
     // current slice (yieldLoop) or idle sleep (the waker) early.
     this.view = {
@@ -85,14 +95,29 @@ export class Vm {
       afterSlice: () => board.afterSlice(),
       msToNextEvent: () => board.msToNextEvent(),
       setWaker: (w) => {
-        wake = w;
+        this.wakeLoop = w;
         board.setWaker?.(w);
+      },
+      pause: {
+        get paused(): boolean {
+          return pausedNow();
+        },
+        parked: () => {
+          this.isParked = true;
+          for (const w of this.parkedWaiters.splice(0)) w();
+        },
+        resumed: () =>
+          new Promise<void>((resolve) => {
+            if (!this.isPaused || stops.reason !== undefined) resolve();
+            else this.resumeWaiters.push(resolve);
+          }),
       },
     };
     stops.onRequest(() => {
-      for (const h of board.harts) h.yieldLoop = true;
-      wake?.();
+      wakeAll();
+      for (const w of this.resumeWaiters.splice(0)) w();
     });
+    this.requestYield = wakeAll;
   }
 
   get harts(): readonly RiscvHart[] {
@@ -141,6 +166,43 @@ export class Vm {
     const stop = this.guestStop();
     if (stop === undefined) throw new Error('Vm.run: the loop ended while the board runs');
     return { kind: 'guest', stop };
+  }
+
+  private readonly requestYield: () => void;
+
+  /** Whether the VM is paused (it may still be finishing its slice: see `pause`). */
+  get paused(): boolean {
+    return this.isPaused;
+  }
+
+  /**
+   * Pause the guest: no hart runs until `resume`. Resolves once the loop has stopped between
+   * slices, where every hart's state is whole (at once if it already had; a VM not yet running
+   * parks as soon as `run` starts). The guest's clock (mtime) keeps following the host's.
+   */
+  pause(): Promise<void> {
+    if (!this.isPaused) {
+      this.isPaused = true;
+      this.isParked = false;
+      this.requestYield();
+      for (const l of this.pauseListeners) l(true);
+    }
+    if (this.isParked || this.stops.reason !== undefined) return Promise.resolve();
+    return new Promise((resolve) => this.parkedWaiters.push(resolve));
+  }
+
+  /** Let a paused guest run again. */
+  resume(): void {
+    if (!this.isPaused) return;
+    this.isPaused = false;
+    this.isParked = false;
+    for (const w of this.resumeWaiters.splice(0)) w();
+    for (const l of this.pauseListeners) l(false);
+  }
+
+  /** Call `listener` at each change between running and paused (a monitor's STOP and RESUME). */
+  onPauseChange(listener: (paused: boolean) => void): void {
+    this.pauseListeners.push(listener);
   }
 
   /** Ask `run` to return at the end of the current slice (the first request's reason counts). */

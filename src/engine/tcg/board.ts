@@ -19,4 +19,10 @@ export interface TcgBoard {
    * an interrupt line from host I/O (console input, a completed disk request, a received frame).
    */
   setWaker?(wake: () => void): void;
+  /**
+   * Set while the machine is paused (a monitor's stop, a debugger's halt, a snapshot being
+   * taken): the loop runs no guest code and calls `parked` once it has stopped between slices.
+   * `resumed` resolves when the pause ends (or the machine stops).
+   */
+  readonly pause?: { readonly paused: boolean; parked(): void; resumed(): Promise<void> };
 }

@@ -89,9 +89,15 @@ export async function runLoop(board: TcgBoard, opts: LoopOptions = {}): Promise<
       wake = done;
     });
   while (!board.stopped) {
+    if (board.pause?.paused) {
+      // Between slices every hart's state is whole (the translator has written it back).
+      board.pause.parked();
+      await board.pause.resumed();
+      continue;
+    }
     const turnEnd = performance.now() + HOST_TURN_MS;
     let idle = false;
-    while (!board.stopped && performance.now() < turnEnd) {
+    while (!board.stopped && !board.pause?.paused && performance.now() < turnEnd) {
       board.tick();
       let ran = false;
       for (const h of board.harts) {
