@@ -8,18 +8,24 @@
 // retired count are compared after every block; x and f registers, fcsr, privilege and the main
 // CSRs every --every K blocks (default 1) and after the last one; the console output as it is
 // written. The first difference is reported with its instruction count, pc and registers.
+// With --kvm, the guest is a nested one (issue 20): its initramfs has `kvm` and the shell's
+// profile runs test/guest/kvm-mini, so Linux KVM runs a guest of its own in VS-mode under
+// two-stage translation, and the hypervisor's state is compared too; it runs until poweroff.
 //
 //   node tools/jit-lockstep-boot.mjs [--instructions N] [--bios] [--every K] [--threshold T] [--wasm]
-//                                    [--budget B]
+//                                    [--budget B] [--kvm]
 
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { VirtBoard } from '../dist/boards/virt/board.js';
 import { VIRT_TIMEBASE_HZ } from '../dist/boards/virt/memory-map.js';
 import { engineHostBytes } from '../dist/engine/tcg/loop.js';
+import { writeCpio } from '../dist/images/cpio.js';
 import { beginStep, runPair, translatedSide } from './lockstep-lib.mjs';
+import { buildKvmMini, kvmGuest } from '../test/guest/kvm-mini.mjs';
 
 const TSVIRT = new URL('../bin/tsvirt', import.meta.url).pathname;
 const MEMORY_BYTES = 512 << 20;
@@ -38,6 +44,7 @@ const { values: opts } = parseArgs({
     wasm: { type: 'boolean', default: false },
     // Instructions per translated step: above 1, chained blocks run back to back between compares.
     budget: { type: 'string', default: '1' },
+    kvm: { type: 'boolean', default: false },
   },
 });
 const limit = Number(opts.instructions);
@@ -73,7 +80,7 @@ function board(paths, out) {
     hostBytes: engineHostBytes('wasm', 1, MEMORY_BYTES),
     harts: 1,
     kernel: readFileSync(paths.KERNEL),
-    initrd: readFileSync(paths.INITRD),
+    initrd,
     append: 'console=ttyS0',
     bios: opts.bios ? readFileSync(paths.FW_DYNAMIC) : undefined,
     console: out,
@@ -101,6 +108,21 @@ const SCALARS = ['pc', 'priv', 'retired', 'waiting', 'reservation', 'mstatus', '
 SCALARS.push('medeleg', 'mideleg', 'mtvec', 'stvec', 'mcounteren', 'scounteren', 'senvcfg');
 SCALARS.push('menvcfgLo', 'menvcfgHi', 'satpMode', 'satpPpn');
 const PAIRS = ['mepc', 'sepc', 'mcause', 'scause', 'mtval', 'stval', 'mscratch', 'sscratch', 'stimecmp'];
+// The hypervisor's state (hyp.ts), compared on every full comparison.
+const HYP_SCALARS = ['virt', 'hstatus', 'hedeleg', 'hideleg', 'hvip', 'hcounteren', 'henvcfgLo', 'henvcfgHi'];
+HYP_SCALARS.push('htimedelta', 'mpv', 'mgva', 'hgatpMode', 'hgatpVmid', 'hgatpPpn', 'vsstatus', 'vstvec');
+HYP_SCALARS.push('vsatpMode', 'vsatpAsid', 'vsatpPpn');
+const HYP_PAIRS = [
+  'htval',
+  'htinst',
+  'mtval2',
+  'mtinst',
+  'vsscratch',
+  'vsepc',
+  'vscause',
+  'vstval',
+  'vstimecmp',
+];
 
 const hex64 = (lo, hi) => ((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0)).toString(16);
 /** Numbers as the 64-bit values they stand for (a kernel pc is a negative number). */
@@ -113,6 +135,12 @@ function differences(a, b) {
   for (const k of PAIRS) {
     if (a[k][0] !== b[k][0] || a[k][1] !== b[k][1])
       d.push(`${k} ${hex64(a[k][0], a[k][1])} vs ${hex64(b[k][0], b[k][1])}`);
+  }
+  for (const k of HYP_SCALARS)
+    if (!Object.is(a.hyp[k], b.hyp[k])) d.push(`hyp.${k} ${show(a.hyp[k])} vs ${show(b.hyp[k])}`);
+  for (const k of HYP_PAIRS) {
+    const [x, y] = [a.hyp[k], b.hyp[k]];
+    if (x[0] !== y[0] || x[1] !== y[1]) d.push(`hyp.${k} ${hex64(x[0], x[1])} vs ${hex64(y[0], y[1])}`);
   }
   if (a.fpu.fflags !== b.fpu.fflags || a.fpu.frm !== b.fpu.frm) {
     d.push(`fcsr ${a.fpu.frm}/${a.fpu.fflags} vs ${b.fpu.frm}/${b.fpu.fflags}`);
@@ -130,7 +158,26 @@ function differences(a, b) {
   return d;
 }
 
-const paths = imagePaths();
+const paths = opts.kvm ? kvmGuest() : imagePaths();
+// With --kvm, a second archive after the first (the kernel unpacks both; later members win)
+// adds kvm-mini and a profile that runs it and powers off.
+const initrd = opts.kvm
+  ? Buffer.concat([
+      readFileSync(paths.INITRD),
+      gzipSync(
+        writeCpio([
+          { kind: 'file', path: 'kvm-mini', data: readFileSync(buildKvmMini()), mode: 0o755 },
+          {
+            kind: 'file',
+            path: 'etc/profile',
+            data: Buffer.from(
+              'export PATH=/usr/sbin:/usr/bin:/sbin:/bin\n/kvm-mini; echo kvm-mini=$?; poweroff -f\n',
+            ),
+          },
+        ]),
+      ),
+    ])
+  : readFileSync(paths.INITRD);
 const outA = recorder();
 const outB = recorder();
 const A = board(paths, outA);
@@ -138,10 +185,12 @@ const B = board(paths, outB);
 const a = A.harts[0];
 const b = B.harts[0];
 for (const k of [...SCALARS, ...PAIRS]) if (a[k] === undefined) throw new Error(`RiscvHart.${k} is gone`);
+for (const k of [...HYP_SCALARS, ...HYP_PAIRS])
+  if (a.hyp[k] === undefined) throw new Error(`HypState.${k} is gone`);
 // The translated side, set up as the TCG loop does it.
 const { cache, runBlock } = translatedSide(B, { wasm: opts.wasm, threshold, budget });
 
-const mode = opts.bios ? '--bios fw_dynamic' : '--sbi builtin';
+const mode = (opts.bios ? '--bios fw_dynamic' : '--sbi builtin') + (opts.kvm ? ', KVM guest' : '');
 console.log(
   `lockstep boot (${mode}${opts.wasm ? ', WebAssembly' : ''}): ${limit} instructions, full compare every ${every} blocks`,
 );

@@ -9,10 +9,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, copyFileSync, rmSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { Guest, ROOT } from './guest.mjs';
-
-const BUILD = `${ROOT}/build/guest`;
+import { Guest } from './guest.mjs';
+import { buildKvmMini, GUEST_BUILD, kvmGuest } from '../guest/kvm-mini.mjs';
 
 function run(cmd, args) {
   const r = spawnSync(cmd, args, { encoding: 'utf8' });
@@ -20,54 +18,20 @@ function run(cmd, args) {
   return r.stdout;
 }
 
-/** Build kvm-mini and an ext4 disk holding it. */
+/** An ext4 disk holding kvm-mini. */
 function kvmDisk() {
-  mkdirSync(`${BUILD}/kvm-disk`, { recursive: true });
-  const bin = `${BUILD}/kvm-mini`;
-  run('riscv64-linux-gnu-gcc', [
-    '-O2',
-    '-nostdlib',
-    '-static',
-    '-fno-pic',
-    '-no-pie',
-    '-ffreestanding',
-    '-o',
-    bin,
-    `${ROOT}/test/guest/kvm-mini.c`,
-  ]);
-  copyFileSync(bin, `${BUILD}/kvm-disk/kvm-mini`);
-  const disk = `${BUILD}/kvm.img`;
+  mkdirSync(`${GUEST_BUILD}/kvm-disk`, { recursive: true });
+  copyFileSync(buildKvmMini(), `${GUEST_BUILD}/kvm-disk/kvm-mini`);
+  const disk = `${GUEST_BUILD}/kvm.img`;
   rmSync(disk, { force: true });
-  run('mke2fs', ['-q', '-t', 'ext4', '-d', `${BUILD}/kvm-disk`, disk, '8M']);
+  run('mke2fs', ['-q', '-t', 'ext4', '-d', `${GUEST_BUILD}/kvm-disk`, disk, '8M']);
   return disk;
-}
-
-/** The default guest's kernel with `kvm` in its initramfs (a cache of its own, by package version). */
-function kvmGuest() {
-  const cache = `${process.env.XDG_CACHE_HOME ?? `${homedir()}/.cache`}/tsvirt/kvm`;
-  const out = run(`${ROOT}/bin/tsvirt`, [
-    'image',
-    '--cache-dir',
-    cache,
-    '--modules',
-    'virtio_mmio,virtio_blk,ext4,kvm',
-    '--print-paths',
-  ]);
-  const paths = Object.fromEntries(
-    out
-      .split('\n')
-      .map((l) => /^([A-Z_]+)=(.*)$/.exec(l))
-      .filter((m) => m !== null)
-      .map((m) => [m[1], m[2]]),
-  );
-  statSync(paths.KERNEL);
-  return paths;
 }
 
 const disk = kvmDisk();
 const guest = kvmGuest();
-// The hypervisor extension is not in the default profile yet; the second pass's smaller profile
-// (TSVIRT_BOOT_CPU) gets it added rather than replacing it.
+statSync(guest.KERNEL);
+// The second pass's smaller profile (TSVIRT_BOOT_CPU) gets H added rather than replacing it.
 const cpu = `${process.env.TSVIRT_BOOT_CPU ?? 'max'},h=on`;
 
 for (const sbi of ['builtin', 'opensbi']) {
