@@ -37,7 +37,7 @@ case "${1:-}" in
 esac
 
 pkgs=(gcc-riscv64-linux-gnu binutils-riscv64-linux-gnu device-tree-compiler e2fsprogs xz-utils dpkg
-  debian-archive-keyring cpio qemu-utils)
+  debian-archive-keyring cpio qemu-utils socat)
 if ((bench)); then pkgs+=(qemu-system-misc); fi
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }

@@ -46,7 +46,7 @@ export class JsonFramer {
   private depth = 0;
   private inString = false;
   private escape = false;
-  /** Inside a top-level scalar (a number, true, a stray word): it ends at a space or a bracket. */
+  /** Inside top-level text that is no object (a number, stray words): it ends at a line end or a bracket. */
   private inScalar = false;
   /** Skipping the rest of a value that was too long or too deep. */
   private skipping = false;
@@ -63,7 +63,8 @@ export class JsonFramer {
     for (let i = 0; i < bytes.length; i++) {
       const b = bytes[i];
       if (this.inScalar) {
-        if (!isSpace(b) && !OPEN(b) && !CLOSE(b) && b !== QUOTE) continue;
+        // A line of stray text is one error, not one per word.
+        if (b !== 0x0a && b !== 0x0d && !OPEN(b) && !CLOSE(b) && b !== QUOTE) continue;
         start = this.end(bytes, start, i);
       }
       if (this.depth === 0 && !this.inString && !this.inScalar) {
