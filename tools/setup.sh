@@ -4,6 +4,7 @@
 #   device-tree-compiler   checks generated device trees (dtc)
 #   e2fsprogs, xz-utils, dpkg, debian-archive-keyring, cpio  guest image builder (tsvirt image)
 #   qemu-utils             qemu-img: makes and checks the qcow2 images of the disk tests
+#   socat                  raw exchanges with the QMP socket (test/boot/qmp.test.mjs)
 # With --bench it also installs the two QEMU builds tsvirt is compared with and checked against:
 #   qemu-system-misc       bookworm's QEMU 7.2, /usr/bin/qemu-system-riscv64 (the benchmarks' history)
 #   QEMU 10                bookworm-backports' qemu-system-riscv, extracted (dpkg -x, not installed,
