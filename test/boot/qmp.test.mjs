@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -350,3 +350,42 @@ test(
     }
   },
 );
+
+/** A TCP port free right now (the kernel's choice). */
+function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+test('QMP over TCP with wait=on (the default): the guest starts only once a client is there', async () => {
+  const port = await freePort();
+  const g = new Guest(
+    [
+      ...['--kernel', guest.KERNEL, '--initrd', guest.INITRD, '--append', 'console=ttyS0'],
+      ...['--qmp', `tcp:127.0.0.1:${port},server`],
+    ],
+    { log },
+  );
+  try {
+    await sleep(3000);
+    assert.doesNotMatch(g.output, /Linux version/, 'the guest started before any client connected');
+    const c = await new Promise((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => resolve(new QmpClient(socket)));
+      socket.once('error', reject);
+    });
+    assert.ok('QMP' in (await c.next()));
+    await c.ok('qmp_capabilities');
+    await g.waitFor(/Linux version/, 120_000);
+    assert.deepEqual(await c.ok('quit'), {});
+    assert.deepEqual((await c.event('SHUTDOWN')).data, { guest: false, reason: 'host-qmp-quit' });
+    assert.deepEqual(await g.exited, { code: 0, signal: null });
+    c.close();
+  } finally {
+    g.kill();
+  }
+});
