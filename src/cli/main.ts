@@ -8,7 +8,7 @@ import { KernelError } from '../loaders/linux.js';
 import { imageMain } from '../images/cli.js';
 import { build } from '../vm/build.js';
 import { VmConfigError } from '../vm/config.js';
-import { StopRequests } from '../vm/stop.js';
+import { StopRequests, type StopReason } from '../vm/stop.js';
 import { VmCloseError, type VmEnd } from '../vm/vm.js';
 import { performance } from 'node:perf_hooks';
 import { QmpListenError } from '../host/node/qmp-server.js';
@@ -112,10 +112,30 @@ function statsText(retired: number, elu: { active: number; idle: number }, exten
 async function run(o: RunOptions): Promise<number> {
   const monitor = o.qmp.length > 0 ? await VmMonitor.open(o.qmp) : undefined;
   try {
-    await monitor?.waitForClients();
+    if (monitor !== undefined) {
+      const stopped = await waitForClients(monitor);
+      if (stopped !== undefined) return exitStatus({ kind: 'stopped', reason: stopped });
+    }
     return await boots(o, monitor);
   } finally {
     await monitor?.close();
+  }
+}
+
+/**
+ * Wait for the first client of each --qmp server with wait=on. A stop signal meanwhile ends the
+ * wait (and tsvirt, with the signal's status): the reason, or undefined once the clients came.
+ */
+async function waitForClients(monitor: VmMonitor): Promise<StopReason | undefined> {
+  const stop = new StopRequests();
+  const signals = new StopSignals(stop);
+  try {
+    const stopped = new Promise<StopReason>((resolve) =>
+      stop.onRequest(() => resolve(stop.reason ?? { kind: 'request' })),
+    );
+    return await Promise.race([monitor.waitForClients().then(() => undefined), stopped]);
+  } finally {
+    signals.uninstall();
   }
 }
 
