@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { VmEnd } from '../vm/vm.js';
+import type { Vm, VmEnd } from '../vm/vm.js';
 import { VmMonitor } from './monitor.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsvirt-monitor-'));
@@ -117,4 +117,24 @@ test('stop and cont without a VM: the run state, STOP and RESUME; quit before a 
   } finally {
     await m.close();
   }
+});
+
+test('stop returns when the VM ends before its harts park (a reset or poweroff meanwhile)', async () => {
+  const m = await VmMonitor.open([]);
+  const vm = {
+    paused: false,
+    harts: [],
+    pause: () => new Promise<void>(() => {}),
+    onPauseChange: () => {},
+    stop: () => {},
+  } as unknown as Vm;
+  m.attach(vm, [], []);
+  let returned = false;
+  const stopping = m.stop().then(() => (returned = true));
+  await sleep(20);
+  assert.equal(returned, false);
+  m.vmEnded({ kind: 'guest', stop: { kind: 'poweroff' } }, false);
+  await stopping;
+  assert.ok(returned);
+  await m.close();
 });

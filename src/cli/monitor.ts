@@ -83,6 +83,9 @@ export class VmMonitor implements MonitorTarget {
   /** All harts run on the event loop's thread, whose id on Linux is the process id. */
   readonly threadId = process.pid;
   private vm: Vm | undefined;
+  /** Resolves when the current VM ends (a pause in progress then stops waiting for it). */
+  private vmDone: Promise<void> = Promise.resolve();
+  private endVm: () => void = () => {};
   private disks: BlockView[] = [];
   private wantPaused = false;
   private ended = false;
@@ -123,6 +126,7 @@ export class VmMonitor implements MonitorTarget {
    */
   attach(vm: Vm, diskSpecs: readonly string[], sizesBytes: readonly number[]): void {
     this.vm = vm;
+    this.vmDone = new Promise((resolve) => (this.endVm = resolve));
     this.disks = diskSpecs.map((text, k) => {
       const spec = parseDiskSpec(text);
       return {
@@ -148,6 +152,7 @@ export class VmMonitor implements MonitorTarget {
    */
   vmEnded(end: VmEnd, again: boolean): void {
     this.vm = undefined;
+    this.endVm();
     if (end.kind === 'stopped' && end.reason.kind === 'monitor' && end.reason.action === 'reset') return;
     const guestReset = end.kind === 'guest' && end.stop.kind === 'reboot';
     if (again && guestReset) {
@@ -192,7 +197,8 @@ export class VmMonitor implements MonitorTarget {
   async stop(): Promise<void> {
     if (this.wantPaused) return;
     this.wantPaused = true;
-    if (this.vm !== undefined) await this.vm.pause();
+    // The VM may end (a reset, the guest's poweroff) before its harts park: stop waits no more.
+    if (this.vm !== undefined) await Promise.race([this.vm.pause(), this.vmDone]);
     else this.emit('STOP');
   }
 
