@@ -39,12 +39,14 @@ const LAYERS = {
   devices: ['core', 'memory', 'backends'],
   boards: ['core', 'memory', 'cpu', 'sbi', 'engine', 'machine', 'loaders', 'backends', 'devices'],
   // The host layer implements the interfaces of backends and loaders (Node's gzip decoder).
-  host: ['core', 'backends', 'loaders'],
+  host: ['core', 'backends', 'loaders', 'monitor'],
   images: ['core'],
+  // QMP's protocol and commands, portable so that a browser host can serve them too.
+  monitor: ['core'],
 };
 
 /** Layers that must run on any JavaScript runtime: see rule 3 and tsconfig.portable.json. */
-const PORTABLE = ['core', 'memory', 'cpu', 'machine', 'loaders', 'sbi', 'devices', 'boards'];
+const PORTABLE = ['core', 'memory', 'cpu', 'machine', 'loaders', 'sbi', 'devices', 'boards', 'monitor'];
 
 /** Modules that must not import the JIT (rule 4), and the JIT's folder. */
 const NO_JIT = ['src/cpu/riscv/hart.ts', 'src/cpu/riscv/interp.ts'];

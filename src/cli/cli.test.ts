@@ -76,6 +76,18 @@ test('bad option values exit 125 with a message naming the option', () => {
   }
 });
 
+test('--qmp: a bad address or one that cannot be listened on exits 125 naming --qmp', () => {
+  const dir = join(tmp, 'no-such-dir');
+  fails(
+    ['--machine', 'spike', '--kernel', spin, '--qmp', 'stdio'],
+    /^tsvirt: error: --qmp: 'stdio' is not unix:PATH/,
+  );
+  fails(
+    ['--machine', 'spike', '--kernel', spin, '--qmp', `unix:${dir}/q.sock,wait=off`],
+    new RegExp(`^tsvirt: error: --qmp: cannot listen on ${dir}/q.sock: E[A-Z]+`),
+  );
+});
+
 test('--cpu help lists every profile with its ISA string, and every extension', () => {
   const r = tsvirt('--cpu', 'help');
   assert.equal(r.status, 0, r.err);

@@ -8,9 +8,11 @@ import { KernelError } from '../loaders/linux.js';
 import { imageMain } from '../images/cli.js';
 import { build } from '../vm/build.js';
 import { VmConfigError } from '../vm/config.js';
-import { StopRequests } from '../vm/stop.js';
+import { StopRequests, type StopReason } from '../vm/stop.js';
 import { VmCloseError, type VmEnd } from '../vm/vm.js';
 import { performance } from 'node:perf_hooks';
+import { QmpListenError } from '../host/node/qmp-server.js';
+import { VmMonitor } from './monitor.js';
 import { hostConfig } from './node-host.js';
 import { machineHelp, parseRunOptions, runOptionsHelp, UsageError, type RunOptions } from './options.js';
 import { signalStatus, StopSignals } from './signals.js';
@@ -103,14 +105,59 @@ function statsText(retired: number, elu: { active: number; idle: number }, exten
   );
 }
 
-/** Build, run and close one VM; with --reboot, again as long as the guest reboots. */
+/**
+ * Build, run and close one VM; with --reboot, again as long as the guest reboots, and after each
+ * QMP system_reset. With --qmp, the servers listen from before the first boot to after the last.
+ */
 async function run(o: RunOptions): Promise<number> {
+  const monitor = o.qmp.length > 0 ? await VmMonitor.open(o.qmp) : undefined;
+  try {
+    if (monitor !== undefined) {
+      const stopped = await waitForClients(monitor);
+      if (stopped !== undefined) return exitStatus({ kind: 'stopped', reason: stopped });
+    }
+    return await boots(o, monitor);
+  } finally {
+    await monitor?.close();
+  }
+}
+
+/**
+ * Wait for the first client of each --qmp server with wait=on. A stop signal meanwhile ends the
+ * wait (and tsvirt, with the signal's status): the reason, or undefined once the clients came.
+ */
+async function waitForClients(monitor: VmMonitor): Promise<StopReason | undefined> {
+  const stop = new StopRequests();
+  const signals = new StopSignals(stop);
+  try {
+    const stopped = new Promise<StopReason>((resolve) =>
+      stop.onRequest(() => resolve(stop.reason ?? { kind: 'request' })),
+    );
+    return await Promise.race([monitor.waitForClients().then(() => undefined), stopped]);
+  } finally {
+    signals.uninstall();
+  }
+}
+
+/** Whether the VM ended for a QMP system_reset. */
+function isMonitorReset(end: VmEnd): boolean {
+  return end.kind === 'stopped' && end.reason.kind === 'monitor' && end.reason.action === 'reset';
+}
+
+async function boots(o: RunOptions, monitor: VmMonitor | undefined): Promise<number> {
   for (let boot = 1; ; boot++) {
+    if (monitor?.quitting) return EXIT.ok;
     const stop = new StopRequests();
     // Installed before the disks open, so that a signal from here on still closes them cleanly.
     const signals = new StopSignals(stop);
     try {
-      const vm = await build(await hostConfig(o, stop));
+      const config = await hostConfig(o, stop);
+      const vm = await build(config);
+      monitor?.attach(
+        vm,
+        o.disks,
+        config.machine === 'virt' ? (config.disks ?? []).map((d) => d.backend.sizeBytes) : [],
+      );
       const elu0 = performance.eventLoopUtilization();
       let end: VmEnd;
       let elu;
@@ -121,8 +168,11 @@ async function run(o: RunOptions): Promise<number> {
         await vm.close();
       }
       if (o.stats) process.stderr.write(statsText(vm.instructionsRetired, elu, vm.extensionsUsed));
-      if (o.reboot && isReboot(end)) {
-        process.stderr.write(`tsvirt: the guest asked for a reboot; starting it again (boot ${boot + 1})\n`);
+      const again = (o.reboot && isReboot(end)) || isMonitorReset(end);
+      monitor?.vmEnded(end, again);
+      if (again) {
+        const why = isMonitorReset(end) ? 'QMP system_reset' : 'the guest asked for a reboot';
+        process.stderr.write(`tsvirt: ${why}; starting it again (boot ${boot + 1})\n`);
         continue;
       }
       return exitStatus(end);
@@ -187,9 +237,15 @@ export async function main(argv: string[]): Promise<number> {
       e instanceof KernelError ||
       e instanceof BootError ||
       e instanceof VmCloseError ||
-      e instanceof VmConfigError
+      e instanceof VmConfigError ||
+      e instanceof QmpListenError
     ) {
-      const where = e instanceof ElfError || e instanceof KernelError ? '--kernel: ' : '';
+      const where =
+        e instanceof ElfError || e instanceof KernelError
+          ? '--kernel: '
+          : e instanceof QmpListenError
+            ? '--qmp: '
+            : '';
       process.stderr.write(`tsvirt: error: ${where}${e.message}\n`);
       return EXIT.error;
     }

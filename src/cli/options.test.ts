@@ -102,6 +102,7 @@ test('defaults: virt, 1 hart, WebAssembly translator, console on the UART, no de
     nets: [],
     rng: false,
     console: 'stdio',
+    qmp: [],
   });
   const o = run('--disk', 'file=a', '--disk', 'file=b', '--net', 'udp,local=1,remote=2', '--rng', '--stats');
   assert.deepEqual(
@@ -223,4 +224,26 @@ test('--help lists every option of the table with its value syntax, virt-only on
       `help of --${s.name}: ${text.slice(0, 80)}`,
     );
   }
+});
+
+test("--qmp: QEMU's unix: and tcp: spellings; tsvirt always listens; wait=on unless wait=off", () => {
+  assert.deepEqual(run('--qmp', 'unix:/tmp/q.sock,server,wait=off').qmp, [
+    { kind: 'unix', path: '/tmp/q.sock', wait: false },
+  ]);
+  assert.deepEqual(run('--qmp', 'unix:/tmp/q.sock').qmp, [{ kind: 'unix', path: '/tmp/q.sock', wait: true }]);
+  assert.deepEqual(run('--qmp', 'tcp:127.0.0.1:4444,server=on,wait=on', '--qmp', 'tcp::5555,nowait').qmp, [
+    { kind: 'tcp', host: '127.0.0.1', port: 4444, wait: true },
+    { kind: 'tcp', host: 'localhost', port: 5555, wait: false },
+  ]);
+  assert.deepEqual(run('--qmp', 'tcp:[::1]:4444,server').qmp, [
+    { kind: 'tcp', host: '::1', port: 4444, wait: true },
+  ]);
+  usage(['--qmp', 'unix:/q,server=off'], /^--qmp: server=off: tsvirt only listens/);
+  usage(['--qmp', 'tcp:localhost:99999'], /^--qmp: .*not a TCP port/);
+  usage(['--qmp', 'tcp:localhost:http'], /^--qmp: .*not a TCP port/);
+  usage(['--qmp', 'unix:'], /^--qmp: .*no socket path/);
+  usage(['--qmp', 'stdio'], /^--qmp: 'stdio' is not unix:PATH or tcp:HOST:PORT/);
+  usage(['--qmp', 'unix:/q,wait=maybe'], /^--qmp: wait: 'maybe' is not on or off/);
+  usage(['--qmp', 'unix:/q,telnet'], /^--qmp: unknown option 'telnet'/);
+  assert.match(runOptionsHelp(), /--qmp unix:PATH\|tcp:HOST:PORT/);
 });

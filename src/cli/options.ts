@@ -16,6 +16,7 @@ import {
   MIN_MEMORY_BYTES,
   type MachineName,
 } from '../vm/config.js';
+import { parseQmpAddress, QmpAddressError, type QmpAddress } from '../monitor/qmp-address.js';
 import { ConfigError, configArgs, configSchema } from './config.js';
 import { describeFsError } from './fs-error.js';
 import { spellingProblem } from './spelling.js';
@@ -323,6 +324,25 @@ export const RUN_OPTIONS = {
       if (raw === 'stdio' || raw === 'virtio') return raw;
       throw new UsageError(`--console: '${raw}' is not stdio or virtio`);
     },
+  }),
+  /** QMP servers to listen on (docs/qmp.md). */
+  qmp: list({
+    name: 'qmp',
+    syntax: 'unix:PATH|tcp:HOST:PORT[,server][,wait=on|off]',
+    machines: ALL,
+    help:
+      "a QMP (QEMU's machine protocol) server on a Unix or TCP socket\n" +
+      '(repeatable; docs/qmp.md). wait=on (the default) waits for the first\n' +
+      'client before the guest starts; wait=off starts it at once',
+    parse: (raw): QmpAddress[] =>
+      raw.map((text) => {
+        try {
+          return parseQmpAddress(text);
+        } catch (e) {
+          if (e instanceof QmpAddressError) throw new UsageError(`--qmp: ${e.message}`);
+          throw e;
+        }
+      }),
   }),
 } as const;
 

@@ -9,7 +9,9 @@ export type StopReason =
   /** The user's quit key on the console (Ctrl-A x). */
   | { kind: 'quit' }
   /** `Vm.stop` by a program. */
-  | { kind: 'request' };
+  | { kind: 'request' }
+  /** A monitor command (QMP): `quit` ends tsvirt, `reset` boots the guest again. */
+  | { kind: 'monitor'; action: 'quit' | 'reset' };
 
 /**
  * The stop requests of one VM. The first request is the reason the VM stops; later ones change
