@@ -253,3 +253,13 @@ test('a VM paused before it runs parks at once and runs nothing', async () => {
   await ended;
   await vm.close();
 });
+
+test('a pause asked for as the guest powers off resolves when the run ends', async () => {
+  const vm = await build(virt(testDevice(0x5555)));
+  const ended = vm.run();
+  const paused = vm.pause();
+  await ended;
+  await paused;
+  await vm.pause();
+  await vm.close();
+});

@@ -62,6 +62,7 @@ export class Vm {
   private closing: Promise<void> | undefined;
   private isPaused = false;
   private isParked = false;
+  private loopEnded = false;
   private parkedWaiters: (() => void)[] = [];
   private resumeWaiters: (() => void)[] = [];
   private readonly pauseListeners: ((paused: boolean) => void)[] = [];
@@ -159,7 +160,11 @@ export class Vm {
   }
 
   private async runLoop(): Promise<VmEnd> {
-    const end = await runLoop(this.view, this.loop);
+    const end = await runLoop(this.view, this.loop).finally(() => {
+      // The loop is over: nothing runs any more, so a pause waiting to park is as good as parked.
+      this.loopEnded = true;
+      for (const w of this.parkedWaiters.splice(0)) w();
+    });
     const reason = this.stops.reason;
     if (reason !== undefined) return { kind: 'stopped', reason };
     if (end === 'instruction-limit') return { kind: 'instruction-limit' };
@@ -187,7 +192,7 @@ export class Vm {
       this.requestYield();
       for (const l of this.pauseListeners) l(true);
     }
-    if (this.isParked || this.stops.reason !== undefined) return Promise.resolve();
+    if (this.isParked || this.stops.reason !== undefined || this.loopEnded) return Promise.resolve();
     return new Promise((resolve) => this.parkedWaiters.push(resolve));
   }
 
