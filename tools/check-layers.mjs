@@ -41,10 +41,12 @@ const LAYERS = {
   // The host layer implements the interfaces of backends and loaders (Node's gzip decoder).
   host: ['core', 'backends', 'loaders'],
   images: ['core'],
+  // The GDB stub's protocol and target (its socket is in host/).
+  gdb: ['core', 'memory', 'cpu', 'engine'],
 };
 
 /** Layers that must run on any JavaScript runtime: see rule 3 and tsconfig.portable.json. */
-const PORTABLE = ['core', 'memory', 'cpu', 'machine', 'loaders', 'sbi', 'devices', 'boards'];
+const PORTABLE = ['core', 'memory', 'cpu', 'machine', 'loaders', 'sbi', 'devices', 'boards', 'gdb'];
 
 /** Modules that must not import the JIT (rule 4), and the JIT's folder. */
 const NO_JIT = ['src/cpu/riscv/hart.ts', 'src/cpu/riscv/interp.ts'];

@@ -11,6 +11,8 @@ import { VmConfigError } from '../vm/config.js';
 import { StopRequests } from '../vm/stop.js';
 import { VmCloseError, type VmEnd } from '../vm/vm.js';
 import { performance } from 'node:perf_hooks';
+import { ListenError } from '../host/node/tcp-listen.js';
+import { type GdbStub, startGdb } from './gdb.js';
 import { hostConfig } from './node-host.js';
 import { machineHelp, parseRunOptions, runOptionsHelp, UsageError, type RunOptions } from './options.js';
 import { signalStatus, StopSignals } from './signals.js';
@@ -82,6 +84,13 @@ function exitStatus(end: VmEnd): number {
   }
 }
 
+/** The exit status for `end`, without exitStatus's line on stderr (GDB's exit reply). */
+function exitStatusQuiet(end: VmEnd): number {
+  if (end.kind === 'guest' && end.stop.kind === 'exit') return statusForHtif(end.stop.code);
+  if (end.kind === 'guest') return end.stop.kind === 'poweroff' ? EXIT.ok : EXIT.guestFailure;
+  return end.kind === 'instruction-limit' ? EXIT.instructionLimit : EXIT.ok;
+}
+
 /** True when the guest's stop is a reboot request (virt's test device or SBI system reset). */
 function isReboot(end: VmEnd): boolean {
   return end.kind === 'guest' && end.stop.kind === 'reboot';
@@ -111,13 +120,21 @@ async function run(o: RunOptions): Promise<number> {
     const signals = new StopSignals(stop);
     try {
       const vm = await build(await hostConfig(o, stop));
+      let gdb: GdbStub | undefined;
       const elu0 = performance.eventLoopUtilization();
       let end: VmEnd;
       let elu;
       try {
+        if (o.gdb !== undefined) {
+          gdb = await startGdb(vm, o.gdb.host, o.gdb.port);
+          if (o.paused) process.stderr.write(`tsvirt: paused; waiting for GDB on port ${gdb.port}\n`);
+        }
+        if (o.paused) void vm.pause();
         end = await vm.run();
         elu = performance.eventLoopUtilization(elu0);
+        gdb?.end(exitStatusQuiet(end));
       } finally {
+        await gdb?.close();
         await vm.close();
       }
       if (o.stats) process.stderr.write(statsText(vm.instructionsRetired, elu, vm.extensionsUsed));
@@ -187,7 +204,8 @@ export async function main(argv: string[]): Promise<number> {
       e instanceof KernelError ||
       e instanceof BootError ||
       e instanceof VmCloseError ||
-      e instanceof VmConfigError
+      e instanceof VmConfigError ||
+      e instanceof ListenError
     ) {
       const where = e instanceof ElfError || e instanceof KernelError ? '--kernel: ' : '';
       process.stderr.write(`tsvirt: error: ${where}${e.message}\n`);

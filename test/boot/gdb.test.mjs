@@ -1,0 +1,184 @@
+// The GDB stub with a real client: gdb-multiarch in batch mode against tsvirt. A spike program
+// (test/gdb/prog.S) with each translator: attach to a running hot loop, breakpoints, step,
+// watchpoints, registers and memory both ways, detach and kill. Then Debian's kernel, paused at
+// reset with SMP 4: a breakpoint on start_kernel, four threads, registers and a step.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { ROOT } from './guest.mjs';
+
+const TSVIRT = join(ROOT, 'bin', 'tsvirt');
+const BUILD = join(ROOT, 'build', 'gdb');
+const PROG = join(BUILD, 'prog');
+const GDB = 'gdb-multiarch';
+/** The translator of every run that does not choose one (the suite's second pass: off). */
+const JIT = process.env.TSVIRT_BOOT_JIT ?? 'on';
+
+function buildProgram() {
+  mkdirSync(BUILD, { recursive: true });
+  const isa = join(ROOT, 'test', 'isa');
+  const r = spawnSync(
+    'riscv64-linux-gnu-gcc',
+    [
+      ...['-march=rv64gc', '-mabi=lp64d', '-nostdlib', '-nostartfiles', '-static', '-g'],
+      ...['-Wl,--no-warn-rwx-segments', '-Wl,--build-id=none', '-I', isa, '-T', join(isa, 'link.ld')],
+      ...['-o', PROG, join(ROOT, 'test', 'gdb', 'prog.S')],
+    ],
+    { encoding: 'utf8' },
+  );
+  if (r.status !== 0) throw new Error(`building test/gdb/prog.S failed: ${r.stderr ?? r.error}`);
+}
+
+/** A free TCP port on the loopback interface. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Start tsvirt with `args` and a GDB stub on a free port; resolves its port and exit. */
+async function tsvirt(args) {
+  const port = await freePort();
+  const proc = spawn(TSVIRT, ['run', ...args, '--gdb', `tcp:127.0.0.1:${port}`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  proc.stdout.on('data', (d) => (output += d));
+  proc.stderr.on('data', (d) => (output += d));
+  const exited = new Promise((resolve) => proc.on('close', (code) => resolve({ code, output })));
+  return { port, proc, exited };
+}
+
+/**
+ * Run gdb-multiarch in batch mode with `commands` (after connecting to `port`) on `elf`, if any;
+ * resolves its output. GDB retries the connection while tsvirt starts listening.
+ */
+function gdb(port, commands, elf, timeoutMs = 120_000) {
+  const args = ['-batch', '-nx', '-ex', 'set pagination off', '-ex', 'set confirm off'];
+  if (elf === undefined) args.push('-ex', 'set architecture riscv:rv64');
+  args.push('-ex', `target remote 127.0.0.1:${port}`);
+  for (const c of commands) args.push('-ex', c);
+  if (elf !== undefined) args.push(elf);
+  const r = spawnSync(GDB, args, { encoding: 'utf8', timeout: timeoutMs });
+  if (r.error !== undefined) throw r.error;
+  return `${r.stdout}${r.stderr}`;
+}
+
+/** The value of GDB's `$N = value` history entry. */
+function history(out, n) {
+  const m = new RegExp(`^\\$${n} = (.*)$`, 'm').exec(out);
+  assert.ok(m, `no $${n} in GDB's output:\n${out}`);
+  return m[1];
+}
+
+const haveGdb = spawnSync(GDB, ['--version']).status === 0;
+const skip = haveGdb ? false : `${GDB} not installed (tools/setup.sh installs it)`;
+if (haveGdb) buildProgram();
+
+/**
+ * The whole conversation against a running program whose hot loop the translator has compiled:
+ * GDB attaches (halting it), stops at a breakpoint in that loop, writes memory to end it, steps,
+ * stops at write and read watchpoints (before the access, pc on the instruction, as GDB's RISC-V
+ * support expects), reads registers, CSRs, memory and an unmapped address, and lets the program
+ * run to its end: it passes only if GDB's write of `value` reached its RAM.
+ */
+async function conversation(jit) {
+  const vm = await tsvirt(['--machine', 'spike', '--kernel', PROG, '--jit', jit]);
+  // Let the loop run hot (compiled by the translator) before GDB attaches.
+  await new Promise((r) => setTimeout(r, 700));
+  const out = gdb(
+    vm.port,
+    [
+      'print (long)counter > 10000',
+      'break spin',
+      'continue',
+      'print $pc == spin',
+      'delete',
+      'set var *(long *)&go = 1',
+      'set var *(long *)&value = 0x1234',
+      'break after_loop',
+      'continue',
+      'stepi',
+      'print $s3 - $s1',
+      'print $pc == after_loop + 4',
+      'watch *(long *)&flag',
+      'continue',
+      'print $pc == after_store',
+      'print *(long *)&flag',
+      'print $pc',
+      'delete',
+      'rwatch *(long *)&value',
+      'continue',
+      'print $priv',
+      'print $mhartid',
+      'print $fcsr',
+      'print/x (unsigned long)$misa >> 62',
+      'x/gx 0x10',
+      'info threads',
+      'delete',
+      'continue',
+    ],
+    PROG,
+  );
+  const { code, output } = await vm.exited;
+  return { out, code, output };
+}
+
+for (const jit of ['on', 'js', 'off'].filter((j) => JIT === 'on' || j === JIT)) {
+  test(`spike program under GDB, --jit ${jit}`, { skip, timeout: 120_000 }, async () => {
+    const { out, code, output } = await conversation(jit);
+    const why = `GDB's output:\n${out}\ntsvirt's:\n${output}`;
+    assert.equal(history(out, 1), '1', `the program ran before GDB attached\n${why}`);
+    assert.match(out, /Breakpoint 1, spin \(\)/, why);
+    assert.equal(history(out, 2), '1', why);
+    assert.match(out, /Breakpoint 2, after_loop \(\)/, why);
+    // stepi executed `addi s3, s1, 5` and nothing else.
+    assert.equal(history(out, 3), '5', why);
+    assert.equal(history(out, 4), '1', why);
+    assert.match(out, /Hardware watchpoint 3: \*\(long \*\)&flag\s+Old value = 0\s+New value = 7/, why);
+    assert.equal(history(out, 5), '1', why);
+    assert.equal(history(out, 6), '7', why);
+    assert.match(out, /Hardware read watchpoint 4: \*\(long \*\)&value\s+Value = 4660/, why);
+    assert.equal(history(out, 8), '3', `priv: M-mode\n${why}`);
+    assert.equal(history(out, 9), '0', `mhartid\n${why}`);
+    assert.equal(history(out, 10), '0', `fcsr\n${why}`);
+    assert.equal(history(out, 11), '0x2', `misa.MXL: 64-bit\n${why}`);
+    assert.match(out, /Cannot access memory at address 0x10/, why);
+    assert.match(out, /\* 1 +Thread 1 \(hart 0, halted, M-mode\)/, why);
+    assert.match(out, /exited normally/, why);
+    assert.equal(code, 0, `the program passes only if GDB wrote value\n${why}`);
+  });
+}
+
+test(
+  'GDB detaches from a paused program, which then runs to its end',
+  { skip, timeout: 120_000 },
+  async () => {
+    const vm = await tsvirt(['--machine', 'spike', '--kernel', PROG, '--jit', JIT, '--paused']);
+    const out = gdb(
+      vm.port,
+      ['print $pc', 'set var *(long *)&go = 1', 'set var *(long *)&value = 0x1234', 'detach'],
+      PROG,
+    );
+    const { code, output } = await vm.exited;
+    assert.match(history(out, 1), /^\(void \(\*\)\(\)\) 0x80000000 <_start>$/, out);
+    assert.equal(code, 0, `GDB's output:\n${out}\ntsvirt's:\n${output}`);
+  },
+);
+
+test('GDB kills the VM', { skip, timeout: 120_000 }, async () => {
+  const vm = await tsvirt(['--machine', 'spike', '--kernel', PROG, '--jit', JIT, '--paused']);
+  const out = gdb(vm.port, ['break spin', 'continue', 'kill'], PROG);
+  const { code, output } = await vm.exited;
+  assert.match(out, /Breakpoint 1, spin \(\)/, out);
+  assert.equal(code, 0, `GDB's output:\n${out}\ntsvirt's:\n${output}`);
+});
