@@ -6,10 +6,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { ROOT } from './guest.mjs';
+import { ROOT, debianGuest } from './guest.mjs';
+import { kallsyms } from './kallsyms.mjs';
 
 const TSVIRT = join(ROOT, 'bin', 'tsvirt');
 const BUILD = join(ROOT, 'build', 'gdb');
@@ -182,3 +183,66 @@ test('GDB kills the VM', { skip, timeout: 120_000 }, async () => {
   assert.match(out, /Breakpoint 1, spin \(\)/, out);
   assert.equal(code, 0, `GDB's output:\n${out}\ntsvirt's:\n${output}`);
 });
+
+/**
+ * Debian's kernel, SMP 4, paused at reset with the built-in SBI: hart 0 starts in S-mode at the
+ * kernel's entry (_start) with paging off, the other harts wait in HSM's stopped state. The
+ * symbols come from the Image's own kallsyms (Debian's System.map is a stub). The kernel is not
+ * relocatable: link addresses are final once paging is on, and before that the code runs at
+ * its load address, so a symbol used before paging is `entry pc + (symbol - _start)`. A
+ * breakpoint there (_start_kernel, paging off) and then on start_kernel's virtual address
+ * (paging on, Sv39/Sv48) are both hit.
+ */
+test(
+  'Debian kernel under GDB: start_kernel, four threads, registers, a step',
+  { skip, timeout: 300_000 },
+  async () => {
+    const { KERNEL } = debianGuest();
+    const syms = kallsyms(readFileSync(KERNEL));
+    const hex = (name) => `0x${syms.get(name).toString(16)}`;
+    const head = syms.get('_start_kernel') - syms.get('_start');
+    const startKernel = hex('start_kernel');
+    const vm = await tsvirt(['--smp', '4', '--paused', '--jit', JIT]);
+    const out = gdb(vm.port, [
+      'print $pc',
+      `break *($pc + ${head})`,
+      'continue',
+      'print $priv',
+      'print (unsigned long)$satp >> 60',
+      'delete',
+      `break *${startKernel}`,
+      'continue',
+      `print $pc == ${startKernel}`,
+      'print $priv',
+      'print (unsigned long)$satp >> 60',
+      'info threads',
+      `x/4xb ${startKernel}`,
+      'stepi',
+      `print (long)($pc - ${startKernel})`,
+      'print $sp != 0',
+      'kill',
+    ]);
+    const { output } = await vm.exited;
+    const why = `GDB's output:\n${out}\ntsvirt's:\n${output}`;
+    const entry = BigInt(/^\(void \(\*\)\(\)\) (0x[0-9a-f]+)$/.exec(history(out, 1))?.[1] ?? -1);
+    assert.match(out, new RegExp(`hit Breakpoint 1, 0x0*${(entry + head).toString(16)} in`), why);
+    assert.equal(history(out, 2), '1', `S-mode\n${why}`);
+    assert.equal(history(out, 3), '0', `paging off at _start_kernel\n${why}`);
+    assert.match(out, new RegExp(`hit Breakpoint 2, ${startKernel} in`), why);
+    assert.equal(history(out, 4), '1', why);
+    assert.equal(history(out, 5), '1', why);
+    assert.match(history(out, 6), /^(8|9)$/, `paging on (Sv39 or Sv48) in start_kernel\n${why}`);
+    for (let t = 1; t <= 4; t++)
+      assert.match(out, new RegExp(`^\\*? +${t} +Thread ${t} \\(hart ${t - 1},`, 'm'), why);
+    // Memory through the translation: the bytes of the Image at start_kernel's offset.
+    const at = Number(syms.get('start_kernel') - syms.get('_start'));
+    const bytes = [...readFileSync(KERNEL).subarray(at, at + 4)].map(
+      (b) => `0x${b.toString(16).padStart(2, '0')}`,
+    );
+    assert.match(out, new RegExp(`${startKernel}[^:]*:\\s+${bytes.join('\\s+')}`), why);
+    // One instruction: start_kernel begins with its ftrace patch site (compressed nops) or its prologue.
+    assert.match(history(out, 7), /^(2|4)$/, why);
+    assert.equal(history(out, 8), '1', why);
+    assert.match(out, /killed/, why);
+  },
+);
