@@ -116,11 +116,15 @@ export function csrNames(): Map<number, string> {
  */
 export class GdbTarget implements LoopDebug, DebugWatch {
   private readonly breakpoints = new Set<number>();
+  /** The pages (virtual page bases) that hold breakpoints. */
+  private readonly breakpointPages = new Set<number>();
+  /** The hart `run` is running (the one a watch hit belongs to). */
+  private current: RiscvHart | undefined;
   private watches: Watch[] = [];
   /** The hart a single step is for. */
   private stepping: RiscvHart | undefined;
   /** The first watchpoint the current instruction hit. */
-  private hit: { watch: Watch; va: number } | undefined;
+  private hit: { watch: Watch; va: number; pc: number } | undefined;
   /** Set between a stop's detection and the next resume: nothing more runs. */
   private halting = false;
   /** Called once the machine has stopped for a breakpoint, watchpoint, step or interrupt. */
@@ -147,7 +151,11 @@ export class GdbTarget implements LoopDebug, DebugWatch {
 
   // ---- Run control ------------------------------------------------------------------------
 
-  /** LoopDebug: run `h` one instruction at a time, stopping at breakpoints and watch hits. */
+  /**
+   * LoopDebug: run `h`, stopping before an instruction at a breakpoint and before an access to a
+   * watched byte. Code in a page without breakpoints runs to the end of its basic block at a
+   * time (which never leaves the page); a page with one, one instruction at a time.
+   */
   run(h: RiscvHart, budget: number): number {
     if (this.halting) return -1;
     h.yieldLoop = false;
@@ -156,31 +164,47 @@ export class GdbTarget implements LoopDebug, DebugWatch {
       if (h !== step) return -1;
       // Interrupts stay masked while stepping (as QEMU does by default): the step executes the
       // instruction at pc, not the first of a handler.
+      this.current = h;
       runInterpreter(h, 1);
+      this.current = undefined;
+      if (this.hit !== undefined) this.undo(h);
       this.stop(h, SIGTRAP);
       return 1;
     }
     h.checkInterrupts();
     if (h.waiting) return -1;
     let n = 0;
+    this.current = h;
     while (n < budget) {
-      if (this.breakpoints.has(h.pc)) {
-        this.stop(h, SIGTRAP);
-        break;
-      }
       const pc = h.pc;
-      n += runInterpreter(h, 1);
+      if (this.breakpointPages.has(pc - (pc & (PAGE - 1)))) {
+        if (this.breakpoints.has(pc)) {
+          this.stop(h, SIGTRAP);
+          break;
+        }
+        n += runInterpreter(h, 1);
+      } else n += runInterpreter(h, budget - n, true);
       if (this.hit !== undefined) {
-        // The access was refused (memory.ts DebugWatch): the instruction is undone, and GDB
-        // steps over it with the watchpoints out, comparing the values.
-        h.pc = h.npc = pc;
-        h.retired--;
+        n--;
+        this.undo(h);
         this.stop(h, SIGTRAP);
         break;
       }
       if (h.yieldLoop || h.waiting || !h.running) break;
     }
+    this.current = undefined;
     return n;
+  }
+
+  /**
+   * Take back the instruction whose access hit a watchpoint: the access was refused (memory.ts
+   * DebugWatch) and nothing else of it took effect; pc goes back on it, where GDB steps over it
+   * with the watchpoints out and compares the values.
+   */
+  private undo(h: RiscvHart): void {
+    const at = this.hit?.pc ?? h.pc;
+    h.pc = h.npc = at;
+    h.retired--;
   }
 
   private stop(h: RiscvHart, signal: number): void {
@@ -235,6 +259,7 @@ export class GdbTarget implements LoopDebug, DebugWatch {
   /** Forget every breakpoint and watchpoint and let the machine run (GDB's detach). */
   detach(): void {
     this.breakpoints.clear();
+    this.pagesChanged();
     this.setWatches([]);
     this.resume();
   }
@@ -244,10 +269,17 @@ export class GdbTarget implements LoopDebug, DebugWatch {
   /** Z0/Z1: stop before executing the instruction at `addr` (any hart, any context). */
   addBreakpoint(addr: bigint): void {
     this.breakpoints.add(toAddr(addr));
+    this.pagesChanged();
   }
 
   removeBreakpoint(addr: bigint): void {
     this.breakpoints.delete(toAddr(addr));
+    this.pagesChanged();
+  }
+
+  private pagesChanged(): void {
+    this.breakpointPages.clear();
+    for (const a of this.breakpoints) this.breakpointPages.add(a - (a & (PAGE - 1)));
   }
 
   /**
@@ -284,7 +316,10 @@ export class GdbTarget implements LoopDebug, DebugWatch {
     for (const w of this.watches) {
       if (w.kind === (write ? 'read' : 'write')) continue;
       if (w.start < va + bytes && va < w.start + w.len) {
-        this.hit = { watch: w, va };
+        const h = this.current;
+        this.hit = { watch: w, va, pc: h?.pc ?? NaN };
+        // End the interpreter's run after this instruction (it retires as if the access failed).
+        if (h !== undefined) h.yieldLoop = true;
         return true;
       }
     }
