@@ -3,7 +3,7 @@
 // watchpoints, registers and memory both ways, detach and kill. Then Debian's kernel, paused at
 // reset with SMP 4: a breakpoint on start_kernel, four threads, registers and a step.
 
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -46,12 +46,19 @@ function freePort() {
   });
 }
 
+/** Every tsvirt started, killed at the end if still running (a failed test leaves one behind). */
+const started = [];
+after(() => {
+  for (const p of started) if (p.exitCode === null) p.kill();
+});
+
 /** Start tsvirt with `args` and a GDB stub on a free port; resolves its port and exit. */
 async function tsvirt(args) {
   const port = await freePort();
   const proc = spawn(TSVIRT, ['run', ...args, '--gdb', `tcp:127.0.0.1:${port}`], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  started.push(proc);
   let output = '';
   proc.stdout.on('data', (d) => (output += d));
   proc.stderr.on('data', (d) => (output += d));
@@ -244,5 +251,106 @@ test(
     assert.match(history(out, 7), /^(2|4)$/, why);
     assert.equal(history(out, 8), '1', why);
     assert.match(out, /killed/, why);
+  },
+);
+
+/** A raw RSP client: `send(data)` frames a packet; `next()` resolves the next reply's data. */
+async function rawClient(port) {
+  const { connect } = await import('node:net');
+  let socket;
+  for (let tries = 0; ; tries++) {
+    try {
+      socket = await new Promise((resolve, reject) => {
+        const s = connect(port, '127.0.0.1', () => resolve(s));
+        s.once('error', reject);
+      });
+      break;
+    } catch (e) {
+      if (tries > 100) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  let buf = '';
+  const waiters = [];
+  const pump = () => {
+    for (;;) {
+      const m = /\$([^#]*)#([0-9a-f]{2})/.exec(buf);
+      if (m === null || waiters.length === 0) return;
+      buf = buf.slice(m.index + m[0].length);
+      waiters.shift()(m[1]);
+    }
+  };
+  let all = '';
+  socket.on('data', (d) => {
+    buf += d.toString('latin1');
+    all += d.toString('latin1');
+    pump();
+  });
+  const frame = (data) => {
+    let sum = 0;
+    for (const c of data) sum = (sum + c.charCodeAt(0)) & 0xff;
+    return `$${data}#${sum.toString(16).padStart(2, '0')}`;
+  };
+  return {
+    send: (data) => socket.write(frame(data), 'latin1'),
+    raw: (bytes) => socket.write(bytes),
+    next: (what, timeoutMs = 30_000) =>
+      new Promise((resolve, reject) => {
+        const t = setTimeout(
+          () => reject(new Error(`no reply to ${what} within ${timeoutMs} ms; all received: ${all}`)),
+          timeoutMs,
+        );
+        waiters.push((d) => {
+          clearTimeout(t);
+          resolve(d);
+        });
+        pump();
+      }),
+    close: () => socket.destroy(),
+  };
+}
+
+test(
+  'Ctrl-C (0x03) halts a running guest with SIGINT; garbage is refused; another client may attach after',
+  { skip, timeout: 120_000 },
+  async () => {
+    const vm = await tsvirt(['--machine', 'spike', '--kernel', PROG, '--jit', JIT]);
+    const c = await rawClient(vm.port);
+    c.send('QStartNoAckMode');
+    assert.equal(await c.next(), 'OK');
+    // Bad checksums, an oversized packet and unknown commands: a '-', nothing, and empty replies.
+    c.raw(`$g#00$${'x'.repeat(20000)}#00`);
+    c.send('qNoSuchThing');
+    assert.equal(await c.next('qNoSuchThing'), '');
+    c.send('m80003000,8');
+    const before = BigInt.asUintN(
+      64,
+      BigInt(`0x${(await c.next('m before')).match(/../g).reverse().join('')}`),
+    );
+    c.send('c');
+    await new Promise((r) => setTimeout(r, 300));
+    c.raw(Buffer.from([3]));
+    assert.match(await c.next('0x03'), /^T02thread:1;$/);
+    c.send('m80003000,8');
+    const after = BigInt.asUintN(
+      64,
+      BigInt(`0x${(await c.next('m after')).match(/../g).reverse().join('')}`),
+    );
+    assert.ok(after > before, `the loop ran between c and Ctrl-C (${before} -> ${after})`);
+    c.send('D');
+    assert.equal(await c.next(), 'OK');
+    c.close();
+    const d = await rawClient(vm.port);
+    d.send('?');
+    assert.match(await d.next('?'), /^T..thread:1;$/);
+    d.send('M80003008,8:0100000000000000');
+    assert.equal(await d.next(), 'OK');
+    d.send('M80003018,8:3412000000000000');
+    assert.equal(await d.next(), 'OK');
+    d.send('c');
+    assert.equal(await d.next('c to the end'), 'W00', 'the program exits 0 once go and value are written');
+    d.close();
+    const { code } = await vm.exited;
+    assert.equal(code, 0);
   },
 );

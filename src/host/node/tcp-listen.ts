@@ -48,12 +48,16 @@ export function listenTcp(
       write: (b) => {
         if (!socket.destroyed) socket.write(b);
       },
-      close: () => socket.end(),
+      close: () => {
+        // The next client may connect at once, before this socket's close event.
+        if (current === socket) current = undefined;
+        socket.end();
+      },
     });
     socket.on('data', (b: Buffer) => handler.data(new Uint8Array(b.buffer, b.byteOffset, b.length)));
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
-      current = undefined;
+      if (current === socket) current = undefined;
       handler.closed();
     });
   });
