@@ -1,6 +1,7 @@
 /* The GDB stub's test program (test/boot/gdb.test.mjs), for the spike board: a hot loop that
    spins until the debugger writes `go`, then a store to `flag` (a watchpoint's target), then a
-   check that passes only if the debugger wrote 0x1234 to `value`.
+   check that passes only if the debugger wrote 0x1234 to `value` (read after another load from
+   its page, which must not open the page to the TLB while `value` is watched).
    Built with test/isa's test.h and link.ld. */
 #include "test.h"
 
@@ -22,6 +23,7 @@ after_loop:
         .globl after_store
 after_store:
         TEST_CASE(2)
+        ld t3, 0(s4)            /* a load from value's page first: it must not let value's load skip the watch */
         la t0, value
         ld a0, 0(t0)
         li t1, 0x1234
