@@ -268,22 +268,25 @@ export class GdbSession {
     if (p === 'vCont?') return 'vCont;c;C;s;S';
     if (p.startsWith('vCont;')) {
       // Actions apply to the threads they name, the first match counting. All-stop: a step of one
-      // thread runs that thread alone (the others' continue takes no time); otherwise all run.
+      // thread runs that thread alone (the others' continue takes no time). A continue of named
+      // threads only (GDB's software single step of RISC-V, `vCont;c:1`) runs those alone;
+      // one without a thread (`vCont;c`, `vCont;s:1;c`) runs all.
       let stepHart: number | undefined;
+      const named = new Set<number>();
+      let all = false;
       for (const action of p.slice(6).split(';')) {
         const [a, id] = action.split(':');
-        if (a[0] !== 's' && a[0] !== 'S') {
-          if (a[0] !== 'c' && a[0] !== 'C') return 'E01';
-          continue;
-        }
-        const k = id === undefined ? this.cHart : this.threadOf(id);
-        if (typeof k === 'number') stepHart ??= k;
-        else if (k === undefined) return 'E01';
-        else stepHart ??= this.cHart;
+        const k = id === undefined ? 'all' : this.threadOf(id);
+        if (k === undefined || a === undefined || a === '') return 'E01';
+        if (a[0] === 's' || a[0] === 'S') stepHart ??= typeof k === 'number' ? k : this.cHart;
+        else if (a[0] === 'c' || a[0] === 'C') {
+          if (typeof k === 'number') named.add(k);
+          else all = true;
+        } else return 'E01';
       }
       this.running = true;
       if (stepHart !== undefined) this.target.step(this.hart(stepHart));
-      else this.target.resume();
+      else this.target.resume(all ? undefined : [...named].map((k) => this.hart(k)));
       return undefined;
     }
     if (p.startsWith('vKill')) {

@@ -155,5 +155,12 @@ test('session: features, threads, the target description, registers, memory erro
   assert.deepEqual(await send('z2,80001000,8'), ['OK']);
   assert.equal(target.active, false);
   assert.deepEqual(await send('vCont?'), ['vCont;c;C;s;S']);
+  // A continue of thread 2 alone (GDB's software single step): hart 0 does not run.
+  const { hs } = { hs: target.harts };
+  assert.deepEqual(await send('vCont;c:2'), []);
+  assert.equal(target.active, true);
+  assert.equal(target.run(hs[0], 100), -1);
+  assert.deepEqual(await send('vCont;c'), []);
+  assert.equal(target.active, false, 'a continue of every thread lets the translator run');
   assert.deepEqual(await send('qXyzzy'), ['']);
 });

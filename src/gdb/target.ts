@@ -118,6 +118,8 @@ export class GdbTarget implements LoopDebug, DebugWatch {
   private readonly breakpoints = new Set<number>();
   /** The pages (virtual page bases) that hold breakpoints. */
   private readonly breakpointPages = new Set<number>();
+  /** The harts a continue of named threads lets run (undefined: all). */
+  private only: Set<RiscvHart> | undefined;
   /** The hart `run` is running (the one a watch hit belongs to). */
   private current: RiscvHart | undefined;
   private watches: Watch[] = [];
@@ -146,7 +148,12 @@ export class GdbTarget implements LoopDebug, DebugWatch {
   }
 
   get active(): boolean {
-    return this.breakpoints.size > 0 || this.watches.length > 0 || this.stepping !== undefined;
+    return (
+      this.breakpoints.size > 0 ||
+      this.watches.length > 0 ||
+      this.stepping !== undefined ||
+      this.only !== undefined
+    );
   }
 
   // ---- Run control ------------------------------------------------------------------------
@@ -171,6 +178,7 @@ export class GdbTarget implements LoopDebug, DebugWatch {
       this.stop(h, SIGTRAP);
       return 1;
     }
+    if (this.only !== undefined && !this.only.has(h)) return -1;
     h.checkInterrupts();
     if (h.waiting) return -1;
     let n = 0;
@@ -228,10 +236,11 @@ export class GdbTarget implements LoopDebug, DebugWatch {
     return this.machine.pause();
   }
 
-  /** Let every hart run until a breakpoint, watchpoint or `halt`. */
-  resume(): void {
+  /** Let every hart (or those of `only`) run until a breakpoint, watchpoint or `halt`. */
+  resume(only?: readonly RiscvHart[]): void {
     this.halting = false;
     this.hit = undefined;
+    this.only = only === undefined ? undefined : new Set(only);
     this.machine.resume();
   }
 
