@@ -20,6 +20,9 @@ import { type GdbTarget, REG_PC, SIGINT, SIGTRAP, type StopEvent, type WatchKind
 /** Most bytes one m packet returns: its hex must fit our PacketSize. */
 const MAX_READ_BYTES = (MAX_PACKET_BYTES - 16) >> 1;
 
+/** Most breakpoints and watchpoints at once (a client cannot make the stub grow without bound). */
+const MAX_POINTS = 4096;
+
 const WATCH_KINDS: Record<string, WatchKind> = { '2': 'write', '3': 'read', '4': 'access' };
 const WATCH_REPLY: Record<WatchKind, string> = { write: 'watch', read: 'rwatch', access: 'awatch' };
 
@@ -125,7 +128,13 @@ export class GdbSession {
   private async handle(data: Uint8Array): Promise<void> {
     if (this.closed) return;
     const p = text(data);
-    const r = this.command(p, data);
+    let r: string | undefined;
+    try {
+      r = this.command(p, data);
+    } catch {
+      // A packet the checks above missed gets an error, never a stuck or crashed stub.
+      r = 'E01';
+    }
     if (r !== undefined) this.reply(r);
     return Promise.resolve();
   }
@@ -236,6 +245,7 @@ export class GdbSession {
     if (m === null || addr === undefined || kind === undefined) return 'E01';
     const insert = m[1] === 'Z';
     const t = this.target;
+    if (insert && t.points >= MAX_POINTS) return 'E01';
     if (m[2] === '0' || m[2] === '1') {
       if (insert) t.addBreakpoint(addr);
       else t.removeBreakpoint(addr);

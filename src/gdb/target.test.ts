@@ -154,6 +154,11 @@ test('session: features, threads, the target description, registers, memory erro
   assert.deepEqual(await send('z0,80000000,4'), ['OK']);
   assert.deepEqual(await send('z2,80001000,8'), ['OK']);
   assert.equal(target.active, false);
+  // A client cannot set points without bound.
+  for (let k = 0; k < 4096; k++) await send(`Z0,${(0x80000000 + 2 * k).toString(16)},2`);
+  assert.deepEqual(await send('Z0,90000000,2'), ['E01']);
+  for (let k = 0; k < 4096; k++) await send(`z0,${(0x80000000 + 2 * k).toString(16)},2`);
+  assert.equal(target.active, false);
   assert.deepEqual(await send('vCont?'), ['vCont;c;C;s;S']);
   // A continue of thread 2 alone (GDB's software single step): hart 0 does not run.
   const { hs } = { hs: target.harts };

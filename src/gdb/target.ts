@@ -147,6 +147,11 @@ export class GdbTarget implements LoopDebug, DebugWatch {
     return this.machine.harts;
   }
 
+  /** Breakpoints and watchpoints set. */
+  get points(): number {
+    return this.breakpoints.size + this.watches.length;
+  }
+
   get active(): boolean {
     return (
       this.breakpoints.size > 0 ||
