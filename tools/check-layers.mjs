@@ -43,10 +43,23 @@ const LAYERS = {
   images: ['core'],
   // QMP's protocol and commands, portable so that a browser host can serve them too.
   monitor: ['core'],
+  // The GDB stub's protocol and target (its socket is in host/).
+  gdb: ['core', 'memory', 'cpu', 'engine'],
 };
 
 /** Layers that must run on any JavaScript runtime: see rule 3 and tsconfig.portable.json. */
-const PORTABLE = ['core', 'memory', 'cpu', 'machine', 'loaders', 'sbi', 'devices', 'boards', 'monitor'];
+const PORTABLE = [
+  'core',
+  'memory',
+  'cpu',
+  'machine',
+  'loaders',
+  'sbi',
+  'devices',
+  'boards',
+  'monitor',
+  'gdb',
+];
 
 /** Modules that must not import the JIT (rule 4), and the JIT's folder. */
 const NO_JIT = ['src/cpu/riscv/hart.ts', 'src/cpu/riscv/interp.ts'];

@@ -13,6 +13,8 @@ import { VmCloseError, type VmEnd } from '../vm/vm.js';
 import { performance } from 'node:perf_hooks';
 import { QmpListenError } from '../host/node/qmp-server.js';
 import { VmMonitor } from './monitor.js';
+import { ListenError } from '../host/node/tcp-listen.js';
+import { type GdbStub, startGdb } from './gdb.js';
 import { hostConfig } from './node-host.js';
 import { machineHelp, parseRunOptions, runOptionsHelp, UsageError, type RunOptions } from './options.js';
 import { signalStatus, StopSignals } from './signals.js';
@@ -82,6 +84,13 @@ function exitStatus(end: VmEnd): number {
       return EXIT.guestFailure;
     }
   }
+}
+
+/** The exit status for `end`, without exitStatus's line on stderr (GDB's exit reply). */
+function exitStatusQuiet(end: VmEnd): number {
+  if (end.kind === 'guest' && end.stop.kind === 'exit') return statusForHtif(end.stop.code);
+  if (end.kind === 'guest') return end.stop.kind === 'poweroff' ? EXIT.ok : EXIT.guestFailure;
+  return end.kind === 'instruction-limit' ? EXIT.instructionLimit : EXIT.ok;
 }
 
 /** True when the guest's stop is a reboot request (virt's test device or SBI system reset). */
@@ -158,13 +167,21 @@ async function boots(o: RunOptions, monitor: VmMonitor | undefined): Promise<num
         o.disks,
         config.machine === 'virt' ? (config.disks ?? []).map((d) => d.backend.sizeBytes) : [],
       );
+      let gdb: GdbStub | undefined;
       const elu0 = performance.eventLoopUtilization();
       let end: VmEnd;
       let elu;
       try {
+        if (o.gdb !== undefined) {
+          gdb = await startGdb(vm, o.gdb.host, o.gdb.port);
+          if (o.paused) process.stderr.write(`tsvirt: paused; waiting for GDB on port ${gdb.port}\n`);
+        }
+        if (o.paused) void vm.pause();
         end = await vm.run();
         elu = performance.eventLoopUtilization(elu0);
+        gdb?.end(exitStatusQuiet(end));
       } finally {
+        await gdb?.close();
         await vm.close();
       }
       if (o.stats) process.stderr.write(statsText(vm.instructionsRetired, elu, vm.extensionsUsed));
@@ -238,7 +255,8 @@ export async function main(argv: string[]): Promise<number> {
       e instanceof BootError ||
       e instanceof VmCloseError ||
       e instanceof VmConfigError ||
-      e instanceof QmpListenError
+      e instanceof QmpListenError ||
+      e instanceof ListenError
     ) {
       const where =
         e instanceof ElfError || e instanceof KernelError

@@ -70,6 +70,16 @@ test('--jit-cache: 16 to 1048576 blocks', () => {
   for (const bad of ['15', '1048577', 'x', '1e3']) usage([`--jit-cache=${bad}`], /^--jit-cache: /);
 });
 
+test("--gdb tcp::PORT or tcp:HOST:PORT; -s is QEMU's tcp::1234, -S --paused", () => {
+  assert.deepEqual(run('--gdb', 'tcp::1234').gdb, { host: '', port: 1234 });
+  assert.deepEqual(run('--gdb=tcp:127.0.0.1:9000').gdb, { host: '127.0.0.1', port: 9000 });
+  assert.deepEqual(run('-s').gdb, { host: '', port: 1234 });
+  assert.equal(run('-S').paused, true);
+  assert.equal(run().paused, false);
+  for (const bad of ['1234', 'tcp:1234', 'tcp::0', 'tcp::65536', 'udp::1234', 'tcp::'])
+    usage([`--gdb=${bad}`], /^--gdb: /);
+});
+
 test('--max-instructions: 1 to 2^53 - 1', () => {
   assert.equal(run('--max-instructions', '1').maxInstructions, 1);
   assert.equal(
@@ -96,6 +106,9 @@ test('defaults: virt, 1 hart, WebAssembly translator, console on the UART, no de
     stats: false,
     config: undefined,
     reboot: false,
+    gdb: undefined,
+    gdbDefault: false,
+    paused: false,
     jit: 'wasm',
     jitCache: 65536,
     disks: [],

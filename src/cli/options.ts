@@ -89,6 +89,16 @@ function parseCount(option: string, text: string, min: number, max: number): num
   return n;
 }
 
+/** A GDB listen address: tcp::PORT or tcp:HOST:PORT (QEMU's -gdb spelling). */
+export function parseGdbAddress(raw: string): { host: string; port: number } {
+  const m = /^tcp:([^:]*):(\d{1,5})$/.exec(raw);
+  const port = m === null ? NaN : Number(m[2]);
+  if (m === null || port < 1 || port > 65535) {
+    throw new UsageError(`--gdb: '${raw}' is not tcp::PORT or tcp:HOST:PORT (PORT 1 to 65535)`);
+  }
+  return { host: m[1], port };
+}
+
 /** One line per machine, for --machine help. */
 export const MACHINE_HELP: Record<MachineName, string> = {
   virt: 'QEMU-virt-compatible board for Linux (the default)',
@@ -249,6 +259,33 @@ export const RUN_OPTIONS = {
     help:
       'print instructions retired, the time the CPUs were busy and idle, and\n' +
       'MIPS while busy, on exit (stderr)',
+    parse: (given) => given,
+  }),
+  /** Where the GDB stub listens (--gdb tcp::PORT, tcp:HOST:PORT; -s for tcp::1234), or undefined. */
+  gdb: value({
+    name: 'gdb',
+    syntax: 'tcp:[HOST]:PORT',
+    machines: ALL,
+    help:
+      'listen for GDB (gdb-multiarch -ex "target remote :PORT") on PORT, of\n' +
+      'HOST only when given (docs/gdb.md)',
+    parse: (raw, ctx) => {
+      if (raw === undefined) return ctx.given('gdb-default') ? { host: '', port: 1234 } : undefined;
+      return parseGdbAddress(raw);
+    },
+  }),
+  gdbDefault: flag({
+    name: 'gdb-default',
+    short: 's',
+    machines: ALL,
+    help: "QEMU's -s: --gdb tcp::1234",
+    parse: (given) => given,
+  }),
+  paused: flag({
+    name: 'paused',
+    short: 'S',
+    machines: ALL,
+    help: "start with every hart halted (QEMU's -S), for a debugger to resume",
     parse: (given) => given,
   }),
   /** The translator: WebAssembly (on), JavaScript (js), or none: interpret everything (off). */

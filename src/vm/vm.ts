@@ -5,7 +5,7 @@
 import type { SpikeBoard } from '../boards/spike.js';
 import type { VirtBoard } from '../boards/virt/board.js';
 import type { RiscvHart } from '../cpu/riscv/hart.js';
-import { runLoop, type LoopOptions, type TcgBoard } from '../engine/tcg/loop.js';
+import { runLoop, type LoopDebug, type LoopOptions, type TcgBoard } from '../engine/tcg/loop.js';
 import type { MachineName } from './config.js';
 import type { StopReason, StopRequests } from './stop.js';
 
@@ -148,6 +148,13 @@ export class Vm {
   /** The first stop request, or undefined. */
   get stopReason(): StopReason | undefined {
     return this.stops.reason;
+  }
+
+  /**
+   * Let a debugger take over the harts' slices while it is active (see LoopDebug); before `run`.
+   */
+  setDebug(debug: LoopDebug): void {
+    this.loop.debug = debug;
   }
 
   /** Run the guest until it stops the machine, a stop is requested, or the instruction limit. */

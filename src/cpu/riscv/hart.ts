@@ -40,7 +40,7 @@ import {
   writePhys,
   writeSlow,
 } from './memory.js';
-import type { CodePages, MemoryHart, StoreWatch } from './memory.js';
+import type { CodePages, DebugWatch, MemoryHart, StoreWatch } from './memory.js';
 import { amo } from './amo.js';
 import { cbo, cboEnabled } from './cbo.js';
 import {
@@ -175,6 +175,8 @@ export class RiscvHart implements Hart, MemoryHart {
 
   /** Translated code of this machine, when the translator is on (shared by all harts). */
   codeCache: CodePages | undefined = undefined;
+  /** A debugger's watchpoints (memory.ts DebugWatch), set while it has any. */
+  debugWatch: DebugWatch | undefined = undefined;
 
   /** The reservation as translated code reads and sets it (AREA_RESERVATION). */
   private readonly reserved: Int32Array;

@@ -49,6 +49,22 @@ export interface StoreWatch {
   onStore(pa: number, bytes: number): void;
 }
 
+/**
+ * A debugger's watchpoints (src/gdb): their pages stay out of the TLB, so every access to them
+ * comes through the slow path, which asks here first.
+ */
+export interface DebugWatch {
+  /** Whether the virtual page at `page` holds a watched byte. */
+  pageWatched(page: number): boolean;
+  /**
+   * A data access of `bytes` at virtual `va` to RAM is about to be made (`write`: a store). True
+   * when it hit a watchpoint: the access is then not made and the path returns as if it had
+   * failed without a trap; the debugger puts pc back on the instruction (GDB's RISC-V
+   * watchpoints stop before the access).
+   */
+  accessed(va: number, bytes: number, write: boolean): boolean;
+}
+
 /** The hart as its memory path sees it (RiscvHart is one); stated here so as not to import it. */
 export interface MemoryHart extends MmuContext {
   readonly mem: GuestMemory;
@@ -57,6 +73,8 @@ export interface MemoryHart extends MmuContext {
   readonly tlb: Tlb;
   readonly pmp: Pmp;
   readonly codeCache: CodePages | undefined;
+  /** A debugger's watchpoints, or undefined (no cost then beyond this check on slow paths). */
+  readonly debugWatch: DebugWatch | undefined;
   /** The TLB slot bases of the current contexts (hart.ts updateContext). */
   readonly fetchBase: number;
   readonly loadBase: number;
@@ -226,6 +244,7 @@ export function translate(h: MemoryHart, va: number, access: number): number {
     pageOff < h.mem.sizeBytes &&
     !h.hlvActive &&
     !isWatchedPage(h, pa) &&
+    !(h.debugWatch !== undefined && h.debugWatch.pageWatched(va - (va % PAGE))) &&
     h.pmp.allowsPage(pa - (pa % PAGE), access, priv) &&
     // Stores to pages with translated code must reach writePhys, which invalidates them.
     !(access === ACCESS_STORE && code !== undefined && code.codePage[pageOff / PAGE] === 1)
@@ -298,6 +317,9 @@ export function readPhys(h: MemoryHart, pa: number, bytes: number, access: numbe
   if (!pmpAllows(h, pa, bytes, access, va)) return false;
   const mem = h.mem;
   if (mem.contains(pa, bytes)) {
+    if (h.debugWatch !== undefined && access !== ACCESS_FETCH && h.debugWatch.accessed(va, bytes, false)) {
+      return false;
+    }
     const off = pa - mem.base;
     const v = mem.view;
     switch (bytes) {
@@ -359,6 +381,7 @@ export function writePhys(
   if (!pmpAllows(h, pa, bytes, ACCESS_STORE, va)) return false;
   const mem = h.mem;
   if (mem.contains(pa, bytes)) {
+    if (h.debugWatch !== undefined && h.debugWatch.accessed(va, bytes, true)) return false;
     const off = pa - mem.base;
     const v = mem.view;
     if (bytes === 1) v.setInt8(off, lo);

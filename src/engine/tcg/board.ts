@@ -26,3 +26,17 @@ export interface TcgBoard {
    */
   readonly pause?: { readonly paused: boolean; parked(): void; resumed(): Promise<void> };
 }
+
+/**
+ * A debugger's hold on the loop (src/gdb): while `active` (breakpoints, watchpoints or a step),
+ * the loop hands each hart's slice to `run` instead of the translator or interpreter, so that
+ * the cost of debugging is one check per slice, and none without a debugger.
+ */
+export interface LoopDebug {
+  readonly active: boolean;
+  /**
+   * Run about `budget` instructions of `h` (interrupts examined by `run` itself: a single step
+   * masks them). Returns the instructions executed, or -1 when the hart did not run (it waits).
+   */
+  run(h: RiscvHart, budget: number): number;
+}

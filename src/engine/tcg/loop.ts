@@ -6,10 +6,10 @@ import { runInterpreter } from '../../cpu/riscv/interp.js';
 import { CodeCache } from '../../cpu/riscv/jit/cache.js';
 import { runJit } from '../../cpu/riscv/jit/run.js';
 import { WasmJit } from '../../cpu/riscv/jit/wasm/engine.js';
-import type { TcgBoard } from './board.js';
+import type { LoopDebug, TcgBoard } from './board.js';
 
 // The loop's callers name the board contract through the loop; boards import board.ts itself.
-export type { TcgBoard };
+export type { LoopDebug, TcgBoard };
 import { hostBytesFor } from '../../cpu/riscv/jit/wasm/layout.js';
 
 /** Which translator runs hot guest code, if any. */
@@ -27,6 +27,8 @@ export function engineHostBytes(jit: JitMode, harts: number, ramBytes: number): 
 }
 
 export interface LoopOptions {
+  /** A debugger, checked once per slice (see LoopDebug). */
+  debug?: LoopDebug;
   /** Stop after about this many instructions (checked per slice). */
   maxInstructions?: number;
   /** Instructions per hart per slice: bounds interrupt latency. */
@@ -102,6 +104,18 @@ export async function runLoop(board: TcgBoard, opts: LoopOptions = {}): Promise<
       let ran = false;
       for (const h of board.harts) {
         if (!h.running) continue;
+        const debug = opts.debug;
+        if (debug?.active) {
+          const r = debug.run(h, slice);
+          if (r < 0) continue;
+          ran = true;
+          total += r;
+          if (board.harts.length > 1) h.reservation = -1;
+          board.afterSlice();
+          // A breakpoint or step paused the machine: no other hart runs past it.
+          if (board.stopped || board.pause?.paused) break;
+          continue;
+        }
         h.checkInterrupts();
         if (h.waiting) continue;
         ran = true;

@@ -1,0 +1,40 @@
+/* The GDB stub's test program (test/boot/gdb.test.mjs), for the spike board: a hot loop that
+   spins until the debugger writes `go`, then a store to `flag` (a watchpoint's target), then a
+   check that passes only if the debugger wrote 0x1234 to `value` (read after another load from
+   its page, which must not open the page to the TLB while `value` is watched).
+   Built with test/isa's test.h and link.ld. */
+#include "test.h"
+
+TEST_BEGIN
+        la s0, counter
+        la s4, go
+        li s1, 0
+        .globl spin
+spin:   addi s1, s1, 1
+        sd s1, 0(s0)
+        ld t0, 0(s4)
+        beqz t0, spin
+        .globl after_loop
+after_loop:
+        addi s3, s1, 5
+        la t1, flag
+        li t2, 7
+        sd t2, 0(t1)
+        .globl after_store
+after_store:
+        TEST_CASE(2)
+        ld t3, 0(s4)            /* a load from value's page first: it must not let value's load skip the watch */
+        la t0, value
+        ld a0, 0(t0)
+        li t1, 0x1234
+        bne a0, t1, fail
+        j pass
+TEST_END
+
+        .data
+        .balign 8
+        .globl counter, go, flag, value
+counter: .dword 0
+go:     .dword 0
+flag:   .dword 0
+value:  .dword 0
