@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Nested virtualization benchmark (issue 20), side by side in one run. L1 is `tsvirt image
 // --nested` (Debian's kernel with kvm.ko and Debian's QEMU 10) on an L0 that has the hypervisor
-// extension: tsvirt (`--cpu max,h=on`, built-in SBI and OpenSBI) and QEMU 10 (`-cpu
+// extension: tsvirt (`--cpu max`, which has H and Sscofpmf; built-in SBI and OpenSBI) and QEMU 10 (`-cpu
 // rv64,h=true,sscofpmf=true`, its OpenSBI). In L1, /nested/run starts L2 (the same kernel and a
 // BusyBox initramfs) with QEMU's `-accel kvm` (and, with --tcg, `-accel tcg`). Measured on the
 // host's clock, from the moment the command is typed into L1's shell:
