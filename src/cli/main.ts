@@ -9,7 +9,9 @@ import { imageMain } from '../images/cli.js';
 import { build } from '../vm/build.js';
 import { VmConfigError } from '../vm/config.js';
 import { StopRequests } from '../vm/stop.js';
-import { VmCloseError, type VmEnd } from '../vm/vm.js';
+import { VmCloseError, type Vm, type VmEnd } from '../vm/vm.js';
+import { SnapshotError } from '../vm/snapshot/format.js';
+import { describeFsError } from './fs-error.js';
 import { performance } from 'node:perf_hooks';
 import { hostConfig } from './node-host.js';
 import { machineHelp, parseRunOptions, runOptionsHelp, UsageError, type RunOptions } from './options.js';
@@ -117,6 +119,7 @@ async function run(o: RunOptions): Promise<number> {
       try {
         end = await vm.run();
         elu = performance.eventLoopUtilization(elu0);
+        if (o.saveOnExit !== undefined && end.kind === 'stopped') await saveVm(vm, o.saveOnExit);
       } finally {
         await vm.close();
       }
@@ -130,6 +133,18 @@ async function run(o: RunOptions): Promise<number> {
       signals.uninstall();
     }
   }
+}
+
+/** --save-on-exit: the stopped VM into `path`, with a line on stderr saying so. */
+async function saveVm(vm: Vm, path: string): Promise<void> {
+  const t0 = performance.now();
+  try {
+    await vm.saveTo(path);
+  } catch (e) {
+    throw new UsageError(`--save-on-exit: cannot write '${path}': ${describeFsError(e)}`);
+  }
+  const ms = performance.now() - t0;
+  process.stderr.write(`tsvirt: saved the VM to ${path} in ${ms.toFixed(0)} ms\n`);
 }
 
 /** `help` in place of an option's value: `--machine help`, `--cpu=help`. */
@@ -187,9 +202,15 @@ export async function main(argv: string[]): Promise<number> {
       e instanceof KernelError ||
       e instanceof BootError ||
       e instanceof VmCloseError ||
-      e instanceof VmConfigError
+      e instanceof VmConfigError ||
+      e instanceof SnapshotError
     ) {
-      const where = e instanceof ElfError || e instanceof KernelError ? '--kernel: ' : '';
+      const where =
+        e instanceof ElfError || e instanceof KernelError
+          ? '--kernel: '
+          : e instanceof SnapshotError
+            ? '--incoming: '
+            : '';
       process.stderr.write(`tsvirt: error: ${where}${e.message}\n`);
       return EXIT.error;
     }

@@ -101,6 +101,8 @@ test('defaults: virt, 1 hart, WebAssembly translator, console on the UART, no de
     disks: [],
     nets: [],
     rng: false,
+    incoming: undefined,
+    saveOnExit: undefined,
     console: 'stdio',
   });
   const o = run('--disk', 'file=a', '--disk', 'file=b', '--net', 'udp,local=1,remote=2', '--rng', '--stats');
@@ -223,4 +225,11 @@ test('--help lists every option of the table with its value syntax, virt-only on
       `help of --${s.name}: ${text.slice(0, 80)}`,
     );
   }
+});
+
+test("--incoming file:PATH (QEMU's spelling) and --save-on-exit PATH, virt only", () => {
+  assert.equal(run('--incoming', 'file:/tmp/a b').incoming, '/tmp/a b');
+  assert.equal(run('--save-on-exit', 's.snap').saveOnExit, 's.snap');
+  for (const bad of ['/tmp/x', 'file:', 'tcp:1.2.3.4:5', 'exec:cat'])
+    usage([`--incoming=${bad}`], /^--incoming: /);
 });
