@@ -11,9 +11,9 @@ import type { RiscvHart } from './hart.js';
 export class HartStateError extends Error {}
 
 /** Plain numbers of the hart (int32 words, counts, or exact doubles such as stimecmpNum). */
+// npc is not saved: it is scratch of the instruction being executed (the translator leaves it).
 const HART_NUMBERS = [
   'pc',
-  'npc',
   'priv',
   'retired',
   'mstatus',
@@ -267,5 +267,6 @@ export function restoreHart(h: RiscvHart, s: HartState): void {
   h.tlb.flush();
   h.updateContext();
   h.syncFpMode();
+  h.npc = h.pc;
   h.yieldLoop = true;
 }
