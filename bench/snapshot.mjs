@@ -125,7 +125,9 @@ async function hmpClient(sock) {
       };
       wake();
     });
-  await prompt();
+  const failed = new Promise((_, reject) => c.on('error', reject));
+  failed.catch(() => {});
+  await Promise.race([prompt(), failed]);
   return {
     cmd: (text) => {
       c.write(`${text}\n`);
@@ -166,9 +168,34 @@ async function qemuRun(cmd, file) {
   a.p.kill('SIGTERM');
   await a.exited;
   console.error('qemu: restore');
-  const b = proc(cmd, [...base, '-monitor', 'none', '-incoming', `file:${file}`]);
+  const sock2 = join(dir, 'mon2.sock');
+  const b = proc(cmd, [...base, '-monitor', `unix:${sock2},server,nowait`, '-incoming', `file:${file}`]);
   b.send(ASK);
+  // The destination may stay paused after loading (QEMU keeps the source's run state): `cont`.
+  let mon2;
+  for (let k = 0; mon2 === undefined; k++) {
+    mon2 = await hmpClient(sock2).catch(async (e) => {
+      if (k > 2000) throw e;
+      await sleep(2);
+      return undefined;
+    });
+  }
+  const deadline = performance.now() + 120_000;
+  for (;;) {
+    if (performance.now() > deadline) {
+      b.p.kill('SIGKILL');
+      throw new Error(`the destination did not finish loading in 120 s: ${await mon2.cmd('info migrate')}`);
+    }
+    const st = await mon2.cmd('info status');
+    if (/running/.test(st)) break;
+    if (/paused|postmigrate/.test(st) && !/inmigrate/.test(st)) {
+      await mon2.cmd('cont');
+      break;
+    }
+    await sleep(2);
+  }
   const restoreMs = (await b.waitFor(ANSWER)).ms;
+  mon2.close();
   b.p.kill('SIGTERM');
   await b.exited;
   return { saveMs, restoreMs, bytes: statSync(file).size };
@@ -180,7 +207,13 @@ const qemu = opts['no-qemu'] ? undefined : qemu10();
 try {
   for (let k = 0; k < runs; k++) {
     cols.tsvirt.push(await tsvirtRun(join(dir, `t${k}.snap`)));
-    if (qemu !== undefined) cols.qemu.push(await qemuRun(qemu, join(dir, `q${k}.snap`)));
+    if (qemu !== undefined) {
+      try {
+        cols.qemu.push(await qemuRun(qemu, join(dir, `q${k}.snap`)));
+      } catch (e) {
+        console.log(`qemu 10: failed: ${e.message}`);
+      }
+    }
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
