@@ -9,7 +9,9 @@ import { imageMain } from '../images/cli.js';
 import { build } from '../vm/build.js';
 import { VmConfigError } from '../vm/config.js';
 import { StopRequests, type StopReason } from '../vm/stop.js';
-import { VmCloseError, type VmEnd } from '../vm/vm.js';
+import { VmCloseError, type Vm, type VmEnd } from '../vm/vm.js';
+import { SnapshotError } from '../vm/snapshot/format.js';
+import { describeFsError } from './fs-error.js';
 import { performance } from 'node:perf_hooks';
 import { QmpListenError } from '../host/node/qmp-server.js';
 import { VmMonitor } from './monitor.js';
@@ -180,6 +182,7 @@ async function boots(o: RunOptions, monitor: VmMonitor | undefined): Promise<num
         end = await vm.run();
         elu = performance.eventLoopUtilization(elu0);
         gdb?.end(exitStatusQuiet(end));
+        if (o.saveOnExit !== undefined && end.kind === 'stopped') await saveVm(vm, o.saveOnExit);
       } finally {
         await gdb?.close();
         await vm.close();
@@ -197,6 +200,18 @@ async function boots(o: RunOptions, monitor: VmMonitor | undefined): Promise<num
       signals.uninstall();
     }
   }
+}
+
+/** --save-on-exit: the stopped VM into `path`, with a line on stderr saying so. */
+async function saveVm(vm: Vm, path: string): Promise<void> {
+  const t0 = performance.now();
+  try {
+    await vm.saveTo(path);
+  } catch (e) {
+    throw new UsageError(`--save-on-exit: cannot write '${path}': ${describeFsError(e)}`);
+  }
+  const ms = performance.now() - t0;
+  process.stderr.write(`tsvirt: saved the VM to ${path} in ${ms.toFixed(0)} ms\n`);
 }
 
 /** `help` in place of an option's value: `--machine help`, `--cpu=help`. */
@@ -256,14 +271,17 @@ export async function main(argv: string[]): Promise<number> {
       e instanceof VmCloseError ||
       e instanceof VmConfigError ||
       e instanceof QmpListenError ||
-      e instanceof ListenError
+      e instanceof ListenError ||
+      e instanceof SnapshotError
     ) {
       const where =
         e instanceof ElfError || e instanceof KernelError
           ? '--kernel: '
           : e instanceof QmpListenError
             ? '--qmp: '
-            : '';
+            : e instanceof SnapshotError
+              ? '--incoming: '
+              : '';
       process.stderr.write(`tsvirt: error: ${where}${e.message}\n`);
       return EXIT.error;
     }

@@ -2,6 +2,8 @@
 // that the parsed options name, and hands them to the builder as backends (vm/config.ts). The
 // only module of the run command that creates host objects; what fails here names its option.
 
+import { readFileSync, statSync } from 'node:fs';
+import { describeFsError } from './fs-error.js';
 import { nodeGunzip } from '../host/node/gunzip.js';
 import type { CharBackend } from '../backends/char.js';
 import { openDisk, DiskOpenError } from '../backends/block/open.js';
@@ -69,7 +71,12 @@ export async function hostConfig(o: RunOptions, stop: StopRequests): Promise<VmC
     initrdPath ??= g.initrd;
   }
   const kernel = fileInput('--kernel', kernelPath, o.memoryBytes);
-  const initrd = initrdPath === undefined ? undefined : readInput('--initrd', initrdPath, o.memoryBytes);
+  const incoming = o.incoming === undefined ? undefined : readSnapshot(o.incoming, o.memoryBytes);
+  // A VM started from a snapshot has its initrd in RAM already.
+  const initrd =
+    initrdPath === undefined || o.incoming !== undefined
+      ? undefined
+      : readInput('--initrd', initrdPath, o.memoryBytes);
   const bios = o.bios === undefined ? undefined : readInput('--bios', o.bios, o.memoryBytes);
   const disks: DiskConfig[] = [];
   const nics: NicConfig[] = [];
@@ -115,5 +122,28 @@ export async function hostConfig(o: RunOptions, stop: StopRequests): Promise<VmC
     disks,
     nics,
     rng: o.rng ? new HostEntropySource() : undefined,
+    incoming,
   };
+}
+
+/** Most bytes a snapshot of `memoryBytes` of RAM can take: RAM, its page index, and the state. */
+function snapshotLimitBytes(memoryBytes: number): number {
+  return memoryBytes + memoryBytes / 1024 + 64 * 1024 ** 2;
+}
+
+/** The snapshot file of --incoming, read whole (bounded by what such a snapshot can hold). */
+function readSnapshot(path: string, memoryBytes: number): Uint8Array {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch (e) {
+    throw new UsageError(`--incoming: cannot read '${path}': ${describeFsError(e)}`);
+  }
+  if (size > snapshotLimitBytes(memoryBytes))
+    throw new UsageError(`--incoming: '${path}' is larger than a snapshot of this machine's RAM can be`);
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new UsageError(`--incoming: cannot read '${path}': ${describeFsError(e)}`);
+  }
 }

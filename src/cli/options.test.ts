@@ -114,6 +114,8 @@ test('defaults: virt, 1 hart, WebAssembly translator, console on the UART, no de
     disks: [],
     nets: [],
     rng: false,
+    incoming: undefined,
+    saveOnExit: undefined,
     console: 'stdio',
     qmp: [],
   });
@@ -259,4 +261,11 @@ test("--qmp: QEMU's unix: and tcp: spellings; tsvirt always listens; wait=on unl
   usage(['--qmp', 'unix:/q,wait=maybe'], /^--qmp: wait: 'maybe' is not on or off/);
   usage(['--qmp', 'unix:/q,telnet'], /^--qmp: unknown option 'telnet'/);
   assert.match(runOptionsHelp(), /--qmp unix:PATH\|tcp:HOST:PORT/);
+});
+
+test("--incoming file:PATH (QEMU's spelling) and --save-on-exit PATH, virt only", () => {
+  assert.equal(run('--incoming', 'file:/tmp/a b').incoming, '/tmp/a b');
+  assert.equal(run('--save-on-exit', 's.snap').saveOnExit, 's.snap');
+  for (const bad of ['/tmp/x', 'file:', 'tcp:1.2.3.4:5', 'exec:cat'])
+    usage([`--incoming=${bad}`], /^--incoming: /);
 });

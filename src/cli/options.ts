@@ -351,6 +351,33 @@ export const RUN_OPTIONS = {
     help: "a virtio-rng device fed by the host's CSPRNG",
     parse: (given) => given,
   }),
+  /** The snapshot file to start from (`--incoming file:PATH`), or undefined: boot. */
+  incoming: value({
+    name: 'incoming',
+    syntax: 'file:PATH',
+    machines: VIRT,
+    help:
+      'start from the snapshot in PATH (written by --save-on-exit) instead of\n' +
+      'booting; the other options must describe the same machine (memory,\n' +
+      '--smp, --cpu, --bios, devices) and the same disks, unchanged since',
+    parse: (raw): string | undefined => {
+      if (raw === undefined) return undefined;
+      if (!raw.startsWith('file:') || raw.length === 5) {
+        throw new UsageError(`--incoming: '${raw}' is not file:PATH (the only kind tsvirt reads yet)`);
+      }
+      return raw.slice(5);
+    },
+  }),
+  /** Where to save the VM when tsvirt is asked to stop (signal, Ctrl-A x), or undefined. */
+  saveOnExit: value({
+    name: 'save-on-exit',
+    syntax: 'PATH',
+    machines: VIRT,
+    help:
+      'when tsvirt is stopped (SIGTERM, SIGINT, SIGHUP, Ctrl-A x), save the\n' +
+      'whole VM to PATH first; --incoming file:PATH resumes it',
+    parse: (raw) => raw,
+  }),
   console: value({
     name: 'console',
     syntax: 'stdio|virtio',

@@ -66,10 +66,32 @@ const STOP_RESET = 1 << 0;
 /** Raw events: mhpmevent's selector, the low 48 bits of event_data (SBI 11.1, type 2). */
 const RAW_SELECT = (1n << 48n) - 1n;
 
-export function pmuExtension(): SbiExtension {
+/** The PMU extension, with its allocation map for snapshots. */
+export interface SbiPmuExtension extends SbiExtension {
+  /** The counters handed out, as a mask per hart id (harts with none are left out). */
+  saveAllocations(): Record<string, number>;
+  /** Replace the allocation map with `saved` (hart ids index `harts`); throws on a hart id out of range. */
+  restoreAllocations(saved: Record<string, number>, harts: readonly RiscvHart[]): void;
+}
+
+export function pmuExtension(): SbiPmuExtension {
   /** Counters handed out by counter_config_matching, per hart, until stopped with RESET. */
   const inUse = new Map<RiscvHart, number>();
   return {
+    saveAllocations() {
+      const out: Record<string, number> = {};
+      for (const [h, mask] of inUse) out[String(h.hartId)] = mask;
+      return out;
+    },
+    restoreAllocations(saved, harts) {
+      inUse.clear();
+      for (const [id, mask] of Object.entries(saved)) {
+        const h = harts[Number(id)];
+        if (h === undefined || typeof mask !== 'number' || (mask | 0) !== mask)
+          throw new Error(`SBI PMU allocation for hart '${id}' does not fit this machine`);
+        inUse.set(h, mask);
+      }
+    },
     eid: EID_PMU,
     name: 'pmu',
     probe: () => 1,

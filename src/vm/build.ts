@@ -18,8 +18,21 @@ import {
   type SpikeConfig,
   type VirtConfig,
   type VmConfig,
+  VmConfigError,
 } from './config.js';
 import { StopRequests } from './stop.js';
+import { isaProfile } from '../cpu/riscv/isa/profile.js';
+import {
+  deviceState,
+  describeMachine,
+  loadSnapshot,
+  openSnapshot,
+  SnapshotError,
+  takeSnapshot,
+} from './snapshot/snapshot.js';
+import type { ParsedSnapshot } from './snapshot/format.js';
+import type { VirtioBlkState } from '../devices/virtio/blk/persist.js';
+import type { VirtioNetState } from '../devices/virtio/net/device.js';
 import { closeInOrder, Vm, VmCloseError, type Closer } from './vm.js';
 
 /**
@@ -33,7 +46,12 @@ export async function build(config: VmConfig): Promise<Vm> {
   const closers = closersOf(config, blks);
   try {
     checkConfig(config);
-    return config.machine === 'spike' ? buildSpike(config, closers) : buildVirt(config, closers, blks);
+    if (config.machine === 'spike') {
+      if ((config as unknown as Partial<VirtConfig>).incoming !== undefined)
+        throw new VmConfigError('incoming: snapshots are of the virt machine only');
+      return buildSpike(config, closers);
+    }
+    return buildVirt(config, closers, blks);
   } catch (e) {
     await closeInOrder(closers).catch(() => {});
     throw e;
@@ -78,19 +96,40 @@ function buildSpike(c: SpikeConfig, closers: Closer[]): Vm {
 
 /** `blks` receives the disks' devices, in the order of `c.disks`. */
 function buildVirt(c: VirtConfig, closers: Closer[], blks: VirtioBlk[]): Vm {
+  const desc = describeMachine(c, c.cpu ?? isaProfile());
+  const snap: ParsedSnapshot | undefined =
+    c.incoming === undefined ? undefined : openSnapshot(c.incoming, desc);
+  // Devices whose state is restored by building them (virtio-blk, virtio-net) take it here.
+  const fromSnapshot = <T>(k: number, what: string, make: (state: never) => T): T => {
+    try {
+      return make(deviceState(snap as ParsedSnapshot, k) as never);
+    } catch (e) {
+      if (e instanceof SnapshotError) throw e;
+      throw new SnapshotError(`virtio device ${k} (${what}): ${(e as Error).message}`);
+    }
+  };
   const devices: VirtioDevice[] = [];
   // Host memory the VM's disks may hold for requests in flight, shared by all of them.
   const ioBudget = new MemoryBudget();
   for (const [k, d] of (c.disks ?? []).entries()) {
-    const blk = new VirtioBlk({
-      backend: d.backend,
-      serial: d.serial ?? `tsvirt-disk${k}`,
-      budget: ioBudget,
-    });
+    const blk =
+      snap === undefined
+        ? new VirtioBlk({ backend: d.backend, serial: d.serial ?? `tsvirt-disk${k}`, budget: ioBudget })
+        : fromSnapshot(devices.length, 'virtio-blk', (s: VirtioBlkState) =>
+            VirtioBlk.restore({ backend: d.backend, budget: ioBudget }, s),
+          );
     blks.push(blk);
     devices.push(blk);
   }
-  for (const n of c.nics ?? []) devices.push(new VirtioNet({ backend: n.backend, mac: n.mac, mtu: n.mtu }));
+  for (const n of c.nics ?? []) {
+    devices.push(
+      snap === undefined
+        ? new VirtioNet({ backend: n.backend, mac: n.mac, mtu: n.mtu })
+        : fromSnapshot(devices.length, 'virtio-net', (s: VirtioNetState) =>
+            VirtioNet.restore({ backend: n.backend }, s),
+          ),
+    );
+  }
   if (c.rng !== undefined) devices.push(new VirtioRng(c.rng));
   let uartSide: CharBackend = c.console;
   if (c.consoleDevice === 'virtio') {
@@ -111,11 +150,16 @@ function buildVirt(c: VirtConfig, closers: Closer[], blks: VirtioBlk[]): Vm {
     console: uartSide,
     virtio: devices,
     warn: c.warn,
+    clock: c.clock,
+    rtcNowNs: c.rtcNowNs,
+    restoring: snap !== undefined,
   });
+  if (snap !== undefined) loadSnapshot(board, snap);
   return new Vm({
     machine: 'virt',
     board,
     guestStop: () => board.stop,
+    snapshot: () => takeSnapshot(board, desc, blks),
     stop: c.stop ?? new StopRequests(),
     loop: loopOptions(c),
     closers,

@@ -11,6 +11,7 @@ import type { NetBackend } from '../backends/net/backend.js';
 import type { JitMode } from '../engine/tcg/loop.js';
 import type { KernelFile } from '../loaders/linux.js';
 import type { StopRequests } from './stop.js';
+import type { Clock } from '../core/clock.js';
 
 /** The machines `build` knows. */
 export const MACHINES = ['virt', 'spike'] as const;
@@ -118,6 +119,15 @@ export interface VirtConfig extends CommonConfig {
   nics?: NicConfig[];
   /** A virtio-rng device fed by this source, after the NICs. */
   rng?: EntropySource;
+  /**
+   * A snapshot's bytes (Vm.save, docs/snapshot-format.md): the VM starts from this state instead of
+   * booting. The rest of the configuration must describe the same machine; the kernel is not read.
+   */
+  incoming?: Uint8Array;
+  /** The timebase (default: host time at 10 MHz); tests pass a deterministic one. */
+  clock?: Clock;
+  /** The RTC's wall-clock time in ns (default: the host's). */
+  rtcNowNs?: () => bigint;
 }
 
 export type VmConfig = SpikeConfig | VirtConfig;

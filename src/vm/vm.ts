@@ -2,6 +2,7 @@
 // The only place that watches stop requests (StopRequests), so that a signal, the console's quit
 // key and a library call end the CPU loop the same way.
 
+import { open } from 'node:fs/promises';
 import type { SpikeBoard } from '../boards/spike.js';
 import type { VirtBoard } from '../boards/virt/board.js';
 import type { RiscvHart } from '../cpu/riscv/hart.js';
@@ -43,6 +44,8 @@ export interface VmParts {
   loop: LoopOptions;
   /** Released in order by `close`. */
   closers: Closer[];
+  /** The machine's state as a snapshot file's parts (virt only; see Vm.save). */
+  snapshot?: () => Promise<Uint8Array[]>;
 }
 
 /**
@@ -58,6 +61,7 @@ export class Vm {
   private readonly guestStop: () => GuestStop | undefined;
   private readonly loop: LoopOptions;
   private readonly closers: Closer[];
+  private readonly snapshot: (() => Promise<Uint8Array[]>) | undefined;
   private running: Promise<VmEnd> | undefined;
   private closing: Promise<void> | undefined;
   private isPaused = false;
@@ -76,6 +80,7 @@ export class Vm {
     this.guestStop = parts.guestStop;
     this.loop = parts.loop;
     this.closers = parts.closers;
+    this.snapshot = parts.snapshot;
     const board: TcgBoard = parts.board;
     const stops = parts.stop;
     const pausedNow = (): boolean => this.isPaused && stops.reason === undefined;
@@ -215,6 +220,31 @@ export class Vm {
   /** Call `listener` at each change between running and paused (a monitor's STOP and RESUME). */
   onPauseChange(listener: (paused: boolean) => void): void {
     this.pauseListeners.push(listener);
+  }
+
+  /**
+   * The whole machine's state (docs/snapshot-format.md) as the snapshot file's parts, to be written
+   * in order, before the guest runs again (RAM pages are views of guest RAM). The VM must be
+   * paused (`pause`), or not yet running, or ended; disks are quiesced meanwhile. virt only.
+   * `build` with `incoming` set to these bytes starts a VM from them.
+   */
+  async save(): Promise<Uint8Array[]> {
+    if (this.snapshot === undefined) throw new Error(`Vm.save: snapshots are of the virt machine only`);
+    if (this.running !== undefined && !this.isPaused && this.stops.reason === undefined)
+      throw new Error('Vm.save: pause the VM first');
+    if (this.running !== undefined && this.isPaused) await this.pause();
+    return this.snapshot();
+  }
+
+  /** `save` into the file `path` (replaced). */
+  async saveTo(path: string): Promise<void> {
+    const parts = await this.save();
+    const f = await open(path, 'w');
+    try {
+      await f.writev(parts);
+    } finally {
+      await f.close();
+    }
   }
 
   /** Ask `run` to return at the end of the current slice (the first request's reason counts). */

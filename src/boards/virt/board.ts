@@ -5,7 +5,7 @@
 
 import type { CharBackend } from '../../backends/char.js';
 import type { Gunzip } from '../../loaders/gunzip.js';
-import { HostClock } from '../../core/clock.js';
+import { HostClock, type Clock } from '../../core/clock.js';
 import { fromNum, out } from '../../core/u64.js';
 import * as C from '../../cpu/riscv/csr-defs.js';
 import { isaProfile, type IsaProfile } from '../../cpu/riscv/isa/profile.js';
@@ -27,7 +27,7 @@ import { dbcnExtension } from '../../sbi/dbcn.js';
 import { hsmExtension } from '../../sbi/hsm.js';
 import { ipiExtension } from '../../sbi/ipi.js';
 import { rfenceExtension } from '../../sbi/rfence.js';
-import { pmuExtension } from '../../sbi/pmu.js';
+import { pmuExtension, type SbiPmuExtension } from '../../sbi/pmu.js';
 import { Sbi, type SbiPlatform } from '../../sbi/sbi.js';
 import { srstExtension } from '../../sbi/srst.js';
 import { timeExtension } from '../../sbi/time.js';
@@ -68,6 +68,15 @@ export interface VirtOptions {
   virtio?: readonly VirtioDevice[];
   /** Diagnostics for the user (a device that needs a reset, ...). */
   warn?: (msg: string) => void;
+  /** The timebase (default: host time at 10 MHz); tests pass a deterministic one. */
+  clock?: Clock;
+  /** The RTC's wall-clock time in ns (default: the host's). */
+  rtcNowNs?: () => bigint;
+  /**
+   * The machine is about to load a snapshot (boards/virt/state.ts): nothing is loaded into RAM
+   * (the kernel is not read) and the harts are not reset for boot; RAM stays all zero.
+   */
+  restoring?: boolean;
 }
 
 const MiB = 1024 * 1024;
@@ -89,6 +98,10 @@ export class VirtBoard implements TcgBoard {
   readonly uart: Uart16550;
   readonly rtc: GoldfishRtc;
   readonly fdtAddr: number;
+  /** The virtio transports, in the order of `opts.virtio`. */
+  readonly transports: VirtioMmio[] = [];
+  /** The built-in SBI's PMU extension (PV boot only). */
+  sbiPmu: SbiPmuExtension | undefined = undefined;
   stop: VirtStop | undefined = undefined;
 
   /** Where fw_dynamic_info goes (with --bios): the 4 KiB page below the device tree. */
@@ -100,7 +113,7 @@ export class VirtBoard implements TcgBoard {
     const n = opts.harts;
     this.mem = new GuestMemory(VIRT_MAP.ram.base, opts.memoryBytes, false, opts.hostBytes ?? 0);
     this.bus = new PhysBus(this.mem);
-    const clock = new HostClock(VIRT_TIMEBASE_HZ);
+    const clock = opts.clock ?? new HostClock(VIRT_TIMEBASE_HZ);
     const line = (hart: number, bit: number): IrqLine => ({ set: (level) => this.setLine(hart, bit, level) });
 
     this.clint = new Clint(n, clock, {
@@ -111,7 +124,10 @@ export class VirtBoard implements TcgBoard {
     for (let h = 0; h < n; h++) contexts.push(line(h, C.MIP_MEIP), line(h, C.MIP_SEIP));
     this.plic = new Plic({ numSources: VIRT_PLIC_SOURCES - 1, contexts });
     this.uart = new Uart16550(opts.console, this.plic.source(VIRT_MAP.uart0.irq));
-    this.rtc = new GoldfishRtc(() => BigInt(Date.now()) * 1_000_000n, this.plic.source(VIRT_MAP.rtc.irq));
+    this.rtc = new GoldfishRtc(
+      opts.rtcNowNs ?? (() => BigInt(Date.now()) * 1_000_000n),
+      this.plic.source(VIRT_MAP.rtc.irq),
+    );
     const test = new SifiveTestDevice((kind, code) => this.halt(kind === 'fail' ? { kind, code } : { kind }));
 
     this.bus.map('test', VIRT_MAP.test.base, VIRT_MAP.test.size, test);
@@ -131,6 +147,7 @@ export class VirtBoard implements TcgBoard {
           onNeedsReset: (why) => opts.warn?.(`virtio slot ${k}: device needs reset: ${why}`),
         });
         this.bus.map(`virtio${k}`, base, VIRT_MAP.virtio.size, t);
+        this.transports[VIRT_MAP.virtio.count - 1 - k] = t;
         continue;
       }
       // An empty slot has a valid MagicValue and Version and DeviceID 0, so the driver skips it
@@ -157,6 +174,11 @@ export class VirtBoard implements TcgBoard {
     // Every piece is checked against RAM and against all the others before the initrd, the device
     // tree and fw_dynamic_info are written (the kernel loader checks its own file against RAM).
     const ramEnd = this.mem.base + this.mem.sizeBytes;
+    this.fdtAddr = ramEnd - FDT_AREA_BYTES;
+    if (opts.restoring === true) {
+      if (opts.bios === undefined) this.installSbi();
+      return;
+    }
     if (opts.bios !== undefined && !this.mem.contains(this.mem.base, opts.bios.length)) {
       throw new BootError('--bios: the firmware does not fit in guest RAM');
     }
@@ -165,7 +187,6 @@ export class VirtBoard implements TcgBoard {
     }
     if (opts.bios !== undefined) this.mem.write(this.mem.base, opts.bios);
     const kernel = loadKernel(this.mem, opts.kernel, opts.gunzip);
-    this.fdtAddr = ramEnd - FDT_AREA_BYTES;
     if (kernel.end > this.fdtAddr)
       throw new BootError('the kernel does not fit in guest RAM; use a larger --memory');
     const placed: Placement[] = [{ name: 'kernel', start: kernel.start, end: kernel.end }];
@@ -235,6 +256,32 @@ export class VirtBoard implements TcgBoard {
    * SBI firmware leaves it: interrupts and exceptions delegated, counters and Sstc enabled.
    */
   private resetForPv(kernelEntry: number): void {
+    this.installSbi();
+    for (const h of this.harts) {
+      h.reset(kernelEntry);
+      // With H, what VS-mode raises (its ECALLs, guest-page faults, virtual instructions) goes to
+      // the hypervisor in HS-mode, as OpenSBI delegates them.
+      h.medeleg = (C.MEDELEG_WRITABLE | (h.hasH ? C.MEDELEG_H : 0)) & ~(1 << C.CAUSE_SUPERVISOR_ECALL);
+      // Counter overflow goes to the supervisor, whose perf driver handles it (as OpenSBI does).
+      h.mideleg = C.S_INTERRUPTS | (h.isa.has('sscofpmf') ? C.MIP_LCOFIP : 0);
+      // Every counter readable from S-mode: the SBI PMU extension's counters are read directly.
+      h.mcounteren = -1;
+      // As M-mode firmware does (OpenSBI too): every supervisor feature the hart has is enabled,
+      // the cache-block operations among them (Linux's clear_page is CBO.ZERO with Zicboz).
+      h.writeMenvcfg(
+        C.ENVCFG_CBIE | C.ENVCFG_CBCFE | C.ENVCFG_CBZE,
+        C.MENVCFG_HI_STCE | C.MENVCFG_HI_PBMTE | C.MENVCFG_HI_ADUE,
+      );
+      h.pmp.openAll();
+      h.pmpChanged();
+      h.running = h.hartId === 0;
+    }
+    this.enterSupervisor(this.harts[0], kernelEntry);
+    setAddr(this.harts[0], 11, this.fdtAddr);
+  }
+
+  /** PV: tsvirt answers the harts' supervisor ECALLs. */
+  private installSbi(): void {
     const platform: SbiPlatform = {
       harts: this.harts,
       startHart: (id, addr, lo, hi) => {
@@ -263,30 +310,9 @@ export class VirtBoard implements TcgBoard {
       hsmExtension(platform),
       srstExtension(platform),
       dbcnExtension(platform),
-      pmuExtension(),
+      (this.sbiPmu = pmuExtension()),
     ]);
-    for (const h of this.harts) {
-      h.reset(kernelEntry);
-      h.sbiHandler = (hart) => sbi.handle(hart);
-      // With H, what VS-mode raises (its ECALLs, guest-page faults, virtual instructions) goes to
-      // the hypervisor in HS-mode, as OpenSBI delegates them.
-      h.medeleg = (C.MEDELEG_WRITABLE | (h.hasH ? C.MEDELEG_H : 0)) & ~(1 << C.CAUSE_SUPERVISOR_ECALL);
-      // Counter overflow goes to the supervisor, whose perf driver handles it (as OpenSBI does).
-      h.mideleg = C.S_INTERRUPTS | (h.isa.has('sscofpmf') ? C.MIP_LCOFIP : 0);
-      // Every counter readable from S-mode: the SBI PMU extension's counters are read directly.
-      h.mcounteren = -1;
-      // As M-mode firmware does (OpenSBI too): every supervisor feature the hart has is enabled,
-      // the cache-block operations among them (Linux's clear_page is CBO.ZERO with Zicboz).
-      h.writeMenvcfg(
-        C.ENVCFG_CBIE | C.ENVCFG_CBCFE | C.ENVCFG_CBZE,
-        C.MENVCFG_HI_STCE | C.MENVCFG_HI_PBMTE | C.MENVCFG_HI_ADUE,
-      );
-      h.pmp.openAll();
-      h.pmpChanged();
-      h.running = h.hartId === 0;
-    }
-    this.enterSupervisor(this.harts[0], kernelEntry);
-    setAddr(this.harts[0], 11, this.fdtAddr);
+    for (const h of this.harts) h.sbiHandler = (hart) => sbi.handle(hart);
   }
 
   private enterSupervisor(h: RiscvHart, pc: number): void {

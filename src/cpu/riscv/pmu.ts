@@ -34,6 +34,16 @@ export function pmuMode(h: { priv: number; hyp: { virt: boolean } }): PmuMode {
 }
 const INHIBIT = [EVENT_MINH, EVENT_SINH, EVENT_UINH, EVENT_VSINH, EVENT_VUINH];
 
+/** A Pmu's state in a snapshot: per counter (29), 64-bit values as decimal strings. */
+export interface PmuState {
+  event: string[];
+  offset: string[];
+  frozen: string[];
+  running: boolean[];
+  mode: PmuMode;
+  inhibit: number;
+}
+
 /** First programmable counter's number, and how many there are (3..31). */
 export const HPM_FIRST = 3;
 export const HPM_COUNT = 29;
@@ -148,6 +158,35 @@ export class Pmu {
       if (w < next) next = w;
     }
     this.nextOverflow = next;
+  }
+
+  /** The counters' whole state, for a snapshot (cpu/riscv/state.ts); values as decimal strings. */
+  save(): PmuState {
+    return {
+      event: this.event.map(String),
+      offset: this.offset.map(String),
+      frozen: this.frozen.map(String),
+      running: [...this.running],
+      mode: this.mode,
+      inhibit: this.inhibit,
+    };
+  }
+
+  /**
+   * Load `s` (from `save`, already checked for shape by the caller); `at` is the hart's restored
+   * instruction count, from which the next overflow is re-armed.
+   */
+  restore(s: PmuState, at: number): void {
+    for (let i = 0; i < HPM_COUNT; i++) {
+      this.event[i] = BigInt.asUintN(64, BigInt(s.event[i]));
+      this.offset[i] = BigInt.asUintN(64, BigInt(s.offset[i]));
+      this.frozen[i] = BigInt.asUintN(64, BigInt(s.frozen[i]));
+      this.running[i] = s.running[i];
+    }
+    this.mode = s.mode;
+    this.inhibit = s.inhibit;
+    this.active = this.event.some((e) => e !== 0n);
+    this.rearm(at);
   }
 
   /**

@@ -17,11 +17,14 @@ export interface ClintLines {
 }
 
 export interface ClintState {
-  version: 1;
+  version: 2;
   msip: number[];
   mtimecmp: string[];
-  /** mtime - host ticks, as a decimal string. */
-  offset: string;
+  /**
+   * mtime when saved, as a decimal string. Restored as is, then following the restoring host's
+   * clock: guest time neither jumps back nor forward by the time spent saved.
+   */
+  mtime: string;
 }
 
 export class Clint implements MmioDevice {
@@ -116,8 +119,8 @@ export class Clint implements MmioDevice {
 
   save(): ClintState {
     return {
-      version: 1,
-      offset: this.offset.toString(),
+      version: 2,
+      mtime: this.mtime64().toString(),
       msip: [...this.msip],
       mtimecmp: [...this.mtimecmpLo].map((lo, h) =>
         (BigInt(this.mtimecmpHi[h]) * 4294967296n + BigInt(lo)).toString(),
@@ -125,16 +128,28 @@ export class Clint implements MmioDevice {
     };
   }
 
+  /** Load `s` (from `save`); throws on a state of another hart count or a malformed value. */
   restore(s: ClintState): void {
-    if (s.version !== 1 || s.msip.length !== this.numHarts)
+    const dec = (v: unknown): bigint => {
+      if (typeof v !== 'string' || !/^[0-9]{1,20}$/.test(v))
+        throw new Error(`CLINT state: '${String(v)}' is not a count`);
+      return BigInt.asUintN(64, BigInt(v));
+    };
+    if (s.version !== 2) throw new Error(`CLINT state version ${String(s.version)} is not 2`);
+    if (
+      !Array.isArray(s.msip) ||
+      s.msip.length !== this.numHarts ||
+      !Array.isArray(s.mtimecmp) ||
+      s.mtimecmp.length !== this.numHarts
+    )
       throw new Error('CLINT state does not fit this board');
-    this.offset = BigInt(s.offset);
+    const mtimecmp = s.mtimecmp.map(dec);
+    this.offset = dec(s.mtime) - BigInt(this.clock.ticks());
     s.msip.forEach((v, h) => {
-      this.msip[h] = v;
-      this.lines.setSoftware(h, v !== 0);
+      this.msip[h] = v & 1;
+      this.lines.setSoftware(h, (v & 1) !== 0);
     });
-    s.mtimecmp.forEach((v, h) => {
-      const b = BigInt(v);
+    mtimecmp.forEach((b, h) => {
       this.mtimecmpLo[h] = Number(b & 0xffffffffn);
       this.mtimecmpHi[h] = Number(b >> 32n);
     });

@@ -1,0 +1,241 @@
+#!/usr/bin/env node
+// Whole-VM snapshot figures (issue 22): save time, snapshot size and restore time of an idle
+// 512 MiB Debian guest (the default guest, 1 hart), for tsvirt (--save-on-exit at SIGTERM, then
+// --incoming file:) and, side by side in the same run, QEMU 10 (HMP `migrate file:`,
+// then -incoming file:). Restore is timed from the process's spawn to the guest shell's answer to
+// a command typed at once ("to a running console"); tsvirt's in-process restore (reading the
+// file, building the machine, loading RAM and state) is timed too.
+//
+//   node bench/snapshot.mjs [--runs N] [--no-qemu]
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { debianGuest, ROOT } from '../test/boot/guest.mjs';
+import { qemu10 } from '../tools/qemu.mjs';
+import { qemuVirtArgs } from './qemu.mjs';
+import { build } from '../dist/vm/build.js';
+import { MemoryCharBackend } from '../dist/backends/memory-char.js';
+
+const { values: opts } = parseArgs({
+  options: { runs: { type: 'string', default: '3' }, 'no-qemu': { type: 'boolean', default: false } },
+});
+const runs = Number(opts.runs);
+const TSVIRT = join(ROOT, 'bin/tsvirt');
+const MEMORY = '512M';
+/** The guest is idle this long at its prompt before it is saved. */
+const IDLE_MS = 3000;
+const TIMEOUT_MS = 600_000;
+const g = debianGuest();
+const dir = mkdtempSync(join(tmpdir(), 'tsvirt-bench-snap-'));
+
+/** A spawned process whose output (stdout and stderr) is searched for markers. */
+function proc(cmd, argv) {
+  const p = spawn(cmd, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const t0 = performance.now();
+  let out = '';
+  const waiters = [];
+  const on = (d) => {
+    out += d.toString('latin1');
+    for (const w of [...waiters]) w();
+  };
+  p.stdout.on('data', on);
+  p.stderr.on('data', on);
+  const exited = new Promise((resolve) => p.on('close', (code, signal) => resolve({ code, signal })));
+  const waitFor = (re) =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`timed out waiting for ${re}:\n${out.slice(-800)}`)),
+        TIMEOUT_MS,
+      );
+      const check = () => {
+        const m = re.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          waiters.splice(waiters.indexOf(check), 1);
+          resolve({ m, ms: performance.now() - t0 });
+        }
+      };
+      waiters.push(check);
+      check();
+    });
+  return { p, waitFor, exited, send: (t) => p.stdin.write(t), output: () => out };
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// BusyBox's prompt is followed by a cursor position query (ESC [ 6 n).
+const PROMPT = new RegExp(`# (${String.fromCharCode(27)}\\[6n)?$`, 'm');
+const ANSWER = /R_2/;
+const ASK = 'echo R_$((1+1))\n';
+
+async function tsvirtRun(file) {
+  console.error('tsvirt: boot');
+  const a = proc(TSVIRT, ['run', '-m', MEMORY, '--save-on-exit', file]);
+  await a.waitFor(/tsvirt: init done/);
+  await a.waitFor(PROMPT);
+  await sleep(IDLE_MS);
+  console.error('tsvirt: save');
+  a.p.kill('SIGTERM');
+  const saved = await a.waitFor(/saved the VM to .* in (\d+) ms/);
+  await a.exited;
+  const saveMs = Number(saved.m[1]);
+  console.error('tsvirt: restore');
+  const b = proc(TSVIRT, ['run', '-m', MEMORY, '--incoming', `file:${file}`]);
+  b.send(ASK);
+  const restoreMs = (await b.waitFor(ANSWER)).ms;
+  b.send('poweroff\n');
+  await b.exited;
+  // In process: read the file, build the machine, load RAM and state (no process start).
+  const t0 = performance.now();
+  const bytes = readFileSync(file);
+  const vm = await build({
+    machine: 'virt',
+    memoryBytes: 512 << 20,
+    kernel: new Uint8Array(0),
+    console: new MemoryCharBackend(),
+    incoming: bytes,
+  });
+  const inProcessMs = performance.now() - t0;
+  await vm.close();
+  return { saveMs, restoreMs, inProcessMs, bytes: statSync(file).size };
+}
+
+/** A connection to QEMU's human monitor: `cmd(text)` resolves with the text before the next prompt. */
+async function hmpClient(sock) {
+  const c = connect(sock);
+  let buf = '';
+  let wake = () => {};
+  c.on('data', (d) => {
+    buf += d.toString();
+    wake();
+  });
+  const prompt = () =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no HMP prompt:\n${buf}`)), TIMEOUT_MS);
+      wake = () => {
+        const at = buf.indexOf('(qemu) ');
+        if (at < 0) return;
+        clearTimeout(timer);
+        const text = buf.slice(0, at);
+        buf = buf.slice(at + 7);
+        resolve(text);
+      };
+      wake();
+    });
+  const failed = new Promise((_, reject) => c.on('error', reject));
+  failed.catch(() => {});
+  await Promise.race([prompt(), failed]);
+  return {
+    cmd: (text) => {
+      c.write(`${text}\n`);
+      return prompt();
+    },
+    close: () => c.destroy(),
+  };
+}
+
+async function qemuRun(cmd, file) {
+  console.error('qemu: boot');
+  const sock = join(dir, 'mon.sock');
+  const base = [
+    ...qemuVirtArgs({ kernel: g.KERNEL, initrd: g.INITRD, memory: MEMORY }).filter((x) => x !== '-nographic'),
+    '-display',
+    'none',
+    '-serial',
+    'stdio',
+  ];
+  const a = proc(cmd, [...base, '-monitor', `unix:${sock},server,nowait`]);
+  await a.waitFor(/tsvirt: init done/);
+  await a.waitFor(PROMPT);
+  await sleep(IDLE_MS);
+  console.error('qemu: save');
+  const mon = await hmpClient(sock);
+  const t0 = performance.now();
+  // Not `stop` first: a destination resumes only a source that was running (QEMU's global state);
+  // on a running guest, `migrate` copies RAM, then stops it and copies the rest.
+  await mon.cmd(`migrate file:${file}`);
+  for (;;) {
+    const info = await mon.cmd('info migrate');
+    if (/status: completed/.test(info)) break;
+    if (/status: failed/.test(info)) throw new Error(`QEMU migrate failed:\n${info}`);
+    await sleep(5);
+  }
+  const saveMs = performance.now() - t0;
+  mon.close();
+  a.p.kill('SIGTERM');
+  await a.exited;
+  console.error('qemu: restore');
+  const sock2 = join(dir, 'mon2.sock');
+  const b = proc(cmd, [...base, '-monitor', `unix:${sock2},server,nowait`, '-incoming', `file:${file}`]);
+  b.send(ASK);
+  // The destination may stay paused after loading (QEMU keeps the source's run state): `cont`.
+  let mon2;
+  for (let k = 0; mon2 === undefined; k++) {
+    mon2 = await hmpClient(sock2).catch(async (e) => {
+      if (k > 2000) throw e;
+      await sleep(2);
+      return undefined;
+    });
+  }
+  const deadline = performance.now() + 120_000;
+  for (;;) {
+    if (performance.now() > deadline) {
+      b.p.kill('SIGKILL');
+      throw new Error(`the destination did not finish loading in 120 s: ${await mon2.cmd('info migrate')}`);
+    }
+    const st = await mon2.cmd('info status');
+    if (/running/.test(st)) break;
+    if (/paused|postmigrate/.test(st) && !/inmigrate/.test(st)) {
+      await mon2.cmd('cont');
+      break;
+    }
+    await sleep(2);
+  }
+  const restoreMs = (await b.waitFor(ANSWER)).ms;
+  mon2.close();
+  b.p.kill('SIGTERM');
+  await b.exited;
+  return { saveMs, restoreMs, bytes: statSync(file).size };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const cols = { tsvirt: [], qemu: [] };
+const qemu = opts['no-qemu'] ? undefined : qemu10();
+try {
+  for (let k = 0; k < runs; k++) {
+    cols.tsvirt.push(await tsvirtRun(join(dir, `t${k}.snap`)));
+    if (qemu !== undefined) {
+      try {
+        cols.qemu.push(await qemuRun(qemu, join(dir, `q${k}.snap`)));
+      } catch (e) {
+        console.log(`qemu 10: failed: ${e.message}`);
+      }
+    }
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+const show = (name, rs) => {
+  if (rs.length === 0) return;
+  const m = (k) => median(rs.map((r) => r[k]));
+  const inProc =
+    rs[0].inProcessMs === undefined ? '' : `, restore in process ${m('inProcessMs').toFixed(0)} ms`;
+  console.log(
+    `${name.padEnd(8)} save ${m('saveMs').toFixed(0)} ms, size ${(m('bytes') / 2 ** 20).toFixed(1)} MiB, ` +
+      `restore to a console answer ${m('restoreMs').toFixed(0)} ms${inProc} (median of ${rs.length})`,
+  );
+};
+console.log(
+  `idle ${MEMORY} Debian guest (default guest, 1 hart), ${IDLE_MS} ms idle at its prompt before the save`,
+);
+show('tsvirt', cols.tsvirt);
+show('qemu 10', cols.qemu);
+if (cols.qemu.length > 0) {
+  const r = (k) => median(cols.tsvirt.map((x) => x[k])) / median(cols.qemu.map((x) => x[k]));
+  console.log(
+    `ratio tsvirt / qemu 10: save ${r('saveMs').toFixed(2)}x, size ${r('bytes').toFixed(2)}x, restore ${r('restoreMs').toFixed(2)}x`,
+  );
+}

@@ -1,0 +1,121 @@
+// The snapshot container (docs/snapshot-format.md): what is written reads back; only non-zero
+// pages are stored; a file of another version, another machine, corrupt or cut short is refused
+// with an error naming what is wrong, and never makes the reader allocate beyond the file.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  decodeSnapshot,
+  describeDifferences,
+  encodeSnapshot,
+  nonZeroPages,
+  PAGE_BYTES,
+  SnapshotError,
+  type MachineDescription,
+} from './format.js';
+
+const DESC: MachineDescription = {
+  machine: 'virt',
+  memoryBytes: 64 * PAGE_BYTES,
+  harts: 2,
+  isa: 'i,m,a,f,d,c',
+  firmware: 'builtin-sbi',
+  consoleDevice: 'uart',
+  devices: ['virtio-blk', 'virtio-net'],
+};
+
+function ram(): Uint8Array {
+  const r = new Uint8Array(DESC.memoryBytes);
+  r[0] = 1; // page 0
+  r[5 * PAGE_BYTES + 4095] = 2; // page 5, its last byte
+  r[6 * PAGE_BYTES] = 3; // page 6
+  r[63 * PAGE_BYTES + 17] = 4; // the last page
+  return r;
+}
+
+function file(board: unknown = { harts: ['x'] }): Uint8Array {
+  const r = ram();
+  // A plain Uint8Array: a Buffer's slice() would share the bytes the tests spoil.
+  return new Uint8Array(Buffer.concat(encodeSnapshot(DESC, board, { bytes: r, pages: nonZeroPages(r) })));
+}
+
+function refused(bytes: Uint8Array, message: RegExp): void {
+  assert.throws(
+    () => decodeSnapshot(bytes),
+    (e: unknown) => e instanceof SnapshotError && message.test(e.message),
+  );
+}
+
+test('pages with any non-zero byte are stored, all-zero pages are not', () => {
+  assert.deepEqual(nonZeroPages(ram()), [0, 5, 6, 63]);
+  assert.deepEqual(nonZeroPages(new Uint8Array(8 * PAGE_BYTES)), []);
+});
+
+test('what is written reads back: description, state and each stored page', () => {
+  const s = decodeSnapshot(file({ a: [1, '2'] }));
+  assert.deepEqual(s.desc, DESC);
+  assert.deepEqual(s.board, { a: [1, '2'] });
+  assert.deepEqual(Array.from(s.ramPages), [0, 5, 6, 63]);
+  const r = ram();
+  s.ramPages.forEach((p, k) =>
+    assert.deepEqual(
+      s.ramData.subarray(k * PAGE_BYTES, (k + 1) * PAGE_BYTES),
+      r.subarray(p * PAGE_BYTES, (p + 1) * PAGE_BYTES),
+    ),
+  );
+});
+
+test('another format version, or not a snapshot at all, is refused', () => {
+  const f = file();
+  const v2 = f.slice();
+  new DataView(v2.buffer).setUint32(8, 2, true);
+  refused(v2, /format version 2 is not supported \(this build reads version 1\)/);
+  refused(new TextEncoder().encode('#!/bin/sh\necho not a snapshot at all\n'), /not a tsvirt snapshot/);
+  refused(new Uint8Array(0), /not a tsvirt snapshot/);
+});
+
+test('every cut of the file is refused with an error, never a host exception', () => {
+  const f = file();
+  for (let len = 0; len < f.length; len += len < 200 ? 1 : 997) {
+    assert.throws(
+      () => decodeSnapshot(f.subarray(0, len)),
+      (e: unknown) => e instanceof SnapshotError,
+      `cut at ${len}`,
+    );
+  }
+});
+
+test('a flipped byte in the description or the state is caught by its checksum', () => {
+  const f = file();
+  const a = f.slice();
+  a[40] ^= 1; // in the description
+  refused(a, /machine description: checksum mismatch/);
+  const boardAt = Buffer.from(f).indexOf('{"harts"');
+  const b = f.slice();
+  b[boardAt + 3] ^= 0x20;
+  refused(b, /section 'BORD': checksum mismatch/);
+});
+
+test('a RAM section that claims more pages than RAM, or pages out of order, is refused', () => {
+  const f = file();
+  const at = Buffer.from(f).indexOf('RAM ');
+  const payload = at + 24;
+  const more = f.slice();
+  new DataView(more.buffer).setUint32(payload + 4, 0xffffffff, true);
+  refused(more, /4294967295 pages, more than RAM holds \(64\)/);
+  const order = f.slice();
+  new DataView(order.buffer).setUint32(payload + 8 + 4, 0, true); // the second page number = the first
+  refused(order, /page 0 is out of order or beyond RAM/);
+  const huge = f.slice();
+  new DataView(huge.buffer).setUint32(at + 12, 0x7fffffff, true); // a length of about 2^63
+  refused(huge, /section 'RAM ': truncated/);
+});
+
+test('the differences between two machines name each field', () => {
+  const other = { ...DESC, harts: 4, devices: ['virtio-blk'] };
+  assert.deepEqual(describeDifferences(DESC, other), [
+    'harts: saved 2, this machine 4',
+    'devices: saved ["virtio-blk","virtio-net"], this machine ["virtio-blk"]',
+  ]);
+  assert.deepEqual(describeDifferences(DESC, { ...DESC }), []);
+});

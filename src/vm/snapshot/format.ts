@@ -1,0 +1,238 @@
+// The snapshot file's container (docs/snapshot-format.md): a header with magic, version and the
+// machine description, then tagged sections (JSON state, sparse RAM). Reading checks every length
+// against the bytes there are before it slices, so a corrupt or truncated file is an error naming
+// what is wrong, never a host exception or an allocation the file does not back.
+
+import { crc32 } from '../../core/crc32.js';
+
+export const SNAPSHOT_MAGIC = 'TSVIRTSN';
+/** The format version this build writes and reads. */
+export const SNAPSHOT_VERSION = 1;
+const HEADER_BYTES = 32;
+const SECTION_HEADER_BYTES = 24;
+export const PAGE_BYTES = 4096;
+/** Section tags. */
+export const SECTION_BOARD = 'BORD';
+export const SECTION_RAM = 'RAM ';
+const SECTION_END = 'END ';
+
+/** The machine a snapshot was taken of; loading checks it against the machine being built. */
+export interface MachineDescription {
+  machine: string;
+  memoryBytes: number;
+  harts: number;
+  /** The harts' extensions, in profile order (IsaProfile.list). */
+  isa: string;
+  /** Who answers the supervisor's ECALLs: tsvirt's built-in SBI, or firmware (--bios). */
+  firmware: 'builtin-sbi' | 'bios';
+  consoleDevice: 'uart' | 'virtio';
+  /** virtio devices in configuration order: blk, net, rng, console. */
+  devices: string[];
+}
+
+/** A snapshot that cannot be read or does not fit; the message says which field or section. */
+export class SnapshotError extends Error {}
+
+/** One section as read: its tag and its payload (a view into the file's bytes). */
+export interface Section {
+  tag: string;
+  payload: Uint8Array;
+}
+
+const enc = new TextEncoder();
+const dec = new TextDecoder('utf-8', { fatal: true });
+
+function tagBytes(tag: string): Uint8Array {
+  const b = enc.encode(tag);
+  if (b.length !== 4) throw new Error(`section tag '${tag}' is not 4 bytes`);
+  return b;
+}
+
+/** The file's parts, in order, to be written one after another (no copy of RAM is made). */
+export function encodeSnapshot(desc: MachineDescription, board: unknown, ram: RamImage): Uint8Array[] {
+  const config = enc.encode(JSON.stringify(desc));
+  const header = new Uint8Array(HEADER_BYTES);
+  const hv = new DataView(header.buffer);
+  header.set(enc.encode(SNAPSHOT_MAGIC), 0);
+  hv.setUint32(8, SNAPSHOT_VERSION, true);
+  hv.setUint32(12, 0, true);
+  hv.setUint32(16, config.length, true);
+  hv.setUint32(20, crc32(config), true);
+  const parts: Uint8Array[] = [header, config];
+  const boardJson = enc.encode(JSON.stringify(board));
+  parts.push(sectionHeader(SECTION_BOARD, boardJson.length, crc32(boardJson)), boardJson);
+  const index = new Uint8Array(8 + 4 * ram.pages.length);
+  const iv = new DataView(index.buffer);
+  iv.setUint32(0, PAGE_BYTES, true);
+  iv.setUint32(4, ram.pages.length, true);
+  ram.pages.forEach((p, k) => iv.setUint32(8 + 4 * k, p, true));
+  const ramBytes = index.length + ram.pages.length * PAGE_BYTES;
+  // RAM is not checksummed: a CRC of hundreds of MiB would cost more than the restore itself.
+  parts.push(sectionHeader(SECTION_RAM, ramBytes, 0), index);
+  for (const p of ram.pages) parts.push(ram.bytes.subarray(p * PAGE_BYTES, (p + 1) * PAGE_BYTES));
+  parts.push(sectionHeader(SECTION_END, 0, 0));
+  return parts;
+}
+
+function sectionHeader(tag: string, len: number, crc: number): Uint8Array {
+  const h = new Uint8Array(SECTION_HEADER_BYTES);
+  const v = new DataView(h.buffer);
+  h.set(tagBytes(tag), 0);
+  v.setUint32(4, 0, true);
+  v.setUint32(8, len % 2 ** 32, true);
+  v.setUint32(12, Math.floor(len / 2 ** 32), true);
+  v.setUint32(16, crc, true);
+  return h;
+}
+
+/** Guest RAM as saved: the page numbers stored (ascending) over the RAM bytes. */
+export interface RamImage {
+  bytes: Uint8Array;
+  pages: number[];
+}
+
+/**
+ * The pages of `ram` holding any non-zero byte. Pages that were never written are zero and are
+ * left out (so are pages the guest zeroed itself: loading leaves them zero too).
+ */
+export function nonZeroPages(ram: Uint8Array): number[] {
+  const words = new Int32Array(ram.buffer, ram.byteOffset, ram.length >>> 2);
+  const perPage = PAGE_BYTES >>> 2;
+  const pages: number[] = [];
+  const n = ram.length / PAGE_BYTES;
+  for (let p = 0; p < n; p++) {
+    const end = (p + 1) * perPage;
+    for (let i = p * perPage; i < end; i++) {
+      if (words[i] !== 0) {
+        pages.push(p);
+        break;
+      }
+    }
+  }
+  return pages;
+}
+
+/** A snapshot file read: its header's description and its sections. */
+export interface ParsedSnapshot {
+  version: number;
+  desc: MachineDescription;
+  board: unknown;
+  /** The RAM section's page numbers and the bytes of each, in order. */
+  ramPages: Uint32Array;
+  ramData: Uint8Array;
+}
+
+/** Bytes as Latin-1 text: a tag or magic of any bytes, never a decoding error. */
+function ascii(b: Uint8Array): string {
+  return String.fromCharCode(...b);
+}
+
+function json(bytes: Uint8Array, what: string): unknown {
+  try {
+    return JSON.parse(dec.decode(bytes));
+  } catch (e) {
+    throw new SnapshotError(`${what}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+/** Read a snapshot from `file`'s bytes; throws SnapshotError for anything it cannot use. */
+export function decodeSnapshot(file: Uint8Array): ParsedSnapshot {
+  const v = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  if (file.length < HEADER_BYTES || ascii(file.subarray(0, 8)) !== SNAPSHOT_MAGIC)
+    throw new SnapshotError('not a tsvirt snapshot (no TSVIRTSN header)');
+  const version = v.getUint32(8, true);
+  if (version !== SNAPSHOT_VERSION)
+    throw new SnapshotError(
+      `format version ${version} is not supported (this build reads version ${SNAPSHOT_VERSION})`,
+    );
+  const configLen = v.getUint32(16, true);
+  if (HEADER_BYTES + configLen > file.length) throw new SnapshotError('truncated in the machine description');
+  const config = file.subarray(HEADER_BYTES, HEADER_BYTES + configLen);
+  if (crc32(config) !== v.getUint32(20, true))
+    throw new SnapshotError('machine description: checksum mismatch');
+  const desc = checkDescription(json(config, 'machine description'));
+  let at = HEADER_BYTES + configLen;
+  const sections = new Map<string, Uint8Array>();
+  for (;;) {
+    if (at + SECTION_HEADER_BYTES > file.length) throw new SnapshotError('truncated: no END section');
+    const tag = ascii(file.subarray(at, at + 4));
+    const len = v.getUint32(at + 8, true) + v.getUint32(at + 12, true) * 2 ** 32;
+    const crc = v.getUint32(at + 16, true);
+    at += SECTION_HEADER_BYTES;
+    if (len > file.length - at)
+      throw new SnapshotError(`section '${tag}': truncated (${len} bytes declared)`);
+    const payload = file.subarray(at, at + len);
+    at += len;
+    if (tag === SECTION_END) break;
+    if (sections.has(tag)) throw new SnapshotError(`section '${tag}' appears twice`);
+    if (tag !== SECTION_RAM && crc32(payload) !== crc)
+      throw new SnapshotError(`section '${tag}': checksum mismatch`);
+    sections.set(tag, payload);
+  }
+  const boardBytes = sections.get(SECTION_BOARD);
+  const ram = sections.get(SECTION_RAM);
+  if (boardBytes === undefined) throw new SnapshotError(`no '${SECTION_BOARD}' section`);
+  if (ram === undefined) throw new SnapshotError(`no '${SECTION_RAM}' section`);
+  const { pages, data } = ramPages(ram, desc.memoryBytes);
+  return {
+    version,
+    desc,
+    board: json(boardBytes, `section '${SECTION_BOARD}'`),
+    ramPages: pages,
+    ramData: data,
+  };
+}
+
+function ramPages(ram: Uint8Array, memoryBytes: number): { pages: Uint32Array; data: Uint8Array } {
+  if (ram.length < 8) throw new SnapshotError(`section 'RAM ': truncated`);
+  const v = new DataView(ram.buffer, ram.byteOffset, ram.byteLength);
+  if (v.getUint32(0, true) !== PAGE_BYTES)
+    throw new SnapshotError(`section 'RAM ': page size is not ${PAGE_BYTES}`);
+  const count = v.getUint32(4, true);
+  const total = memoryBytes / PAGE_BYTES;
+  if (count > total)
+    throw new SnapshotError(`section 'RAM ': ${count} pages, more than RAM holds (${total})`);
+  if (ram.length !== 8 + count * (4 + PAGE_BYTES))
+    throw new SnapshotError(`section 'RAM ': ${ram.length} bytes do not hold ${count} pages`);
+  const pages = new Uint32Array(count);
+  let last = -1;
+  for (let k = 0; k < count; k++) {
+    const p = v.getUint32(8 + 4 * k, true);
+    if (p <= last || p >= total)
+      throw new SnapshotError(`section 'RAM ': page ${p} is out of order or beyond RAM`);
+    pages[k] = last = p;
+  }
+  return { pages, data: ram.subarray(8 + 4 * count) };
+}
+
+function checkDescription(raw: unknown): MachineDescription {
+  const d = raw as Partial<MachineDescription> | null;
+  const bad = (f: string): never => {
+    throw new SnapshotError(`machine description: field '${f}' is missing or malformed`);
+  };
+  if (typeof d !== 'object' || d === null) return bad('(all)');
+  if (typeof d.machine !== 'string') bad('machine');
+  if (
+    !Number.isSafeInteger(d.memoryBytes) ||
+    (d.memoryBytes ?? 0) <= 0 ||
+    (d.memoryBytes ?? 0) % PAGE_BYTES !== 0
+  )
+    bad('memoryBytes');
+  if (!Number.isSafeInteger(d.harts)) bad('harts');
+  if (typeof d.isa !== 'string') bad('isa');
+  if (d.firmware !== 'builtin-sbi' && d.firmware !== 'bios') bad('firmware');
+  if (d.consoleDevice !== 'uart' && d.consoleDevice !== 'virtio') bad('consoleDevice');
+  if (!Array.isArray(d.devices) || !d.devices.every((x) => typeof x === 'string')) bad('devices');
+  return d as MachineDescription;
+}
+
+/** Every field in which `saved` differs from `now`, as `field: saved X, this machine Y`. */
+export function describeDifferences(saved: MachineDescription, now: MachineDescription): string[] {
+  const out: string[] = [];
+  for (const k of Object.keys(now) as (keyof MachineDescription)[]) {
+    const a = JSON.stringify(saved[k]);
+    const b = JSON.stringify(now[k]);
+    if (a !== b) out.push(`${k}: saved ${a}, this machine ${b}`);
+  }
+  return out;
+}

@@ -1,0 +1,100 @@
+// Whole-VM snapshots of the virt machine: what `Vm.save` writes and what `build` loads when its
+// configuration has `incoming` (docs/snapshot-format.md). The container is format.ts; the board's
+// and harts' state boards/virt/state.ts and cpu/riscv/state.ts.
+
+import type { VirtBoard } from '../../boards/virt/board.js';
+import { restoreVirtBoard, saveVirtBoard, type VirtBoardState } from '../../boards/virt/state.js';
+import type { IsaProfile } from '../../cpu/riscv/isa/profile.js';
+import type { VirtioBlk } from '../../devices/virtio/blk/device.js';
+import type { VirtConfig } from '../config.js';
+import {
+  decodeSnapshot,
+  describeDifferences,
+  encodeSnapshot,
+  nonZeroPages,
+  PAGE_BYTES,
+  SnapshotError,
+  type MachineDescription,
+  type ParsedSnapshot,
+} from './format.js';
+
+export { SnapshotError };
+
+/** The machine `c` describes, as a snapshot's header records it. */
+export function describeMachine(c: VirtConfig, isa: IsaProfile): MachineDescription {
+  const devices = [
+    ...(c.disks ?? []).map(() => 'virtio-blk'),
+    ...(c.nics ?? []).map(() => 'virtio-net'),
+    ...(c.rng !== undefined ? ['virtio-rng'] : []),
+    ...(c.consoleDevice === 'virtio' ? ['virtio-console'] : []),
+  ];
+  return {
+    machine: 'virt',
+    memoryBytes: c.memoryBytes,
+    harts: c.harts ?? 1,
+    isa: isa.list.join(','),
+    firmware: c.bios === undefined ? 'builtin-sbi' : 'bios',
+    consoleDevice: c.consoleDevice ?? 'uart',
+    devices,
+  };
+}
+
+/**
+ * The snapshot of `board` as the file's parts, in order (RAM pages are views of guest RAM: write
+ * them before the guest runs again). Call with no hart running (Vm.pause). Each disk is quiesced
+ * (its requests in flight complete first) and resumed after.
+ */
+export async function takeSnapshot(
+  board: VirtBoard,
+  desc: MachineDescription,
+  blks: readonly VirtioBlk[],
+): Promise<Uint8Array[]> {
+  for (const b of blks) await b.quiesce();
+  try {
+    const state = saveVirtBoard(board);
+    const ram = board.mem.bytes;
+    return encodeSnapshot(desc, state, { bytes: ram, pages: nonZeroPages(ram) });
+  } finally {
+    for (const b of blks) b.resume();
+  }
+}
+
+/**
+ * Read `bytes` for the machine `desc` describes: the file must be of this format version and of
+ * the same machine (else a SnapshotError listing every difference).
+ */
+export function openSnapshot(bytes: Uint8Array, desc: MachineDescription): ParsedSnapshot {
+  const s = decodeSnapshot(bytes);
+  const diff = describeDifferences(s.desc, desc);
+  if (diff.length > 0)
+    throw new SnapshotError(
+      `the snapshot is of another machine: ${diff.join('; ')} (describe the same machine)`,
+    );
+  return s;
+}
+
+/** The saved state of virtio device `k` (a virtio-blk's or virtio-net's, to build it from). */
+export function deviceState(s: ParsedSnapshot, k: number): unknown {
+  const v = (s.board as Partial<VirtBoardState> | null)?.virtio?.[k];
+  if (typeof v !== 'object' || v === null)
+    throw new SnapshotError(`board state: virtio device ${k} is missing`);
+  return v.device;
+}
+
+/** Load `s`'s RAM and state into `board` (made with `restoring: true`, so RAM is all zero). */
+export function loadSnapshot(board: VirtBoard, s: ParsedSnapshot): void {
+  const ram = board.mem.bytes;
+  const pages = s.ramPages;
+  // Runs of consecutive pages are copied at once.
+  for (let k = 0; k < pages.length;) {
+    let end = k + 1;
+    while (end < pages.length && pages[end] === pages[end - 1] + 1) end++;
+    ram.set(s.ramData.subarray(k * PAGE_BYTES, end * PAGE_BYTES), pages[k] * PAGE_BYTES);
+    k = end;
+  }
+  try {
+    restoreVirtBoard(board, s.board);
+  } catch (e) {
+    throw new SnapshotError((e as Error).message);
+  }
+}
