@@ -10,7 +10,9 @@
 // written. The first difference is reported with its instruction count, pc and registers.
 // With --kvm, the guest is a nested one (issue 20): its initramfs has `kvm` and the shell's
 // profile runs test/guest/kvm-mini, so Linux KVM runs a guest of its own in VS-mode under
-// two-stage translation, and the hypervisor's state is compared too; it runs until poweroff.
+// two-stage translation, and the hypervisor's state is compared too. L1's boot (billions of
+// instructions) runs first, translated and not compared, to a snapshot taken just before
+// kvm-mini starts; both sides start from it, and run in lockstep until the guest powers off.
 //
 //   node tools/jit-lockstep-boot.mjs [--instructions N] [--bios] [--every K] [--threshold T] [--wasm]
 //                                    [--budget B] [--kvm]
@@ -24,6 +26,10 @@ import { VirtBoard } from '../dist/boards/virt/board.js';
 import { VIRT_TIMEBASE_HZ } from '../dist/boards/virt/memory-map.js';
 import { engineHostBytes } from '../dist/engine/tcg/loop.js';
 import { writeCpio } from '../dist/images/cpio.js';
+import { MemoryCharBackend } from '../dist/backends/memory-char.js';
+import { build } from '../dist/vm/build.js';
+import { decodeSnapshot } from '../dist/vm/snapshot/format.js';
+import { loadSnapshot } from '../dist/vm/snapshot/snapshot.js';
 import { beginStep, runPair, translatedSide } from './lockstep-lib.mjs';
 import { buildKvmMini, kvmGuest } from '../test/guest/kvm-mini.mjs';
 
@@ -73,8 +79,11 @@ function imagePaths() {
 /** mtime = instructions executed so far on either side, plus the time skipped while waiting. */
 const clock = { freqHz: VIRT_TIMEBASE_HZ, now: 0, ticks: () => clock.now };
 
-function board(paths, out) {
+function board(paths, out, snap) {
   const b = new VirtBoard({
+    clock,
+    rtcNowNs: () => RTC_EPOCH_NS + BigInt(clock.now) * 100n,
+    restoring: snap !== undefined,
     memoryBytes: MEMORY_BYTES,
     // Both sides get the memory the WebAssembly translator needs, as the TCG loop's machines do.
     hostBytes: engineHostBytes('wasm', 1, MEMORY_BYTES),
@@ -91,6 +100,7 @@ function board(paths, out) {
     throw new Error('Clint.clock or GoldfishRtc.nowNs is gone');
   b.clint.clock = clock;
   b.rtc.nowNs = () => RTC_EPOCH_NS + BigInt(clock.now) * 100n;
+  if (snap !== undefined) loadSnapshot(b, snap);
   return b;
 }
 
@@ -171,7 +181,7 @@ const initrd = opts.kvm
             kind: 'file',
             path: 'etc/profile',
             data: Buffer.from(
-              'export PATH=/usr/sbin:/usr/bin:/sbin:/bin\n/kvm-mini; echo kvm-mini=$?; poweroff -f\n',
+              'export PATH=/usr/sbin:/usr/bin:/sbin:/bin\necho LOCKSTEP-READY; sleep 1; /kvm-mini; echo kvm-mini=$?; poweroff -f\n',
             ),
           },
         ]),
@@ -180,8 +190,39 @@ const initrd = opts.kvm
   : readFileSync(paths.INITRD);
 const outA = recorder();
 const outB = recorder();
-const A = board(paths, outA);
-const B = board(paths, outB);
+/** L1 booted with the translator to the profile's marker, paused there and saved (--kvm). */
+async function bootedSnapshot() {
+  const out = new MemoryCharBackend();
+  const vm = await build({
+    machine: 'virt',
+    memoryBytes: MEMORY_BYTES,
+    harts: 1,
+    kernel: readFileSync(paths.KERNEL),
+    initrd,
+    append: 'console=ttyS0',
+    bios: opts.bios ? readFileSync(paths.FW_DYNAMIC) : undefined,
+    console: out,
+  });
+  const ended = vm.run();
+  const text = () => Buffer.from(out.output).toString('latin1');
+  const deadline = Date.now() + 600_000;
+  while (!/LOCKSTEP-READY/.test(text())) {
+    if (vm.board.stopped || Date.now() > deadline) throw new Error(`L1 did not reach kvm-mini:\n${text()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await vm.pause();
+  const file = Buffer.concat(await vm.save());
+  vm.stop();
+  await ended;
+  await vm.close();
+  console.log(
+    `L1 booted to kvm-mini (${vm.instructionsRetired} instructions, translated): snapshot of ${file.length} bytes`,
+  );
+  return decodeSnapshot(file);
+}
+const snap = opts.kvm ? await bootedSnapshot() : undefined;
+const A = board(paths, outA, snap);
+const B = board(paths, outB, snap);
 const a = A.harts[0];
 const b = B.harts[0];
 for (const k of [...SCALARS, ...PAIRS]) if (a[k] === undefined) throw new Error(`RiscvHart.${k} is gone`);
@@ -243,6 +284,9 @@ while (steps < limit && !A.stopped && !B.stopped) {
 }
 if (problem === undefined && outA.text !== outB.text) problem = ['console output'];
 if (problem === undefined && A.stopped !== B.stopped) problem = [`stopped ${A.stopped} vs ${B.stopped}`];
+// Both sides agreeing is not enough: KVM's guest must have run and kvm-mini succeeded.
+if (problem === undefined && opts.kvm && !/KVM-GUEST-OK[\s\S]*kvm-mini=0/.test(outA.text))
+  problem = ['kvm-mini did not report success (KVM-GUEST-OK ... kvm-mini=0)'];
 
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 const tail = (text) =>
