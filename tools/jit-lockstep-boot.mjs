@@ -30,6 +30,7 @@ import { MemoryCharBackend } from '../dist/backends/memory-char.js';
 import { build } from '../dist/vm/build.js';
 import { decodeSnapshot } from '../dist/vm/snapshot/format.js';
 import { loadSnapshot } from '../dist/vm/snapshot/snapshot.js';
+import { HYP_FLAGS, HYP_NUMBERS, HYP_PAIRS } from '../dist/cpu/riscv/state.js';
 import { beginStep, runPair, translatedSide } from './lockstep-lib.mjs';
 import { buildKvmMini, kvmGuest } from '../test/guest/kvm-mini.mjs';
 
@@ -118,21 +119,8 @@ const SCALARS = ['pc', 'priv', 'retired', 'waiting', 'reservation', 'mstatus', '
 SCALARS.push('medeleg', 'mideleg', 'mtvec', 'stvec', 'mcounteren', 'scounteren', 'senvcfg');
 SCALARS.push('menvcfgLo', 'menvcfgHi', 'satpMode', 'satpPpn');
 const PAIRS = ['mepc', 'sepc', 'mcause', 'scause', 'mtval', 'stval', 'mscratch', 'sscratch', 'stimecmp'];
-// The hypervisor's state (hyp.ts), compared on every full comparison.
-const HYP_SCALARS = ['virt', 'hstatus', 'hedeleg', 'hideleg', 'hvip', 'hcounteren', 'henvcfgLo', 'henvcfgHi'];
-HYP_SCALARS.push('htimedelta', 'mpv', 'mgva', 'hgatpMode', 'hgatpVmid', 'hgatpPpn', 'vsstatus', 'vstvec');
-HYP_SCALARS.push('vsatpMode', 'vsatpAsid', 'vsatpPpn');
-const HYP_PAIRS = [
-  'htval',
-  'htinst',
-  'mtval2',
-  'mtinst',
-  'vsscratch',
-  'vsepc',
-  'vscause',
-  'vstval',
-  'vstimecmp',
-];
+// The hypervisor's state (hyp.ts), as snapshots save it (htimedelta is a BigInt), on every full comparison.
+const HYP_SCALARS = [...HYP_NUMBERS, ...HYP_FLAGS, 'htimedelta'];
 
 const hex64 = (lo, hi) => ((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0)).toString(16);
 /** Numbers as the 64-bit values they stand for (a kernel pc is a negative number). */

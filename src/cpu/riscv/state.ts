@@ -54,7 +54,7 @@ const HART_PAIRS = [
 ] as const;
 const HART_BIGS = ['instretOffset', 'cycleOffset'] as const;
 
-const HYP_NUMBERS = [
+export const HYP_NUMBERS = [
   'hstatus',
   'hedeleg',
   'hideleg',
@@ -73,8 +73,8 @@ const HYP_NUMBERS = [
   'vsatpPpn',
   'vstimecmpNum',
 ] as const;
-const HYP_FLAGS = ['virt', 'mpv', 'mgva'] as const;
-const HYP_PAIRS = [
+export const HYP_FLAGS = ['virt', 'mpv', 'mgva'] as const;
+export const HYP_PAIRS = [
   'htval',
   'htinst',
   'mtval2',
