@@ -429,7 +429,7 @@ function write(h: CsrHart, csr: number, lo: number, hi: number): boolean {
     return true;
   }
   if (csr >= C.CSR_MHPMEVENT3 && csr <= C.CSR_MHPMEVENT31) {
-    h.pmu.setEvent(csr - C.CSR_MHPMEVENT3, toBig(lo, hi), h.retired + 1);
+    h.pmu.setEvent(csr - C.CSR_MHPMEVENT3, toBig(lo, hi), pmuMode(h), h.retired + 1);
     return true;
   }
   if (csr >= C.CSR_PMPCFG0 && csr <= C.CSR_PMPCFG15) {

@@ -424,7 +424,7 @@ export class RiscvHart implements Hart, MemoryHart {
       this.tlb.flush();
     }
     if (this.hasH) this.updateStages();
-    this.pmu.modeChanged(pmuMode(this), this.retired);
+    if (this.pmu.active) this.pmu.modeChanged(pmuMode(this), this.retired);
     this.cbze[0] = cboEnabled(this, 'zero') ? 1 : 0;
   }
 

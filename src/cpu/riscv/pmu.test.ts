@@ -22,7 +22,7 @@ const INH = [EVENT_MINH, EVENT_SINH, EVENT_UINH, EVENT_VSINH, EVENT_VUINH];
 test('each inhibit bit stops counting in its mode alone', () => {
   for (let k = 0; k < MODES.length; k++) {
     const p = new Pmu(true, true);
-    p.setEvent(0, HPM_EVENT_INSTRET | INH[k], 0);
+    p.setEvent(0, HPM_EVENT_INSTRET | INH[k], PmuMode.M, 0);
     let at = 0;
     for (const mode of MODES) {
       p.modeChanged(mode, at);
@@ -36,13 +36,13 @@ test('each inhibit bit stops counting in its mode alone', () => {
 
 test('without H, VSINH and VUINH read as zero', () => {
   const p = new Pmu(true, false);
-  p.setEvent(0, HPM_EVENT_INSTRET | EVENT_VSINH | EVENT_VUINH | EVENT_SINH, 0);
+  p.setEvent(0, HPM_EVENT_INSTRET | EVENT_VSINH | EVENT_VUINH | EVENT_SINH, PmuMode.M, 0);
   assert.equal(p.eventOf(0), HPM_EVENT_INSTRET | EVENT_SINH);
 });
 
 test('a wrap with OF clear sets OF and raises; with OF set it does not', () => {
   const p = new Pmu(true, true);
-  p.setEvent(0, HPM_EVENT_INSTRET, 1000);
+  p.setEvent(0, HPM_EVENT_INSTRET, PmuMode.M, 1000);
   p.setValue(0, (1n << 64n) - 50n, 1000);
   assert.equal(p.nextOverflow, 1050);
   assert.equal(p.overflow(1049), false);
@@ -54,19 +54,29 @@ test('a wrap with OF clear sets OF and raises; with OF set it does not', () => {
   p.setValue(0, (1n << 64n) - 5n, 1060);
   assert.equal(p.nextOverflow, Infinity);
   // Software clears OF: the next wrap raises again.
-  p.setEvent(0, HPM_EVENT_INSTRET, 1060);
+  p.setEvent(0, HPM_EVENT_INSTRET, PmuMode.M, 1060);
   assert.equal(p.nextOverflow, 1065);
   assert.equal(p.overflow(1065), true);
 });
 
 test('an inhibited counter neither counts nor overflows; an unknown event does not count', () => {
   const p = new Pmu(true, true);
-  p.setEvent(0, HPM_EVENT_INSTRET, 0);
+  p.setEvent(0, HPM_EVENT_INSTRET, PmuMode.M, 0);
   p.setValue(0, (1n << 64n) - 10n, 0);
   p.sync(PmuMode.M, 1 << 3, 0);
   assert.equal(p.nextOverflow, Infinity);
   assert.equal(p.value(0, 500), (1n << 64n) - 10n);
   const q = new Pmu(true, true);
-  q.setEvent(1, 0x10019n, 0);
+  q.setEvent(1, 0x10019n, PmuMode.M, 0);
   assert.equal(q.value(1, 1000), 0n);
+});
+
+test('an event set while no counter counts filters by the mode the hart is in then', () => {
+  const p = new Pmu(true, true);
+  // Mode changes go unseen while nothing counts; the event's write says where the hart is.
+  p.modeChanged(PmuMode.S, 0);
+  p.setEvent(0, HPM_EVENT_INSTRET | EVENT_SINH, PmuMode.S, 0);
+  assert.equal(p.value(0, 100), 0n);
+  p.modeChanged(PmuMode.U, 100);
+  assert.equal(p.value(0, 150), 50n);
 });

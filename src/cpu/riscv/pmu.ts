@@ -101,11 +101,12 @@ export class Pmu {
     return this.event[i];
   }
 
-  setEvent(i: number, v: bigint, at: number): void {
+  /** `mode`: the hart's mode now (the last one seen is stale while no counter counts). */
+  setEvent(i: number, v: bigint, mode: PmuMode, at: number): void {
     // WARL: VSINH and VUINH are read-only zero without H.
     if (this.sscofpmf && !this.hasH) v &= ~(EVENT_VSINH | EVENT_VUINH);
     this.event[i] = BigInt.asUintN(64, v);
-    this.sync(this.mode, this.inhibit, at);
+    this.sync(mode, this.inhibit, at);
   }
 
   /** scountovf's bits before the counter-enable masks: OF of each counter, at its own bit. */

@@ -8,7 +8,7 @@ import { GuestMemory } from '../../memory/guest-memory.js';
 import { PhysBus } from '../../memory/bus.js';
 import * as C from './csr-defs.js';
 import { RiscvHart } from './hart.js';
-import { HPM_EVENT_INSTRET } from './pmu.js';
+import { HPM_EVENT_INSTRET, PmuMode } from './pmu.js';
 import { checkHartState, HartStateError, restoreHart, saveHart } from './state.js';
 
 const BASE = 0x8000_0000;
@@ -79,7 +79,7 @@ function busyHart(): RiscvHart {
   y.hgatpVmid = 2;
   y.mpv = true;
   y.vstimecmp.set([7, 8]);
-  h.pmu.setEvent(2, HPM_EVENT_INSTRET, h.retired);
+  h.pmu.setEvent(2, HPM_EVENT_INSTRET, PmuMode.M, h.retired);
   h.pmu.setValue(2, 1000n, h.retired);
   h.updateContext();
   return h;
