@@ -37,9 +37,11 @@ export class StdioConsole implements CharBackend, CharOutputFlow {
   constructor(private readonly opts: StdioConsoleOptions) {
     this.raw = process.stdin.isTTY === true;
     if (this.raw) process.stdin.setRawMode(true);
-    process.stdin.on('data', (chunk: Buffer) => this.input(chunk));
-    process.stdin.on('error', () => {});
+    process.stdin.on('data', this.onData);
+    process.stdin.on('error', ignoreError);
   }
+
+  private readonly onData = (chunk: Buffer): void => this.input(chunk);
 
   write(bytes: Uint8Array): void {
     if (this.outLen + bytes.length > this.out.length) this.flush();
@@ -96,6 +98,10 @@ export class StdioConsole implements CharBackend, CharOutputFlow {
     this.flush();
     if (this.raw) process.stdin.setRawMode(false);
     process.stdin.pause();
+    // stdin outlives the console: a listener left on it would keep this console and the whole VM
+    // reachable, one more per --reboot or system_reset.
+    process.stdin.off('data', this.onData);
+    process.stdin.off('error', ignoreError);
     (process.stdin as { unref?: () => void }).unref?.();
   }
 
@@ -135,3 +141,6 @@ export class StdioConsole implements CharBackend, CharOutputFlow {
     this.deliver(Uint8Array.from(out));
   }
 }
+
+/** Read errors on stdin (a closed terminal) end input, not tsvirt. */
+function ignoreError(): void {}
