@@ -16,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { QmpListenError } from '../host/node/qmp-server.js';
 import { VmMonitor } from './monitor.js';
 import { ListenError } from '../host/node/tcp-listen.js';
+import { saveVmTo } from '../host/node/snapshot-file.js';
 import { type GdbStub, startGdb } from './gdb.js';
 import { hostConfig } from './node-host.js';
 import { machineHelp, parseRunOptions, runOptionsHelp, UsageError, type RunOptions } from './options.js';
@@ -206,7 +207,7 @@ async function boots(o: RunOptions, monitor: VmMonitor | undefined): Promise<num
 async function saveVm(vm: Vm, path: string): Promise<void> {
   const t0 = performance.now();
   try {
-    await vm.saveTo(path);
+    await saveVmTo(vm, path);
   } catch (e) {
     throw new UsageError(`--save-on-exit: cannot write '${path}': ${describeFsError(e)}`);
   }
