@@ -6,6 +6,7 @@ import { BootError } from '../boards/virt/board.js';
 import { ElfError } from '../loaders/elf.js';
 import { KernelError } from '../loaders/linux.js';
 import { imageMain } from '../images/cli.js';
+import { serveMain } from './serve.js';
 import { build } from '../vm/build.js';
 import { VmConfigError } from '../vm/config.js';
 import { StopRequests, type StopReason } from '../vm/stop.js';
@@ -35,6 +36,7 @@ export const EXIT = {
 
 const HELP = `Usage: tsvirt run [--machine virt|spike] [--kernel FILE] [options]
        tsvirt image [options]      fetch Debian's riscv64 kernel, BusyBox and OpenSBI; build an initramfs
+       tsvirt serve [--port N]     serve tsvirt in the browser (tsvirt serve --help)
        tsvirt --version            version, git commit and Node version
 The user's guide is docs/usage.md.
 
@@ -220,7 +222,7 @@ function asksHelp(argv: readonly string[], option: string): boolean {
   return argv.includes(`--${option}=help`) || argv[argv.indexOf(`--${option}`) + 1] === 'help';
 }
 
-const COMMANDS = ['run', 'image', 'help'];
+const COMMANDS = ['run', 'image', 'serve', 'help'];
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -238,6 +240,7 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (cmd === 'image') return imageMain(rest);
+  if (cmd === 'serve') return serveMain(rest);
   if (cmd !== 'run') {
     const why = cmd.startsWith('-')
       ? `the command comes first: tsvirt run ${argv.join(' ')}`
