@@ -116,10 +116,17 @@ void vm.exited.then((exit) => {
           : 'the guest powered off';
 });
 term.onData((data) => vm.write(data));
-$('pause').onclick = () => vm.pause();
-$('resume').onclick = () => vm.resume();
-$('poweroff').onclick = () => vm.powerOff();
-$('reset').onclick = () => {
+// Each button gives the keyboard back to the terminal.
+const button = (id: string, action: () => void): void => {
+  $(id).onclick = () => {
+    action();
+    term.focus();
+  };
+};
+button('pause', () => vm.pause());
+button('resume', () => vm.resume());
+button('poweroff', () => vm.powerOff());
+button('reset', () => {
   term.reset();
   vm.reset();
-};
+});

@@ -167,7 +167,9 @@ class Machine {
     post({
       type: 'booted',
       crossOriginIsolated: scope.crossOriginIsolated === true,
-      sharedMemory: vm.board.mem.bytes.buffer instanceof SharedArrayBuffer,
+      // SharedArrayBuffer is not even defined without cross-origin isolation.
+      sharedMemory:
+        typeof SharedArrayBuffer !== 'undefined' && vm.board.mem.bytes.buffer instanceof SharedArrayBuffer,
       jit: c.jit ?? 'wasm',
     });
     this.setState('running');
