@@ -5,7 +5,12 @@
 import { createVm, type BrowserVm } from 'tsvirt/browser';
 
 /** Boot `kernel` and `initrd` (URLs) and wire the guest's console to `out` and `line`. */
-export function embed(out: HTMLPreElement, line: HTMLInputElement, kernel: string, initrd: string): BrowserVm {
+export function embed(
+  out: HTMLPreElement,
+  line: HTMLInputElement,
+  kernel: string,
+  initrd: string,
+): BrowserVm {
   const vm = createVm({
     kernel,
     initrd,
