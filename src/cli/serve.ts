@@ -128,7 +128,7 @@ export async function startServer(files: ServeFiles, host: string, port: number)
   for (const name of readdirSync(files.assetsDir)) assets.set(`tsvirt/${name}`, join(files.assetsDir, name));
   const guest = new Map<string, string>([['guest/Image', files.kernel]]);
   if (files.initrd !== undefined) guest.set('guest/initrd.img', files.initrd);
-  // Compressed copies, made at the first request for each (the kernel: ~31 MiB to ~10).
+  // Compressed copies, made at the first request for each (the kernel: 30 MiB to 10).
   const gzipped = new Map<string, Promise<Uint8Array>>();
   const gz = (path: string): Promise<Uint8Array> => {
     let p = gzipped.get(path);
