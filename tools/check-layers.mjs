@@ -55,10 +55,12 @@ const PORTABLE = [
   'machine',
   'loaders',
   'sbi',
+  'engine',
   'devices',
   'boards',
   'monitor',
   'gdb',
+  'vm',
 ];
 
 /** Modules that must not import the JIT (rule 4), and the JIT's folder. */

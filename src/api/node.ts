@@ -9,3 +9,4 @@ export { parseNetSpec, NetSpecError, type NetSpec } from '../backends/net/spec.j
 export { HostEntropySource } from '../backends/entropy.js';
 export { StdioConsole, type StdioConsoleOptions } from '../host/node/stdio-console.js';
 export { nodeGunzip } from '../host/node/gunzip.js';
+export { saveVmTo } from '../host/node/snapshot-file.js';

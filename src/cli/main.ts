@@ -6,6 +6,7 @@ import { BootError } from '../boards/virt/board.js';
 import { ElfError } from '../loaders/elf.js';
 import { KernelError } from '../loaders/linux.js';
 import { imageMain } from '../images/cli.js';
+import { serveMain } from './serve.js';
 import { build } from '../vm/build.js';
 import { VmConfigError } from '../vm/config.js';
 import { StopRequests, type StopReason } from '../vm/stop.js';
@@ -16,6 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { QmpListenError } from '../host/node/qmp-server.js';
 import { VmMonitor } from './monitor.js';
 import { ListenError } from '../host/node/tcp-listen.js';
+import { saveVmTo } from '../host/node/snapshot-file.js';
 import { type GdbStub, startGdb } from './gdb.js';
 import { hostConfig } from './node-host.js';
 import { machineHelp, parseRunOptions, runOptionsHelp, UsageError, type RunOptions } from './options.js';
@@ -34,6 +36,7 @@ export const EXIT = {
 
 const HELP = `Usage: tsvirt run [--machine virt|spike] [--kernel FILE] [options]
        tsvirt image [options]      fetch Debian's riscv64 kernel, BusyBox and OpenSBI; build an initramfs
+       tsvirt serve [--port N]     serve tsvirt in the browser (tsvirt serve --help)
        tsvirt --version            version, git commit and Node version
 The user's guide is docs/usage.md.
 
@@ -206,7 +209,7 @@ async function boots(o: RunOptions, monitor: VmMonitor | undefined): Promise<num
 async function saveVm(vm: Vm, path: string): Promise<void> {
   const t0 = performance.now();
   try {
-    await vm.saveTo(path);
+    await saveVmTo(vm, path);
   } catch (e) {
     throw new UsageError(`--save-on-exit: cannot write '${path}': ${describeFsError(e)}`);
   }
@@ -219,7 +222,7 @@ function asksHelp(argv: readonly string[], option: string): boolean {
   return argv.includes(`--${option}=help`) || argv[argv.indexOf(`--${option}`) + 1] === 'help';
 }
 
-const COMMANDS = ['run', 'image', 'help'];
+const COMMANDS = ['run', 'image', 'serve', 'help'];
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -237,6 +240,7 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (cmd === 'image') return imageMain(rest);
+  if (cmd === 'serve') return serveMain(rest);
   if (cmd !== 'run') {
     const why = cmd.startsWith('-')
       ? `the command comes first: tsvirt run ${argv.join(' ')}`

@@ -17,3 +17,7 @@ declare const performance: { now(): number };
 
 /** Web Crypto: fills `array` (at most 65536 bytes) from the host's CSPRNG and returns it. */
 declare const crypto: { getRandomValues<T extends Uint8Array>(array: T): T };
+
+/** HTML timers: the handle is opaque (a number in browsers, an object in Node). */
+declare function setTimeout(callback: () => void, ms?: number): unknown;
+declare function clearTimeout(handle: unknown): void;

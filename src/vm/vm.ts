@@ -2,7 +2,6 @@
 // The only place that watches stop requests (StopRequests), so that a signal, the console's quit
 // key and a library call end the CPU loop the same way.
 
-import { open } from 'node:fs/promises';
 import type { SpikeBoard } from '../boards/spike.js';
 import type { VirtBoard } from '../boards/virt/board.js';
 import type { RiscvHart } from '../cpu/riscv/hart.js';
@@ -226,7 +225,8 @@ export class Vm {
    * The whole machine's state (docs/snapshot-format.md) as the snapshot file's parts, to be written
    * in order, before the guest runs again (RAM pages are views of guest RAM). The VM must be
    * paused (`pause`), or not yet running, or ended; disks are quiesced meanwhile. virt only.
-   * `build` with `incoming` set to these bytes starts a VM from them.
+   * `build` with `incoming` set to these bytes starts a VM from them. Writing them to a file is the
+   * host's part (`saveVmTo` in 'tsvirt/node').
    */
   async save(): Promise<Uint8Array[]> {
     if (this.snapshot === undefined) throw new Error(`Vm.save: snapshots are of the virt machine only`);
@@ -234,17 +234,6 @@ export class Vm {
       throw new Error('Vm.save: pause the VM first');
     if (this.running !== undefined && this.isPaused) await this.pause();
     return this.snapshot();
-  }
-
-  /** `save` into the file `path` (replaced). */
-  async saveTo(path: string): Promise<void> {
-    const parts = await this.save();
-    const f = await open(path, 'w');
-    try {
-      await f.writev(parts);
-    } finally {
-      await f.close();
-    }
   }
 
   /** Ask `run` to return at the end of the current slice (the first request's reason counts). */

@@ -1,12 +1,12 @@
 // The TCG engine's main loop: round-robin slices of guest instructions on each hart in this
 // thread, device time between slices, and host sleep while every hart waits in WFI.
 
-import { setImmediate as yieldToHost } from 'node:timers/promises';
 import { runInterpreter } from '../../cpu/riscv/interp.js';
 import { CodeCache } from '../../cpu/riscv/jit/cache.js';
 import { runJit } from '../../cpu/riscv/jit/run.js';
 import { WasmJit } from '../../cpu/riscv/jit/wasm/engine.js';
 import type { LoopDebug, TcgBoard } from './board.js';
+import { yieldToHost } from './yield.js';
 
 // The loop's callers name the board contract through the loop; boards import board.ts itself.
 export type { LoopDebug, TcgBoard };
