@@ -18,6 +18,7 @@ import { VmMonitor } from './monitor.js';
 import { ListenError } from '../host/node/tcp-listen.js';
 import { type GdbStub, startGdb } from './gdb.js';
 import { hostConfig } from './node-host.js';
+import { receiveMigration, type IncomingMigration } from './migration-channel.js';
 import { machineHelp, parseRunOptions, runOptionsHelp, UsageError, type RunOptions } from './options.js';
 import { signalStatus, StopSignals } from './signals.js';
 import { suggestion } from './spelling.js';
@@ -162,8 +163,19 @@ async function boots(o: RunOptions, monitor: VmMonitor | undefined): Promise<num
     // Installed before the disks open, so that a signal from here on still closes them cleanly.
     const signals = new StopSignals(stop);
     try {
-      const config = await hostConfig(o, stop);
-      const vm = await build(config);
+      const incoming = boot === 1 ? await receiveIncoming(o, stop, monitor) : undefined;
+      if (stop.reason !== undefined) return exitStatus({ kind: 'stopped', reason: stop.reason });
+      const config = await hostConfig(o, stop, incoming?.snapshot);
+      let vm: Vm;
+      try {
+        vm = await build(config);
+      } catch (e) {
+        incoming?.reply((e as Error).message);
+        throw e;
+      }
+      // The source completes (and stops for good) only now that this VM can run.
+      incoming?.reply();
+      if (incoming !== undefined && monitor !== undefined) monitor.incoming = false;
       monitor?.attach(
         vm,
         o.disks,
@@ -200,6 +212,31 @@ async function boots(o: RunOptions, monitor: VmMonitor | undefined): Promise<num
       signals.uninstall();
     }
   }
+}
+
+/**
+ * --incoming tcp:HOST:PORT: wait for a migration stream and read it whole (undefined for any
+ * other --incoming, or when a stop request ends the wait).
+ */
+async function receiveIncoming(
+  o: RunOptions,
+  stop: StopRequests,
+  monitor: VmMonitor | undefined,
+): Promise<IncomingMigration | undefined> {
+  const at = o.incoming;
+  if (at?.kind !== 'tcp') return undefined;
+  if (monitor !== undefined) monitor.incoming = true;
+  const t0 = performance.now();
+  const received = receiveMigration(at.host, at.port, o.memoryBytes, (port) =>
+    process.stderr.write(`tsvirt: waiting for a migration on ${at.host === '' ? '*' : at.host}:${port}\n`),
+  );
+  const stopped = new Promise<undefined>((resolve) => stop.onRequest(() => resolve(undefined)));
+  const got = await Promise.race([received, stopped]);
+  if (got !== undefined) {
+    const ms = performance.now() - t0;
+    process.stderr.write(`tsvirt: migration received (${ms.toFixed(0)} ms after listening)\n`);
+  }
+  return got;
 }
 
 /** --save-on-exit: the stopped VM into `path`, with a line on stderr saying so. */

@@ -2,6 +2,7 @@
 // that the parsed options name, and hands them to the builder as backends (vm/config.ts). The
 // only module of the run command that creates host objects; what fails here names its option.
 
+import type { ParsedSnapshot } from '../vm/snapshot/format.js';
 import { readFileSync, statSync } from 'node:fs';
 import { describeFsError } from './fs-error.js';
 import { nodeGunzip } from '../host/node/gunzip.js';
@@ -48,7 +49,11 @@ class LineBufferedStdout implements CharBackend {
  * Ctrl-A x) go to `stop`. Rejects with a UsageError naming the option at fault, after closing what
  * it had opened.
  */
-export async function hostConfig(o: RunOptions, stop: StopRequests): Promise<VmConfig> {
+export async function hostConfig(
+  o: RunOptions,
+  stop: StopRequests,
+  received?: ParsedSnapshot,
+): Promise<VmConfig> {
   const common: CommonConfig = {
     memoryBytes: o.memoryBytes,
     harts: o.smp,
@@ -71,7 +76,8 @@ export async function hostConfig(o: RunOptions, stop: StopRequests): Promise<VmC
     initrdPath ??= g.initrd;
   }
   const kernel = fileInput('--kernel', kernelPath, o.memoryBytes);
-  const incoming = o.incoming === undefined ? undefined : readSnapshot(o.incoming, o.memoryBytes);
+  const incoming =
+    received ?? (o.incoming?.kind === 'file' ? readSnapshot(o.incoming.path, o.memoryBytes) : undefined);
   // A VM started from a snapshot has its initrd in RAM already.
   const initrd =
     initrdPath === undefined || o.incoming !== undefined

@@ -251,6 +251,9 @@ export function translate(h: MemoryHart, va: number, access: number): number {
   ) {
     const idx = ctx + ((va >>> 12) & (TLB_ENTRIES - 1));
     h.tlb.set(idx, va - (va & 4095), pageOff);
+    // Stores through a store mapping are not logged one by one: the page counts as written from
+    // the moment the mapping exists (clearing the log drops the mappings: GuestMemory.dirty).
+    if (access === ACCESS_STORE) h.mem.dirty[pageOff / PAGE] = 1;
   }
   return pa;
 }
@@ -390,6 +393,8 @@ export function writePhys(
       v.setInt32(off, lo, true);
       if (bytes === 8) v.setInt32(off + 4, hi, true);
     }
+    // An aligned access (all but the byte-wise page crossers) stays in one page.
+    mem.dirty[Math.floor(off / PAGE)] = 1;
     const w = h.env.watch;
     if (w !== undefined && pa < w.end && w.start < pa + bytes) w.onStore(pa, bytes);
     const code = h.codeCache;
