@@ -7,7 +7,7 @@ import { ElfError } from '../loaders/elf.js';
 import { KernelError } from '../loaders/linux.js';
 import { imageMain } from '../images/cli.js';
 import { build } from '../vm/build.js';
-import { VmConfigError } from '../vm/config.js';
+import { VmConfigError, type VmConfig } from '../vm/config.js';
 import { StopRequests, type StopReason } from '../vm/stop.js';
 import { VmCloseError, type Vm, type VmEnd } from '../vm/vm.js';
 import { SnapshotError } from '../vm/snapshot/format.js';
@@ -18,6 +18,9 @@ import { VmMonitor } from './monitor.js';
 import { ListenError } from '../host/node/tcp-listen.js';
 import { type GdbStub, startGdb } from './gdb.js';
 import { hostConfig } from './node-host.js';
+import { GuestMemory } from '../memory/guest-memory.js';
+import { VIRT_MAP } from '../boards/virt/memory-map.js';
+import { engineHostBytes } from '../engine/tcg/loop.js';
 import { receiveMigration, type IncomingMigration } from './migration-channel.js';
 import { machineHelp, parseRunOptions, runOptionsHelp, UsageError, type RunOptions } from './options.js';
 import { signalStatus, StopSignals } from './signals.js';
@@ -163,10 +166,16 @@ async function boots(o: RunOptions, monitor: VmMonitor | undefined): Promise<num
     // Installed before the disks open, so that a signal from here on still closes them cleanly.
     const signals = new StopSignals(stop);
     try {
+      // Disks and the console open before an incoming migration: they are not downtime.
+      const config = await hostConfig(o, stop);
       const incoming = boot === 1 ? await receiveIncoming(o, stop, monitor) : undefined;
-      if (stop.reason !== undefined) return exitStatus({ kind: 'stopped', reason: stop.reason });
-      const config = await hostConfig(o, stop, incoming?.snapshot);
+      if (stop.reason !== undefined) {
+        await closeConfig(config);
+        return exitStatus({ kind: 'stopped', reason: stop.reason });
+      }
+      if (incoming !== undefined && config.machine === 'virt') config.incoming = incoming.snapshot;
       let vm: Vm;
+      const tBuild = performance.now();
       try {
         vm = await build(config);
       } catch (e) {
@@ -175,6 +184,10 @@ async function boots(o: RunOptions, monitor: VmMonitor | undefined): Promise<num
       }
       // The source completes (and stops for good) only now that this VM can run.
       incoming?.reply();
+      if (incoming !== undefined)
+        process.stderr.write(
+          `tsvirt: migration state loaded in ${(performance.now() - tBuild).toFixed(0)} ms\n`,
+        );
       if (incoming !== undefined && monitor !== undefined) monitor.incoming = false;
       monitor?.attach(
         vm,
@@ -214,6 +227,14 @@ async function boots(o: RunOptions, monitor: VmMonitor | undefined): Promise<num
   }
 }
 
+/** Release what `hostConfig` opened, for a VM that will not be built. */
+async function closeConfig(c: VmConfig): Promise<void> {
+  await Promise.resolve(c.console?.close?.()).catch(() => {});
+  if (c.machine !== 'virt') return;
+  for (const d of c.disks ?? []) await d.backend.close().catch(() => {});
+  for (const n of c.nics ?? []) await Promise.resolve(n.backend.close()).catch(() => {});
+}
+
 /**
  * --incoming tcp:HOST:PORT: wait for a migration stream and read it whole (undefined for any
  * other --incoming, or when a stop request ends the wait).
@@ -227,7 +248,14 @@ async function receiveIncoming(
   if (at?.kind !== 'tcp') return undefined;
   if (monitor !== undefined) monitor.incoming = true;
   const t0 = performance.now();
-  const received = receiveMigration(at.host, at.port, o.memoryBytes, (port) =>
+  // RAM as the board would make it: the stream's pages go straight into it.
+  const mem = new GuestMemory(
+    VIRT_MAP.ram.base,
+    o.memoryBytes,
+    false,
+    engineHostBytes(o.jit ?? 'wasm', o.smp ?? 1, o.memoryBytes),
+  );
+  const received = receiveMigration(at.host, at.port, mem, (port) =>
     process.stderr.write(`tsvirt: waiting for a migration on ${at.host === '' ? '*' : at.host}:${port}\n`),
   );
   const stopped = new Promise<undefined>((resolve) => stop.onRequest(() => resolve(undefined)));

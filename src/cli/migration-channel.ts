@@ -6,12 +6,20 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { connect, createServer, type Socket } from 'node:net';
-import { SnapshotError, type ParsedSnapshot } from '../vm/snapshot/format.js';
+import { ascii, SnapshotError, type ParsedSnapshot } from '../vm/snapshot/format.js';
 import type { MigrationSink } from '../vm/migration/migrate.js';
-import { IncomingRam, MigrationStreamReader, STREAM_VERSION } from '../vm/migration/stream.js';
+import { applyPages, MigrationStreamReader, SECTION_PAGES, STREAM_VERSION } from '../vm/migration/stream.js';
+import type { GuestMemory } from '../memory/guest-memory.js';
 
 /** Most bytes of the destination's answer the source reads. */
 const MAX_REPLY_BYTES = 4096;
+/**
+ * The destination acknowledges each PAGE section once it is in RAM, and the source keeps at most
+ * this many unacknowledged: otherwise the pre-copy passes only fill socket buffers, the bandwidth
+ * measured is the buffers', and the switch-over waits for the backlog (downtime).
+ */
+const ACK = '.';
+const WINDOW_SECTIONS = 4;
 
 async function writeTo(
   s: NodeJS.WritableStream & { destroyed: boolean },
@@ -32,19 +40,35 @@ export async function tcpSink(host: string, port: number): Promise<MigrationSink
   });
   let reply = '';
   let failure: Error | undefined;
+  let sent = 0;
+  let acked = 0;
+  let wake: (() => void) | undefined;
   sock.on('data', (d: Buffer) => {
-    if (reply.length < MAX_REPLY_BYTES) reply += d.toString('utf8');
+    let text = d.toString('utf8');
+    if (reply === '') {
+      const n = /^\.*/.exec(text)?.[0].length ?? 0;
+      acked += n;
+      text = text.slice(n);
+      wake?.();
+    }
+    if (reply.length < MAX_REPLY_BYTES) reply += text;
+    if (reply.includes('\n')) wake?.();
   });
   sock.on('error', (e) => (failure ??= e));
-  const closed = once(sock, 'close');
+  sock.on('close', () => wake?.());
   return {
     write: async (b) => {
       if (failure !== undefined) throw new Error(`tcp:${host}:${port}: ${failure.message}`);
       await writeTo(sock, b, `tcp:${host}:${port}`);
+      if (ascii(b.subarray(0, 4)) !== SECTION_PAGES) return;
+      sent++;
+      while (sent - acked > WINDOW_SECTIONS && !sock.destroyed && reply === '')
+        await new Promise<void>((resolve) => (wake = resolve));
     },
     end: async () => {
       sock.end();
-      await closed;
+      // The answer, as soon as its line is whole (the destination may be busy running by then).
+      while (!reply.includes('\n') && !sock.destroyed) await new Promise<void>((resolve) => (wake = resolve));
       const line = reply.split('\n')[0] ?? '';
       if (line === 'ok') return;
       if (line.startsWith('error: ')) throw new Error(`the destination refused the state: ${line.slice(7)}`);
@@ -96,13 +120,14 @@ export interface IncomingMigration {
 
 /**
  * Listen on `host`:`port` (host '' for every interface), take the first connection's migration
- * stream for a machine of `memoryBytes`, and close the listener. `listening` is told the port.
- * Rejects with a SnapshotError for a broken or hostile stream (the source is told why).
+ * stream into `mem` (the RAM the machine will use, made by the caller: pages go straight there),
+ * and close the listener. `listening` is told the port. Rejects with a SnapshotError for a broken
+ * or hostile stream (the source is told why).
  */
 export async function receiveMigration(
   host: string,
   port: number,
-  memoryBytes: number,
+  mem: GuestMemory,
   listening: (port: number) => void,
 ): Promise<IncomingMigration> {
   // Half-open: the source ends its side after END and then waits for the answer on this one.
@@ -116,8 +141,7 @@ export async function receiveMigration(
   const [sock] = (await once(server, 'connection')) as [Socket];
   server.close();
   sock.setNoDelay(true);
-  const reader = new MigrationStreamReader(memoryBytes);
-  let ram: IncomingRam | undefined;
+  const reader = new MigrationStreamReader(mem.sizeBytes);
   let board: unknown;
   let desc: ParsedSnapshot['desc'] | undefined;
   const fail = (message: string): never => {
@@ -129,11 +153,11 @@ export async function receiveMigration(
       sock.on('data', (chunk: Buffer) => {
         try {
           for (const ev of reader.push(chunk)) {
-            if (ev.kind === 'description') {
-              desc = ev.desc;
-              ram = new IncomingRam(memoryBytes);
-            } else if (ev.kind === 'pages') ram?.apply(ev.pages, ev.data);
-            else if (ev.kind === 'board') board = ev.board;
+            if (ev.kind === 'description') desc = ev.desc;
+            else if (ev.kind === 'pages') {
+              applyPages(mem.bytes, ev.pages, ev.data);
+              sock.write(ACK);
+            } else if (ev.kind === 'board') board = ev.board;
             else resolve();
           }
         } catch (e) {
@@ -154,14 +178,14 @@ export async function receiveMigration(
   } catch (e) {
     return fail((e as Error).message);
   }
-  if (desc === undefined || ram === undefined) return fail('the stream ended early');
+  if (desc === undefined) return fail('the stream ended early');
   const snapshot: ParsedSnapshot = {
     version: STREAM_VERSION,
     desc,
     board,
-    ramPages: ram.pages(),
+    ramPages: new Uint32Array(0),
     ramData: new Uint8Array(0),
-    ramImage: ram.bytes,
+    ramMemory: mem,
   };
   return {
     snapshot,

@@ -2,7 +2,6 @@
 // that the parsed options name, and hands them to the builder as backends (vm/config.ts). The
 // only module of the run command that creates host objects; what fails here names its option.
 
-import type { ParsedSnapshot } from '../vm/snapshot/format.js';
 import { readFileSync, statSync } from 'node:fs';
 import { describeFsError } from './fs-error.js';
 import { nodeGunzip } from '../host/node/gunzip.js';
@@ -49,11 +48,7 @@ class LineBufferedStdout implements CharBackend {
  * Ctrl-A x) go to `stop`. Rejects with a UsageError naming the option at fault, after closing what
  * it had opened.
  */
-export async function hostConfig(
-  o: RunOptions,
-  stop: StopRequests,
-  received?: ParsedSnapshot,
-): Promise<VmConfig> {
+export async function hostConfig(o: RunOptions, stop: StopRequests): Promise<VmConfig> {
   const common: CommonConfig = {
     memoryBytes: o.memoryBytes,
     harts: o.smp,
@@ -76,8 +71,7 @@ export async function hostConfig(
     initrdPath ??= g.initrd;
   }
   const kernel = fileInput('--kernel', kernelPath, o.memoryBytes);
-  const incoming =
-    received ?? (o.incoming?.kind === 'file' ? readSnapshot(o.incoming.path, o.memoryBytes) : undefined);
+  const incoming = o.incoming?.kind === 'file' ? readSnapshot(o.incoming.path, o.memoryBytes) : undefined;
   // A VM started from a snapshot has its initrd in RAM already.
   const initrd =
     initrdPath === undefined || o.incoming !== undefined

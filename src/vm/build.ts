@@ -154,6 +154,7 @@ function buildVirt(c: VirtConfig, closers: Closer[], blks: VirtioBlk[]): Vm {
     clock: c.clock,
     rtcNowNs: c.rtcNowNs,
     restoring: snap !== undefined,
+    memory: snap?.ramMemory,
   });
   if (snap !== undefined) loadSnapshot(board, snap);
   return new Vm({

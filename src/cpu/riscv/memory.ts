@@ -227,11 +227,11 @@ export function translate(h: MemoryHart, va: number, access: number): number {
   const priv = access === ACCESS_FETCH ? h.fetchPriv : h.dataPriv;
   const pa =
     c === CTX_M
-      ? va
+      ? untranslated(va)
       : (access === ACCESS_FETCH ? h.fetchVirt : h.dataVirt)
         ? translateV(h, va, access, c)
         : h.satpMode === C.SATP_MODE_BARE
-          ? va
+          ? untranslated(va)
           : walk(h.mem, h, va, access, c);
   if (pa < 0) {
     raiseFault(h, pa, access, va);
@@ -256,6 +256,14 @@ export function translate(h: MemoryHart, va: number, access: number): number {
     if (access === ACCESS_STORE) h.mem.dirty[pageOff / PAGE] = 1;
   }
   return pa;
+}
+
+/**
+ * An address used as a physical one (M-mode, Bare): one with the top bits set (a negative number)
+ * is beyond any physical address, an access fault, not a walk's fault code to decode.
+ */
+function untranslated(va: number): number {
+  return va < 0 ? FAULT_ACCESS : va;
 }
 
 /** The fault of an address beyond 2^53: its tval (and a fetch's epc) must be exact. */
@@ -446,11 +454,11 @@ export function cboTranslate(h: MemoryHart, va: number): number {
   }
   const pa =
     c === CTX_M
-      ? va
+      ? untranslated(va)
       : h.dataVirt
         ? translateV(h, va, ACCESS_LOAD, c)
         : h.satpMode === C.SATP_MODE_BARE
-          ? va
+          ? untranslated(va)
           : walk(h.mem, h, va, ACCESS_LOAD, c);
   if (pa < 0) {
     raiseFault(h, pa, ACCESS_STORE, va);

@@ -144,3 +144,13 @@ test('a store that cannot be mapped (the slow path: code pages, watched or PMP-s
   assert.ok(h.writePhys(DATA + 8, 8, 5, 0, DATA + 8));
   assert.deepEqual(dirtyNow(h), [DATA_PAGE]);
 });
+
+test('a store to a sign-extended address with translation off is a store access fault, not a host exception', () => {
+  const h = machine();
+  load(h, [SD_X12_X11]);
+  h.x[22] = 0x80800000 | 0; // x11 = 0xffffffff80800000 (lui's sign extension)
+  h.x[23] = -1;
+  runInterpreter(h, 1);
+  assert.deepEqual([...h.mcause], [7, 0], 'store/AMO access fault');
+  assert.deepEqual(dirtyNow(h), []);
+});

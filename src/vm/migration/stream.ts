@@ -141,6 +141,7 @@ export class MigrationStreamReader {
 
   private take(n: number): Uint8Array {
     let out: Uint8Array;
+    if (n === 0) return new Uint8Array(0); // an empty section or description: no chunk needed
     if (this.chunks[0].length >= n) {
       out = this.chunks[0].subarray(0, n);
       this.chunks[0] = this.chunks[0].subarray(n);
@@ -257,34 +258,8 @@ export class MigrationStreamReader {
   }
 }
 
-/**
- * Guest RAM as it arrives from a stream: the latest copy of each page sent, and which pages were
- * sent. RAM never sent is zero (the source sends only nonzero pages in its first pass).
- */
-export class IncomingRam {
-  readonly bytes: Uint8Array;
-  private readonly sent: Uint8Array;
-
-  constructor(memoryBytes: number) {
-    this.bytes = new Uint8Array(memoryBytes);
-    this.sent = new Uint8Array(memoryBytes / PAGE_BYTES);
-  }
-
-  apply(pages: Uint32Array, data: Uint8Array): void {
-    for (let k = 0; k < pages.length; k++) {
-      const p = pages[k];
-      this.bytes.set(data.subarray(k * PAGE_BYTES, (k + 1) * PAGE_BYTES), p * PAGE_BYTES);
-      this.sent[p] = 1;
-    }
-  }
-
-  /** The pages sent at least once, ascending. */
-  pages(): Uint32Array {
-    let n = 0;
-    for (const s of this.sent) n += s;
-    const out = new Uint32Array(n);
-    let k = 0;
-    for (let p = 0; p < this.sent.length; p++) if (this.sent[p] !== 0) out[k++] = p;
-    return out;
-  }
+/** Write the pages of a PAGE section into guest RAM `ram` (the reader checked them against its size). */
+export function applyPages(ram: Uint8Array, pages: Uint32Array, data: Uint8Array): void {
+  for (let k = 0; k < pages.length; k++)
+    ram.set(data.subarray(k * PAGE_BYTES, (k + 1) * PAGE_BYTES), pages[k] * PAGE_BYTES);
 }

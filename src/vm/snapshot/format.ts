@@ -4,6 +4,7 @@
 // what is wrong, never a host exception or an allocation the file does not back.
 
 import { crc32 } from '../../core/crc32.js';
+import type { GuestMemory } from '../../memory/guest-memory.js';
 
 export const SNAPSHOT_MAGIC = 'TSVIRTSN';
 /** The format version this build writes and reads. */
@@ -126,6 +127,11 @@ export interface ParsedSnapshot {
    * then at offset ramPages[k] x PAGE_BYTES of this, and ramData is unused.
    */
   ramImage?: Uint8Array;
+  /**
+   * Set when RAM was written straight into the memory the machine is to use (an incoming
+   * migration's): the board takes it as its RAM, and nothing is copied. ramPages is then unused.
+   */
+  ramMemory?: GuestMemory;
 }
 
 /** Bytes as Latin-1 text: a tag or magic of any bytes, never a decoding error. */
