@@ -23,8 +23,6 @@ process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 
 const DISK = join(work, 'disk.img');
 const SECTORS = 16384;
-/** How long (guest seconds) the loop counts: the migration happens a few seconds in. */
-const LOOP_S = 25;
 
 /** A minimal QMP client: CRLF-terminated JSON messages; replies by id; events kept in order. */
 class Qmp {
@@ -134,11 +132,12 @@ test(
       assert.equal((await qd.ok('query-status')).status, 'inmigrate');
       assert.deepEqual(await qs.ok('query-migrate'), {}, 'no migration yet');
       // Each value to the console, then to sector i of the disk, flushed (a write in flight at
-      // the switch-over is the source's to finish and flush).
+      // the switch-over is the source's to finish and flush). The loop runs in the background
+      // until /tmp/stop exists; with echo off, typing that command does not break a value apart.
       src.send(
-        `end=$(($(date +%s)+${LOOP_S})); i=0; while [ $(date +%s) -lt $end ] && [ $i -lt ${SECTORS - 1} ]; ` +
+        `stty -echo; (i=0; while [ ! -e /tmp/stop ] && [ $i -lt ${SECTORS - 1} ]; ` +
           `do i=$((i+1)); echo "<$i>"; echo $i | dd of=/dev/vda bs=512 seek=$i conv=notrunc,fsync 2>/dev/null; ` +
-          `done; echo "done=$i"\n`,
+          `done; echo "done=$i") &\n`,
       );
       await src.waitFor(/<20>/, 120_000);
       await qs.ok('migrate-set-parameters', { 'downtime-limit': 300 });
@@ -165,8 +164,10 @@ test(
       assert.equal(info.ram.remaining, 0);
       assert.equal((await qs.ok('query-status')).status, 'postmigrate');
       const srcLast = counts(src.output).at(-1);
-      // The destination runs the loop to its end; its console continues where the source's stopped.
-      const done = Number((await dst.waitFor(/done=(\d+)/, 600_000))[1]);
+      // The destination counts on; its console continues where the source's stopped.
+      await dst.waitFor(new RegExp(`<${srcLast + 30}>`), 600_000);
+      dst.send('touch /tmp/stop\n');
+      const done = Number((await dst.waitFor(/done=(\d+)/, 120_000))[1]);
       assert.equal((await qd.ok('query-status')).status, 'running');
       const dstText = dst.output.slice(dst.output.indexOf('migration received'));
       const firstAfter = dst.output.indexOf('<', dst.output.indexOf('migration received'));
@@ -185,7 +186,7 @@ test(
       void completed;
       qs.execute('quit').catch(() => {});
       assert.equal((await src.exited).code, 0, 'the source quits after the migration');
-      dst.send('poweroff\n');
+      dst.send('sync; poweroff\n');
       assert.equal((await dst.exited).code, 0);
       // Every value the guest wrote is on the image, each in its own sector.
       const disk = readFileSync(DISK);
