@@ -5,12 +5,16 @@
 // then -incoming file:). Restore is timed from the process's spawn to the guest shell's answer to
 // a command typed at once ("to a running console"); tsvirt's in-process restore (reading the
 // file, building the machine, loading RAM and state) is timed too.
+// Live migration: total time and downtime of a migration over TCP on 127.0.0.1 to a second
+// process (tsvirt: QMP migrate to --incoming tcp:; QEMU: HMP migrate to -incoming tcp:), of the
+// idle guest and of one dirtying memory (dd rewriting a 16 MiB file in /tmp, then 100 ms of sleep,
+// over and over), both with the default downtime limit (300 ms) and max-bandwidth (128 MiB/s).
 //
-//   node bench/snapshot.mjs [--runs N] [--no-qemu]
+//   node bench/snapshot.mjs [--runs N] [--no-qemu] [--no-migrate]
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,7 +25,11 @@ import { build } from '../dist/vm/build.js';
 import { MemoryCharBackend } from '../dist/backends/memory-char.js';
 
 const { values: opts } = parseArgs({
-  options: { runs: { type: 'string', default: '3' }, 'no-qemu': { type: 'boolean', default: false } },
+  options: {
+    runs: { type: 'string', default: '3' },
+    'no-qemu': { type: 'boolean', default: false },
+    'no-migrate': { type: 'boolean', default: false },
+  },
 });
 const runs = Number(opts.runs);
 const TSVIRT = join(ROOT, 'bin/tsvirt');
@@ -201,10 +209,158 @@ async function qemuRun(cmd, file) {
   return { saveMs, restoreMs, bytes: statSync(file).size };
 }
 
+/** A free TCP port on 127.0.0.1 (bound and released). */
+function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** A QMP client (QEMU docs/interop/qmp-spec.rst): `cmd(name, args)` resolves with `return`. */
+async function qmpClient(sock) {
+  let c;
+  for (let k = 0; ; k++) {
+    try {
+      c = await new Promise((resolve, reject) => {
+        const s = connect(sock, () => resolve(s));
+        s.once('error', reject);
+      });
+      break;
+    } catch (e) {
+      if (k > 200) throw e;
+      await sleep(50);
+    }
+  }
+  let buf = '';
+  const replies = [];
+  let wake = () => {};
+  c.on('data', (d) => {
+    buf += d.toString();
+    let nl;
+    while ((nl = buf.indexOf('\r\n')) >= 0) {
+      const m = JSON.parse(buf.slice(0, nl));
+      buf = buf.slice(nl + 2);
+      if (!('event' in m)) replies.push(m);
+    }
+    wake();
+  });
+  const next = () =>
+    new Promise((resolve) => {
+      wake = () => replies.length > 0 && resolve(replies.shift());
+      wake();
+    });
+  await next(); // the greeting
+  const cmd = async (name, args) => {
+    c.write(JSON.stringify({ execute: name, ...(args ? { arguments: args } : {}) }));
+    const r = await next();
+    if (r.error) throw new Error(`${name}: ${r.error.desc}`);
+    return r.return;
+  };
+  await cmd('qmp_capabilities');
+  return { cmd, close: () => c.destroy() };
+}
+
+/** In the guest: rewrite a 16 MiB file in /tmp (RAM), sleep 100 ms, again, in the background. */
+const DIRTY =
+  'while :; do dd if=/dev/zero of=/tmp/dirty bs=1M count=16 conv=notrunc 2>/dev/null; usleep 100000; done &\n';
+
+async function tsvirtMigrate(dirty) {
+  console.error(`tsvirt: migrate (${dirty ? 'dirtying' : 'idle'})`);
+  const s = join(dir, 'src.qmp');
+  const d = join(dir, 'dst.qmp');
+  const a = proc(TSVIRT, ['run', '-m', MEMORY, '--qmp', `unix:${s},server,wait=off`]);
+  const b = proc(TSVIRT, [
+    'run',
+    '-m',
+    MEMORY,
+    '--qmp',
+    `unix:${d},server,wait=off`,
+    '--incoming',
+    'tcp:127.0.0.1:0',
+  ]);
+  const port = Number((await b.waitFor(/waiting for a migration on 127\.0\.0\.1:(\d+)/)).m[1]);
+  await a.waitFor(/tsvirt: init done/);
+  await a.waitFor(PROMPT);
+  if (dirty) a.send(DIRTY);
+  await sleep(IDLE_MS);
+  const q = await qmpClient(s);
+  await q.cmd('migrate', { uri: `tcp:127.0.0.1:${port}` });
+  let info;
+  for (;;) {
+    info = await q.cmd('query-migrate');
+    if (info.status === 'completed') break;
+    if (info.status === 'failed') throw new Error(`tsvirt migrate failed: ${info['error-desc']}`);
+    await sleep(20);
+  }
+  b.send(ASK);
+  await b.waitFor(ANSWER);
+  await q.cmd('quit');
+  q.close();
+  await a.exited;
+  b.send('poweroff\n');
+  await b.exited;
+  return { totalMs: info['total-time'], downtimeMs: info.downtime, mib: info.ram.transferred / 2 ** 20 };
+}
+
+async function qemuMigrate(cmd, dirty) {
+  console.error(`qemu: migrate (${dirty ? 'dirtying' : 'idle'})`);
+  const s = join(dir, 'qsrc.sock');
+  const base = [
+    ...qemuVirtArgs({ kernel: g.KERNEL, initrd: g.INITRD, memory: MEMORY }).filter((x) => x !== '-nographic'),
+    '-display',
+    'none',
+    '-serial',
+    'stdio',
+  ];
+  const port = await freePort();
+  const a = proc(cmd, [...base, '-monitor', `unix:${s},server,nowait`]);
+  const b = proc(cmd, [...base, '-incoming', `tcp:127.0.0.1:${port}`]);
+  await a.waitFor(/tsvirt: init done/);
+  await a.waitFor(PROMPT);
+  if (dirty) a.send(DIRTY);
+  await sleep(IDLE_MS);
+  const mon = await hmpClient(s);
+  await mon.cmd(`migrate -d tcp:127.0.0.1:${port}`);
+  let info;
+  for (;;) {
+    info = await mon.cmd('info migrate');
+    if (/status: completed/i.test(info)) break;
+    if (/status: failed/i.test(info)) throw new Error(`QEMU migrate failed:\n${info}`);
+    await sleep(20);
+  }
+  const num = (re) => Number(re.exec(info)?.[1] ?? NaN);
+  const totalMs = num(/total time:\s*(\d+)/i);
+  const downtimeMs = num(/downtime:\s*(\d+)/i);
+  const mib = num(/transferred ram:\s*(\d+)/i) / 1024;
+  b.send(ASK);
+  await b.waitFor(ANSWER);
+  mon.close();
+  a.p.kill('SIGTERM');
+  b.p.kill('SIGTERM');
+  await Promise.all([a.exited, b.exited]);
+  return { totalMs, downtimeMs, mib, info };
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const cols = { tsvirt: [], qemu: [] };
 const qemu = opts['no-qemu'] ? undefined : qemu10();
+const mig = { tsvirt: { idle: [], dirty: [] }, qemu: { idle: [], dirty: [] } };
 try {
+  for (let k = 0; k < runs && !opts['no-migrate']; k++) {
+    for (const kind of ['idle', 'dirty']) {
+      mig.tsvirt[kind].push(await tsvirtMigrate(kind === 'dirty'));
+      if (qemu !== undefined) {
+        try {
+          mig.qemu[kind].push(await qemuMigrate(qemu, kind === 'dirty'));
+        } catch (e) {
+          console.log(`qemu 10: migrate failed: ${e.message}`);
+        }
+      }
+    }
+  }
   for (let k = 0; k < runs; k++) {
     cols.tsvirt.push(await tsvirtRun(join(dir, `t${k}.snap`)));
     if (qemu !== undefined) {
@@ -238,4 +394,23 @@ if (cols.qemu.length > 0) {
   console.log(
     `ratio tsvirt / qemu 10: save ${r('saveMs').toFixed(2)}x, size ${r('bytes').toFixed(2)}x, restore ${r('restoreMs').toFixed(2)}x`,
   );
+}
+
+for (const kind of ['idle', 'dirty']) {
+  const line = (name, rs) => {
+    if (rs.length === 0) return;
+    const m = (k) => median(rs.map((r) => r[k]));
+    console.log(
+      `${name.padEnd(8)} migrate (${kind === 'idle' ? 'idle' : 'dirtying 16 MiB per ~100 ms'}): total ${m('totalMs').toFixed(0)} ms, ` +
+        `downtime ${m('downtimeMs').toFixed(0)} ms, ${m('mib').toFixed(1)} MiB sent (median of ${rs.length})`,
+    );
+  };
+  line('tsvirt', mig.tsvirt[kind]);
+  line('qemu 10', mig.qemu[kind]);
+  if (mig.tsvirt[kind].length > 0 && mig.qemu[kind].length > 0) {
+    const r = (k) => median(mig.tsvirt[kind].map((x) => x[k])) / median(mig.qemu[kind].map((x) => x[k]));
+    console.log(
+      `ratio tsvirt / qemu 10 (${kind}): total ${r('totalMs').toFixed(2)}x, downtime ${r('downtimeMs').toFixed(2)}x`,
+    );
+  }
 }

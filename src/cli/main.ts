@@ -8,7 +8,7 @@ import { KernelError } from '../loaders/linux.js';
 import { imageMain } from '../images/cli.js';
 import { serveMain } from './serve.js';
 import { build } from '../vm/build.js';
-import { VmConfigError } from '../vm/config.js';
+import { VmConfigError, type VmConfig } from '../vm/config.js';
 import { StopRequests, type StopReason } from '../vm/stop.js';
 import { VmCloseError, type Vm, type VmEnd } from '../vm/vm.js';
 import { SnapshotError } from '../vm/snapshot/format.js';
@@ -20,6 +20,10 @@ import { ListenError } from '../host/node/tcp-listen.js';
 import { saveVmTo } from '../host/node/snapshot-file.js';
 import { type GdbStub, startGdb } from './gdb.js';
 import { hostConfig } from './node-host.js';
+import { GuestMemory } from '../memory/guest-memory.js';
+import { VIRT_MAP } from '../boards/virt/memory-map.js';
+import { engineHostBytes } from '../engine/tcg/loop.js';
+import { receiveMigration, type IncomingMigration } from './migration-channel.js';
 import { machineHelp, parseRunOptions, runOptionsHelp, UsageError, type RunOptions } from './options.js';
 import { signalStatus, StopSignals } from './signals.js';
 import { suggestion } from './spelling.js';
@@ -165,8 +169,29 @@ async function boots(o: RunOptions, monitor: VmMonitor | undefined): Promise<num
     // Installed before the disks open, so that a signal from here on still closes them cleanly.
     const signals = new StopSignals(stop);
     try {
+      // Disks and the console open before an incoming migration: they are not downtime.
       const config = await hostConfig(o, stop);
-      const vm = await build(config);
+      const incoming = boot === 1 ? await receiveIncoming(o, stop, monitor) : undefined;
+      if (stop.reason !== undefined) {
+        await closeConfig(config);
+        return exitStatus({ kind: 'stopped', reason: stop.reason });
+      }
+      if (incoming !== undefined && config.machine === 'virt') config.incoming = incoming.snapshot;
+      let vm: Vm;
+      const tBuild = performance.now();
+      try {
+        vm = await build(config);
+      } catch (e) {
+        incoming?.reply((e as Error).message);
+        throw e;
+      }
+      // The source completes (and stops for good) only now that this VM can run.
+      incoming?.reply();
+      if (incoming !== undefined)
+        process.stderr.write(
+          `tsvirt: migration state loaded in ${(performance.now() - tBuild).toFixed(0)} ms\n`,
+        );
+      if (incoming !== undefined && monitor !== undefined) monitor.incoming = false;
       monitor?.attach(
         vm,
         o.disks,
@@ -203,6 +228,46 @@ async function boots(o: RunOptions, monitor: VmMonitor | undefined): Promise<num
       signals.uninstall();
     }
   }
+}
+
+/** Release what `hostConfig` opened, for a VM that will not be built. */
+async function closeConfig(c: VmConfig): Promise<void> {
+  await Promise.resolve(c.console?.close?.()).catch(() => {});
+  if (c.machine !== 'virt') return;
+  for (const d of c.disks ?? []) await d.backend.close().catch(() => {});
+  for (const n of c.nics ?? []) await Promise.resolve(n.backend.close()).catch(() => {});
+}
+
+/**
+ * --incoming tcp:HOST:PORT: wait for a migration stream and read it whole (undefined for any
+ * other --incoming, or when a stop request ends the wait).
+ */
+async function receiveIncoming(
+  o: RunOptions,
+  stop: StopRequests,
+  monitor: VmMonitor | undefined,
+): Promise<IncomingMigration | undefined> {
+  const at = o.incoming;
+  if (at?.kind !== 'tcp') return undefined;
+  if (monitor !== undefined) monitor.incoming = true;
+  const t0 = performance.now();
+  // RAM as the board would make it: the stream's pages go straight into it.
+  const mem = new GuestMemory(
+    VIRT_MAP.ram.base,
+    o.memoryBytes,
+    false,
+    engineHostBytes(o.jit ?? 'wasm', o.smp ?? 1, o.memoryBytes),
+  );
+  const received = receiveMigration(at.host, at.port, mem, (port) =>
+    process.stderr.write(`tsvirt: waiting for a migration on ${at.host === '' ? '*' : at.host}:${port}\n`),
+  );
+  const stopped = new Promise<undefined>((resolve) => stop.onRequest(() => resolve(undefined)));
+  const got = await Promise.race([received, stopped]);
+  if (got !== undefined) {
+    const ms = performance.now() - t0;
+    process.stderr.write(`tsvirt: migration received (${ms.toFixed(0)} ms after listening)\n`);
+  }
+  return got;
 }
 
 /** --save-on-exit: the stopped VM into `path`, with a line on stderr saying so. */

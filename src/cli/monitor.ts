@@ -7,6 +7,7 @@ import * as C from '../cpu/riscv/csr-defs.js';
 import { firmwareRead } from '../cpu/riscv/csr.js';
 import type { RiscvHart } from '../cpu/riscv/hart.js';
 import { QmpServer } from '../host/node/qmp-server.js';
+import { saveVmTo } from '../host/node/snapshot-file.js';
 import type { QmpAddress } from '../monitor/qmp-address.js';
 import {
   qmpCommands,
@@ -19,6 +20,18 @@ import type { QmpObject, QmpVersion } from '../monitor/qmp-protocol.js';
 import { parseDiskSpec } from '../backends/block/spec.js';
 import type { Vm, VmEnd } from '../vm/vm.js';
 import { versionText } from './version.js';
+import type { MigrationTarget } from '../monitor/qmp-migration.js';
+import { QmpError } from '../monitor/qmp-protocol.js';
+import {
+  DEFAULT_MIGRATION_PARAMETERS,
+  LiveMigration,
+  SaveMigration,
+  type MigrationParameters,
+  type MigrationStatus,
+  type OutgoingMigration,
+} from '../vm/migration/migrate.js';
+import { MigrationUriError, parseMigrationUri } from '../vm/migration/uri.js';
+import { execSink, tcpSink } from './migration-channel.js';
 
 /** The CSRs `info registers` prints after pc, in QEMU's order (those a hart may lack are skipped). */
 const CSRS: readonly (readonly [string, number])[] = [
@@ -78,7 +91,7 @@ function qmpVersion(): QmpVersion {
 }
 
 /** The QMP servers of one `tsvirt run`, and the VM they control now. */
-export class VmMonitor implements MonitorTarget {
+export class VmMonitor implements MonitorTarget, MigrationTarget {
   readonly version = qmpVersion();
   /** All harts run on the event loop's thread, whose id on Linux is the process id. */
   readonly threadId = process.pid;
@@ -91,12 +104,18 @@ export class VmMonitor implements MonitorTarget {
   private ended = false;
   private quitRequested = false;
   private servers: QmpServer[] = [];
+  private migration: OutgoingMigration | undefined;
+  private readonly migrationParams: MigrationParameters = { ...DEFAULT_MIGRATION_PARAMETERS };
+  /** The VM was migrated away (QEMU's postmigrate) and has not run since. */
+  private migratedAway = false;
+  /** Waiting for an incoming migration (--incoming tcp:), before the VM exists. */
+  incoming = false;
   private readonly waits: Promise<void>[] = [];
 
   /** Listen on each of `addresses`; rejects (after closing what it opened) when one fails. */
   static async open(addresses: readonly QmpAddress[]): Promise<VmMonitor> {
     const m = new VmMonitor();
-    const commands = qmpCommands(m);
+    const commands = qmpCommands(m, m);
     try {
       for (const a of addresses) {
         const s = await QmpServer.listen(a, m.version, commands);
@@ -190,7 +209,8 @@ export class VmMonitor implements MonitorTarget {
 
   status(): RunState {
     if (this.ended) return 'shutdown';
-    if (this.vm === undefined) return this.wantPaused ? 'paused' : 'prelaunch';
+    if (this.vm === undefined) return this.incoming ? 'inmigrate' : this.wantPaused ? 'paused' : 'prelaunch';
+    if (this.vm.paused && this.migratedAway) return 'postmigrate';
     return this.vm.paused ? 'paused' : 'running';
   }
 
@@ -203,6 +223,9 @@ export class VmMonitor implements MonitorTarget {
   }
 
   cont(): void {
+    if (this.migration?.active === true)
+      throw new QmpError('GenericError', 'a migration is in progress: migrate_cancel first');
+    this.migratedAway = false;
     if (!this.wantPaused) return;
     this.wantPaused = false;
     if (this.vm !== undefined) this.vm.resume();
@@ -233,6 +256,108 @@ export class VmMonitor implements MonitorTarget {
 
   blocks(): BlockView[] {
     return this.disks;
+  }
+
+  migrate(uri: string): void {
+    const vm = this.vm;
+    if (this.migration?.active === true)
+      throw new QmpError('GenericError', "There's a migration process in progress");
+    if (vm === undefined || this.ended) throw new QmpError('GenericError', 'There is no VM to migrate');
+    if (vm.migration === undefined)
+      throw new QmpError('GenericError', 'only the virt machine can be migrated');
+    let target;
+    try {
+      target = parseMigrationUri(uri);
+    } catch (e) {
+      if (e instanceof MigrationUriError) throw new QmpError('GenericError', e.message);
+      throw e;
+    }
+    const hooks = {
+      status: (s: MigrationStatus) => {
+        this.emit('MIGRATION', { status: s });
+        if (s === 'completed') {
+          this.migratedAway = true;
+          this.wantPaused = true;
+        }
+      },
+      pass: (n: number) => this.emit('MIGRATION_PASS', { pass: n }),
+    };
+    if (target.kind === 'file') {
+      const path = target.path;
+      this.migration = new SaveMigration(vm, () => saveVmTo(vm, path), hooks);
+      void this.migration.run();
+      return;
+    }
+    // The sink opens asynchronously; until then the migration is in setup (as QEMU's).
+    const params = this.migrationParams;
+    let live: LiveMigration | undefined;
+    let cancelled = false;
+    const pending: OutgoingMigration = {
+      get status(): MigrationStatus {
+        return live?.status ?? (cancelled ? 'cancelled' : 'setup');
+      },
+      get active(): boolean {
+        return live?.active ?? !cancelled;
+      },
+      run: async () => {},
+      cancel: () => {
+        if (live !== undefined) live.cancel();
+        else if (!cancelled) {
+          cancelled = true;
+          hooks.status('cancelled');
+        }
+      },
+      info: () => live?.info() ?? { status: pending.status },
+    };
+    this.migration = pending;
+    hooks.status('setup');
+    void (async () => {
+      let sink;
+      try {
+        sink = target.kind === 'tcp' ? await tcpSink(target.host, target.port) : execSink(target.command);
+      } catch (e) {
+        if (cancelled) return;
+        const info = { status: 'failed', 'error-desc': (e as Error).message };
+        this.migration = {
+          status: 'failed',
+          active: false,
+          run: async () => {},
+          cancel: () => {},
+          info: () => info,
+        };
+        hooks.status('failed');
+        return;
+      }
+      if (cancelled) {
+        sink.destroy();
+        return;
+      }
+      live = new LiveMigration(vm, sink, params, {
+        status: (s) => {
+          if (s !== 'setup') hooks.status(s);
+        },
+        pass: hooks.pass,
+      });
+      await live.run();
+    })();
+  }
+
+  migrateCancel(): void {
+    this.migration?.cancel();
+  }
+
+  migrationInfo(): QmpObject {
+    return (this.migration?.info() ?? {}) as QmpObject;
+  }
+
+  migrationParameters(): MigrationParameters {
+    return { ...this.migrationParams };
+  }
+
+  setMigrationParameters(p: { downtimeLimitMs?: number; maxBandwidthBytesPerS?: number }): void {
+    if (p.downtimeLimitMs !== undefined) this.migrationParams.downtimeLimitMs = p.downtimeLimitMs;
+    if (p.maxBandwidthBytesPerS !== undefined)
+      this.migrationParams.maxBandwidthBytesPerS = p.maxBandwidthBytesPerS;
   }
 
   /** Close the servers, giving clients a moment to read the last replies and events. */

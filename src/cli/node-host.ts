@@ -71,7 +71,7 @@ export async function hostConfig(o: RunOptions, stop: StopRequests): Promise<VmC
     initrdPath ??= g.initrd;
   }
   const kernel = fileInput('--kernel', kernelPath, o.memoryBytes);
-  const incoming = o.incoming === undefined ? undefined : readSnapshot(o.incoming, o.memoryBytes);
+  const incoming = o.incoming?.kind === 'file' ? readSnapshot(o.incoming.path, o.memoryBytes) : undefined;
   // A VM started from a snapshot has its initrd in RAM already.
   const initrd =
     initrdPath === undefined || o.incoming !== undefined

@@ -264,8 +264,14 @@ test("--qmp: QEMU's unix: and tcp: spellings; tsvirt always listens; wait=on unl
 });
 
 test("--incoming file:PATH (QEMU's spelling) and --save-on-exit PATH, virt only", () => {
-  assert.equal(run('--incoming', 'file:/tmp/a b').incoming, '/tmp/a b');
+  assert.deepEqual(run('--incoming', 'file:/tmp/a b').incoming, { kind: 'file', path: '/tmp/a b' });
+  assert.deepEqual(run('--incoming', 'tcp:127.0.0.1:4444').incoming, {
+    kind: 'tcp',
+    host: '127.0.0.1',
+    port: 4444,
+  });
+  assert.deepEqual(run('--incoming', 'tcp::4444').incoming, { kind: 'tcp', host: '', port: 4444 });
   assert.equal(run('--save-on-exit', 's.snap').saveOnExit, 's.snap');
-  for (const bad of ['/tmp/x', 'file:', 'tcp:1.2.3.4:5', 'exec:cat'])
+  for (const bad of ['/tmp/x', 'file:', 'tcp:1.2.3.4:x', 'tcp:h:70000', 'exec:cat'])
     usage([`--incoming=${bad}`], /^--incoming: /);
 });

@@ -2,6 +2,7 @@
 // machines that accept it and the function that parses and checks its value. Parsing, --help and
 // the RunOptions type are all made from it, so an option is added in one place.
 
+import { MigrationUriError, parseMigrationUri } from '../vm/migration/uri.js';
 import { CpuSpecError, DEFAULT_CPU, isaProfile } from '../cpu/riscv/isa/profile.js';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -351,21 +352,33 @@ export const RUN_OPTIONS = {
     help: "a virtio-rng device fed by the host's CSPRNG",
     parse: (given) => given,
   }),
-  /** The snapshot file to start from (`--incoming file:PATH`), or undefined: boot. */
+  /**
+   * Where the VM's state comes from instead of a boot: a snapshot file (`--incoming file:PATH`) or
+   * a live migration (`--incoming tcp:HOST:PORT`); undefined: boot.
+   */
   incoming: value({
     name: 'incoming',
-    syntax: 'file:PATH',
+    syntax: 'file:PATH|tcp:HOST:PORT',
     machines: VIRT,
     help:
       'start from the snapshot in PATH (written by --save-on-exit) instead of\n' +
-      'booting; the other options must describe the same machine (memory,\n' +
-      '--smp, --cpu, --bios, devices) and the same disks, unchanged since',
-    parse: (raw): string | undefined => {
+      'booting, or wait on HOST:PORT for a live migration (QMP migrate);\n' +
+      'the other options must describe the same machine (memory, --smp,\n' +
+      '--cpu, --bios, devices) and the same disks (shared, or unchanged since)',
+    parse: (
+      raw,
+    ): { kind: 'file'; path: string } | { kind: 'tcp'; host: string; port: number } | undefined => {
       if (raw === undefined) return undefined;
-      if (!raw.startsWith('file:') || raw.length === 5) {
-        throw new UsageError(`--incoming: '${raw}' is not file:PATH (the only kind tsvirt reads yet)`);
+      let uri;
+      try {
+        uri = parseMigrationUri(raw);
+      } catch (e) {
+        if (e instanceof MigrationUriError) throw new UsageError(`--incoming: ${e.message}`);
+        throw e;
       }
-      return raw.slice(5);
+      if (uri.kind === 'exec')
+        throw new UsageError(`--incoming: '${raw}': exec: is not supported (use file:PATH or tcp:HOST:PORT)`);
+      return uri;
     },
   }),
   /** Where to save the VM when tsvirt is asked to stop (signal, Ctrl-A x), or undefined. */

@@ -462,7 +462,7 @@ export class GdbTarget implements LoopDebug, DebugWatch {
     }
     for (const p of pieces) {
       for (let k = 0; k < p.n; k++) h.mem.view.setUint8(p.off + k, data[p.from + k]);
-      h.mem.onDeviceWrite?.(p.off, p.n);
+      h.mem.deviceWrote(p.off, p.n);
     }
     return true;
   }

@@ -137,6 +137,7 @@ export function loadKernel(mem: GuestMemory, file: Uint8Array | KernelFile, gunz
     const { start, end } = placeImage(mem, hdr, size);
     const at = mem.offset(start, size);
     file.read(mem.bytes.subarray(at, at + size), 0);
+    mem.markDirty(at, size);
     return { entry: start, start, end, format: 'image' };
   }
   let data = file;

@@ -1,5 +1,6 @@
 // Guest RAM: one contiguous region of guest-physical memory over an (optionally shared) buffer,
-// little-endian, with bounds-checked accessors for everything outside the CPU's fast path.
+// little-endian, with bounds-checked accessors for everything outside the CPU's fast path, and the
+// dirty-page log that live migration reads (one byte per 4 KiB page, see `dirty`).
 
 /** Raised when a host component (loader, device) touches memory outside guest RAM. */
 export class GuestMemoryError extends Error {
@@ -9,6 +10,8 @@ export class GuestMemoryError extends Error {
 }
 
 const WASM_PAGE = 65536;
+/** The dirty log's granule: a RAM page. */
+export const DIRTY_PAGE_BYTES = 4096;
 /** A 32-bit WebAssembly memory holds at most 4 GiB. */
 const MAX_WASM_PAGES = 65536;
 
@@ -17,6 +20,17 @@ export class GuestMemory {
   /** Halfword view: instruction fetch reads 16-bit parcels (RVC allows 2-byte alignment). */
   readonly halfwords: Uint16Array;
   readonly view: DataView;
+
+  /**
+   * The dirty log: `dirty[p]` is 1 once RAM page p (offset p x 4 KiB) may have been written since
+   * the log was last cleared. Writers set it with plain byte stores (idempotent, so harts in
+   * workers over a shared buffer may set it concurrently): the accessors below and `deviceWrote`,
+   * the harts' slow store path (writePhys), page-table A/D updates, and the TLB when it enters a
+   * store mapping, so that stores through that mapping need no check (QEMU's TLB_NOTDIRTY idea).
+   * Whoever clears entries must first drop every hart's store mappings of those pages (the
+   * migration code does: vm/migration/dirty.ts); while nobody clears, tracking costs nothing.
+   */
+  readonly dirty: Uint8Array;
 
   /**
    * Called after a device (not a CPU) wrote guest RAM, with the RAM offset and length, so that the
@@ -62,6 +76,26 @@ export class GuestMemory {
     this.bytes = new Uint8Array(buf, 0, sizeBytes);
     this.view = new DataView(buf, 0, sizeBytes);
     this.halfwords = new Uint16Array(buf, 0, sizeBytes / 2);
+    const pages = sizeBytes / DIRTY_PAGE_BYTES;
+    this.dirty = new Uint8Array(shared ? new SharedArrayBuffer(pages) : new ArrayBuffer(pages));
+    // Everything counts as written until the first clear: a log started later begins complete.
+    this.dirty.fill(1);
+  }
+
+  /** Mark RAM offsets [off, off+len) dirty (len > 0; the range is inside RAM). */
+  markDirty(off: number, len: number): void {
+    const last = Math.floor((off + len - 1) / DIRTY_PAGE_BYTES);
+    for (let p = Math.floor(off / DIRTY_PAGE_BYTES); p <= last; p++) this.dirty[p] = 1;
+  }
+
+  /**
+   * A device (DMA), a loader or a debugger wrote RAM offsets [off, off+len) behind the harts'
+   * backs: mark them dirty and tell `onDeviceWrite` (translated code of those bytes is stale).
+   */
+  deviceWrote(off: number, len: number): void {
+    if (len <= 0) return;
+    this.markDirty(off, len);
+    this.onDeviceWrite?.(off, len);
   }
 
   /** Byte offset (8-aligned) of a fresh host area in the WebAssembly memory, or -1 if none. */
@@ -91,19 +125,25 @@ export class GuestMemory {
   }
 
   write(addr: number, data: Uint8Array): void {
-    this.bytes.set(data, this.offset(addr, data.length));
+    const off = this.offset(addr, data.length);
+    this.bytes.set(data, off);
+    if (data.length > 0) this.markDirty(off, data.length);
   }
 
   read32(addr: number): number {
     return this.view.getUint32(this.offset(addr, 4), true);
   }
   write32(addr: number, v: number): void {
-    this.view.setUint32(this.offset(addr, 4), v >>> 0, true);
+    const off = this.offset(addr, 4);
+    this.view.setUint32(off, v >>> 0, true);
+    this.markDirty(off, 4);
   }
   read64(addr: number): bigint {
     return this.view.getBigUint64(this.offset(addr, 8), true);
   }
   write64(addr: number, v: bigint): void {
-    this.view.setBigUint64(this.offset(addr, 8), BigInt.asUintN(64, v), true);
+    const off = this.offset(addr, 8);
+    this.view.setBigUint64(off, BigInt.asUintN(64, v), true);
+    this.markDirty(off, 8);
   }
 }

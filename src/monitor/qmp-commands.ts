@@ -2,10 +2,11 @@
 // a narrow view of the VM (MonitorTarget), and the human monitor's `info` commands that
 // human-monitor-command runs. Portable: the CLI adapts its VM to MonitorTarget.
 
+import { migrationCommands, type MigrationTarget } from './qmp-migration.js';
 import { QmpError, type QmpCommand, type QmpObject, type QmpValue, type QmpVersion } from './qmp-protocol.js';
 
 /** QEMU's RunState names that tsvirt's VM can be in. */
-export type RunState = 'running' | 'paused' | 'shutdown' | 'prelaunch';
+export type RunState = 'running' | 'paused' | 'shutdown' | 'prelaunch' | 'postmigrate' | 'inmigrate';
 
 /** One hart's registers, as `info registers` prints them. */
 export interface HartRegisters {
@@ -105,8 +106,11 @@ function humanCommand(t: MonitorTarget, line: string, cpuIndex: number | undefin
   return hmpText(`unknown command: '${words[0] ?? ''}'\n`);
 }
 
-/** The commands over `t`, keyed by name. qmp_capabilities is the session's own. */
-export function qmpCommands(t: MonitorTarget): Map<string, QmpCommand> {
+/**
+ * The commands over `t`, keyed by name, with the migration commands over `migration` when given.
+ * qmp_capabilities is the session's own.
+ */
+export function qmpCommands(t: MonitorTarget, migration?: MigrationTarget): Map<string, QmpCommand> {
   const list: QmpCommand[] = [
     {
       name: 'query-status',
@@ -188,6 +192,7 @@ export function qmpCommands(t: MonitorTarget): Map<string, QmpCommand> {
       },
     },
   ];
+  if (migration !== undefined) list.push(...migrationCommands(migration));
   const map = new Map(list.map((c) => [c.name, c]));
   const names = ['qmp_capabilities', 'query-commands', ...map.keys()];
   map.set('query-commands', {

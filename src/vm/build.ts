@@ -30,6 +30,7 @@ import {
   SnapshotError,
   takeSnapshot,
 } from './snapshot/snapshot.js';
+import { saveVirtBoard } from '../boards/virt/state.js';
 import type { ParsedSnapshot } from './snapshot/format.js';
 import type { VirtioBlkState } from '../devices/virtio/blk/persist.js';
 import type { VirtioNetState } from '../devices/virtio/net/device.js';
@@ -153,6 +154,7 @@ function buildVirt(c: VirtConfig, closers: Closer[], blks: VirtioBlk[]): Vm {
     clock: c.clock,
     rtcNowNs: c.rtcNowNs,
     restoring: snap !== undefined,
+    memory: snap?.ramMemory,
   });
   if (snap !== undefined) loadSnapshot(board, snap);
   return new Vm({
@@ -160,6 +162,21 @@ function buildVirt(c: VirtConfig, closers: Closer[], blks: VirtioBlk[]): Vm {
     board,
     guestStop: () => board.stop,
     snapshot: () => takeSnapshot(board, desc, blks),
+    migration: {
+      desc,
+      mem: board.mem,
+      harts: board.harts,
+      // Disks are shared with the destination: every write the guest had acknowledged must be
+      // on the image before the destination opens it (docs/snapshot-format.md).
+      finalState: async () => {
+        for (const b of blks) await b.quiesce();
+        for (const d of c.disks ?? []) await d.backend.flush();
+        return saveVirtBoard(board);
+      },
+      release: () => {
+        for (const b of blks) b.resume();
+      },
+    },
     stop: c.stop ?? new StopRequests(),
     loop: loopOptions(c),
     closers,

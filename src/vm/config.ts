@@ -12,6 +12,7 @@ import type { JitMode } from '../engine/tcg/loop.js';
 import type { KernelFile } from '../loaders/linux.js';
 import type { StopRequests } from './stop.js';
 import type { Clock } from '../core/clock.js';
+import type { ParsedSnapshot } from './snapshot/format.js';
 
 /** The machines `build` knows. */
 export const MACHINES = ['virt', 'spike'] as const;
@@ -120,10 +121,11 @@ export interface VirtConfig extends CommonConfig {
   /** A virtio-rng device fed by this source, after the NICs. */
   rng?: EntropySource;
   /**
-   * A snapshot's bytes (Vm.save, docs/snapshot-format.md): the VM starts from this state instead of
+   * A snapshot's bytes (Vm.save, docs/snapshot-format.md), or a state already read (a migration
+   * stream's, vm/migration/receive.ts): the VM starts from this state instead of
    * booting. The rest of the configuration must describe the same machine; the kernel is not read.
    */
-  incoming?: Uint8Array;
+  incoming?: Uint8Array | ParsedSnapshot;
   /** The timebase (default: host time at 10 MHz); tests pass a deterministic one. */
   clock?: Clock;
   /** The RTC's wall-clock time in ns (default: the host's). */

@@ -8,6 +8,9 @@ import type { RiscvHart } from '../cpu/riscv/hart.js';
 import { runLoop, type LoopDebug, type LoopOptions, type TcgBoard } from '../engine/tcg/loop.js';
 import type { MachineName } from './config.js';
 import type { StopReason, StopRequests } from './stop.js';
+import type { GuestMemory } from '../memory/guest-memory.js';
+import type { DirtyLogHart } from '../memory/dirty-log.js';
+import type { MachineDescription } from './snapshot/format.js';
 
 /** How the guest stopped the machine. */
 export type GuestStop =
@@ -45,6 +48,22 @@ export interface VmParts {
   closers: Closer[];
   /** The machine's state as a snapshot file's parts (virt only; see Vm.save). */
   snapshot?: () => Promise<Uint8Array[]>;
+  /** What live migration reads (virt only). */
+  migration?: MigrationParts;
+}
+
+/** The parts of a machine live migration reads (vm/migration/migrate.ts). */
+export interface MigrationParts {
+  readonly desc: MachineDescription;
+  readonly mem: GuestMemory;
+  readonly harts: readonly DirtyLogHart[];
+  /**
+   * With the VM paused: quiesce the disks, flush them, and return the board's state (the BORD
+   * section). `release` must follow, whether the migration completes or not.
+   */
+  finalState(): Promise<unknown>;
+  /** Let the disks take requests again. */
+  release(): void;
 }
 
 /**
@@ -61,6 +80,8 @@ export class Vm {
   private readonly loop: LoopOptions;
   private readonly closers: Closer[];
   private readonly snapshot: (() => Promise<Uint8Array[]>) | undefined;
+  /** What live migration reads (virt only); undefined for spike. */
+  readonly migration: MigrationParts | undefined;
   private running: Promise<VmEnd> | undefined;
   private closing: Promise<void> | undefined;
   private isPaused = false;
@@ -80,6 +101,7 @@ export class Vm {
     this.loop = parts.loop;
     this.closers = parts.closers;
     this.snapshot = parts.snapshot;
+    this.migration = parts.migration;
     const board: TcgBoard = parts.board;
     const stops = parts.stop;
     const pausedNow = (): boolean => this.isPaused && stops.reason === undefined;

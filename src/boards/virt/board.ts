@@ -47,6 +47,12 @@ export interface VirtOptions {
    * engine/tcg/loop.ts); default 0: RAM alone, which the WebAssembly translator cannot use.
    */
   hostBytes?: number;
+  /**
+   * RAM made beforehand, holding the state to restore (an incoming migration writes pages into it
+   * as they arrive, so nothing is copied at the switch-over); with `restoring`. Its base, size and
+   * host area must be those this board would make.
+   */
+  memory?: GuestMemory;
   harts: number;
   /** The kernel's bytes, or the file to read them from (see KernelFile). */
   kernel: Uint8Array | KernelFile;
@@ -111,7 +117,10 @@ export class VirtBoard implements TcgBoard {
 
   constructor(readonly opts: VirtOptions) {
     const n = opts.harts;
-    this.mem = new GuestMemory(VIRT_MAP.ram.base, opts.memoryBytes, false, opts.hostBytes ?? 0);
+    const m = opts.memory;
+    if (m !== undefined && (m.base !== VIRT_MAP.ram.base || m.sizeBytes !== opts.memoryBytes))
+      throw new Error('VirtBoard: the memory given is not of this board (base or size)');
+    this.mem = m ?? new GuestMemory(VIRT_MAP.ram.base, opts.memoryBytes, false, opts.hostBytes ?? 0);
     this.bus = new PhysBus(this.mem);
     const clock = opts.clock ?? new HostClock(VIRT_TIMEBASE_HZ);
     const line = (hart: number, bit: number): IrqLine => ({ set: (level) => this.setLine(hart, bit, level) });

@@ -227,11 +227,11 @@ export function translate(h: MemoryHart, va: number, access: number): number {
   const priv = access === ACCESS_FETCH ? h.fetchPriv : h.dataPriv;
   const pa =
     c === CTX_M
-      ? va
+      ? untranslated(va)
       : (access === ACCESS_FETCH ? h.fetchVirt : h.dataVirt)
         ? translateV(h, va, access, c)
         : h.satpMode === C.SATP_MODE_BARE
-          ? va
+          ? untranslated(va)
           : walk(h.mem, h, va, access, c);
   if (pa < 0) {
     raiseFault(h, pa, access, va);
@@ -251,8 +251,19 @@ export function translate(h: MemoryHart, va: number, access: number): number {
   ) {
     const idx = ctx + ((va >>> 12) & (TLB_ENTRIES - 1));
     h.tlb.set(idx, va - (va & 4095), pageOff);
+    // Stores through a store mapping are not logged one by one: the page counts as written from
+    // the moment the mapping exists (clearing the log drops the mappings: GuestMemory.dirty).
+    if (access === ACCESS_STORE) h.mem.dirty[pageOff / PAGE] = 1;
   }
   return pa;
+}
+
+/**
+ * An address used as a physical one (M-mode, Bare): one with the top bits set (a negative number)
+ * is beyond any physical address, an access fault, not a walk's fault code to decode.
+ */
+function untranslated(va: number): number {
+  return va < 0 ? FAULT_ACCESS : va;
 }
 
 /** The fault of an address beyond 2^53: its tval (and a fetch's epc) must be exact. */
@@ -390,6 +401,8 @@ export function writePhys(
       v.setInt32(off, lo, true);
       if (bytes === 8) v.setInt32(off + 4, hi, true);
     }
+    // An aligned access (all but the byte-wise page crossers) stays in one page.
+    mem.dirty[Math.floor(off / PAGE)] = 1;
     const w = h.env.watch;
     if (w !== undefined && pa < w.end && w.start < pa + bytes) w.onStore(pa, bytes);
     const code = h.codeCache;
@@ -441,11 +454,11 @@ export function cboTranslate(h: MemoryHart, va: number): number {
   }
   const pa =
     c === CTX_M
-      ? va
+      ? untranslated(va)
       : h.dataVirt
         ? translateV(h, va, ACCESS_LOAD, c)
         : h.satpMode === C.SATP_MODE_BARE
-          ? va
+          ? untranslated(va)
           : walk(h.mem, h, va, ACCESS_LOAD, c);
   if (pa < 0) {
     raiseFault(h, pa, ACCESS_STORE, va);

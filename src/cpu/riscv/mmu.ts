@@ -197,6 +197,19 @@ export class Tlb {
   }
 
   /**
+   * Drop every store entry (the dirty log was cleared: the next store to each page must come
+   * through the slow path, which marks the page again). Links do not depend on store entries.
+   */
+  flushStores(): void {
+    for (let ctx = 0; ctx < CONTEXTS; ctx++) {
+      if (this.used[ctx] === 0) continue;
+      const first = (ctx * 3 + ACCESS_STORE) * TLB_ENTRIES;
+      this.tag.fill(NaN, first, first + TLB_ENTRIES);
+      this.words.fill(-1, first * 4, (first + TLB_ENTRIES) * 4);
+    }
+  }
+
+  /**
    * Drop every store entry for the physical RAM page at `ramOff` (used when a page becomes
    * watched: stores to it must take the slow path; fetches and loads may stay fast). Links do
    * not depend on store entries: the epoch stays.
@@ -333,6 +346,7 @@ export function walk(
       if (!c.pteAllowed(pteAddr, true)) return FAULT_ACCESS;
       lo |= need;
       view.setInt32(pteOff, lo, true);
+      mem.dirty[Math.floor(pteOff / PAGE)] = 1;
     }
     return (ppn + (Math.floor(uva / PAGE) % span)) * PAGE + (uva % PAGE);
   }

@@ -61,7 +61,7 @@ export function writeChain(
   let done = 0;
   visit(mem, bufs, offset, data.length, (memOff, pos, n) => {
     mem.bytes.set(data.subarray(pos, pos + n), memOff);
-    mem.onDeviceWrite?.(memOff, n);
+    mem.deviceWrote(memOff, n);
     done += n;
   });
   return done;

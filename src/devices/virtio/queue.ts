@@ -221,11 +221,16 @@ export class SplitVirtqueue implements Virtqueue {
   private read32(addr: number): number {
     return this.host.mem.view.getUint32(addr - this.host.mem.base, true);
   }
+  // The used ring is RAM the device writes: the dirty log must see it (live migration).
   private write16(addr: number, v: number): void {
-    this.host.mem.view.setUint16(addr - this.host.mem.base, v, true);
+    const m = this.host.mem;
+    m.view.setUint16(addr - m.base, v, true);
+    m.markDirty(addr - m.base, 2);
   }
   private write32(addr: number, v: number): void {
-    this.host.mem.view.setUint32(addr - this.host.mem.base, v >>> 0, true);
+    const m = this.host.mem;
+    m.view.setUint32(addr - m.base, v >>> 0, true);
+    m.markDirty(addr - m.base, 4);
   }
 
   private availIdx(): number {

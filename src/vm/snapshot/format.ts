@@ -4,17 +4,18 @@
 // what is wrong, never a host exception or an allocation the file does not back.
 
 import { crc32 } from '../../core/crc32.js';
+import type { GuestMemory } from '../../memory/guest-memory.js';
 
 export const SNAPSHOT_MAGIC = 'TSVIRTSN';
 /** The format version this build writes and reads. */
 export const SNAPSHOT_VERSION = 1;
-const HEADER_BYTES = 32;
-const SECTION_HEADER_BYTES = 24;
+export const HEADER_BYTES = 32;
+export const SECTION_HEADER_BYTES = 24;
 export const PAGE_BYTES = 4096;
 /** Section tags. */
 export const SECTION_BOARD = 'BORD';
 export const SECTION_RAM = 'RAM ';
-const SECTION_END = 'END ';
+export const SECTION_END = 'END ';
 
 /** The machine a snapshot was taken of; loading checks it against the machine being built. */
 export interface MachineDescription {
@@ -74,7 +75,8 @@ export function encodeSnapshot(desc: MachineDescription, board: unknown, ram: Ra
   return parts;
 }
 
-function sectionHeader(tag: string, len: number, crc: number): Uint8Array {
+/** A section's 24-byte header (docs/snapshot-format.md). */
+export function sectionHeader(tag: string, len: number, crc: number): Uint8Array {
   const h = new Uint8Array(SECTION_HEADER_BYTES);
   const v = new DataView(h.buffer);
   h.set(tagBytes(tag), 0);
@@ -120,14 +122,25 @@ export interface ParsedSnapshot {
   /** The RAM section's page numbers and the bytes of each, in order. */
   ramPages: Uint32Array;
   ramData: Uint8Array;
+  /**
+   * Set when RAM came whole (a migration stream's, vm/migration/stream.ts): page ramPages[k] is
+   * then at offset ramPages[k] x PAGE_BYTES of this, and ramData is unused.
+   */
+  ramImage?: Uint8Array;
+  /**
+   * Set when RAM was written straight into the memory the machine is to use (an incoming
+   * migration's): the board takes it as its RAM, and nothing is copied. ramPages is then unused.
+   */
+  ramMemory?: GuestMemory;
 }
 
 /** Bytes as Latin-1 text: a tag or magic of any bytes, never a decoding error. */
-function ascii(b: Uint8Array): string {
+export function ascii(b: Uint8Array): string {
   return String.fromCharCode(...b);
 }
 
-function json(bytes: Uint8Array, what: string): unknown {
+/** `bytes` as UTF-8 JSON; a SnapshotError naming `what` when it is not. */
+export function json(bytes: Uint8Array, what: string): unknown {
   try {
     return JSON.parse(dec.decode(bytes));
   } catch (e) {
@@ -205,7 +218,8 @@ function ramPages(ram: Uint8Array, memoryBytes: number): { pages: Uint32Array; d
   return { pages, data: ram.subarray(8 + 4 * count) };
 }
 
-function checkDescription(raw: unknown): MachineDescription {
+/** `raw` as a MachineDescription, each field checked (SnapshotError naming the first bad one). */
+export function checkDescription(raw: unknown): MachineDescription {
   const d = raw as Partial<MachineDescription> | null;
   const bad = (f: string): never => {
     throw new SnapshotError(`machine description: field '${f}' is missing or malformed`);

@@ -63,8 +63,8 @@ export async function takeSnapshot(
  * Read `bytes` for the machine `desc` describes: the file must be of this format version and of
  * the same machine (else a SnapshotError listing every difference).
  */
-export function openSnapshot(bytes: Uint8Array, desc: MachineDescription): ParsedSnapshot {
-  const s = decodeSnapshot(bytes);
+export function openSnapshot(bytes: Uint8Array | ParsedSnapshot, desc: MachineDescription): ParsedSnapshot {
+  const s = bytes instanceof Uint8Array ? decodeSnapshot(bytes) : bytes;
   const diff = describeDifferences(s.desc, desc);
   if (diff.length > 0)
     throw new SnapshotError(
@@ -84,12 +84,14 @@ export function deviceState(s: ParsedSnapshot, k: number): unknown {
 /** Load `s`'s RAM and state into `board` (made with `restoring: true`, so RAM is all zero). */
 export function loadSnapshot(board: VirtBoard, s: ParsedSnapshot): void {
   const ram = board.mem.bytes;
-  const pages = s.ramPages;
+  const pages = s.ramMemory === board.mem ? new Uint32Array(0) : s.ramPages;
   // Runs of consecutive pages are copied at once.
   for (let k = 0; k < pages.length;) {
     let end = k + 1;
     while (end < pages.length && pages[end] === pages[end - 1] + 1) end++;
-    ram.set(s.ramData.subarray(k * PAGE_BYTES, end * PAGE_BYTES), pages[k] * PAGE_BYTES);
+    const from = s.ramImage === undefined ? k * PAGE_BYTES : pages[k] * PAGE_BYTES;
+    const src = s.ramImage ?? s.ramData;
+    ram.set(src.subarray(from, from + (end - k) * PAGE_BYTES), pages[k] * PAGE_BYTES);
     k = end;
   }
   try {
