@@ -15,6 +15,7 @@ import {
   dhcpOptions,
   ETH_IPV4,
   ethernet,
+  inetChecksum,
   ipText,
   ipv4,
   PROTO_TCP,
@@ -346,4 +347,57 @@ test('close stops the worker and releases its descriptors; send afterwards drops
     'the hostfwd listener is gone',
   );
   await b.close();
+});
+
+/** An ICMPv6 Router Solicitation (RFC 4861) from the guest's link-local address to ff02::2. */
+function routerSolicitation(): Uint8Array {
+  const src = Uint8Array.of(0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0x50, 0x54, 0x00, 0xff, 0xfe, 0x12, 0x34, 0x56);
+  const dst = Uint8Array.of(0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2);
+  const icmp = Uint8Array.of(133, 0, 0, 0, 0, 0, 0, 0);
+  const pseudo = new Uint8Array(40 + icmp.length);
+  pseudo.set(src, 0);
+  pseudo.set(dst, 16);
+  pseudo[35] = icmp.length;
+  pseudo[39] = 58;
+  pseudo.set(icmp, 40);
+  const c = inetChecksum(pseudo);
+  icmp[2] = c >>> 8;
+  icmp[3] = c & 0xff;
+  const ip6 = new Uint8Array(40 + icmp.length);
+  ip6[0] = 0x60;
+  ip6[5] = icmp.length;
+  ip6[6] = 58;
+  ip6[7] = 255;
+  ip6.set(src, 8);
+  ip6.set(dst, 24);
+  ip6.set(icmp, 40);
+  return ethernet(Uint8Array.of(0x33, 0x33, 0, 0, 0, 2), MAC, 0x86dd, ip6);
+}
+
+/** The prefix information options (type 3) of a Router Advertisement frame, as "prefix/len". */
+function raPrefixes(f: Uint8Array): string[] | undefined {
+  if (f.length < 14 + 40 + 16 || rd16(f, 12) !== 0x86dd || f[14 + 6] !== 58 || f[54] !== 134)
+    return undefined;
+  const out: string[] = [];
+  for (let o = 54 + 16; o + 2 <= f.length && f[o + 1] > 0; o += f[o + 1] * 8) {
+    if (f[o] !== 3) continue;
+    const p = f.subarray(o + 16, o + 32);
+    const groups = Array.from({ length: 8 }, (_, i) => ((p[2 * i] << 8) | p[2 * i + 1]).toString(16));
+    out.push(`${groups.join(':')}/${f[o + 2]}`);
+  }
+  return out;
+}
+
+test("IPv6 (on by default): a Router Solicitation gets an advertisement of QEMU's fec0::/64; ipv6=off: none", async () => {
+  await withGuest('user', async (g) => {
+    g.backend.send(routerSolicitation());
+    const r = await g.wait((_, f) => raPrefixes(f) !== undefined);
+    assert.ok(r, 'a Router Advertisement');
+    const f = g.frames.find((x) => raPrefixes(x) !== undefined) as Uint8Array;
+    assert.deepEqual(raPrefixes(f), ['fec0:0:0:0:0:0:0:0/64']);
+  });
+  await withGuest('user,ipv6=off', async (g) => {
+    g.backend.send(routerSolicitation());
+    assert.equal(await g.wait((_, f) => rd16(f, 12) === 0x86dd, 1000), undefined, 'no IPv6 answer');
+  });
 });

@@ -78,7 +78,8 @@ async function main(): Promise<void> {
 function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, libc: ReturnType<Koffi['load']>) {
   // struct in_addr holds the address in network byte order: a big-endian 32-bit field.
   const InAddr = koffi.struct('slirp_in_addr', { s_addr: 'uint32_be' });
-  const In6Addr = koffi.struct('slirp_in6_addr', { s6_addr: koffi.array('uint8_t', 16) });
+  // struct in6_addr is a union with 32-bit members: 4-byte aligned, so four big-endian words.
+  const In6Addr = koffi.struct('slirp_in6_addr', { s6_addr32: koffi.array('uint32_be', 4) });
   const Config = koffi.struct('SlirpConfig', {
     version: 'uint32_t',
     restricted: 'int',
@@ -108,6 +109,26 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, libc: ReturnType<Kof
     disable_dns: 'bool',
     disable_dhcp: 'bool',
   });
+  // The offsets GCC gives libslirp 4.7's SlirpConfig on 64-bit Linux: a wrong declaration here
+  // would hand slirp garbage addresses without any error.
+  const expected: Record<string, number> = {
+    vprefix_addr6: 28,
+    vprefix_len: 44,
+    vhost6: 48,
+    vhostname: 64,
+    vdhcp_start: 96,
+    vnameserver6: 104,
+    if_mtu: 136,
+    outbound_addr: 160,
+    disable_dhcp: 177,
+  };
+  for (const [field, offset] of Object.entries(expected)) {
+    if (koffi.offsetof(Config, field) !== offset) {
+      throw new Error(
+        `--net user: SlirpConfig.${field} is at ${koffi.offsetof(Config, field)}, libslirp has it at ${offset}`,
+      );
+    }
+  }
   const SendPacket = koffi.proto('intptr_t slirp_send_packet_cb(const void *buf, size_t len, void *opaque)');
   const GuestError = koffi.proto('void slirp_guest_error_cb(const char *msg, void *opaque)');
   const ClockGetNs = koffi.proto('int64_t slirp_clock_get_ns_cb(void *opaque)');
@@ -252,7 +273,14 @@ function run(koffi: Koffi, api: Api, version: string): void {
 
   const ip4 = (text: string): number => text.split('.').reduce((a, b) => a * 256 + Number(b), 0);
   const inAddr = (text: string): { s_addr: number } => ({ s_addr: ip4(text) });
-  const in6Addr = (text: string): { s6_addr: number[] } => ({ s6_addr: ipv6Bytes(text) });
+  const in6Addr = (text: string): { s6_addr32: number[] } => {
+    const b = ipv6Bytes(text);
+    return {
+      s6_addr32: [0, 4, 8, 12].map(
+        (i) => ((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0,
+      ),
+    };
+  };
   slirp = api.slirp_new(
     {
       version: SLIRP_CONFIG_VERSION,
