@@ -21,6 +21,8 @@ export interface UserNetOptions {
   txRingBytes?: number;
   /** Host-to-guest bytes held undelivered (paused device, busy thread) before dropping; default 4 MiB. */
   rxMaxInFlightBytes?: number;
+  /** Sockets slirp may hold before new guest connections are refused; default 1024. */
+  maxSockets?: number;
   /** The shared library to load; default libslirp.so.0. */
   library?: string;
 }
@@ -28,6 +30,7 @@ export interface UserNetOptions {
 const DEFAULT_MTU = 1500;
 const DEFAULT_TX_RING_BYTES = 2 * 1024 * 1024;
 const DEFAULT_RX_MAX_IN_FLIGHT_BYTES = 4 * 1024 * 1024;
+const DEFAULT_MAX_SOCKETS = 1024;
 
 /**
  * Start libslirp for `spec`. Resolves when the NAT runs and every hostfwd rule listens; rejects
@@ -57,6 +60,7 @@ export async function openUserNetBackend(
       guestPort: f.guestPort,
     })),
     rxMaxInFlightBytes: opts.rxMaxInFlightBytes ?? DEFAULT_RX_MAX_IN_FLIGHT_BYTES,
+    maxSockets: opts.maxSockets ?? DEFAULT_MAX_SOCKETS,
     library: opts.library ?? 'libslirp.so.0',
   };
   const worker = new Worker(workerFile(), { workerData: config });
@@ -145,6 +149,11 @@ export class UserNetBackend implements NetBackend {
   get metrics(): ReturnType<typeof newNetBackendMetrics> {
     const m = this.local;
     return { ...m, rxDropped: m.rxDropped + Atomics.load(this.ring.ctl, Ctl.RxDropped) };
+  }
+
+  /** Guest connection attempts (TCP SYNs) dropped at the socket limit. */
+  get refusedConnections(): number {
+    return Atomics.load(this.ring.ctl, Ctl.SynRefused);
   }
 
   /** True while the worker runs (it stops at close, or if libslirp failed). */

@@ -27,7 +27,7 @@ import {
   TestGuest,
   udp,
 } from '../../../testing/backends/net/eth.js';
-import { openUserNetBackend, type UserNetBackend } from './backend.js';
+import { openUserNetBackend, type UserNetBackend, type UserNetOptions } from './backend.js';
 
 const MAC = Uint8Array.of(0x52, 0x54, 0x00, 0x12, 0x34, 0x56);
 const GUEST = '10.0.2.15';
@@ -38,8 +38,9 @@ const fds = (): number => readdirSync('/proc/self/fd').length;
 async function withGuest(
   text: string,
   body: (g: TestGuest, b: UserNetBackend) => Promise<void>,
+  opts: UserNetOptions = {},
 ): Promise<void> {
-  const b = await openUserNetBackend(parseNetSpec(text).backend as UserNetSpec);
+  const b = await openUserNetBackend(parseNetSpec(text).backend as UserNetSpec, opts);
   try {
     const g = new TestGuest(b, MAC, GUEST);
     assert.ok(await g.arpGateway(GW), 'ARP before');
@@ -175,6 +176,40 @@ test('SYN flood to a closed host port: every SYN answered or dropped, descriptor
     assert.ok(fds() <= baseline + 2, `descriptors back near ${baseline} (now ${fds()})`);
     assert.equal(b.metrics.txFrames + b.metrics.txDropped >= 3000, true);
   });
+});
+
+test('SYN flood to a listening host port: at most maxSockets connections are opened, the rest refused', async () => {
+  const held: net.Socket[] = [];
+  const srv = net.createServer((s) => {
+    held.push(s);
+    s.on('error', () => {});
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as net.AddressInfo).port;
+  const maxSockets = 16;
+  try {
+    await withGuest(
+      'user',
+      async (g, b) => {
+        for (let i = 0; i < 200; i++) {
+          g.sendIp(GW, PROTO_TCP, tcp(GUEST, 20000 + i, GW, port, 0x02, i * 104729));
+          // Give slirp turns to open sockets, so that the limit is seen as they pile up.
+          if (i % 10 === 9) await sleep(10);
+        }
+        await sleep(1000);
+        assert.ok(held.length > 0, 'connections are opened up to the limit');
+        assert.ok(
+          held.length <= maxSockets + 10,
+          `${held.length} host connections for a limit of ${maxSockets}`,
+        );
+        assert.ok(b.refusedConnections > 0, 'SYNs past the limit are refused');
+      },
+      { maxSockets },
+    );
+  } finally {
+    for (const s of held) s.destroy();
+    srv.close();
+  }
 });
 
 test('fragment flood: 20000 fragments that never complete keep memory bounded', async () => {

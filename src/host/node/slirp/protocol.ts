@@ -23,6 +23,11 @@ export interface SlirpWorkerConfig {
   }[];
   /** Most bytes of host-to-guest frames posted and not yet delivered before the worker drops. */
   readonly rxMaxInFlightBytes: number;
+  /**
+   * TCP sockets slirp may have open (connections either way) before new TCP connections from
+   * the guest are refused: libslirp itself has no limit.
+   */
+  readonly maxSockets: number;
   /** The library to load (tests may name another file; default libslirp.so.0). */
   readonly library: string;
 }

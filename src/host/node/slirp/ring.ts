@@ -15,6 +15,8 @@ export const Ctl = {
   RxInFlightBytes: 4,
   /** Host-to-guest frames the worker dropped because RxInFlightBytes was at its bound. */
   RxDropped: 5,
+  /** Guest TCP SYNs the worker dropped because slirp had maxSockets sockets open. */
+  SynRefused: 6,
   /** Number of control words. */
   Count: 8,
 } as const;

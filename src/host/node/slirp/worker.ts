@@ -211,6 +211,7 @@ function run(koffi: Koffi, api: Api, version: string): void {
   // Host-to-guest frames produced during one loop turn, posted together at its end.
   let outFrames: ArrayBuffer[] = [];
   const timers = new Map<bigint, Timer>();
+  const tcpSockets = new Set<number>();
   let slirp: Ptr = null;
   const nowMs = (): number => performance.now();
 
@@ -258,8 +259,10 @@ function run(koffi: Koffi, api: Api, version: string): void {
       const t = timers.get(koffi.address(timer));
       if (t !== undefined) t.expireMs = Number(expireMs);
     }, api.TimerMod),
-    register_poll_fd: reg(() => {}, api.PollFd),
-    unregister_poll_fd: reg(() => {}, api.PollFd),
+    // slirp registers the socket of each TCP connection (guest's or hostfwd's) here and
+    // unregisters it when closing it (UDP sockets only on the way out, which a set ignores).
+    register_poll_fd: reg((fd: number) => void tcpSockets.add(fd), api.PollFd),
+    unregister_poll_fd: reg((fd: number) => void tcpSockets.delete(fd), api.PollFd),
     // Called when slirp has more to send; the loop asks slirp for its descriptors every turn.
     notify: reg(() => {}, api.Notify),
     init_completed: null,
@@ -367,7 +370,14 @@ function run(koffi: Koffi, api: Api, version: string): void {
   const drainBuf = Buffer.alloc(8);
   // slirp_input reads the frame during the call only; one buffer serves every frame.
   const inBuf = Buffer.alloc(cfg.ring.byteLength);
+  // libslirp opens a host socket for every new connection the guest asks for, without a limit:
+  // with maxSockets TCP sockets open, SYNs that open connections are dropped here (as a firewall
+  // would) until some close. Established connections are not affected.
   const input = (frame: Uint8Array): void => {
+    if (tcpSockets.size >= cfg.maxSockets && isConnectionSyn(frame)) {
+      Atomics.add(ctl, Ctl.SynRefused, 1);
+      return;
+    }
     inBuf.set(frame);
     api.slirp_input(slirp, inBuf, frame.length);
   };
@@ -414,6 +424,24 @@ function run(koffi: Koffi, api: Api, version: string): void {
   koffi.free(cbMem);
   // The eventfd stays open: the device thread may still write it, and closes it after this
   // thread has exited.
+}
+
+/** An Ethernet frame carrying a TCP segment with SYN set and ACK clear, over IPv4 or IPv6. */
+function isConnectionSyn(f: Uint8Array): boolean {
+  if (f.length < 14) return false;
+  const type = (f[12] << 8) | f[13];
+  let tcp: number;
+  if (type === 0x0800) {
+    if (f.length < 34 || f[23] !== 6) return false;
+    tcp = 14 + (f[14] & 15) * 4;
+  } else if (type === 0x86dd) {
+    // Only a TCP header right after the fixed header; slirp's IPv6 takes no extension headers.
+    if (f.length < 54 || f[20] !== 6) return false;
+    tcp = 54;
+  } else {
+    return false;
+  }
+  return f.length > tcp + 13 && (f[tcp + 13] & 0x12) === 0x02;
 }
 
 /** An IPv6 literal's 16 bytes (the few fixed addresses above; no IPv4 tail). */
