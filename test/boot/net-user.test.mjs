@@ -194,8 +194,11 @@ test(
 
       // hostfwd into each VM at the same time: a TCP echo in the guest, reached from the host.
       const echo = async (g, port, text) => {
-        await g.run('(nc -l -p 7777 -e cat >/dev/null 2>&1 &)');
-        await new Promise((r) => setTimeout(r, 500));
+        // Connect only once nc listens: before, slirp would forward the connection to a closed
+        // port and the guest's RST would reset the host's socket.
+        await g.run(
+          '(nc -l -p 7777 -e cat >/dev/null 2>&1 &); while ! netstat -ltn | grep -q ":7777 "; do usleep 100000; done',
+        );
         return new Promise((resolve, reject) => {
           const s = net.connect(port, '127.0.0.1', () => s.write(text));
           let got = '';
