@@ -8,6 +8,7 @@
 #   gdb-multiarch          the GDB client of the GDB stub's tests (test/boot/gdb.test.mjs)
 #   chromium               the browser of tsvirt in the browser's test and benchmark, driven by
 #                          playwright-core (test/boot/browser.test.mjs, bench/browser.mjs)
+#   libslirp0              the user-mode NAT of `--net user` (QEMU's own -netdev user library, loaded through koffi)
 # With --bench it also installs the two QEMU builds tsvirt is compared with and checked against:
 #   qemu-system-misc       bookworm's QEMU 7.2, /usr/bin/qemu-system-riscv64 (the benchmarks' history)
 #   QEMU 10                bookworm-backports' qemu-system-riscv, extracted (dpkg -x, not installed,
@@ -41,7 +42,7 @@ case "${1:-}" in
 esac
 
 pkgs=(gcc-riscv64-linux-gnu binutils-riscv64-linux-gnu device-tree-compiler e2fsprogs xz-utils dpkg
-  debian-archive-keyring cpio qemu-utils socat gdb-multiarch chromium)
+  debian-archive-keyring cpio qemu-utils socat gdb-multiarch chromium libslirp0)
 if ((bench)); then pkgs+=(qemu-system-misc); fi
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }

@@ -11,6 +11,7 @@ import { parseDiskSpec, DiskSpecError } from '../backends/block/spec.js';
 import { HostEntropySource } from '../backends/entropy.js';
 import { parseNetSpec, NetSpecError } from '../backends/net/spec.js';
 import { openNetBackend, NetOpenError } from '../backends/net/socket.js';
+import { openUserNetBackend, UserNetError } from '../host/node/slirp/backend.js';
 import { StdioConsole } from '../host/node/stdio-console.js';
 import type { CommonConfig, DiskConfig, NicConfig, VmConfig } from '../vm/config.js';
 import type { StopRequests } from '../vm/stop.js';
@@ -96,10 +97,14 @@ export async function hostConfig(o: RunOptions, stop: StopRequests): Promise<VmC
   for (const [k, text] of o.nets.entries()) {
     try {
       const spec = parseNetSpec(text, '--net', k);
-      const backend = await openNetBackend(spec.backend, { warn });
+      const backend =
+        spec.backend.kind === 'user'
+          ? await openUserNetBackend(spec.backend, { mtu: spec.mtu })
+          : await openNetBackend(spec.backend, { warn });
       nics.push({ backend, mac: spec.mac, mtu: spec.mtu });
     } catch (e) {
-      return fail(e instanceof NetSpecError || e instanceof NetOpenError ? new UsageError(e.message) : e);
+      const usage = e instanceof NetSpecError || e instanceof NetOpenError || e instanceof UserNetError;
+      return fail(usage ? new UsageError(e.message) : e);
     }
   }
   // Last: from here on the terminal is raw, until the VM closes the console.

@@ -335,7 +335,9 @@ export const RUN_OPTIONS = {
     machines: VIRT,
     help:
       'a virtio-net NIC (repeatable): socket,listen=PATH | socket,connect=PATH\n' +
-      '| udp,local=[HOST:]PORT,remote=[HOST:]PORT, each with optional mac=, mtu=',
+      '| udp,local=[HOST:]PORT,remote=[HOST:]PORT | user[,hostfwd=[tcp|udp]:[HADDR]:HPORT-[GADDR]:GPORT]...\n' +
+      '[,restrict=on|off][,net=ADDR/MASK][,host=ADDR][,dns=ADDR][,dhcpstart=ADDR][,ipv6=on|off]\n' +
+      '(user: NAT by libslirp, as QEMU -netdev user), each with optional mac=, mtu=',
     parse: (raw) => raw,
   }),
   reboot: flag({

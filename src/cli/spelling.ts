@@ -18,9 +18,10 @@ const QEMU_EQUIVALENTS: Record<string, string> = {
   hdb: 'use --disk file=IMG',
   blockdev: 'use --disk file=IMG[,format=raw|qcow2]',
   snapshot: 'use --disk file=IMG,snapshot',
-  netdev: 'use --net socket,listen=PATH | socket,connect=PATH | udp,local=[HOST:]PORT,remote=[HOST:]PORT',
-  nic: 'use --net socket,listen=PATH | socket,connect=PATH | udp,local=[HOST:]PORT,remote=[HOST:]PORT',
-  net: 'use --net socket,listen=PATH | socket,connect=PATH | udp,local=[HOST:]PORT,remote=[HOST:]PORT',
+  netdev:
+    'use --net socket,listen=PATH | socket,connect=PATH | udp,local=[HOST:]PORT,remote=[HOST:]PORT | user[,hostfwd=tcp::HOSTPORT-:GUESTPORT]',
+  nic: 'use --net socket,listen=PATH | socket,connect=PATH | udp,local=[HOST:]PORT,remote=[HOST:]PORT | user[,hostfwd=tcp::HOSTPORT-:GUESTPORT]',
+  net: 'use --net socket,listen=PATH | socket,connect=PATH | udp,local=[HOST:]PORT,remote=[HOST:]PORT | user[,hostfwd=tcp::HOSTPORT-:GUESTPORT]',
   device:
     'tsvirt has no -device: --disk adds virtio-blk, --net virtio-net, --rng virtio-rng, ' +
     '--console virtio virtio-console',

@@ -38,6 +38,8 @@ export async function openNetBackend(
   spec: NetBackendSpec,
   opts: StreamOptions = {},
 ): Promise<UdpNetBackend | StreamNetBackend> {
+  // The user-mode NAT needs a native library and lives in the host layer (host/node/slirp).
+  if (spec.kind === 'user') throw new NetOpenError(`--net user is not a socket backend`);
   try {
     if (spec.kind === 'udp') return await UdpNetBackend.open(spec.local, spec.remote);
     return spec.mode === 'listen'

@@ -1,6 +1,8 @@
 // The `--net` option: which host backend a virtio-net NIC uses, its MAC address and MTU.
 // Syntax (QEMU-like, `,,` is a literal comma inside a value):
 //   socket,listen=PATH | socket,connect=PATH | udp,local=[HOST:]PORT,remote=[HOST:]PORT
+//   | user[,net=ADDR[/MASK]][,host=ADDR][,dns=ADDR][,dhcpstart=ADDR][,restrict=on|off][,ipv6=on|off]
+//          [,hostfwd=[tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT]...   (QEMU's -netdev user)
 // each optionally followed by `,mac=52:54:00:12:34:56` and `,mtu=68..65535`.
 
 /** A bad `--net` value; the message names the option and the field at fault. */
@@ -12,10 +14,47 @@ export interface HostPort {
   readonly port: number;
 }
 
+/**
+ * A `hostfwd=` rule of `--net user`: host connections (TCP) or datagrams (UDP) arriving at
+ * `hostAddr:hostPort` are forwarded to the guest's `guestAddr:guestPort`. Addresses are IPv4
+ * dotted quads; `hostAddr` '0.0.0.0' (QEMU's default) means every host address.
+ */
+export interface HostForward {
+  readonly proto: 'tcp' | 'udp';
+  readonly hostAddr: string;
+  readonly hostPort: number;
+  readonly guestAddr: string;
+  readonly guestPort: number;
+}
+
+/**
+ * `--net user`: a NAT in the VM's process (libslirp), QEMU's `-netdev user`. Addresses are IPv4
+ * dotted quads inside `network`/`prefixLength`; host, dns and dhcpStart are neither the network
+ * nor the broadcast address.
+ */
+export interface UserNetSpec {
+  readonly kind: 'user';
+  /** The guest network's address (host bits zero) and prefix length (QEMU: 10.0.2.0/24). */
+  readonly network: string;
+  readonly prefixLength: number;
+  /** The gateway, which stands for the host's loopback (QEMU: network + 2). */
+  readonly host: string;
+  /** The DNS forwarder (QEMU: network + 3). */
+  readonly dns: string;
+  /** The first address DHCP hands out (QEMU: network + 15). */
+  readonly dhcpStart: string;
+  /** restrict=on: the guest reaches nothing outside; only hostfwd rules connect into it. */
+  readonly restrict: boolean;
+  /** ipv6=on (QEMU's default): SLAAC on fec0::/64 with the host at fec0::2 and DNS at fec0::3. */
+  readonly ipv6: boolean;
+  readonly hostfwd: readonly HostForward[];
+}
+
 /** Where frames go on the host. */
 export type NetBackendSpec =
   | { readonly kind: 'socket'; readonly mode: 'listen' | 'connect'; readonly path: string }
-  | { readonly kind: 'udp'; readonly local: HostPort; readonly remote: HostPort };
+  | { readonly kind: 'udp'; readonly local: HostPort; readonly remote: HostPort }
+  | UserNetSpec;
 
 /** A parsed `--net` value. */
 export interface NetSpec {
@@ -36,7 +75,10 @@ const DEFAULT_UDP_HOST = '127.0.0.1';
 const KEYS: Record<NetBackendSpec['kind'], readonly string[]> = {
   socket: ['listen', 'connect', 'mac', 'mtu'],
   udp: ['local', 'remote', 'mac', 'mtu'],
+  user: ['net', 'host', 'dns', 'dhcpstart', 'hostfwd', 'restrict', 'ipv6', 'mac', 'mtu'],
 };
+/** Fields that may be given more than once. */
+const REPEATABLE = new Set(['hostfwd']);
 
 /**
  * Parse a `--net` value. `option` names the option in error messages. `nicIndex` (0 for the
@@ -45,17 +87,22 @@ const KEYS: Record<NetBackendSpec['kind'], readonly string[]> = {
 export function parseNetSpec(text: string, option = '--net', nicIndex = 0): NetSpec {
   const items = splitItems(text);
   const kind = items[0];
-  if (kind !== 'socket' && kind !== 'udp') {
-    throw new NetSpecError(`${option}: unknown backend '${kind}' (known: socket, udp)`);
+  if (kind !== 'socket' && kind !== 'udp' && kind !== 'user') {
+    throw new NetSpecError(`${option}: unknown backend '${kind}' (known: socket, udp, user)`);
   }
   const where = `${option} ${kind}`;
   const fields = new Map<string, string>();
+  const hostfwds: string[] = [];
   for (const item of items.slice(1)) {
     const eq = item.indexOf('=');
     if (eq <= 0) throw new NetSpecError(`${where}: '${item}' is not KEY=VALUE`);
     const key = item.slice(0, eq);
     if (!KEYS[kind].includes(key)) {
       throw new NetSpecError(`${where}: unknown field '${key}' (known: ${KEYS[kind].join(', ')})`);
+    }
+    if (REPEATABLE.has(key)) {
+      hostfwds.push(item.slice(eq + 1));
+      continue;
     }
     if (fields.has(key)) throw new NetSpecError(`${where}: field '${key}' given twice`);
     fields.set(key, item.slice(eq + 1));
@@ -70,6 +117,8 @@ export function parseNetSpec(text: string, option = '--net', nicIndex = 0): NetS
     }
     const mode = listen !== undefined ? 'listen' : 'connect';
     backend = { kind, mode, path: parsePath(where, mode, (listen ?? connect) as string) };
+  } else if (kind === 'user') {
+    backend = parseUser(where, fields, hostfwds);
   } else {
     for (const key of ['local', 'remote']) {
       if (!fields.has(key)) throw new NetSpecError(`${where}: field '${key}=[HOST:]PORT' is required`);
@@ -115,6 +164,15 @@ export function parseNetSpec(text: string, option = '--net', nicIndex = 0): NetS
  */
 export function describeNetBackend(b: NetBackendSpec): string {
   if (b.kind === 'socket') return `socket,${b.mode}=${b.path}`;
+  if (b.kind === 'user') {
+    const fwd = b.hostfwd.map(
+      (f) => `,hostfwd=${f.proto}:${f.hostAddr}:${f.hostPort}-${f.guestAddr}:${f.guestPort}`,
+    );
+    return (
+      `user,net=${b.network}/${b.prefixLength},host=${b.host},dns=${b.dns},dhcpstart=${b.dhcpStart}` +
+      `,restrict=${b.restrict ? 'on' : 'off'},ipv6=${b.ipv6 ? 'on' : 'off'}${fwd.join('')}`
+    );
+  }
   return `udp,local=${formatHostPort(b.local)},remote=${formatHostPort(b.remote)}`;
 }
 
@@ -203,4 +261,116 @@ function isIpv6(text: string): boolean {
   if (!hexGroups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return false;
   const width = hexGroups.length + (v4Tail ? 2 : 0);
   return doubles === 1 ? width <= 7 : width === 8;
+}
+
+/** The fields of `--net user`, with QEMU's defaults derived from `net=`. */
+function parseUser(where: string, fields: Map<string, string>, hostfwds: readonly string[]): UserNetSpec {
+  const netText = fields.get('net') ?? '10.0.2.0/24';
+  const m = /^([^/]+)(?:\/(.+))?$/.exec(netText);
+  const badNet = (why: string): NetSpecError =>
+    new NetSpecError(`${where}: net='${netText}' ${why} (example: 10.0.2.0/24 or 10.0.2.0/255.255.255.0)`);
+  const base = m === null ? undefined : parseIpv4(m[1]);
+  if (m === null || base === undefined) throw badNet('is not ADDR[/MASK] with ADDR an IPv4 address');
+  let prefixLength: number;
+  if (m[2] === undefined) prefixLength = 24;
+  else if (/^\d{1,2}$/.test(m[2])) prefixLength = Number(m[2]);
+  else {
+    const mask = parseIpv4(m[2]);
+    if (mask === undefined) throw badNet('has a mask that is neither a prefix length nor a dotted mask');
+    prefixLength = Math.clz32(~mask);
+    if (maskOf(prefixLength) !== mask) throw badNet('has a mask whose one bits are not contiguous');
+  }
+  // QEMU refuses networks too small for its fixed host parts (.2, .3, .15 + 16 leases).
+  if (prefixLength < 8 || prefixLength > 27) throw badNet('needs a prefix length in 8..27');
+  const mask = maskOf(prefixLength);
+  const network = (base & mask) >>> 0;
+  if (network !== base) throw badNet('has host bits set');
+  const broadcast = (network | ~mask) >>> 0;
+  const addr = (key: string, offset: number): number => {
+    const text = fields.get(key);
+    if (text === undefined) return (network + offset) >>> 0;
+    const a = parseIpv4(text);
+    if (a === undefined) throw new NetSpecError(`${where}: ${key}='${text}' is not an IPv4 address`);
+    if ((a & mask) >>> 0 !== network || a === network || a === broadcast) {
+      throw new NetSpecError(
+        `${where}: ${key}='${text}' is not a host address of the network ${formatIpv4(network)}/${prefixLength}`,
+      );
+    }
+    return a;
+  };
+  const host = addr('host', 2);
+  const dns = addr('dns', 3);
+  const dhcpStart = addr('dhcpstart', 15);
+  const hostfwd = hostfwds.map((text) => parseHostForward(where, text, dhcpStart));
+  const seen = new Set<string>();
+  for (const f of hostfwd) {
+    const key = `${f.proto}:${f.hostPort}`;
+    if (seen.has(key))
+      throw new NetSpecError(`${where}: two hostfwd rules for host ${f.proto} port ${f.hostPort}`);
+    seen.add(key);
+  }
+  return {
+    kind: 'user',
+    network: formatIpv4(network),
+    prefixLength,
+    host: formatIpv4(host),
+    dns: formatIpv4(dns),
+    dhcpStart: formatIpv4(dhcpStart),
+    restrict: parseOnOff(where, 'restrict', fields.get('restrict'), false),
+    ipv6: parseOnOff(where, 'ipv6', fields.get('ipv6'), true),
+    hostfwd,
+  };
+}
+
+/** QEMU's `[tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT`; the guest address defaults to dhcpstart. */
+function parseHostForward(where: string, text: string, dhcpStart: number): HostForward {
+  const m = /^(tcp|udp|):([^:]*):([^:-]*)-([^:]*):([^:]*)$/.exec(text);
+  const bad = (why: string): NetSpecError =>
+    new NetSpecError(
+      `${where}: hostfwd='${text}' ${why} (syntax: [tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT, ` +
+        `example: tcp:127.0.0.1:2222-:22)`,
+    );
+  if (m === null) throw bad('is malformed');
+  const ip = (t: string, dflt: number, what: string): string => {
+    if (t === '') return formatIpv4(dflt);
+    const a = parseIpv4(t);
+    if (a === undefined) throw bad(`has a ${what} address '${t}' that is not an IPv4 address`);
+    return formatIpv4(a);
+  };
+  const port = (t: string, what: string, min: number): number => {
+    const n = /^\d{1,5}$/.test(t) ? Number(t) : NaN;
+    if (!(n >= min && n <= 65535)) throw bad(`has a ${what} port '${t}' outside ${min}..65535`);
+    return n;
+  };
+  return {
+    proto: m[1] === 'udp' ? 'udp' : 'tcp',
+    hostAddr: ip(m[2], 0, 'host'),
+    hostPort: port(m[3], 'host', 1),
+    guestAddr: ip(m[4], dhcpStart, 'guest'),
+    guestPort: port(m[5], 'guest', 1),
+  };
+}
+
+function parseOnOff(where: string, key: string, text: string | undefined, dflt: boolean): boolean {
+  if (text === undefined) return dflt;
+  if (text === 'on' || text === 'yes') return true;
+  if (text === 'off' || text === 'no') return false;
+  throw new NetSpecError(`${where}: ${key}='${text}' must be on or off`);
+}
+
+/** A dotted quad as an unsigned 32-bit number, or undefined. */
+export function parseIpv4(text: string): number | undefined {
+  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(text)) return undefined;
+  const parts = text.split('.').map(Number);
+  if (parts.some((p) => p > 255)) return undefined;
+  return ((parts[0] << 24) | (parts[1] << 16) | (parts[2] << 8) | parts[3]) >>> 0;
+}
+
+/** An unsigned 32-bit number as a dotted quad. */
+export function formatIpv4(a: number): string {
+  return `${a >>> 24}.${(a >>> 16) & 0xff}.${(a >>> 8) & 0xff}.${a & 0xff}`;
+}
+
+function maskOf(prefixLength: number): number {
+  return prefixLength === 0 ? 0 : (~0 << (32 - prefixLength)) >>> 0;
 }
