@@ -55,9 +55,11 @@ function runFor(args: string[], ms: number, until?: RegExp): Promise<{ status: n
   return new Promise((resolve) => {
     const p = spawn(TSVIRT, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
+    let killed = false;
     p.stderr.on('data', (d: Buffer) => {
       err += d.toString();
-      if (until?.test(err) === true) p.kill('SIGTERM');
+      // Once: a second SIGTERM during the clean shutdown would kill it (signals.ts).
+      if (!killed && until?.test(err) === true) killed = p.kill('SIGTERM');
     });
     const t = setTimeout(() => p.kill('SIGTERM'), ms);
     p.on('exit', (status) => {
