@@ -11,13 +11,11 @@ import net from 'node:net';
 import { parseNetSpec, type UserNetSpec } from '../../../backends/net/spec.js';
 import {
   BROADCAST_MAC,
-  dhcp,
+  dhcpBroadcast,
   dhcpOptions,
-  ETH_IPV4,
   ethernet,
   inetChecksum,
   ipText,
-  ipv4,
   PROTO_TCP,
   PROTO_UDP,
   rd16,
@@ -69,18 +67,7 @@ const isTcp = (p: ReturnType<typeof import('../../../testing/backends/net/eth.js
 
 test('DHCP: DISCOVER gets an OFFER of 10.0.2.15 with router 10.0.2.2, DNS 10.0.2.3, mask /24; REQUEST an ACK', async () => {
   await withGuest('user', async (g) => {
-    const bootp = (type: 1 | 3, requested?: string) =>
-      ethernet(
-        BROADCAST_MAC,
-        MAC,
-        ETH_IPV4,
-        ipv4(
-          '0.0.0.0',
-          '255.255.255.255',
-          PROTO_UDP,
-          udp('0.0.0.0', 68, '255.255.255.255', 67, dhcp(MAC, type, 0xabcd, requested)),
-        ),
-      );
+    const bootp = (type: 1 | 3, requested?: string) => dhcpBroadcast(MAC, type, 0xabcd, requested);
     const reply = async (want: number) => {
       const from = g.frames.length;
       const r = await g.wait(
@@ -111,19 +98,7 @@ test('DHCP: DISCOVER gets an OFFER of 10.0.2.15 with router 10.0.2.2, DNS 10.0.2
 
 test('DHCP follows net= and dhcpstart=', async () => {
   await withGuest('user,net=192.168.50.0/24,dhcpstart=192.168.50.40', async (g) => {
-    g.backend.send(
-      ethernet(
-        BROADCAST_MAC,
-        MAC,
-        ETH_IPV4,
-        ipv4(
-          '0.0.0.0',
-          '255.255.255.255',
-          PROTO_UDP,
-          udp('0.0.0.0', 68, '255.255.255.255', 67, dhcp(MAC, 1, 7)),
-        ),
-      ),
-    );
+    g.backend.send(dhcpBroadcast(MAC, 1, 7));
     const r = await g.wait((p) => p.ip?.proto === PROTO_UDP && rd16(p.ip.payload, 2) === 68);
     assert.ok(r?.ip);
     const offer = r.ip.payload.subarray(8);

@@ -11,11 +11,11 @@ import net from 'node:net';
 import { prng } from '../../../core/prng.js';
 import { parseNetSpec, type UserNetSpec } from '../../../backends/net/spec.js';
 import {
+  arp,
   BROADCAST_MAC,
-  dhcp,
+  dhcpBroadcast,
   ETH_ARP,
   ETH_IPV4,
-  arp,
   ethernet,
   icmpEcho,
   ipv4,
@@ -67,17 +67,7 @@ function templates(g: TestGuest, sinkPort: number): Uint8Array[] {
     ethernet(g.gatewayMac, MAC, ETH_IPV4, ipv4(GUEST, GW, proto, payload));
   return [
     ethernet(BROADCAST_MAC, MAC, ETH_ARP, arp(1, MAC, GUEST, new Uint8Array(6), GW)),
-    ethernet(
-      BROADCAST_MAC,
-      MAC,
-      ETH_IPV4,
-      ipv4(
-        '0.0.0.0',
-        '255.255.255.255',
-        PROTO_UDP,
-        udp('0.0.0.0', 68, '255.255.255.255', 67, dhcp(MAC, 1, 5)),
-      ),
-    ),
+    dhcpBroadcast(MAC, 1, 5),
     ipf(PROTO_ICMP, icmpEcho(1, 1, new Uint8Array(40))),
     ipf(PROTO_UDP, udp(GUEST, 5555, GW, sinkPort, new Uint8Array(64))),
     ipf(PROTO_TCP, tcp(GUEST, 6000, GW, sinkPort, 0x02, 1)),

@@ -164,6 +164,24 @@ export function dhcp(
   return p;
 }
 
+/**
+ * A DHCP client message as a client without an address sends it (RFC 2131 section 4.1): from
+ * 0.0.0.0:68 to the broadcast 255.255.255.255:67, in a broadcast Ethernet frame.
+ */
+export function dhcpBroadcast(mac: Uint8Array, type: 1 | 3, xid: number, requested?: string): Uint8Array {
+  return ethernet(
+    BROADCAST_MAC,
+    mac,
+    ETH_IPV4,
+    ipv4(
+      '0.0.0.0',
+      '255.255.255.255',
+      PROTO_UDP,
+      udp('0.0.0.0', 68, '255.255.255.255', 67, dhcp(mac, type, xid, requested)),
+    ),
+  );
+}
+
 /** The options of a DHCP reply (after the magic cookie), code to value. */
 export function dhcpOptions(bootp: Uint8Array): Map<number, Uint8Array> {
   const m = new Map<number, Uint8Array>();
