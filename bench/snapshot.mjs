@@ -145,16 +145,21 @@ async function hmpClient(sock) {
   };
 }
 
-async function qemuRun(cmd, file) {
-  console.error('qemu: boot');
-  const sock = join(dir, 'mon.sock');
-  const base = [
+/** QEMU's virt with the default guest, its serial on stdio and no display (a monitor is added by each caller). */
+function qemuBaseArgs() {
+  return [
     ...qemuVirtArgs({ kernel: g.KERNEL, initrd: g.INITRD, memory: MEMORY }).filter((x) => x !== '-nographic'),
     '-display',
     'none',
     '-serial',
     'stdio',
   ];
+}
+
+async function qemuRun(cmd, file) {
+  console.error('qemu: boot');
+  const sock = join(dir, 'mon.sock');
+  const base = qemuBaseArgs();
   const a = proc(cmd, [...base, '-monitor', `unix:${sock},server,nowait`]);
   await a.waitFor(/tsvirt: init done/);
   await a.waitFor(PROMPT);
@@ -308,13 +313,7 @@ async function tsvirtMigrate(dirty) {
 async function qemuMigrate(cmd, dirty) {
   console.error(`qemu: migrate (${dirty ? 'dirtying' : 'idle'})`);
   const s = join(dir, 'qsrc.sock');
-  const base = [
-    ...qemuVirtArgs({ kernel: g.KERNEL, initrd: g.INITRD, memory: MEMORY }).filter((x) => x !== '-nographic'),
-    '-display',
-    'none',
-    '-serial',
-    'stdio',
-  ];
+  const base = qemuBaseArgs();
   const port = await freePort();
   const a = proc(cmd, [...base, '-monitor', `unix:${s},server,nowait`]);
   const b = proc(cmd, [...base, '-incoming', `tcp:127.0.0.1:${port}`]);
