@@ -8,14 +8,14 @@
 //
 //   node bench/browser.mjs [--jit wasm|js|off] [--no-node] [--json]
 
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { writeCpio } from '../dist/images/cpio.js';
-import { debianGuest, Guest, ROOT } from '../test/boot/guest.mjs';
+import { Guest, ROOT } from '../test/boot/guest.mjs';
+import { cpuBenchInitrd } from './cpu/initrd.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -28,25 +28,8 @@ const BOOT_TIMEOUT_MS = Number(opt('--boot-timeout', '300')) * 1000;
 const BENCH_TIMEOUT_MS = 1_800_000;
 const PROMPT = /tsvirt:~#$/;
 
-// The benchmark program in the default initramfs, as bench/cpu-linux.mjs makes it.
-const elf = join(ROOT, 'build/bench/cpu-linux.elf');
-if (!existsSync(elf)) {
-  const r = spawnSync('sh', [join(ROOT, 'bench/cpu/build.sh')], { stdio: 'inherit' });
-  if (r.status !== 0 || !existsSync(elf)) {
-    console.error('cannot build build/bench/cpu-linux.elf (needs riscv64-linux-gnu-gcc)');
-    process.exit(1);
-  }
-}
-const g = debianGuest();
-const base = readFileSync(g.INITRD);
-const pad = new Uint8Array((4 - (base.length % 4)) % 4);
-const extra = writeCpio([
-  { kind: 'dir', path: 'bench' },
-  { kind: 'file', path: 'bench/cpu', data: readFileSync(elf), mode: 0o755 },
-]);
-mkdirSync(join(ROOT, 'build/bench'), { recursive: true });
-const initrd = join(ROOT, 'build/bench/initrd-cpu.img');
-writeFileSync(initrd, Buffer.concat([base, pad, extra]));
+// The benchmark program in the default initramfs.
+const { g, initrd } = cpuBenchInitrd();
 
 /** The program's report: total time, per-part checksums, pass. */
 function parseReport(text) {

@@ -12,12 +12,10 @@
 //                            [--baseline DIR]   (another tsvirt build, e.g. the previous release)
 //                            [--scale N] [--json]
 
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { writeCpio } from '../dist/images/cpio.js';
-import { debianGuest, Guest, ROOT } from '../test/boot/guest.mjs';
+import { Guest } from '../test/boot/guest.mjs';
+import { cpuBenchInitrd } from './cpu/initrd.mjs';
 import { qemuPeersFromArgs, qemuVirtArgs } from './qemu.mjs';
 
 const args = process.argv.slice(2);
@@ -31,27 +29,7 @@ const scale = opt('--scale', '');
 const BOOT_TIMEOUT_MS = 1_200_000;
 const peers = qemuPeersFromArgs(args);
 
-const elf = join(ROOT, 'build/bench/cpu-linux.elf');
-if (!existsSync(elf)) {
-  const r = spawnSync('sh', [join(ROOT, 'bench/cpu/build.sh')], { stdio: 'inherit' });
-  if (r.status !== 0 || !existsSync(elf)) {
-    console.error('cannot build build/bench/cpu-linux.elf (needs riscv64-linux-gnu-gcc)');
-    process.exit(1);
-  }
-}
-
-// The default initramfs with /bench/cpu added: the kernel unpacks concatenated archives in turn
-// (Documentation/driver-api/early-userspace/buffer-format.rst), each starting 4-byte aligned.
-const g = debianGuest();
-const base = readFileSync(g.INITRD);
-const pad = new Uint8Array((4 - (base.length % 4)) % 4);
-const extra = writeCpio([
-  { kind: 'dir', path: 'bench' },
-  { kind: 'file', path: 'bench/cpu', data: readFileSync(elf), mode: 0o755 },
-]);
-mkdirSync(join(ROOT, 'build/bench'), { recursive: true });
-const initrd = join(ROOT, 'build/bench/initrd-cpu.img');
-writeFileSync(initrd, Buffer.concat([base, pad, extra]));
+const { g, initrd } = cpuBenchInitrd();
 
 /** Parse the program's report: per-part times, total, checksums, pass. */
 function parseReport(text) {
