@@ -11,6 +11,8 @@ export const ETH_ARP = 0x0806;
 export const PROTO_ICMP = 1;
 export const PROTO_TCP = 6;
 export const PROTO_UDP = 17;
+/** How long the test guest waits for an ARP reply before asking again, ms. */
+const ARP_RETRY_MS = 500;
 
 /** `a.b.c.d` as 4 bytes. */
 export function ip(text: string): Uint8Array {
@@ -305,10 +307,23 @@ export class TestGuest {
   /** ARP for `gateway` and remember its MAC; the reply, or undefined. */
   async arpGateway(gateway: string, timeoutMs = 3000): Promise<Parsed | undefined> {
     const from = this.frames.length;
-    this.backend.send(
-      ethernet(BROADCAST_MAC, this.mac, ETH_ARP, arp(1, this.mac, this.addr, new Uint8Array(6), gateway)),
+    const request = ethernet(
+      BROADCAST_MAC,
+      this.mac,
+      ETH_ARP,
+      arp(1, this.mac, this.addr, new Uint8Array(6), gateway),
     );
-    const r = await this.wait((p) => p.arp?.op === 2 && p.arp.senderIp === gateway, timeoutMs, from);
+    // Asked again every ARP_RETRY_MS, as a real client does (Linux: once a second): a request can be
+    // lost like any frame, e.g. dropped by a backend whose queue another test filled.
+    let r: Parsed | undefined;
+    for (let left = timeoutMs; r === undefined && left > 0; left -= ARP_RETRY_MS) {
+      this.backend.send(request.slice());
+      r = await this.wait(
+        (p) => p.arp?.op === 2 && p.arp.senderIp === gateway,
+        Math.min(left, ARP_RETRY_MS),
+        from,
+      );
+    }
     if (r?.arp !== undefined) this.gatewayMac = r.arp.senderMac;
     return r;
   }
