@@ -11,8 +11,8 @@ export const ETH_ARP = 0x0806;
 export const PROTO_ICMP = 1;
 export const PROTO_TCP = 6;
 export const PROTO_UDP = 17;
-/** How long the test guest waits for an ARP reply before asking again, ms. */
-const ARP_RETRY_MS = 500;
+/** How long the test guest waits for an ARP or echo reply before asking again, ms. */
+const RETRY_MS = 500;
 
 /** `a.b.c.d` as 4 bytes. */
 export function ip(text: string): Uint8Array {
@@ -313,14 +313,14 @@ export class TestGuest {
       ETH_ARP,
       arp(1, this.mac, this.addr, new Uint8Array(6), gateway),
     );
-    // Asked again every ARP_RETRY_MS, as a real client does (Linux: once a second): a request can be
+    // Asked again every RETRY_MS, as a real client does (Linux: once a second): a request can be
     // lost like any frame, e.g. dropped by a backend whose queue another test filled.
     let r: Parsed | undefined;
-    for (let left = timeoutMs; r === undefined && left > 0; left -= ARP_RETRY_MS) {
+    for (let left = timeoutMs; r === undefined && left > 0; left -= RETRY_MS) {
       this.backend.send(request.slice());
       r = await this.wait(
         (p) => p.arp?.op === 2 && p.arp.senderIp === gateway,
-        Math.min(left, ARP_RETRY_MS),
+        Math.min(left, RETRY_MS),
         from,
       );
     }
@@ -328,21 +328,24 @@ export class TestGuest {
     return r;
   }
 
-  /** Ping `dst` once; true when the matching echo reply came back. */
+  /**
+   * Ping `dst` with echo sequence number `seq`; true when the matching echo reply came back. The
+   * request is sent again every RETRY_MS within the timeout, since it can be lost like any
+   * frame (a backend queue another step filled).
+   */
   async ping(dst: string, seq: number, timeoutMs = 3000): Promise<boolean> {
     const from = this.frames.length;
     const data = Uint8Array.from({ length: 32 }, (_, i) => (i * 7 + seq) & 0xff);
-    this.sendIp(dst, PROTO_ICMP, icmpEcho(0x1234, seq, data));
-    const r = await this.wait(
-      (p) =>
-        p.ip?.proto === PROTO_ICMP &&
-        p.ip.src === dst &&
-        p.ip.payload[0] === 0 &&
-        rd16(p.ip.payload, 6) === seq &&
-        p.ip.payload.subarray(8).every((b, i) => b === data[i]),
-      timeoutMs,
-      from,
-    );
-    return r !== undefined;
+    const reply = (p: Parsed): boolean =>
+      p.ip?.proto === PROTO_ICMP &&
+      p.ip.src === dst &&
+      p.ip.payload[0] === 0 &&
+      rd16(p.ip.payload, 6) === seq &&
+      p.ip.payload.subarray(8).every((b, i) => b === data[i]);
+    for (let left = timeoutMs; left > 0; left -= RETRY_MS) {
+      this.sendIp(dst, PROTO_ICMP, icmpEcho(0x1234, seq, data));
+      if ((await this.wait(reply, Math.min(left, RETRY_MS), from)) !== undefined) return true;
+    }
+    return false;
   }
 }
