@@ -331,6 +331,7 @@ export class GdbSession {
       const state = !h.running ? 'stopped (HSM)' : h.waiting ? 'waiting (WFI)' : 'halted';
       return toHex(ascii(`hart ${h.hartId}, ${state}, ${['U', 'S', '?', 'M'][h.priv]}-mode`));
     }
+    if (p.startsWith('qRcmd,')) return this.monitor(p.slice(6));
     const xfer = /^qXfer:features:read:([^:]+):([0-9a-fA-F]+),([0-9a-fA-F]+)$/.exec(p);
     if (xfer !== null) {
       if (xfer[1] !== 'target.xml') return 'E00';
@@ -343,6 +344,23 @@ export class GdbSession {
       return undefined;
     }
     return '';
+  }
+
+  /**
+   * qRcmd (GDB's `monitor`): `info jit` says how many instructions ran while breakpoints,
+   * watchpoints or steps were active, and how many of those translated code ran (QEMU's HMP has
+   * an `info jit` too). Output goes in O packets before the final OK; unknown commands get the
+   * empty reply (GDB: "Target does not support this command").
+   */
+  private monitor(hex: string): string {
+    const bytes = fromHex(hex);
+    if (bytes === undefined || text(bytes).trim() !== 'info jit') return '';
+    const { executed, translated } = this.target.stats;
+    const pct = executed > 0 ? ((100 * translated) / executed).toFixed(1) : '0.0';
+    this.reply(
+      `O${toHex(ascii(`instructions run while debugging: ${executed}, by translated code: ${translated} (${pct}%)\n`))}`,
+    );
+    return 'OK';
   }
 }
 

@@ -1,14 +1,15 @@
 // The debugger's view of a machine: registers (GDB's RISC-V numbering), memory through the
 // selected hart's current translation without side effects, breakpoints, watchpoints and run
 // control. While it has breakpoints, watchpoints or a step to do, the loop hands it every slice
-// (engine/tcg/loop.ts LoopDebug) and it interprets one instruction at a time.
+// (engine/tcg/loop.ts LoopDebug) and it runs them with the loop's engine, translator included.
 
 import * as C from '../cpu/riscv/csr-defs.js';
 import { firmwareRead, firmwareWrite } from '../cpu/riscv/csr.js';
 import type { RiscvHart } from '../cpu/riscv/hart.js';
 import { runInterpreter } from '../cpu/riscv/interp.js';
-import type { DebugWatch } from '../cpu/riscv/memory.js';
-import type { LoopDebug } from '../engine/tcg/board.js';
+import type { CodePages, DebugWatch } from '../cpu/riscv/memory.js';
+import { ACCESS_STORE } from '../cpu/riscv/mmu.js';
+import type { LoopDebug, LoopEngine } from '../engine/tcg/board.js';
 
 /** What the target needs of the VM (vm/vm.ts Vm is one). */
 export interface DebugMachine {
@@ -107,28 +108,41 @@ export function csrNames(): Map<number, string> {
   return out;
 }
 
+/** Instructions run while the debugger was active, and how many of them translated code ran. */
+export interface DebugStats {
+  readonly executed: number;
+  readonly translated: number;
+}
+
 /**
- * A machine under a debugger. Breakpoints and watchpoints are kept here, not in guest memory:
- * while any is set the loop gives this target the harts' slices (`run`), which interprets one
- * instruction at a time and checks pc against the breakpoints before each; watched pages stay out
- * of the TLB so that every access to them reaches `accessed`. Without any, the translator runs as
- * it would without a debugger.
+ * A machine under a debugger. Breakpoints and watchpoints are kept here, not in guest memory,
+ * and work with every engine (QEMU's TCG does it so too): the harts share the breakpoint set,
+ * which the translators end blocks before and the interpreter checks before each instruction;
+ * watched pages get no data mappings in the TLB, so that every access to them, translated or
+ * not, reaches `accessed`, which ends the instruction before the access. While any is set the
+ * loop gives this target the harts' slices (`run`), which runs them with the loop's engine and
+ * stops the machine at a hit. Without any, the loop runs as it would without a debugger.
  */
 export class GdbTarget implements LoopDebug, DebugWatch {
   private readonly breakpoints = new Set<number>();
-  /** The pages (virtual page bases) that hold breakpoints. */
-  private readonly breakpointPages = new Set<number>();
   /** The harts a continue of named threads lets run (undefined: all). */
   private only: Set<RiscvHart> | undefined;
-  /** The hart `run` is running (the one a watch hit belongs to). */
-  private current: RiscvHart | undefined;
   private watches: Watch[] = [];
   /** The hart a single step is for. */
   private stepping: RiscvHart | undefined;
   /** The first watchpoint the current instruction hit. */
-  private hit: { watch: Watch; va: number; pc: number } | undefined;
+  private hit: { watch: Watch; va: number } | undefined;
+  /**
+   * The hart that stopped last, where, and its LR/SC reservation then: resumed there, it runs
+   * that instruction even at a breakpoint (a continue steps over the breakpoint it stopped at),
+   * and, if it alone runs (GDB stepping over a watched SC), with its reservation, which the loop
+   * drops after every slice on a multi-hart machine.
+   */
+  private stoppedAt: { h: RiscvHart; pc: number; reservation: number } | undefined;
   /** Set between a stop's detection and the next resume: nothing more runs. */
   private halting = false;
+  private executed = 0;
+  private translated = 0;
   /** Called once the machine has stopped for a breakpoint, watchpoint, step or interrupt. */
   onStop: (e: StopEvent) => void = () => {};
   /** The CSRs the harts implement that the description lists (numbers). */
@@ -161,14 +175,19 @@ export class GdbTarget implements LoopDebug, DebugWatch {
     );
   }
 
+  /** Instructions run since the debugger was created while it was active (GDB's `monitor info jit`). */
+  get stats(): DebugStats {
+    return { executed: this.executed, translated: this.translated };
+  }
+
   // ---- Run control ------------------------------------------------------------------------
 
   /**
-   * LoopDebug: run `h`, stopping before an instruction at a breakpoint and before an access to a
-   * watched byte. Code in a page without breakpoints runs to the end of its basic block at a
-   * time (which never leaves the page); a page with one, one instruction at a time.
+   * LoopDebug: run `h` with `engine`, which stops before an instruction at a breakpoint and
+   * before an access to a watched byte (the instruction then has not run, pc on it); stop the
+   * machine if it did. A single step runs one instruction in the interpreter.
    */
-  run(h: RiscvHart, budget: number): number {
+  run(h: RiscvHart, budget: number, engine: LoopEngine): number {
     if (this.halting) return -1;
     h.yieldLoop = false;
     const step = this.stepping;
@@ -176,48 +195,45 @@ export class GdbTarget implements LoopDebug, DebugWatch {
       if (h !== step) return -1;
       // Interrupts stay masked while stepping (as QEMU does by default): the step executes the
       // instruction at pc, not the first of a handler.
-      this.current = h;
-      runInterpreter(h, 1);
-      this.current = undefined;
-      if (this.hit !== undefined) this.undo(h);
+      this.restoreReservation(h);
+      const n = this.runOne(h);
+      this.executed += n;
       this.stop(h, SIGTRAP);
-      return 1;
+      return n;
     }
     if (this.only !== undefined && !this.only.has(h)) return -1;
+    if (this.only !== undefined && this.only.size === 1) this.restoreReservation(h);
     h.checkInterrupts();
     if (h.waiting) return -1;
     let n = 0;
-    this.current = h;
-    while (n < budget) {
-      const pc = h.pc;
-      if (this.breakpointPages.has(pc - (pc & (PAGE - 1)))) {
-        if (this.breakpoints.has(pc)) {
-          this.stop(h, SIGTRAP);
-          break;
-        }
-        n += runInterpreter(h, 1);
-      } else n += runInterpreter(h, budget - n, true);
-      if (this.hit !== undefined) {
-        n--;
-        this.undo(h);
-        this.stop(h, SIGTRAP);
-        break;
-      }
-      if (h.yieldLoop || h.waiting || !h.running) break;
+    const from = this.stoppedAt;
+    if (from !== undefined && from.h === h) {
+      this.stoppedAt = undefined;
+      if (h.pc === from.pc && this.breakpoints.has(h.pc)) n = this.runOne(h);
     }
-    this.current = undefined;
+    if (this.hit === undefined && !h.yieldLoop && h.running) {
+      const before = engine.translatedInsns;
+      n += engine.run(h, budget - n);
+      this.translated += engine.translatedInsns - before;
+    }
+    this.executed += n;
+    if (this.hit !== undefined || (h.running && this.breakpoints.has(h.pc))) this.stop(h, SIGTRAP);
     return n;
   }
 
-  /**
-   * Take back the instruction whose access hit a watchpoint: the access was refused (memory.ts
-   * DebugWatch) and nothing else of it took effect; pc goes back on it, where GDB steps over it
-   * with the watchpoints out and compares the values.
-   */
-  private undo(h: RiscvHart): void {
-    const at = this.hit?.pc ?? h.pc;
-    h.pc = h.npc = at;
-    h.retired--;
+  /** Run the instruction at pc in the interpreter, breakpoints aside (watchpoints still stop it). */
+  private runOne(h: RiscvHart): number {
+    const breakpoints = h.breakpoints;
+    h.breakpoints = undefined;
+    const n = runInterpreter(h, 1);
+    h.breakpoints = breakpoints;
+    return n;
+  }
+
+  /** A hart resumed alone where it stopped gets its reservation back (see `stoppedAt`). */
+  private restoreReservation(h: RiscvHart): void {
+    const from = this.stoppedAt;
+    if (from !== undefined && from.h === h && h.pc === from.pc) h.reservation = from.reservation;
   }
 
   private stop(h: RiscvHart, signal: number): void {
@@ -225,6 +241,7 @@ export class GdbTarget implements LoopDebug, DebugWatch {
     this.hit = undefined;
     this.stepping = undefined;
     this.halting = true;
+    this.stoppedAt = { h, pc: h.pc, reservation: h.reservation };
     const e: StopEvent = {
       hart: this.harts.indexOf(h),
       signal,
@@ -238,6 +255,7 @@ export class GdbTarget implements LoopDebug, DebugWatch {
   /** Stop every hart (GDB's Ctrl-C, or a new connection); resolves once they have stopped. */
   halt(): Promise<void> {
     this.halting = true;
+    this.stoppedAt = undefined;
     return this.machine.pause();
   }
 
@@ -272,8 +290,7 @@ export class GdbTarget implements LoopDebug, DebugWatch {
 
   /** Forget every breakpoint and watchpoint and let the machine run (GDB's detach). */
   detach(): void {
-    this.breakpoints.clear();
-    this.pagesChanged();
+    for (const pc of [...this.breakpoints]) this.removeBreakpoint(fromAddr(pc));
     this.setWatches([]);
     this.resume();
   }
@@ -282,18 +299,29 @@ export class GdbTarget implements LoopDebug, DebugWatch {
 
   /** Z0/Z1: stop before executing the instruction at `addr` (any hart, any context). */
   addBreakpoint(addr: bigint): void {
-    this.breakpoints.add(toAddr(addr));
-    this.pagesChanged();
+    const pc = toAddr(addr);
+    if (this.breakpoints.has(pc)) return;
+    this.breakpoints.add(pc);
+    this.breakpointsChanged(pc, false);
   }
 
   removeBreakpoint(addr: bigint): void {
-    this.breakpoints.delete(toAddr(addr));
-    this.pagesChanged();
+    const pc = toAddr(addr);
+    if (this.breakpoints.delete(pc)) this.breakpointsChanged(pc, true);
   }
 
-  private pagesChanged(): void {
-    this.breakpointPages.clear();
-    for (const a of this.breakpoints) this.breakpointPages.add(a - (a & (PAGE - 1)));
+  /**
+   * Give the harts the breakpoints, and drop the translated blocks that `pc` changes: those that
+   * span it (a new breakpoint must begin a block), or those it cut short (a removed one).
+   */
+  private breakpointsChanged(pc: number, removed: boolean): void {
+    const set = this.breakpoints.size > 0 ? this.breakpoints : undefined;
+    const caches = new Set<CodePages>();
+    for (const h of this.harts) {
+      h.breakpoints = set;
+      if (h.codeCache !== undefined) caches.add(h.codeCache);
+    }
+    for (const c of caches) c.invalidateAt(pc, removed);
   }
 
   /**
@@ -319,9 +347,15 @@ export class GdbTarget implements LoopDebug, DebugWatch {
     }
   }
 
-  /** DebugWatch: whether a watched byte is in the virtual page at `page`. */
-  pageWatched(page: number): boolean {
-    return this.watches.some((w) => w.start < page + PAGE && page < w.start + w.len);
+  /**
+   * DebugWatch: whether accesses of kind `access` to the virtual page at `page` may hit a
+   * watchpoint: loads only a read or access one, stores (and AMOs) any.
+   */
+  pageWatched(page: number, access: number): boolean {
+    return this.watches.some(
+      (w) =>
+        (access === ACCESS_STORE || w.kind !== 'write') && w.start < page + PAGE && page < w.start + w.len,
+    );
   }
 
   /** DebugWatch: whether an access is to stop before it; remembers the first watchpoint hit. */
@@ -330,10 +364,7 @@ export class GdbTarget implements LoopDebug, DebugWatch {
     for (const w of this.watches) {
       if (w.kind === (write ? 'read' : 'write')) continue;
       if (w.start < va + bytes && va < w.start + w.len) {
-        const h = this.current;
-        this.hit = { watch: w, va, pc: h?.pc ?? NaN };
-        // End the interpreter's run after this instruction (it retires as if the access failed).
-        if (h !== undefined) h.yieldLoop = true;
+        this.hit = { watch: w, va };
         return true;
       }
     }

@@ -38,8 +38,10 @@ export function amo(h: AmoHart, i: number, sem: Sem): void {
   if (pa < 0) return;
   if (sem.kind === 'sc') {
     const ok = h.reservation === pa;
-    h.reservation = -1;
+    // A refused store (a fault, or a debugger's watchpoint, after which the same SC runs again)
+    // leaves the reservation: a trap need not clear it (Linux clears it on exception return).
     if (ok && !h.writePhys(pa, bytes, h.x[2 * rs2], h.x[2 * rs2 + 1], addr)) return;
+    h.reservation = -1;
     h.setX(rd, ok ? 0 : 1, 0);
     return;
   }

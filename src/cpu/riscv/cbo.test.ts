@@ -78,7 +78,7 @@ test('CBO.ZERO over translated code drops it and ends the block; a watched range
   const dropped: number[] = [];
   const codePage = new Uint8Array(16);
   codePage[(DATA + 0x1000 - BASE) / 4096] = 1;
-  h.codeCache = { codePage, invalidatePage: (p) => dropped.push(p) };
+  h.codeCache = { codePage, invalidatePage: (p) => dropped.push(p), invalidateAt: () => {} };
   fill(mem, DATA + 0x1000, 64);
   assert.equal(exec(h, CBO_ZERO_A1, DATA + 0x1000 + 9), false);
   assert.deepEqual(dropped.slice(0, 1), [(DATA + 0x1000 - BASE) / 4096]);

@@ -34,6 +34,8 @@ export interface CboHart {
   /** True when a load or store at physical `pa` reaches RAM or a device (PMA). */
   accessible(pa: number): boolean;
   writePhys(pa: number, bytes: number, lo: number, hi: number, va: number): boolean;
+  /** Whether a store of `bytes` at virtual `va` hit a debugger's watchpoint (the instruction then ends). */
+  watchedStore(va: number, bytes: number): boolean;
 }
 
 /**
@@ -88,6 +90,8 @@ export function cbo(h: CboHart, op: CboOp, rs1: number): void {
   // Main memory supports CBO.ZERO; I/O regions here do not (a PMA the CMO spec leaves to each
   // region): a store access fault.
   if (!h.mem.contains(block, CBO_BLOCK_BYTES)) return h.trap(C.CAUSE_STORE_ACCESS, va);
-  // As eight stores, so that written translated code is dropped and a watched range sees them.
+  // As eight stores, so that written translated code is dropped; a watched byte anywhere in the
+  // block stops it before the first.
+  if (h.watchedStore(va - (va & (CBO_BLOCK_BYTES - 1)), CBO_BLOCK_BYTES)) return;
   for (let k = 0; k < CBO_BLOCK_BYTES; k += 8) if (!h.writePhys(block + k, 8, 0, 0, va)) return;
 }

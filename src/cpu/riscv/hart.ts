@@ -37,6 +37,7 @@ import {
   readPhys,
   readSlow,
   translate,
+  watchHit,
   writePhys,
   writeSlow,
 } from './memory.js';
@@ -177,6 +178,11 @@ export class RiscvHart implements Hart, MemoryHart {
   codeCache: CodePages | undefined = undefined;
   /** A debugger's watchpoints (memory.ts DebugWatch), set while it has any. */
   debugWatch: DebugWatch | undefined = undefined;
+  /**
+   * A debugger's breakpoints (virtual pcs, shared by every hart), set while it has any: the
+   * interpreter stops before an instruction at one, and the translators end blocks before them.
+   */
+  breakpoints: ReadonlySet<number> | undefined = undefined;
 
   /** The reservation as translated code reads and sets it (AREA_RESERVATION). */
   private readonly reserved: Int32Array;
@@ -588,6 +594,10 @@ export class RiscvHart implements Hart, MemoryHart {
   }
   fetchSlow(pc: number): number | undefined {
     return fetchSlow(this, pc);
+  }
+  /** Whether a store of `bytes` at virtual `va` hit a debugger's watchpoint (memory.ts watchHit). */
+  watchedStore(va: number, bytes: number): boolean {
+    return this.debugWatch !== undefined && watchHit(this, va, bytes, true);
   }
 
   // ---- Traps -----------------------------------------------------------------------------------

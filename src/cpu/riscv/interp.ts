@@ -12,7 +12,8 @@ const PAGE_MASK = 4095;
  * Run up to `budget` instructions on `h`. Stops early when an instruction asks the loop to
  * re-examine interrupts (CSR writes, xRET, WFI, SFENCE.VMA), and with `toBlockEnd` after an
  * instruction that would end a translated block, at a page's end, or after a trap, so the
- * translator's dispatcher sees cold code at the same block starts as hot code. Returns the
+ * translator's dispatcher sees cold code at the same block starts as hot code. Stops before an
+ * instruction at one of a debugger's breakpoints (h.breakpoints), with yieldLoop set. Returns the
  * number of instructions executed (retired or trapped).
  */
 export function runInterpreter(h: RiscvHart, budget: number, toBlockEnd = false): number {
@@ -28,11 +29,16 @@ export function runInterpreter(h: RiscvHart, budget: number, toBlockEnd = false)
   // translation context, so a trap forgets it; TLB flushes end the loop (yieldLoop).
   let curPage = NaN;
   let curHalf = 0;
+  const breakpoints = h.breakpoints;
   let n = 0;
   if (budget > 1) h.yieldLoop = false;
   while (n < budget) {
-    n++;
     const pc = h.pc;
+    if (breakpoints !== undefined && breakpoints.has(pc)) {
+      h.yieldLoop = true;
+      break;
+    }
+    n++;
     const pgoff = pc & PAGE_MASK;
     const page = pc - pgoff;
     let w: number;

@@ -36,10 +36,18 @@ const FAULT_CAUSE = [
 const TINST_PTE_READ = 0x3000;
 const TINST_PTE_WRITE = 0x3020;
 
-/** What a store path needs of a translator's cache: which RAM pages hold translated code (1), and a way to drop one. */
+/**
+ * What a store path needs of a translator's cache: which RAM pages hold translated code (1), and a
+ * way to drop one; and what a debugger needs of it: a way to drop the blocks around a breakpoint.
+ */
 export interface CodePages {
   readonly codePage: Uint8Array;
   invalidatePage(page: number): void;
+  /**
+   * Drop every block whose instructions span virtual address `pc` (a breakpoint set there), and
+   * with `endingAt` also those that end at `pc` (cut short by a breakpoint now removed).
+   */
+  invalidateAt(pc: number, endingAt: boolean): void;
 }
 
 /** A physical range whose stores must be reported (HTIF's tohost, say). */
@@ -50,19 +58,38 @@ export interface StoreWatch {
 }
 
 /**
- * A debugger's watchpoints (src/gdb): their pages stay out of the TLB, so every access to them
- * comes through the slow path, which asks here first.
+ * A debugger's watchpoints (src/gdb): their pages get no data mappings in the TLB (as QEMU's
+ * TLB_WATCHPOINT), so every data access to them, from the interpreter or translated code, comes
+ * through the slow path, which asks here first.
  */
 export interface DebugWatch {
-  /** Whether the virtual page at `page` holds a watched byte. */
-  pageWatched(page: number): boolean;
+  /**
+   * Whether accesses of kind `access` (ACCESS_LOAD or ACCESS_STORE: AMOs and SC read through
+   * store mappings too) to the virtual page at `page` may reach a watched byte.
+   */
+  pageWatched(page: number, access: number): boolean;
   /**
    * A data access of `bytes` at virtual `va` to RAM is about to be made (`write`: a store). True
-   * when it hit a watchpoint: the access is then not made and the path returns as if it had
-   * failed without a trap; the debugger puts pc back on the instruction (GDB's RISC-V
-   * watchpoints stop before the access).
+   * when it hit a watchpoint: the access is then not made, and the instruction ends (`watchHit`;
+   * GDB's RISC-V watchpoints stop before the access).
    */
   accessed(va: number, bytes: number, write: boolean): boolean;
+}
+
+/**
+ * Whether a data access of `bytes` at virtual `va` hit a watchpoint. If so the instruction ends
+ * with nothing of it done: it "traps" to itself, so that every engine (interpreter, translated
+ * JavaScript or WebAssembly) leaves with pc on it, its registers untouched and it not retired, as
+ * after a trap, but with no CSR written. (Every engine keeps h.pc on an instruction that accesses
+ * memory: a trap needs it too.)
+ */
+export function watchHit(h: MemoryHart, va: number, bytes: number, write: boolean): boolean {
+  const w = h.debugWatch;
+  if (w === undefined || !w.accessed(va, bytes, write)) return false;
+  h.npc = h.pc;
+  h.trapped = true;
+  h.yieldLoop = true;
+  return true;
 }
 
 /** The hart as its memory path sees it (RiscvHart is one); stated here so as not to import it. */
@@ -92,6 +119,10 @@ export interface MemoryHart extends MmuContext {
   readonly stval: Int32Array;
   readonly mepc: Int32Array;
   readonly sepc: Int32Array;
+  /** The instruction being executed, the next pc, and whether it trapped (see watchHit). */
+  readonly pc: number;
+  npc: number;
+  trapped: boolean;
   yieldLoop: boolean;
   trap(cause: number, tval: number): void;
   /** Whether fetches and data accesses are made with V = 1 (data: MPRV with MPV too). */
@@ -244,7 +275,11 @@ export function translate(h: MemoryHart, va: number, access: number): number {
     pageOff < h.mem.sizeBytes &&
     !h.hlvActive &&
     !isWatchedPage(h, pa) &&
-    !(h.debugWatch !== undefined && h.debugWatch.pageWatched(va - (va % PAGE))) &&
+    !(
+      access !== ACCESS_FETCH &&
+      h.debugWatch !== undefined &&
+      h.debugWatch.pageWatched(va - (va % PAGE), access)
+    ) &&
     h.pmp.allowsPage(pa - (pa % PAGE), access, priv) &&
     // Stores to pages with translated code must reach writePhys, which invalidates them.
     !(access === ACCESS_STORE && code !== undefined && code.codePage[pageOff / PAGE] === 1)
@@ -289,6 +324,11 @@ function isWatchedPage(h: MemoryHart, pa: number): boolean {
   return page < w.end && w.start < page + PAGE;
 }
 
+/** Whether a page-crossing access to `pa0` and `pa1` may reach a watchpoint (it touches RAM). */
+function mayWatch(h: MemoryHart, pa0: number, pa1: number): boolean {
+  return h.debugWatch !== undefined && (h.mem.contains(pa0, 1) || h.mem.contains(pa1, 1));
+}
+
 /** PMP's verdict on an access the TLB did not answer; a denied one is an access fault (tval va). */
 function pmpAllows(h: MemoryHart, pa: number, bytes: number, access: number, va: number): boolean {
   if (h.pmp.allows(pa, bytes, access, access === ACCESS_FETCH ? h.fetchPriv : h.dataPriv)) return true;
@@ -305,6 +345,8 @@ export function readSlow(h: MemoryHart, addr: number, bytes: number, access: num
     if (pa0 < 0) return false;
     const pa1 = translate(h, addr - pgoff + PAGE, access);
     if (pa1 < 0) return false;
+    // The whole access is checked against watchpoints once (each byte's read below passes `addr`).
+    if (access !== ACCESS_FETCH && mayWatch(h, pa0, pa1) && watchHit(h, addr, bytes, false)) return false;
     let lo = 0,
       hi = 0;
     for (let k = 0; k < bytes; k++) {
@@ -328,9 +370,7 @@ export function readPhys(h: MemoryHart, pa: number, bytes: number, access: numbe
   if (!pmpAllows(h, pa, bytes, access, va)) return false;
   const mem = h.mem;
   if (mem.contains(pa, bytes)) {
-    if (h.debugWatch !== undefined && access !== ACCESS_FETCH && h.debugWatch.accessed(va, bytes, false)) {
-      return false;
-    }
+    if (access !== ACCESS_FETCH && watchHit(h, va, bytes, false)) return false;
     const off = pa - mem.base;
     const v = mem.view;
     switch (bytes) {
@@ -365,6 +405,8 @@ export function writeSlow(h: MemoryHart, addr: number, bytes: number, lo: number
     if (pa0 < 0) return false;
     const pa1 = translate(h, addr - pgoff + PAGE, ACCESS_STORE);
     if (pa1 < 0) return false;
+    // Before any byte is written: a store straddling a watched range's start is refused whole.
+    if (mayWatch(h, pa0, pa1) && watchHit(h, addr, bytes, true)) return false;
     for (let k = 0; k < bytes; k++) {
       const pa = k < PAGE - pgoff ? pa0 + k : pa1 + (k - (PAGE - pgoff));
       const b = k < 4 ? lo >>> (8 * k) : hi >>> (8 * (k - 4));
@@ -392,7 +434,7 @@ export function writePhys(
   if (!pmpAllows(h, pa, bytes, ACCESS_STORE, va)) return false;
   const mem = h.mem;
   if (mem.contains(pa, bytes)) {
-    if (h.debugWatch !== undefined && h.debugWatch.accessed(va, bytes, true)) return false;
+    if (watchHit(h, va, bytes, true)) return false;
     const off = pa - mem.base;
     const v = mem.view;
     if (bytes === 1) v.setInt8(off, lo);

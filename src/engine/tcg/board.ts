@@ -27,16 +27,25 @@ export interface TcgBoard {
   readonly pause?: { readonly paused: boolean; parked(): void; resumed(): Promise<void> };
 }
 
+/** How the loop runs guest code: the translator it chose, or the interpreter. */
+export interface LoopEngine {
+  /** Run about `budget` instructions of `h` (interrupts already examined); returns those executed. */
+  run(h: RiscvHart, budget: number): number;
+  /** Instructions translated code has executed so far (0 without a translator). */
+  readonly translatedInsns: number;
+}
+
 /**
  * A debugger's hold on the loop (src/gdb): while `active` (breakpoints, watchpoints or a step),
- * the loop hands each hart's slice to `run` instead of the translator or interpreter, so that
- * the cost of debugging is one check per slice, and none without a debugger.
+ * the loop hands each hart's slice to `run`, which runs it with `engine` itself (the harts'
+ * breakpoints and watchpoints stop every engine), so that the cost of debugging is one check per
+ * slice, and none without a debugger.
  */
 export interface LoopDebug {
   readonly active: boolean;
   /**
-   * Run about `budget` instructions of `h` (interrupts examined by `run` itself: a single step
-   * masks them). Returns the instructions executed, or -1 when the hart did not run (it waits).
+   * Run about `budget` instructions of `h` with `engine` (interrupts examined by `run` itself: a
+   * single step masks them). Returns the instructions executed, or -1 when the hart did not run.
    */
-  run(h: RiscvHart, budget: number): number;
+  run(h: RiscvHart, budget: number, engine: LoopEngine): number;
 }

@@ -5,11 +5,11 @@ import { runInterpreter } from '../../cpu/riscv/interp.js';
 import { CodeCache } from '../../cpu/riscv/jit/cache.js';
 import { runJit } from '../../cpu/riscv/jit/run.js';
 import { WasmJit } from '../../cpu/riscv/jit/wasm/engine.js';
-import type { LoopDebug, TcgBoard } from './board.js';
+import type { LoopDebug, LoopEngine, TcgBoard } from './board.js';
 import { yieldToHost } from './yield.js';
 
 // The loop's callers name the board contract through the loop; boards import board.ts itself.
-export type { LoopDebug, TcgBoard };
+export type { LoopDebug, LoopEngine, TcgBoard };
 import { hostBytesFor } from '../../cpu/riscv/jit/wasm/layout.js';
 
 /** Which translator runs hot guest code, if any. */
@@ -78,6 +78,13 @@ export async function runLoop(board: TcgBoard, opts: LoopOptions = {}): Promise<
       cache.attach(h.tlb);
     }
   }
+  const engine: LoopEngine = {
+    run: (h, n) =>
+      wasm !== undefined ? wasm.run(h, n) : cache !== undefined ? runJit(h, cache, n) : runInterpreter(h, n),
+    get translatedInsns() {
+      return (wasm?.cache ?? cache)?.translatedInsns ?? 0;
+    },
+  };
   let wake: (() => void) | undefined;
   board.setWaker?.(() => wake?.());
   const idleSleep = (ms: number): Promise<void> =>
@@ -106,7 +113,7 @@ export async function runLoop(board: TcgBoard, opts: LoopOptions = {}): Promise<
         if (!h.running) continue;
         const debug = opts.debug;
         if (debug?.active) {
-          const r = debug.run(h, slice);
+          const r = debug.run(h, slice, engine);
           if (r < 0) continue;
           ran = true;
           total += r;

@@ -6,10 +6,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CodeCache } from './cache.js';
 
-const block = (pc: number): { pc: number } => ({ pc });
+type Block = { pc: number; lo: number; hi: number };
+const block = (pc: number): Block => ({ pc, lo: pc, hi: pc + 4 });
 
 test('a lookup that missed does not hide the block put after it', () => {
-  const c = new CodeCache<{ pc: number }>(1 << 20);
+  const c = new CodeCache<Block>(1 << 20);
   const a = block(0x1000);
   c.put(0x1000, a); // the page now holds code, so lookups in it consult the cache
   assert.equal(c.get(0x1010, 0x1010), undefined);
@@ -20,7 +21,7 @@ test('a lookup that missed does not hide the block put after it', () => {
 });
 
 test('a block is found only for the pc it was made for', () => {
-  const c = new CodeCache<{ pc: number }>(1 << 20);
+  const c = new CodeCache<Block>(1 << 20);
   const a = block(0x80001000);
   c.put(0x1000, a);
   assert.equal(c.get(0x1000, 0x80001000), a);
@@ -29,7 +30,7 @@ test('a block is found only for the pc it was made for', () => {
 });
 
 test('writing a page drops its blocks; a block put again is found', () => {
-  const c = new CodeCache<{ pc: number }>(1 << 20);
+  const c = new CodeCache<Block>(1 << 20);
   const a = block(0x2000);
   c.put(0x2000, a);
   assert.equal(c.get(0x2000, 0x2000), a);
@@ -43,7 +44,7 @@ test('writing a page drops its blocks; a block put again is found', () => {
 });
 
 test('replacing a block and flushing the cache are seen by the next lookup', () => {
-  const c = new CodeCache<{ pc: number }>(1 << 20, 2);
+  const c = new CodeCache<Block>(1 << 20, 2);
   const a = block(0x3000);
   c.put(0x3000, a);
   assert.equal(c.get(0x3000, 0x3000), a);

@@ -21,6 +21,9 @@ export type BlockFn = ((h: import('../hart.js').RiscvHart) => number) & BlockInf
  */
 export interface BlockInfo {
   pc: number;
+  /** The virtual addresses its instructions cover, [lo, hi) (CachedBlock). */
+  lo: number;
+  hi: number;
   next0: BlockFn | undefined;
   next0Pc: number;
   next0Ctx: number;
@@ -32,9 +35,16 @@ export interface BlockInfo {
 }
 
 /** Give a compiled function its block fields, all in one order so every block shares a shape. */
-export function makeBlock(fn: (h: import('../hart.js').RiscvHart) => number, pc: number): BlockFn {
+export function makeBlock(
+  fn: (h: import('../hart.js').RiscvHart) => number,
+  pc: number,
+  lo: number,
+  hi: number,
+): BlockFn {
   const b = fn as BlockFn;
   b.pc = pc;
+  b.lo = lo;
+  b.hi = hi;
   b.next0 = undefined;
   b.next0Pc = NaN;
   b.next0Ctx = -1;
@@ -49,9 +59,14 @@ export function makeBlock(fn: (h: import('../hart.js').RiscvHart) => number, pc:
 const PAGE_SHIFT = 12;
 const FAST_ENTRIES = 1 << 14;
 
-/** A translated block of either kind: all the cache needs is the virtual pc it was made for. */
+/**
+ * A translated block of either kind: the virtual pc it was made for, and the virtual addresses
+ * its instructions cover, [lo, hi), within one page (a debugger's breakpoint drops it by them).
+ */
 export interface CachedBlock {
   readonly pc: number;
+  readonly lo: number;
+  readonly hi: number;
 }
 
 export class CodeCache<B extends CachedBlock = BlockFn> {
@@ -66,6 +81,8 @@ export class CodeCache<B extends CachedBlock = BlockFn> {
   /** Blocks compiled and pages invalidated, for --stats and tests. */
   compiled = 0;
   invalidations = 0;
+  /** Instructions executed by translated blocks (not by either interpreter), for a debugger's statistics. */
+  translatedInsns = 0;
 
   /**
    * @param ramBytes size of guest RAM
@@ -165,6 +182,29 @@ export class CodeCache<B extends CachedBlock = BlockFn> {
     }
     this.pageBlocks.delete(page);
     this.invalidations++;
+  }
+
+  /**
+   * Drop the blocks whose instructions span virtual address `pc` (a breakpoint set there: blocks
+   * must end before it), and with `endingAt` those that end at it too (cut short by a breakpoint
+   * now removed, so that they grow back). A scan of every block: breakpoints change rarely.
+   */
+  invalidateAt(pc: number, endingAt: boolean): void {
+    const drop: number[] = [];
+    for (const [k, b] of this.blocks)
+      if (b.lo <= pc && (pc < b.hi || (endingAt && pc === b.hi))) drop.push(k);
+    if (drop.length === 0) return;
+    this.newEpoch();
+    for (const k of drop) {
+      const b = this.blocks.get(k) as B;
+      this.onDrop?.(k, b);
+      this.blocks.delete(k);
+      const f = (k >>> 1) & (FAST_ENTRIES - 1);
+      if (this.fastKey[f] === k) this.fastKey[f] = -1;
+      // The page keeps its other blocks (and stays a code page until a store drops them).
+      const list = this.pageBlocks.get(k >>> PAGE_SHIFT);
+      if (list !== undefined) list.splice(list.indexOf(k), 1);
+    }
   }
 
   /** RAM bytes [off, off+len) changed behind the CPUs' back (device DMA). */

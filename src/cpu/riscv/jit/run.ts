@@ -23,6 +23,8 @@ export function runJit(h: RiscvHart, cache: CodeCache, budget: number): number {
   const u16 = h.mem.halfwords;
   const read = (off: number): number => u16[off >>> 1];
   let n = 0;
+  let interpreted = 0;
+  const breakpoints = h.breakpoints;
   h.yieldLoop = false;
   // The block that just ran, if it ran in the translation context and TLB epoch it started in:
   // a block it links to is then valid without a lookup (same page, so the same mapping).
@@ -44,14 +46,17 @@ export function runJit(h: RiscvHart, cache: CodeCache, budget: number): number {
         const ramOff = toff[idx] + pgoff;
         fn = cache.get(ramOff, pc);
         if (fn === undefined && cache.hot(ramOff)) {
-          fn = translateBlock(pc, ramOff, read, dec);
+          fn = translateBlock(pc, ramOff, read, dec, breakpoints);
           if (fn !== undefined) cache.put(ramOff, fn);
         }
       }
       if (fn === undefined) {
         // Cold code, a TLB miss or a page crossing: interpret up to the end of the basic block
         // (as far as a translated block would reach), which also fills the TLB.
-        n += runInterpreter(h, Math.min(MAX_BLOCK_INSNS, budget - n), true);
+        // It stops before a debugger's breakpoint (never inside a translated block).
+        const m = runInterpreter(h, Math.min(MAX_BLOCK_INSNS, budget - n), true);
+        n += m;
+        interpreted += m;
         prev = undefined;
         if (h.yieldLoop) break;
         continue;
@@ -65,6 +70,7 @@ export function runJit(h: RiscvHart, cache: CodeCache, budget: number): number {
     if (h.yieldLoop) break;
   }
   lastBlock.set(h, prev);
+  cache.translatedInsns += n - interpreted;
   return n;
 }
 

@@ -29,17 +29,30 @@ export interface Insn {
 /**
  * Translate the block at guest pc `pc`, whose bytes start at RAM offset `ramOff`, up to the end of
  * its page. Returns undefined when the first instruction cannot be translated (illegal, or it
- * straddles the page end): the interpreter handles that one.
+ * straddles the page end, or a breakpoint is on it): the interpreter handles that one.
  */
 export function translateBlock(
   pc: number,
   ramOff: number,
   read: ReadHalf,
   dec: Decoder,
+  breakpoints?: ReadonlySet<number>,
 ): BlockFn | undefined {
-  const insns = scanBlock(pc, ramOff, read, dec);
+  const insns = scanBlock(pc, ramOff, read, dec, false, breakpoints);
   if (insns.length === 0) return undefined;
-  return makeBlock(compile(insns), pc);
+  const [lo, hi] = span(insns);
+  return makeBlock(compile(insns), pc, lo, hi);
+}
+
+/** The virtual addresses a block's instructions cover: [first byte, last byte + 1). */
+export function span(insns: readonly Insn[]): [number, number] {
+  let lo = insns[0].pc;
+  let hi = lo;
+  for (const i of insns) {
+    lo = Math.min(lo, i.pc);
+    hi = Math.max(hi, i.pc + i.len);
+  }
+  return [lo, hi];
 }
 
 /**
@@ -47,14 +60,24 @@ export function translateBlock(
  * a control transfer or system instruction, MAX_BLOCK_INSNS, or the end of the page. Empty when
  * the first instruction is illegal or straddles the page end (left to the interpreter). With
  * `trace`, conditional branches do not end it (they become side exits), and it follows direct
- * jumps within the page: its instructions are then not contiguous.
+ * jumps within the page: its instructions are then not contiguous. It ends before an instruction
+ * at one of `breakpoints` (QEMU ends its blocks so too), and is empty when the first is at one:
+ * a debugger's breakpoint is then always at a block start, which the interpreter runs.
  */
-export function scanBlock(pc: number, ramOff: number, read: ReadHalf, dec: Decoder, trace = false): Insn[] {
+export function scanBlock(
+  pc: number,
+  ramOff: number,
+  read: ReadHalf,
+  dec: Decoder,
+  trace = false,
+  breakpoints?: ReadonlySet<number>,
+): Insn[] {
   const insns: Insn[] = [];
   const pageEnd = ramOff - (ramOff % 4096) + 4096;
   let off = ramOff;
   let at = pc;
   while (insns.length < MAX_BLOCK_INSNS && off + 2 <= pageEnd) {
+    if (breakpoints !== undefined && breakpoints.has(at)) break;
     const lo = read(off);
     let raw: number, word: number, len: number;
     if ((lo & 3) !== 3) {

@@ -11,7 +11,7 @@ import { runInterpreter } from '../../interp.js';
 import type { InsnSpec } from '../../isa/types.js';
 import { TLB_ENTRIES } from '../../mmu.js';
 import { CodeCache } from '../cache.js';
-import { type Insn, MAX_BLOCK_INSNS, scanBlock } from '../translate.js';
+import { type Insn, MAX_BLOCK_INSNS, scanBlock, span } from '../translate.js';
 import { COLD_LOCALS, coldInterpreter, DECODE_BYTES, EXPAND_BYTES, fillColdTables } from './cold.js';
 import { Code, encodeModule, I32, I64, Op } from '../../../../core/wasm/encode.js';
 import {
@@ -40,9 +40,11 @@ import {
 import { TYPE_BLOCK, TYPE_EXIT, TYPE_HELPER, TYPES } from './builder.js';
 import { blocksModule, compileBlock } from './translate.js';
 
-/** A translated block: its virtual pc and its slot in the function table. */
+/** A translated block: its virtual pc, what its instructions cover, its slot in the function table. */
 interface WasmBlock {
   readonly pc: number;
+  readonly lo: number;
+  readonly hi: number;
   readonly slot: number;
 }
 
@@ -267,8 +269,10 @@ export class WasmJit {
     const stop = (h.area + AREA_STOP) >>> 2;
     const retired = (h.area + AREA_RETIRED) >>> 3;
     const coldRan = (h.area + AREA_COLD) >>> 2;
-    // The cold interpreter decodes with its own tables: only for harts of the same decoder.
-    const coldMax = dec === this.coldDecoder ? this.coldMax : 0;
+    // The cold interpreter decodes with its own tables: only for harts of the same decoder. It
+    // knows nothing of a debugger's breakpoints: while there are any, cold code runs in the
+    // JavaScript interpreter, which stops before them (translated blocks end before them).
+    const coldMax = dec === this.coldDecoder && h.breakpoints === undefined ? this.coldMax : 0;
     let n = 0;
     let installed = NaN;
     h.yieldLoop = false;
@@ -286,6 +290,7 @@ export class WasmJit {
         h.retired = this.f64[retired] + r;
         if (!this.wildPc) h.pc = this.getPc(h);
         const cold = this.i32[coldRan];
+        this.cache.translatedInsns += r - cold;
         if (cold !== 0) {
           this.i32[coldRan] = 0;
           this.coldInsns += cold;
@@ -311,7 +316,7 @@ export class WasmJit {
               this.cache.hot(ramOff) &&
               !(this.pending.length > 0 && this.pendingAt.has(ramOff))
             ) {
-              this.enqueue(pc, ramOff, read, dec);
+              this.enqueue(pc, ramOff, read, dec, h.breakpoints);
               b = this.cache.get(ramOff, pc);
             }
             if (b !== undefined) {
@@ -338,9 +343,18 @@ export class WasmJit {
     return n;
   }
 
-  /** Queue the block at `pc` for translation; compile the batch when it is full. */
-  private enqueue(pc: number, ramOff: number, read: (off: number) => number, dec: Decoder): void {
-    const insns = scanBlock(pc, ramOff, read, dec, true);
+  /**
+   * Queue the block at `pc` for translation, ending before any of `breakpoints`; compile the batch
+   * when it is full.
+   */
+  private enqueue(
+    pc: number,
+    ramOff: number,
+    read: (off: number) => number,
+    dec: Decoder,
+    breakpoints: ReadonlySet<number> | undefined,
+  ): void {
+    const insns = scanBlock(pc, ramOff, read, dec, true, breakpoints);
     if (insns.length === 0) return;
     if (this.pending.length === 0) this.waited = 0;
     this.pending.push({ pc, ramOff, insns });
@@ -350,14 +364,23 @@ export class WasmJit {
 
   /** Compile every pending block whose bytes are still those it was scanned from. */
   private compilePending(read: (off: number) => number): void {
-    // Until a block is in the cache its page is not watched, so a store may have changed it.
-    const ok = this.pending.filter((p) =>
-      p.insns.every((i) => {
-        const off = p.ramOff + (i.pc - p.pc);
-        const now = i.len === 2 ? read(off) : read(off) | (read(off + 2) << 16);
-        return now === (i.len === 2 ? i.raw : i.raw | 0);
-      }),
-    );
+    // Until a block is in the cache its page is not watched, so a store may have changed it; and
+    // a debugger may have set a breakpoint in it since it was scanned (it then ends before it).
+    const breakpoints = this.cur?.breakpoints;
+    const ok = this.pending.filter((p) => {
+      if (breakpoints !== undefined) {
+        const cut = p.insns.findIndex((i) => breakpoints.has(i.pc));
+        if (cut >= 0) p.insns.length = cut;
+      }
+      return (
+        p.insns.length > 0 &&
+        p.insns.every((i) => {
+          const off = p.ramOff + (i.pc - p.pc);
+          const now = i.len === 2 ? read(off) : read(off) | (read(off + 2) << 16);
+          return now === (i.len === 2 ? i.raw : i.raw | 0);
+        })
+      );
+    });
     this.pending = [];
     this.pendingAt.clear();
     if (ok.length === 0) return;
@@ -375,7 +398,8 @@ export class WasmJit {
     ok.forEach((p, k) => {
       this.clearLinks(slots[k]);
       this.table.set(slots[k], inst.exports[`b${k}`]);
-      const b = { pc: p.pc, slot: slots[k] };
+      const [lo, hi] = span(p.insns);
+      const b = { pc: p.pc, lo, hi, slot: slots[k] };
       this.cache.put(p.ramOff, b);
       // Entered now: the dispatcher would run the block's code cold until it came back here.
       this.install(p.ramOff, b);
