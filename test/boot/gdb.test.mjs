@@ -98,9 +98,12 @@ if (haveGdb) buildProgram();
 /**
  * The whole conversation against a running program whose hot loop the translator has compiled:
  * GDB attaches (halting it), stops at a breakpoint in that loop, writes memory to end it, steps,
- * stops at write and read watchpoints (before the access, pc on the instruction, as GDB's RISC-V
- * support expects), reads registers, CSRs, memory and an unmapped address, and lets the program
- * run to its end: it passes only if GDB's write of `value` reached its RAM.
+ * stops at a write watchpoint, at another deep in a second loop that the translator has compiled
+ * by then, at a breakpoint after that loop (which ran in translated code with a breakpoint and a
+ * watchpoint set: `monitor info jit` says how much), and at a read watchpoint (each before the
+ * access, pc on the instruction, as GDB's RISC-V support expects), reads registers, CSRs, memory
+ * and an unmapped address, and lets the program run to its end: it passes only if GDB's write of
+ * `value` reached its RAM.
  */
 async function conversation(jit) {
   const vm = await tsvirt(['--machine', 'spike', '--kernel', PROG, '--jit', jit]);
@@ -127,6 +130,19 @@ async function conversation(jit) {
       'print $pc == after_store',
       'print *(long *)&flag',
       'print $pc',
+      'delete',
+      // Deep in a loop the translator has compiled by then: element 4000 (of 6000) is first written
+      // in round 64000 (of 96000).
+      'watch *(long *)((char *)&buf + 8 * 4000)',
+      'continue',
+      'print $pc == stream_stored',
+      'delete',
+      // Breakpoint and watchpoint out of the loop's way: it runs to its end translated.
+      'watch *(long *)&far',
+      'break streamed',
+      'continue',
+      'print $t5',
+      'monitor info jit',
       'delete',
       'rwatch *(long *)&value',
       'continue',
@@ -159,11 +175,23 @@ for (const jit of ['on', 'js', 'off'].filter((j) => JIT === 'on' || j === JIT)) 
     assert.match(out, /Hardware watchpoint 3: \*\(long \*\)&flag\s+Old value = 0\s+New value = 7/, why);
     assert.equal(history(out, 5), '1', why);
     assert.equal(history(out, 6), '7', why);
-    assert.match(out, /Hardware read watchpoint 4: \*\(long \*\)&value\s+Value = 4660/, why);
-    assert.equal(history(out, 8), '3', `priv: M-mode\n${why}`);
-    assert.equal(history(out, 9), '0', `mhartid\n${why}`);
-    assert.equal(history(out, 10), '0', `fcsr\n${why}`);
-    assert.equal(history(out, 11), '0x2', `misa.MXL: 64-bit\n${why}`);
+    assert.match(out, /Hardware watchpoint 4: .*\s+Old value = 0\s+New value = 64000/, why);
+    assert.equal(history(out, 8), '1', `pc after the watched store\n${why}`);
+    assert.match(out, /Breakpoint 6, .*streamed/, why);
+    assert.equal(history(out, 9), '96000', `the loop ran to its end\n${why}`);
+    // The stub ran most of the loop's 576000 instructions with the translator (while watching and
+    // breaking).
+    const jitLine = /instructions run while debugging: (\d+), by translated code: (\d+)/.exec(out);
+    assert.ok(jitLine, `monitor info jit\n${why}`);
+    const [ran, translated] = [Number(jitLine[1]), Number(jitLine[2])];
+    if (jit === 'off') assert.equal(translated, 0, why);
+    else
+      assert.ok(translated > 200_000 && translated > ran / 2, `${translated} of ${ran} translated\n${why}`);
+    assert.match(out, /Hardware read watchpoint 7: \*\(long \*\)&value\s+Value = 4660/, why);
+    assert.equal(history(out, 10), '3', `priv: M-mode\n${why}`);
+    assert.equal(history(out, 11), '0', `mhartid\n${why}`);
+    assert.equal(history(out, 12), '0', `fcsr\n${why}`);
+    assert.equal(history(out, 13), '0x2', `misa.MXL: 64-bit\n${why}`);
     assert.match(out, /Cannot access memory at address 0x10/, why);
     assert.match(out, /\* 1 +Thread 1 \(hart 0, halted, M-mode\)/, why);
     assert.match(out, /exited normally/, why);
