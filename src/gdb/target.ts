@@ -7,7 +7,7 @@ import * as C from '../cpu/riscv/csr-defs.js';
 import { firmwareRead, firmwareWrite } from '../cpu/riscv/csr.js';
 import type { RiscvHart } from '../cpu/riscv/hart.js';
 import { runInterpreter } from '../cpu/riscv/interp.js';
-import type { CodePages, DebugWatch } from '../cpu/riscv/memory.js';
+import type { Breakpoints, CodePages, DebugWatch } from '../cpu/riscv/memory.js';
 import { ACCESS_STORE } from '../cpu/riscv/mmu.js';
 import type { LoopDebug, LoopEngine } from '../engine/tcg/board.js';
 
@@ -114,6 +114,47 @@ export interface DebugStats {
   readonly translated: number;
 }
 
+/** Breakpoint pcs, and how many are in each virtual page (what the harts' engines ask). */
+class BreakpointSet implements Breakpoints {
+  private readonly pcs = new Set<number>();
+  private readonly pages = new Map<number, number>();
+
+  get size(): number {
+    return this.pcs.size;
+  }
+
+  has(pc: number): boolean {
+    return this.pcs.has(pc);
+  }
+
+  inPage(page: number): boolean {
+    return this.pages.has(page);
+  }
+
+  all(): number[] {
+    return [...this.pcs];
+  }
+
+  /** False when it was there already. */
+  add(pc: number): boolean {
+    if (this.pcs.has(pc)) return false;
+    this.pcs.add(pc);
+    const page = pc - (pc & (PAGE - 1));
+    this.pages.set(page, (this.pages.get(page) ?? 0) + 1);
+    return true;
+  }
+
+  /** False when it was not there. */
+  delete(pc: number): boolean {
+    if (!this.pcs.delete(pc)) return false;
+    const page = pc - (pc & (PAGE - 1));
+    const n = (this.pages.get(page) ?? 1) - 1;
+    if (n === 0) this.pages.delete(page);
+    else this.pages.set(page, n);
+    return true;
+  }
+}
+
 /**
  * A machine under a debugger. Breakpoints and watchpoints are kept here, not in guest memory,
  * and work with every engine (QEMU's TCG does it so too): the harts share the breakpoint set,
@@ -124,7 +165,7 @@ export interface DebugStats {
  * stops the machine at a hit. Without any, the loop runs as it would without a debugger.
  */
 export class GdbTarget implements LoopDebug, DebugWatch {
-  private readonly breakpoints = new Set<number>();
+  private readonly breakpoints = new BreakpointSet();
   /** The harts a continue of named threads lets run (undefined: all). */
   private only: Set<RiscvHart> | undefined;
   private watches: Watch[] = [];
@@ -290,7 +331,7 @@ export class GdbTarget implements LoopDebug, DebugWatch {
 
   /** Forget every breakpoint and watchpoint and let the machine run (GDB's detach). */
   detach(): void {
-    for (const pc of [...this.breakpoints]) this.removeBreakpoint(fromAddr(pc));
+    for (const pc of this.breakpoints.all()) this.removeBreakpoint(fromAddr(pc));
     this.setWatches([]);
     this.resume();
   }
@@ -300,9 +341,7 @@ export class GdbTarget implements LoopDebug, DebugWatch {
   /** Z0/Z1: stop before executing the instruction at `addr` (any hart, any context). */
   addBreakpoint(addr: bigint): void {
     const pc = toAddr(addr);
-    if (this.breakpoints.has(pc)) return;
-    this.breakpoints.add(pc);
-    this.breakpointsChanged(pc, false);
+    if (this.breakpoints.add(pc)) this.breakpointsChanged(pc, false);
   }
 
   removeBreakpoint(addr: bigint): void {

@@ -41,7 +41,7 @@ import {
   writePhys,
   writeSlow,
 } from './memory.js';
-import type { CodePages, DebugWatch, MemoryHart, StoreWatch } from './memory.js';
+import type { Breakpoints, CodePages, DebugWatch, MemoryHart, StoreWatch } from './memory.js';
 import { amo } from './amo.js';
 import { cbo, cboEnabled } from './cbo.js';
 import {
@@ -182,7 +182,7 @@ export class RiscvHart implements Hart, MemoryHart {
    * A debugger's breakpoints (virtual pcs, shared by every hart), set while it has any: the
    * interpreter stops before an instruction at one, and the translators end blocks before them.
    */
-  breakpoints: ReadonlySet<number> | undefined = undefined;
+  breakpoints: Breakpoints | undefined = undefined;
 
   /** The reservation as translated code reads and sets it (AREA_RESERVATION). */
   private readonly reserved: Int32Array;

@@ -29,14 +29,24 @@ export function runInterpreter(h: RiscvHart, budget: number, toBlockEnd = false)
   // translation context, so a trap forgets it; TLB flushes end the loop (yieldLoop).
   let curPage = NaN;
   let curHalf = 0;
+  // The page whose breakpoints were looked up last, and whether it has any.
   const breakpoints = h.breakpoints;
+  let bpPage = NaN;
+  let bpHere = false;
   let n = 0;
   if (budget > 1) h.yieldLoop = false;
   while (n < budget) {
     const pc = h.pc;
-    if (breakpoints !== undefined && breakpoints.has(pc)) {
-      h.yieldLoop = true;
-      break;
+    if (breakpoints !== undefined) {
+      const page = pc - (pc & PAGE_MASK);
+      if (page !== bpPage) {
+        bpPage = page;
+        bpHere = breakpoints.inPage(page);
+      }
+      if (bpHere && breakpoints.has(pc)) {
+        h.yieldLoop = true;
+        break;
+      }
     }
     n++;
     const pgoff = pc & PAGE_MASK;

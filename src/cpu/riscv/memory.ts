@@ -77,6 +77,16 @@ export interface DebugWatch {
 }
 
 /**
+ * A debugger's breakpoints (src/gdb), virtual pcs: the interpreter stops before an instruction at
+ * one, the translators end blocks before them.
+ */
+export interface Breakpoints {
+  has(pc: number): boolean;
+  /** Whether one is in the virtual page at `page` (the interpreter checks pcs only there). */
+  inPage(page: number): boolean;
+}
+
+/**
  * Whether a data access of `bytes` at virtual `va` hit a watchpoint. If so the instruction ends
  * with nothing of it done: it "traps" to itself, so that every engine (interpreter, translated
  * JavaScript or WebAssembly) leaves with pc on it, its registers untouched and it not retired, as

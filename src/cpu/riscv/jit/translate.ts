@@ -4,6 +4,7 @@
 // fields; there is no second description of any instruction here, only block bookkeeping.
 
 import type { Decoder } from '../decode.js';
+import type { Breakpoints } from '../memory.js';
 import { immJ } from '../isa/fields.js';
 import type { Exec, InsnSpec } from '../isa/types.js';
 import { type BlockFn, makeBlock } from './cache.js';
@@ -36,7 +37,7 @@ export function translateBlock(
   ramOff: number,
   read: ReadHalf,
   dec: Decoder,
-  breakpoints?: ReadonlySet<number>,
+  breakpoints?: Breakpoints,
 ): BlockFn | undefined {
   const insns = scanBlock(pc, ramOff, read, dec, false, breakpoints);
   if (insns.length === 0) return undefined;
@@ -70,7 +71,7 @@ export function scanBlock(
   read: ReadHalf,
   dec: Decoder,
   trace = false,
-  breakpoints?: ReadonlySet<number>,
+  breakpoints?: Breakpoints,
 ): Insn[] {
   const insns: Insn[] = [];
   const pageEnd = ramOff - (ramOff % 4096) + 4096;

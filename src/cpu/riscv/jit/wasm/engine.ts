@@ -9,6 +9,7 @@ import type { Decoder } from '../../decode.js';
 import type { RiscvHart } from '../../hart.js';
 import { runInterpreter } from '../../interp.js';
 import type { InsnSpec } from '../../isa/types.js';
+import type { Breakpoints } from '../../memory.js';
 import { TLB_ENTRIES } from '../../mmu.js';
 import { CodeCache } from '../cache.js';
 import { type Insn, MAX_BLOCK_INSNS, scanBlock, span } from '../translate.js';
@@ -352,7 +353,7 @@ export class WasmJit {
     ramOff: number,
     read: (off: number) => number,
     dec: Decoder,
-    breakpoints: ReadonlySet<number> | undefined,
+    breakpoints: Breakpoints | undefined,
   ): void {
     const insns = scanBlock(pc, ramOff, read, dec, true, breakpoints);
     if (insns.length === 0) return;
