@@ -1,7 +1,8 @@
 // The GDB stub with a real client: gdb-multiarch in batch mode against tsvirt. A spike program
 // (test/gdb/prog.S) with each translator: attach to a running hot loop, breakpoints, step,
-// watchpoints, registers and memory both ways, detach and kill. Then Debian's kernel, paused at
-// reset with SMP 4: a breakpoint on start_kernel, four threads, registers and a step.
+// watchpoints (one deep in a translated loop), registers and memory both ways, detach and kill.
+// Then Debian's kernel, paused at reset with SMP 4: a breakpoint on start_kernel, four threads,
+// registers, a step and a watchpoint.
 
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -235,7 +236,7 @@ test('GDB kills the VM', { skip, timeout: 120_000 }, async () => {
  * (paging on, Sv39/Sv48) are both hit.
  */
 test(
-  'Debian kernel under GDB: start_kernel, four threads, registers, a step',
+  'Debian kernel under GDB: start_kernel, four threads, registers, a step, a watchpoint',
   { skip, timeout: 300_000 },
   async () => {
     const { KERNEL } = debianGuest();
@@ -261,6 +262,9 @@ test(
       'stepi',
       `print (long)($pc - ${startKernel})`,
       'print $sp != 0',
+      // start_kernel's first call writes STACK_END_MAGIC at the end of init_task's stack.
+      `watch *(long *)${hex('init_stack')}`,
+      'continue',
       'kill',
     ]);
     const { output } = await vm.exited;
@@ -284,6 +288,7 @@ test(
     // One instruction: start_kernel begins with its ftrace patch site (compressed nops) or its prologue.
     assert.match(history(out, 7), /^(2|4)$/, why);
     assert.equal(history(out, 8), '1', why);
+    assert.match(out, /Hardware watchpoint 3: .*\s+Old value = \d+\s+New value = 1470918301\s/, why);
     assert.match(out, /killed/, why);
   },
 );
