@@ -332,3 +332,19 @@ for (const kind of ENGINES) {
     }
   });
 }
+
+for (const kind of ENGINES) {
+  test(`${kind}: a read watchpoint stops an AMO in a page AMOs went through before (they read through store mappings)`, async () => {
+    const r = rig(kind, [addi(5, 5, 1), amoaddD(6, 14, 5), addi(14, 14, 8)]);
+    setX(r.h, 14, MISC);
+    warm(r, 3000);
+    let at = getX(r.h, 14) + 800;
+    if ((at & 4095) < 400) at += 400; // at least 50 AMOs in its page first
+    r.target.addWatchpoint('read', BigInt(at), 8);
+    assert.deepEqual(await untilStop(r), { hart: 0, signal: 5, watch: { kind: 'read', addr: BigInt(at) } });
+    assert.equal(r.h.pc, BASE + 4);
+    assert.equal(getX(r.h, 14), at);
+    assert.equal(r.h.mem.read64(at), 0n, 'the AMO wrote nothing');
+    assert.equal(r.h.mem.read64(at - 8), BigInt(getX(r.h, 5) - 1), 'the one before it ran');
+  });
+}
