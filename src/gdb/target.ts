@@ -117,7 +117,8 @@ export interface DebugStats {
 /** Breakpoint pcs, and how many are in each virtual page (what the harts' engines ask). */
 class BreakpointSet implements Breakpoints {
   private readonly pcs = new Set<number>();
-  private readonly pages = new Map<number, number>();
+  private readonly perPage = new Map<number, number>();
+  version = 0;
 
   get size(): number {
     return this.pcs.size;
@@ -127,8 +128,20 @@ class BreakpointSet implements Breakpoints {
     return this.pcs.has(pc);
   }
 
+  /** The page asked about last, and the answer: most questions are about the same page. */
+  private lastPage = NaN;
+  private lastAnswer = false;
+
   inPage(page: number): boolean {
-    return this.pages.has(page);
+    if (page !== this.lastPage) {
+      this.lastPage = page;
+      this.lastAnswer = this.perPage.has(page);
+    }
+    return this.lastAnswer;
+  }
+
+  pages(): Iterable<number> {
+    return this.perPage.keys();
   }
 
   all(): number[] {
@@ -139,18 +152,22 @@ class BreakpointSet implements Breakpoints {
   add(pc: number): boolean {
     if (this.pcs.has(pc)) return false;
     this.pcs.add(pc);
+    this.version++;
+    this.lastPage = NaN;
     const page = pc - (pc & (PAGE - 1));
-    this.pages.set(page, (this.pages.get(page) ?? 0) + 1);
+    this.perPage.set(page, (this.perPage.get(page) ?? 0) + 1);
     return true;
   }
 
   /** False when it was not there. */
   delete(pc: number): boolean {
     if (!this.pcs.delete(pc)) return false;
+    this.version++;
+    this.lastPage = NaN;
     const page = pc - (pc & (PAGE - 1));
-    const n = (this.pages.get(page) ?? 1) - 1;
-    if (n === 0) this.pages.delete(page);
-    else this.pages.set(page, n);
+    const n = (this.perPage.get(page) ?? 1) - 1;
+    if (n === 0) this.perPage.delete(page);
+    else this.perPage.set(page, n);
     return true;
   }
 }

@@ -84,6 +84,10 @@ export interface Breakpoints {
   has(pc: number): boolean;
   /** Whether one is in the virtual page at `page` (the interpreter checks pcs only there). */
   inPage(page: number): boolean;
+  /** The virtual pages (bases) that hold one. */
+  pages(): Iterable<number>;
+  /** Changes whenever one is set or removed. */
+  readonly version: number;
 }
 
 /**

@@ -16,6 +16,7 @@ import { type Insn, MAX_BLOCK_INSNS, scanBlock, span } from '../translate.js';
 import { COLD_LOCALS, coldInterpreter, DECODE_BYTES, EXPAND_BYTES, fillColdTables } from './cold.js';
 import { Code, encodeModule, I32, I64, Op } from '../../../../core/wasm/encode.js';
 import {
+  BREAK_FILTER_BYTES,
   codePageBytes,
   HASH_BYTES,
   HASH_ENTRIES,
@@ -89,6 +90,7 @@ interface HostTables {
   expand: number;
   heat: number;
   codePage: number;
+  breakFilter: number;
 }
 
 /** A hot block waiting for its batch. */
@@ -130,6 +132,10 @@ export class WasmJit {
   private readonly maxWait: number;
   /** Instructions the cold interpreter ran (tests read it). */
   coldInsns = 0;
+  /** The dispatcher's breakpoint filter (layout.ts BREAK_FILTER_BYTES), and what it was made from. */
+  private readonly breakFilter: Uint8Array;
+  private filterOf: Breakpoints | undefined = undefined;
+  private filterVersion = 0;
 
   /** Undefined when the machine's RAM is not in a WebAssembly memory. */
   static create(mem: GuestMemory, dec: Decoder, opts: WasmJitOptions = {}): WasmJit | undefined {
@@ -140,6 +146,7 @@ export class WasmJit {
       expand: mem.allocHost(EXPAND_BYTES),
       heat: mem.allocHost(HEAT_BYTES),
       codePage: mem.allocHost(codePageBytes(mem.sizeBytes)),
+      breakFilter: mem.allocHost(BREAK_FILTER_BYTES),
     };
     if (mem.wasm === undefined || Object.values(at).some((a) => a < 0)) return undefined;
     return new WasmJit(mem, mem.wasm, at, dec, opts);
@@ -179,6 +186,7 @@ export class WasmJit {
     // instructions instead of 12 M, for 0.96x the main thread's CPU time.
     this.maxWait = opts.maxWait ?? 100_000;
     this.hashAt = hashAt;
+    this.breakFilter = new Uint8Array(buf, at.breakFilter, BREAK_FILTER_BYTES);
     this.i32 = new Int32Array(wasmMem.buffer);
     this.f64 = new Float64Array(wasmMem.buffer);
     // Every entry starts empty: no RAM offset is -1. (The table is past RAM, beyond 2 GiB with
@@ -271,9 +279,15 @@ export class WasmJit {
     const retired = (h.area + AREA_RETIRED) >>> 3;
     const coldRan = (h.area + AREA_COLD) >>> 2;
     // The cold interpreter decodes with its own tables: only for harts of the same decoder. It
-    // knows nothing of a debugger's breakpoints: while there are any, cold code runs in the
+    // knows nothing of a debugger's breakpoints: it leaves pages that may hold one to the
     // JavaScript interpreter, which stops before them (translated blocks end before them).
-    const coldMax = dec === this.coldDecoder && h.breakpoints === undefined ? this.coldMax : 0;
+    const coldMax = dec === this.coldDecoder ? this.coldMax : 0;
+    const breakpoints = h.breakpoints;
+    if (
+      breakpoints !== this.filterOf ||
+      (breakpoints !== undefined && breakpoints.version !== this.filterVersion)
+    )
+      this.fillBreakFilter(breakpoints);
     let n = 0;
     let installed = NaN;
     h.yieldLoop = false;
@@ -332,7 +346,8 @@ export class WasmJit {
       // that left before a load or store's slow path, or cold code: interpret. With the cold
       // interpreter, one instruction, and the rest of the basic block back in WebAssembly (in a
       // Debian boot, 0.97x the time of interpreting to its end here); without, to its end.
-      const m = runInterpreter(h, coldMax > 0 ? 1 : Math.min(MAX_BLOCK_INSNS, budget - n), true);
+      const alone = coldMax === 0 || (breakpoints !== undefined && breakpoints.inPage(h.pc - (h.pc & 4095)));
+      const m = runInterpreter(h, alone ? Math.min(MAX_BLOCK_INSNS, budget - n) : 1, true);
       n += m;
       if (this.pending.length > 0) {
         this.waited += m;
@@ -342,6 +357,15 @@ export class WasmJit {
     }
     this.cur = undefined;
     return n;
+  }
+
+  /** Mark the pages of `breakpoints` in the dispatcher's filter. */
+  private fillBreakFilter(breakpoints: Breakpoints | undefined): void {
+    this.breakFilter.fill(0);
+    if (breakpoints !== undefined)
+      for (const page of breakpoints.pages()) this.breakFilter[(page / 4096) & (BREAK_FILTER_BYTES - 1)] = 1;
+    this.filterOf = breakpoints;
+    this.filterVersion = breakpoints?.version ?? 0;
   }
 
   /**
@@ -510,6 +534,15 @@ function dispatcherModule(at: HostTables, threshold: number, insns: readonly Ins
   c.op(Op.i32_or).begin(Op.if);
   {
     c.get(COLD).op(Op.i32_eqz);
+    leave();
+    // A page that may hold a debugger's breakpoint: JavaScript interprets it.
+    c.get(PC)
+      .i64(12)
+      .op(Op.i64_shr_u)
+      .op(Op.i32_wrap_i64)
+      .i32(BREAK_FILTER_BYTES - 1)
+      .op(Op.i32_and)
+      .mem(Op.i32_load8_u, at.breakFilter);
     leave();
     c.get(E).mem(Op.i32_load, 8).i32(-1).op(Op.i32_ne);
     c.get(RO).i32(12).op(Op.i32_shr_u).mem(Op.i32_load8_u, at.codePage).op(Op.i32_and);

@@ -26,6 +26,13 @@ export const HEAT_BYTES = 2 << 16;
 export const codePageBytes = (ramBytes: number): number => Math.ceil(ramBytes / 4096);
 
 /**
+ * A byte per hash of a virtual page number ((va >> 12) mod BREAK_FILTER_BYTES), 1 where a
+ * debugger's breakpoint may be in the page: the dispatcher's cold interpreter leaves those pages
+ * to JavaScript's, which stops at breakpoints.
+ */
+export const BREAK_FILTER_BYTES = 4096;
+
+/**
  * Host bytes the WebAssembly translator needs after RAM of `ramBytes`: `harts` hart state areas and
  * its tables. The engine asks for them (engine/tcg/loop.ts engineHostBytes); boards only pass them on.
  */
@@ -36,4 +43,5 @@ export const hostBytesFor = (harts: number, ramBytes: number): number =>
   COLD_TABLE_BYTES +
   HEAT_BYTES +
   codePageBytes(ramBytes) +
+  BREAK_FILTER_BYTES +
   4096;
