@@ -169,4 +169,14 @@ test('session: features, threads, the target description, registers, memory erro
   assert.deepEqual(await send('vCont;c'), []);
   assert.equal(target.active, false, 'a continue of every thread lets the translator run');
   assert.deepEqual(await send('qXyzzy'), ['']);
+  // GDB's `monitor` (qRcmd, hex of the command): output in O packets (hex), then OK.
+  const hex = (t: string): string => Buffer.from(t).toString('hex');
+  const [o, ok] = await send(`qRcmd,${hex('info jit')}`);
+  assert.equal(ok, 'OK');
+  assert.match(
+    Buffer.from(o.slice(1), 'hex').toString(),
+    /^instructions run while debugging: \d+, by translated code: \d+/,
+  );
+  assert.deepEqual(await send(`qRcmd,${hex('no such command')}`), ['']);
+  assert.deepEqual(await send('qRcmd,zz'), ['']);
 });
