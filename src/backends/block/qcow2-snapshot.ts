@@ -2,6 +2,7 @@
 // checking it (an image is untrusted input: every offset, count and length is bounded before
 // use) and encoding a new one. The backend (qcow2.ts) creates, applies and deletes snapshots.
 
+import { readFully, type HostFile } from './host-file.js';
 import { Qcow2Error, type Qcow2Header } from './qcow2-format.js';
 
 /** QEMU's bounds (QCOW_MAX_SNAPSHOTS, the table's size, QCOW_MAX_SNAPSHOT_EXTRA_DATA, QCOW_MAX_L1_SIZE). */
@@ -193,4 +194,23 @@ export function encodeSnapshotTable(list: readonly Qcow2Snapshot[]): Uint8Array 
     at += p.length;
   }
   return out;
+}
+
+/** The snapshot table of the image being opened, read as far as it goes and checked. */
+export async function readSnapshotTable(
+  file: HostFile,
+  path: string,
+  h: Qcow2Header,
+  fileBytes: number,
+): Promise<Qcow2Snapshot[]> {
+  if (h.nbSnapshots === 0) return [];
+  let bytes = new Uint8Array(Math.min(h.clusterBytes, fileBytes - h.snapshotsOffset));
+  await readFully(file, h.snapshotsOffset, bytes);
+  for (;;) {
+    const r = decodeSnapshotTable(path, bytes, h, fileBytes);
+    if ('snapshots' in r) return r.snapshots;
+    // decodeSnapshotTable bounds needBytes by the file and MAX_SNAPSHOT_TABLE_BYTES.
+    bytes = new Uint8Array(Math.min(r.needBytes, fileBytes - h.snapshotsOffset));
+    await readFully(file, h.snapshotsOffset, bytes);
+  }
 }

@@ -24,15 +24,14 @@ import {
   newImage,
   Qcow2Error,
   setEntry,
-  getRefcount,
-  setRefcount,
   type L2Entry,
   type Qcow2CreateSpec,
   type Qcow2Header,
 } from './qcow2-format.js';
+import { Qcow2Refcounts } from './qcow2-refcounts.js';
 import {
-  decodeSnapshotTable,
   encodeSnapshotTable,
+  readSnapshotTable,
   MAX_SNAPSHOTS,
   type Qcow2Snapshot,
 } from './qcow2-snapshot.js';
@@ -90,17 +89,12 @@ export class Qcow2Backend implements BlockBackend {
   /** L2 tables by host offset, loaded and checked on first use. */
   private readonly l2 = new Map<number, DataView>();
   private readonly l2Dirty = new Set<number>();
-  private refTable: DataView;
-  private refTableOffset: number;
-  private refTableDirty = false;
-  private readonly refBlocks = new Map<number, Uint8Array>();
-  private readonly refBlocksDirty = new Set<number>();
+  private readonly refs: Qcow2Refcounts;
   /**
    * Clusters whose refcount drops by one once the tables no longer point at them (replaced
    * shared or compressed clusters, a copied L2 table, the old refcount table after it moved).
    */
   private pendingDecrements: number[] = [];
-  private headerDirty = false;
   /** Something was written since the last completed flush (data or metadata in memory). */
   private unflushed = false;
   /** The next cluster to allocate: the end of the file, cluster-aligned. */
@@ -130,8 +124,15 @@ export class Qcow2Backend implements BlockBackend {
     this.sizeBytes = Math.floor(header.sizeBytes / SECTOR_BYTES) * SECTOR_BYTES;
     this.discardGranularityBytes = Math.max(4096, this.cb);
     this.l1 = new DataView(l1.buffer, l1.byteOffset, l1.byteLength);
-    this.refTable = new DataView(refTable.buffer, refTable.byteOffset, refTable.byteLength);
-    this.refTableOffset = header.refcountTableOffset;
+    this.refs = new Qcow2Refcounts(file, path, header, refTable, {
+      take: (clusters) => {
+        const at = this.nextFree;
+        this.nextFree += clusters * this.cb;
+        return at;
+      },
+      retire: (cluster) => this.pendingDecrements.push(cluster),
+      read: (host, dst) => this.readHost(host, dst),
+    });
     this.nextFree = Math.ceil(fileBytesAtOpen / this.cb) * this.cb;
     this.snapshotsOffset = header.snapshotsOffset;
     this.snapshotTableBytes = encodeSnapshotTable(snapshotList).length;
@@ -447,79 +448,8 @@ export class Qcow2Backend implements BlockBackend {
   private async allocCluster(): Promise<number> {
     const host = this.nextFree;
     this.nextFree += this.cb;
-    await this.setRefcount(host / this.cb, 1);
+    await this.refs.set(host / this.cb, 1);
     return host;
-  }
-
-  /** The refcount table entry `ti`: its refcount block's offset, 0 for none. */
-  private refBlockHost(ti: number): number {
-    return decodeTableEntry(
-      this.path,
-      'refcount table',
-      this.refTable,
-      ti,
-      this.header,
-      Number.MAX_SAFE_INTEGER,
-      false,
-    ).host;
-  }
-
-  private async setRefcount(cluster: number, value: number): Promise<void> {
-    const { ti, k } = this.refIndex(cluster);
-    if (ti >= this.refTable.byteLength / 8) await this.growRefTable(ti + 1);
-    const block = await this.refBlock(ti);
-    setRefcount(block, k, this.header.refcountOrder, value);
-    this.refBlocksDirty.add(ti);
-  }
-
-  private async refcount(cluster: number): Promise<number> {
-    const { ti, k } = this.refIndex(cluster);
-    if (ti >= this.refTable.byteLength / 8) return 0;
-    return getRefcount(await this.refBlock(ti), k, this.header.refcountOrder);
-  }
-
-  /** Refcount table index and block entry of `cluster` (qcow2.txt, Reference counts). */
-  private refIndex(cluster: number): { ti: number; k: number } {
-    const perBlock = (this.cb * 8) / 2 ** this.header.refcountOrder;
-    return { ti: Math.floor(cluster / perBlock), k: cluster % perBlock };
-  }
-
-  /** Refcount block `ti`, read from the file or, when there is none, a new one. */
-  private async refBlock(ti: number): Promise<Uint8Array> {
-    let block = this.refBlocks.get(ti);
-    if (block !== undefined) return block;
-    block = new Uint8Array(this.cb);
-    const blockHost = this.refBlockHost(ti);
-    this.refBlocks.set(ti, block);
-    if (blockHost !== 0) {
-      await this.readHost(blockHost, block);
-    } else {
-      // A new block, itself counted (possibly in itself).
-      const at = this.nextFree;
-      this.nextFree += this.cb;
-      setEntry(this.refTable, ti, at, false);
-      this.refTableDirty = true;
-      this.refBlocksDirty.add(ti);
-      await this.setRefcount(at / this.cb, 1);
-    }
-    return block;
-  }
-
-  /** A refcount table with room for `entries`: a copy in new clusters, the old one freed later. */
-  private async growRefTable(entries: number): Promise<void> {
-    const oldBytes = this.refTable.byteLength;
-    const clusters = Math.ceil(Math.max(entries * 8, oldBytes * 2) / this.cb);
-    const bytes = new Uint8Array(clusters * this.cb);
-    bytes.set(new Uint8Array(this.refTable.buffer, this.refTable.byteOffset, oldBytes));
-    const oldAt = this.refTableOffset;
-    for (let c = 0; c < oldBytes / this.cb; c++) this.pendingDecrements.push(oldAt / this.cb + c);
-    const at = this.nextFree;
-    this.nextFree += clusters * this.cb;
-    this.refTable = new DataView(bytes.buffer);
-    this.refTableOffset = at;
-    this.refTableDirty = true;
-    this.headerDirty = true;
-    for (let c = 0; c < clusters; c++) await this.setRefcount(at / this.cb + c, 1);
   }
 
   /**
@@ -534,11 +464,11 @@ export class Qcow2Backend implements BlockBackend {
     if (!this.unflushed) return;
     try {
       await this.file.datasync();
-      if (this.refBlocksDirty.size > 0 || this.refTableDirty) {
-        await this.writeRefcounts();
+      if (this.refs.dirty) {
+        await this.refs.write();
         await this.file.datasync();
       }
-      if (this.l2Dirty.size > 0 || this.l1Dirty.size > 0 || this.headerDirty) {
+      if (this.l2Dirty.size > 0 || this.l1Dirty.size > 0 || this.refs.moved) {
         for (const host of [...this.l2Dirty].sort((a, b) => a - b)) {
           const t = this.l2.get(host)!;
           await writeFully(this.file, host, new Uint8Array(t.buffer, t.byteOffset, t.byteLength));
@@ -554,40 +484,22 @@ export class Qcow2Backend implements BlockBackend {
           );
         }
         this.l1Dirty.clear();
-        if (this.headerDirty) {
-          const fields = new DataView(new ArrayBuffer(12));
-          fields.setBigUint64(0, BigInt(this.refTableOffset));
-          fields.setUint32(8, this.refTable.byteLength / this.cb);
-          await writeFully(this.file, H.refcountTableOffset, new Uint8Array(fields.buffer));
-          this.headerDirty = false;
+        if (this.refs.moved) {
+          await writeFully(this.file, H.refcountTableOffset, this.refs.headerFields());
+          this.refs.moved = false;
         }
         await this.file.datasync();
       }
       if (this.pendingDecrements.length > 0) {
         for (const c of this.pendingDecrements.splice(0))
-          await this.setRefcount(c, Math.max(0, (await this.refcount(c)) - 1));
-        await this.writeRefcounts();
+          await this.refs.set(c, Math.max(0, (await this.refs.get(c)) - 1));
+        await this.refs.write();
         await this.file.datasync();
       }
       this.unflushed = false;
     } catch (e) {
       this.flushFailure = e;
       throw e;
-    }
-  }
-
-  private async writeRefcounts(): Promise<void> {
-    for (const ti of [...this.refBlocksDirty].sort((a, b) => a - b)) {
-      await writeFully(this.file, this.refBlockHost(ti), this.refBlocks.get(ti)!);
-    }
-    this.refBlocksDirty.clear();
-    if (this.refTableDirty) {
-      await writeFully(
-        this.file,
-        this.refTableOffset,
-        new Uint8Array(this.refTable.buffer, this.refTable.byteOffset, this.refTable.byteLength),
-      );
-      this.refTableDirty = false;
     }
   }
 
@@ -625,7 +537,7 @@ export class Qcow2Backend implements BlockBackend {
       const shared = await this.treeClusters(this.l1, needed, 'L1');
       await this.checkRefcountRoom(shared);
       await this.mutating(async () => {
-        for (const c of shared) await this.setRefcount(c, (await this.refcount(c)) + 1);
+        for (const c of shared) await this.refs.set(c, (await this.refs.get(c)) + 1);
         const parts = opts.vmState ?? [];
         const vmBytes = parts.reduce((n, p) => n + p.length, 0);
         const dataClusters = Math.ceil(vmBytes / this.cb);
@@ -696,7 +608,7 @@ export class Qcow2Backend implements BlockBackend {
       const lost = await this.treeClusters(this.l1, needed, 'L1');
       await this.checkRefcountRoom(gained);
       await this.mutating(async () => {
-        for (const c of gained) await this.setRefcount(c, (await this.refcount(c)) + 1);
+        for (const c of gained) await this.refs.set(c, (await this.refs.get(c)) + 1);
         for (let k = 0; k < needed; k++) {
           setEntry(this.l1, k, k < n ? this.entryOf(snapL1, k, sn).host : 0, false);
           this.l1Dirty.add(Math.floor((k * 8) / L1_PAGE_BYTES));
@@ -834,7 +746,7 @@ export class Qcow2Backend implements BlockBackend {
     const adds = new Map<number, number>();
     for (const c of clusters) adds.set(c, (adds.get(c) ?? 0) + 1);
     for (const [c, n] of adds) {
-      if ((await this.refcount(c)) + n > max)
+      if ((await this.refs.get(c)) + n > max)
         throw new Qcow2Error(
           this.path,
           `cluster ${c} would be shared more than ${max} times (refcount_order ${this.header.refcountOrder})`,
@@ -857,7 +769,7 @@ export class Qcow2Backend implements BlockBackend {
   private async allocRun(clusters: number): Promise<number> {
     const at = this.nextFree;
     this.nextFree += clusters * this.cb;
-    for (let c = 0; c < clusters; c++) await this.setRefcount(at / this.cb + c, 1);
+    for (let c = 0; c < clusters; c++) await this.refs.set(at / this.cb + c, 1);
     return at;
   }
 
@@ -866,7 +778,7 @@ export class Qcow2Backend implements BlockBackend {
     for (let k = 0; k < n; k++) {
       const e = this.l1Entry(k);
       if (e.host === 0) continue;
-      const own = (await this.refcount(e.host / this.cb)) === 1;
+      const own = (await this.refs.get(e.host / this.cb)) === 1;
       if (own !== e.copied) {
         setEntry(this.l1, k, e.host, own);
         this.l1Dirty.add(Math.floor((k * 8) / L1_PAGE_BYTES));
@@ -875,7 +787,7 @@ export class Qcow2Backend implements BlockBackend {
       for (let j = 0; j < this.l2PerTable; j++) {
         const d = decodeL2(this.path, t, j, this.header, this.nextFree);
         if ((d.kind !== 'data' && d.kind !== 'zero') || d.host === 0) continue;
-        const mine = (await this.refcount(d.host / this.cb)) === 1;
+        const mine = (await this.refs.get(d.host / this.cb)) === 1;
         if (mine !== d.copied) {
           setEntry(t, j, d.host, mine, d.kind === 'zero');
           this.l2Dirty.add(e.host);
@@ -921,24 +833,5 @@ export class Qcow2Backend implements BlockBackend {
     });
     this.tail = result.catch(() => undefined);
     return result;
-  }
-}
-
-/** The snapshot table of the image being opened, read as far as it goes and checked. */
-async function readSnapshotTable(
-  file: HostFile,
-  path: string,
-  h: Qcow2Header,
-  fileBytes: number,
-): Promise<Qcow2Snapshot[]> {
-  if (h.nbSnapshots === 0) return [];
-  let bytes = new Uint8Array(Math.min(h.clusterBytes, fileBytes - h.snapshotsOffset));
-  await readFully(file, h.snapshotsOffset, bytes);
-  for (;;) {
-    const r = decodeSnapshotTable(path, bytes, h, fileBytes);
-    if ('snapshots' in r) return r.snapshots;
-    // decodeSnapshotTable bounds needBytes by the file and MAX_SNAPSHOT_TABLE_BYTES.
-    bytes = new Uint8Array(Math.min(r.needBytes, fileBytes - h.snapshotsOffset));
-    await readFully(file, h.snapshotsOffset, bytes);
   }
 }
