@@ -10,7 +10,7 @@ import type { VirtBoard } from '../boards/virt/board.js';
 import { VIRT_TIMEBASE_HZ } from '../boards/virt/memory-map.js';
 import { QmpError } from '../monitor/qmp-protocol.js';
 import type { SnapshotListing } from '../monitor/qmp-snapshot.js';
-import type { VmConfig } from '../vm/config.js';
+import type { VirtConfig, VmConfig } from '../vm/config.js';
 import type { ParsedSnapshot } from '../vm/snapshot/format.js';
 import { openSnapshot } from '../vm/snapshot/snapshot.js';
 import type { Vm } from '../vm/vm.js';
@@ -143,6 +143,25 @@ export async function applyLoad(config: VmConfig, load: PendingLoad): Promise<vo
     await b.applySnapshot(load.tag);
   }
   config.incoming = load.state;
+  holdInputUntilBuilt(config);
+}
+
+/**
+ * Hold `config`'s console input back until the VM has been built from its saved state: bytes
+ * typed while the disks were being reverted would reach the UART before its saved state
+ * replaces it, and be lost. The board takes its input receiver while it is built, and the state
+ * is loaded in the same turn: the receiver is handed on a turn later.
+ */
+function holdInputUntilBuilt(config: VirtConfig): void {
+  const console = config.console;
+  config.console = new Proxy(console, {
+    get(target, key) {
+      if (key === 'onInput')
+        return (receiver: (bytes: Uint8Array) => void) => setImmediate(() => target.onInput(receiver));
+      const v: unknown = Reflect.get(target, key, target);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
 }
 
 /** snapshot-delete: remove `tag` from each of `devices` (default: every writable disk) that has it. */
@@ -191,4 +210,5 @@ export async function loadAtStart(config: VmConfig, tag: string): Promise<void> 
   const bytes = await withState.readVmState(tag, vmStateLimitBytes(config.memoryBytes));
   for (const b of images) await b.applySnapshot(tag);
   config.incoming = bytes;
+  holdInputUntilBuilt(config);
 }
