@@ -38,6 +38,8 @@ import {
 
 /** Bytes of L1 table written back per dirty page. */
 const L1_PAGE_BYTES = 4096;
+/** The largest write a VM state's small parts are gathered into. */
+const WRITE_BATCH_BYTES = 4 * 1024 * 1024;
 
 /** Options of {@link Qcow2Backend.createSnapshot}. */
 export interface SnapshotOptions {
@@ -542,11 +544,7 @@ export class Qcow2Backend implements BlockBackend {
         const vmBytes = parts.reduce((n, p) => n + p.length, 0);
         const dataClusters = Math.ceil(vmBytes / this.cb);
         const dataAt = dataClusters > 0 ? await this.allocRun(dataClusters) : 0;
-        let at = dataAt;
-        for (const p of parts) {
-          await writeFully(this.file, at, p);
-          at += p.length;
-        }
+        await this.writeParts(dataAt, parts);
         const vmL2s = Math.ceil(dataClusters / this.l2PerTable);
         const l1 = new DataView(new ArrayBuffer((needed + vmL2s) * 8));
         for (let k = 0; k < needed; k++) setEntry(l1, k, this.l1Entry(k).host, false);
@@ -667,24 +665,32 @@ export class Qcow2Backend implements BlockBackend {
       const diskBytes = sn.diskSizeBytes ?? this.header.sizeBytes;
       const first = l1EntriesFor(diskBytes, this.header.clusterBits) * this.l2PerTable;
       const out = new Uint8Array(sn.vmStateBytes);
+      // Data clusters that follow each other in the file are read in one go.
+      let run = { pos: 0, host: 0, bytes: 0 };
+      const readRun = async (): Promise<void> => {
+        if (run.bytes > 0) await this.readHost(run.host, out.subarray(run.pos, run.pos + run.bytes));
+        run = { pos: 0, host: 0, bytes: 0 };
+      };
       for (let pos = 0; pos < out.length; pos += this.cb) {
         const gc = first + pos / this.cb;
-        const dst = out.subarray(pos, Math.min(pos + this.cb, out.length));
+        const n = Math.min(this.cb, out.length - pos);
         const l1i = Math.floor(gc / this.l2PerTable);
         if (l1i >= sn.l1Size) throw fail('its VM state runs past the end of its L1 table');
         const { host } = this.entryOf(l1, l1i, sn);
-        if (host === 0) continue;
-        const e = decodeL2(
-          this.path,
-          await this.l2Table(host),
-          gc % this.l2PerTable,
-          this.header,
-          this.nextFree,
-        );
-        if (e.kind === 'data') await this.readHost(e.host, dst);
+        const e: L2Entry =
+          host === 0
+            ? { kind: 'unallocated' }
+            : decodeL2(this.path, await this.l2Table(host), gc % this.l2PerTable, this.header, this.nextFree);
+        if (e.kind === 'data' && run.bytes > 0 && e.host === run.host + run.bytes && run.bytes < 1 << 24) {
+          run.bytes += n;
+          continue;
+        }
+        await readRun();
+        if (e.kind === 'data') run = { pos, host: e.host, bytes: n };
         else if (e.kind === 'compressed')
-          dst.set((await this.decompress(e.host, e.lenBytes)).subarray(0, dst.length));
+          out.set((await this.decompress(e.host, e.lenBytes)).subarray(0, n), pos);
       }
+      await readRun();
       return out;
     });
   }
@@ -763,6 +769,35 @@ export class Qcow2Backend implements BlockBackend {
       this.flushFailure ??= e;
       throw e;
     }
+  }
+
+  /**
+   * Write `parts` one after another from `at`, small ones gathered into writes of up to
+   * WRITE_BATCH_BYTES (a VM state comes as one part per run of RAM pages: many are 4 KiB).
+   */
+  private async writeParts(at: number, parts: readonly Uint8Array[]): Promise<void> {
+    const batch = new Uint8Array(
+      Math.min(
+        WRITE_BATCH_BYTES,
+        parts.reduce((n, p) => n + p.length, 0),
+      ),
+    );
+    let used = 0;
+    const drain = async (): Promise<void> => {
+      if (used > 0) await writeFully(this.file, at - used, batch.subarray(0, used));
+      used = 0;
+    };
+    for (const p of parts) {
+      if (used + p.length > batch.length) await drain();
+      if (p.length >= batch.length) {
+        await writeFully(this.file, at, p);
+      } else {
+        batch.set(p, used);
+        used += p.length;
+      }
+      at += p.length;
+    }
+    await drain();
   }
 
   /** `clusters` new clusters in a row at the end of the file, each with refcount 1. */
