@@ -19,7 +19,6 @@ import {
   INCOMPAT_COMPRESSION,
   INCOMPAT_CORRUPT,
   INCOMPAT_DIRTY,
-  l1EntriesFor,
   l2Entries,
   newImage,
   Qcow2Error,
@@ -29,27 +28,13 @@ import {
   type Qcow2Header,
 } from './qcow2-format.js';
 import { Qcow2Refcounts } from './qcow2-refcounts.js';
-import {
-  encodeSnapshotTable,
-  readSnapshotTable,
-  MAX_SNAPSHOTS,
-  type Qcow2Snapshot,
-} from './qcow2-snapshot.js';
+import { readSnapshotTable, type Qcow2Snapshot } from './qcow2-snapshot.js';
+import { Qcow2Snapshots, type SnapshotOptions } from './qcow2-snapshots.js';
+
+export type { SnapshotOptions };
 
 /** Bytes of L1 table written back per dirty page. */
 const L1_PAGE_BYTES = 4096;
-/** The largest write a VM state's small parts are gathered into. */
-const WRITE_BATCH_BYTES = 4 * 1024 * 1024;
-
-/** Options of {@link Qcow2Backend.createSnapshot}. */
-export interface SnapshotOptions {
-  /** The VM state to store with the snapshot, as the parts of one blob (none: disk only). */
-  vmState?: readonly Uint8Array[];
-  /** How long the guest had run, in ns (the entry's vm_clock_nsec). */
-  vmClockNs?: bigint;
-  /** The time of the snapshot, ms since the Epoch (default: now). */
-  nowMs?: number;
-}
 
 /** Options of {@link Qcow2Backend.open}. */
 export interface Qcow2OpenOptions {
@@ -105,9 +90,7 @@ export class Qcow2Backend implements BlockBackend {
   private closed = false;
   private flushFailure: unknown;
   private zeros: Uint8Array | undefined;
-  /** Where the snapshot table is now, and its length (0 and 0 without snapshots). */
-  private snapshotsOffset: number;
-  private snapshotTableBytes: number;
+  private readonly snaps: Qcow2Snapshots;
 
   private constructor(
     private readonly file: HostFile,
@@ -119,25 +102,55 @@ export class Qcow2Backend implements BlockBackend {
     refTable: Uint8Array,
     readonly readOnly: boolean,
     readonly backing: BlockBackend | undefined,
-    private snapshotList: Qcow2Snapshot[],
+    snapshots: Qcow2Snapshot[],
   ) {
     this.cb = header.clusterBytes;
     this.l2PerTable = l2Entries(header.clusterBits);
     this.sizeBytes = Math.floor(header.sizeBytes / SECTOR_BYTES) * SECTOR_BYTES;
     this.discardGranularityBytes = Math.max(4096, this.cb);
     this.l1 = new DataView(l1.buffer, l1.byteOffset, l1.byteLength);
+    this.nextFree = Math.ceil(fileBytesAtOpen / this.cb) * this.cb;
+    const take = (clusters: number): number => {
+      const at = this.nextFree;
+      this.nextFree += clusters * this.cb;
+      return at;
+    };
+    const retire = (cluster: number): void => void this.pendingDecrements.push(cluster);
     this.refs = new Qcow2Refcounts(file, path, header, refTable, {
-      take: (clusters) => {
-        const at = this.nextFree;
-        this.nextFree += clusters * this.cb;
-        return at;
-      },
-      retire: (cluster) => this.pendingDecrements.push(cluster),
+      take,
+      retire,
       read: (host, dst) => this.readHost(host, dst),
     });
-    this.nextFree = Math.ceil(fileBytesAtOpen / this.cb) * this.cb;
-    this.snapshotsOffset = header.snapshotsOffset;
-    this.snapshotTableBytes = encodeSnapshotTable(snapshotList).length;
+    this.snaps = new Qcow2Snapshots(
+      {
+        path,
+        header,
+        file,
+        l1: this.l1,
+        refs: this.refs,
+        fileEnd: () => this.nextFree,
+        l2Table: (host) => this.l2Table(host),
+        markL1: (k) => {
+          this.l1Dirty.add(Math.floor((k * 8) / L1_PAGE_BYTES));
+          this.unflushed = true;
+        },
+        markL2: (host) => {
+          this.l2Dirty.add(host);
+          this.unflushed = true;
+        },
+        take,
+        retire,
+        flush: () => {
+          this.unflushed = true;
+          return this.flushNow();
+        },
+        mutating: (op) => this.mutating(op),
+        readHost: (host, dst) => this.readHost(host, dst),
+        decompress: (host, lenBytes) => this.decompress(host, lenBytes),
+      },
+      snapshots,
+      header.snapshotsOffset,
+    );
   }
 
   /**
@@ -507,257 +520,41 @@ export class Qcow2Backend implements BlockBackend {
 
   /** The internal snapshots, in table order. */
   snapshots(): readonly Qcow2Snapshot[] {
-    return this.snapshotList;
+    return this.snaps.list;
   }
 
   /** The snapshot named `tag`, else the one whose ID is `tag` (as QEMU looks them up). */
   findSnapshot(tag: string): Qcow2Snapshot | undefined {
-    return this.snapshotList.find((s) => s.name === tag) ?? this.snapshotList.find((s) => s.id === tag);
+    return this.snaps.find(tag);
   }
 
-  /**
-   * Take an internal snapshot named `name` of the disk as it is now (writes submitted before
-   * are in it), with `opts.vmState` (one blob in parts) stored past the disk's end, where
-   * qcow2.txt puts a snapshot's VM state. Rejects with {@link Qcow2Error} when the name is taken
-   * or invalid. Crash-safe: the header names the new snapshot table only once the VM state, the
-   * snapshot's L1 table, the raised refcounts and the active tables with bit 63 (sole owner)
-   * cleared on everything now shared are durable; a crash before leaves leaks at worst.
-   */
+  /** See {@link Qcow2Snapshots.create}; pending writes are flushed first (they are in it). */
   createSnapshot(name: string, opts: SnapshotOptions = {}): Promise<Qcow2Snapshot> {
-    return this.exclusive(async () => {
-      this.writable('snapshot');
-      const nameBytes = new TextEncoder().encode(name).length;
-      if (nameBytes === 0 || nameBytes > 0xffff)
-        throw new Qcow2Error(this.path, `snapshot name '${name}' is empty or longer than 65535 bytes`);
-      if (this.snapshotList.some((s) => s.name === name))
-        throw new Qcow2Error(this.path, `a snapshot named '${name}' exists already`);
-      if (this.snapshotList.length >= MAX_SNAPSHOTS)
-        throw new Qcow2Error(this.path, `has ${MAX_SNAPSHOTS} snapshots, the most qcow2 allows`);
-      await this.flushNow();
-      const needed = this.diskL1Entries();
-      // Everything the active disk reaches, the snapshot reaches too: one more reference each.
-      const shared = await this.treeClusters(this.l1, needed, 'L1');
-      await this.checkRefcountRoom(shared);
-      await this.mutating(async () => {
-        for (const c of shared) await this.refs.set(c, (await this.refs.get(c)) + 1);
-        const parts = opts.vmState ?? [];
-        const vmBytes = parts.reduce((n, p) => n + p.length, 0);
-        const dataClusters = Math.ceil(vmBytes / this.cb);
-        const dataAt = dataClusters > 0 ? await this.allocRun(dataClusters) : 0;
-        await this.writeParts(dataAt, parts);
-        const vmL2s = Math.ceil(dataClusters / this.l2PerTable);
-        const l1 = new DataView(new ArrayBuffer((needed + vmL2s) * 8));
-        for (let k = 0; k < needed; k++) setEntry(l1, k, this.l1Entry(k).host, false);
-        for (let t = 0; t < vmL2s; t++) {
-          const table = new DataView(new ArrayBuffer(this.cb));
-          for (let j = 0; j < this.l2PerTable && t * this.l2PerTable + j < dataClusters; j++)
-            setEntry(table, j, dataAt + (t * this.l2PerTable + j) * this.cb, true);
-          const host = await this.allocCluster();
-          await writeFully(this.file, host, new Uint8Array(table.buffer));
-          setEntry(l1, needed + t, host, false);
-        }
-        const l1At = await this.allocRun(Math.ceil(l1.byteLength / this.cb));
-        await writeFully(this.file, l1At, new Uint8Array(l1.buffer));
-        const nowMs = opts.nowMs ?? Date.now();
-        const id =
-          1 + Math.max(0, ...this.snapshotList.map((s) => Number(s.id)).filter(Number.isSafeInteger));
-        const snap: Qcow2Snapshot = {
-          id: String(id),
-          name,
-          l1TableOffset: l1At,
-          l1Size: needed + vmL2s,
-          dateSec: Math.floor(nowMs / 1000),
-          dateNsec: Math.floor(nowMs % 1000) * 1_000_000,
-          vmClockNs: opts.vmClockNs ?? 0n,
-          vmStateBytes: vmBytes,
-          diskSizeBytes: this.header.sizeBytes,
-          icount: -1n,
-          extra: new Uint8Array(0),
-        };
-        // Bit 63 must be off on every shared cluster before the header names the snapshot.
-        await this.fixCopiedFlags(needed);
-        await this.replaceSnapshotTable([...this.snapshotList, snap], []);
-      });
-      return this.snapshotList[this.snapshotList.length - 1];
-    });
+    return this.snapshotOp(() => this.snaps.create(name, opts));
   }
 
-  /**
-   * Revert the disk to snapshot `tag` (qemu-img snapshot -a): the active L1 table becomes a copy
-   * of the snapshot's, the snapshot's clusters gain a reference and the disk's old ones lose
-   * one. The snapshot stays. Rejects with {@link Qcow2Error} for an unknown tag or a snapshot of
-   * another disk size. Order: refcounts raised, then the L1 table written, then the old
-   * references dropped, each durable before the next.
-   */
+  /** See {@link Qcow2Snapshots.apply}. */
   applySnapshot(tag: string): Promise<void> {
-    return this.exclusive(async () => {
-      this.writable('snapshot');
-      const sn = this.requireSnapshot(tag);
-      if (sn.diskSizeBytes !== undefined && sn.diskSizeBytes !== this.header.sizeBytes)
-        throw new Qcow2Error(
-          this.path,
-          `snapshot '${sn.name}' is of a ${sn.diskSizeBytes}-byte disk, but the disk is ${this.header.sizeBytes} bytes now`,
-        );
-      await this.flushNow();
-      const needed = this.diskL1Entries();
-      const snapL1 = await this.readSnapshotL1(sn);
-      const n = Math.min(needed, sn.l1Size);
-      const gained = await this.treeClusters(snapL1, n, `snapshot '${sn.name}' L1`);
-      const lost = await this.treeClusters(this.l1, needed, 'L1');
-      await this.checkRefcountRoom(gained);
-      await this.mutating(async () => {
-        for (const c of gained) await this.refs.set(c, (await this.refs.get(c)) + 1);
-        for (let k = 0; k < needed; k++) {
-          setEntry(this.l1, k, k < n ? this.entryOf(snapL1, k, sn).host : 0, false);
-          this.l1Dirty.add(Math.floor((k * 8) / L1_PAGE_BYTES));
-        }
-        this.unflushed = true;
-        await this.flushNow();
-        this.pendingDecrements.push(...lost);
-        this.unflushed = true;
-        await this.flushNow();
-        await this.fixCopiedFlags(needed);
-        this.unflushed = true;
-        await this.flushNow();
-      });
-    });
+    return this.snapshotOp(() => this.snaps.apply(tag));
   }
 
-  /**
-   * Delete snapshot `tag`: the header names a table without it, then every cluster it reached
-   * loses that reference (clusters left with none are free; this writer never reuses them), and
-   * the active tables regain bit 63 where they are sole owners again.
-   */
+  /** See {@link Qcow2Snapshots.delete}. */
   deleteSnapshot(tag: string): Promise<void> {
+    return this.snapshotOp(() => this.snaps.delete(tag));
+  }
+
+  /** See {@link Qcow2Snapshots.readVmState}. */
+  readVmState(tag: string, maxBytes: number): Promise<Uint8Array> {
+    return this.exclusive(() => this.snaps.readVmState(tag, maxBytes));
+  }
+
+  /** A snapshot operation: on a writable image, after a flush, failing the image if it fails part-way. */
+  private snapshotOp<T>(op: () => Promise<T>): Promise<T> {
     return this.exclusive(async () => {
       this.writable('snapshot');
-      const sn = this.requireSnapshot(tag);
       await this.flushNow();
-      const snapL1 = await this.readSnapshotL1(sn);
-      const lost = await this.treeClusters(snapL1, sn.l1Size, `snapshot '${sn.name}' L1`);
-      const l1First = sn.l1TableOffset / this.cb;
-      for (let c = 0; c < Math.ceil((sn.l1Size * 8) / this.cb); c++) lost.push(l1First + c);
-      await this.mutating(async () => {
-        await this.replaceSnapshotTable(
-          this.snapshotList.filter((s) => s !== sn),
-          lost,
-        );
-        await this.fixCopiedFlags(this.diskL1Entries());
-        this.unflushed = true;
-        await this.flushNow();
-      });
+      return op();
     });
-  }
-
-  /**
-   * The VM state stored with snapshot `tag`. Rejects with {@link Qcow2Error} when it has none, is
-   * larger than `maxBytes` (the caller's bound: the state of the VM it restores), or is not
-   * mapped by the snapshot's L1 table.
-   */
-  readVmState(tag: string, maxBytes: number): Promise<Uint8Array> {
-    return this.exclusive(async () => {
-      const sn = this.requireSnapshot(tag);
-      const fail = (why: string): Qcow2Error => new Qcow2Error(this.path, `snapshot '${sn.name}': ${why}`);
-      if (sn.vmStateBytes === 0) throw fail('it has no VM state (a disk-only snapshot)');
-      if (sn.vmStateBytes > maxBytes)
-        throw fail(`its VM state of ${sn.vmStateBytes} bytes is larger than this VM's can be (${maxBytes})`);
-      const l1 = await this.readSnapshotL1(sn);
-      const diskBytes = sn.diskSizeBytes ?? this.header.sizeBytes;
-      const first = l1EntriesFor(diskBytes, this.header.clusterBits) * this.l2PerTable;
-      const out = new Uint8Array(sn.vmStateBytes);
-      // Data clusters that follow each other in the file are read in one go.
-      let run = { pos: 0, host: 0, bytes: 0 };
-      const readRun = async (): Promise<void> => {
-        if (run.bytes > 0) await this.readHost(run.host, out.subarray(run.pos, run.pos + run.bytes));
-        run = { pos: 0, host: 0, bytes: 0 };
-      };
-      for (let pos = 0; pos < out.length; pos += this.cb) {
-        const gc = first + pos / this.cb;
-        const n = Math.min(this.cb, out.length - pos);
-        const l1i = Math.floor(gc / this.l2PerTable);
-        if (l1i >= sn.l1Size) throw fail('its VM state runs past the end of its L1 table');
-        const { host } = this.entryOf(l1, l1i, sn);
-        const e: L2Entry =
-          host === 0
-            ? { kind: 'unallocated' }
-            : decodeL2(this.path, await this.l2Table(host), gc % this.l2PerTable, this.header, this.nextFree);
-        if (e.kind === 'data' && run.bytes > 0 && e.host === run.host + run.bytes && run.bytes < 1 << 24) {
-          run.bytes += n;
-          continue;
-        }
-        await readRun();
-        if (e.kind === 'data') run = { pos, host: e.host, bytes: n };
-        else if (e.kind === 'compressed')
-          out.set((await this.decompress(e.host, e.lenBytes)).subarray(0, n), pos);
-      }
-      await readRun();
-      return out;
-    });
-  }
-
-  private requireSnapshot(tag: string): Qcow2Snapshot {
-    const sn = this.findSnapshot(tag);
-    if (sn === undefined) throw new Qcow2Error(this.path, `has no snapshot '${tag}'`);
-    return sn;
-  }
-
-  /** L1 entries that map the virtual disk (a snapshot's VM state starts at the next one). */
-  private diskL1Entries(): number {
-    return l1EntriesFor(this.header.sizeBytes, this.header.clusterBits);
-  }
-
-  /** Entry `k` of snapshot `sn`'s L1 table, checked. */
-  private entryOf(l1: DataView, k: number, sn: Qcow2Snapshot): { host: number; copied: boolean } {
-    return decodeTableEntry(this.path, `snapshot '${sn.name}' L1`, l1, k, this.header, this.nextFree, true);
-  }
-
-  /** Snapshot `sn`'s L1 table (bounded and inside the file: decodeSnapshotTable checked it). */
-  private async readSnapshotL1(sn: Qcow2Snapshot): Promise<DataView> {
-    const bytes = new Uint8Array(sn.l1Size * 8);
-    await readFully(this.file, sn.l1TableOffset, bytes);
-    const l1 = new DataView(bytes.buffer);
-    for (let k = 0; k < sn.l1Size; k++) this.entryOf(l1, k, sn);
-    return l1;
-  }
-
-  /**
-   * Every cluster that entries [0, n) of `l1` reach, once per path: the L2 tables and the data
-   * (a compressed cluster's every host cluster). The refcount of a cluster is the number of such
-   * paths from all L1 tables, the active one and each snapshot's (as `qemu-img check` counts).
-   */
-  private async treeClusters(l1: DataView, n: number, name: string): Promise<number[]> {
-    const out: number[] = [];
-    for (let k = 0; k < n; k++) {
-      const { host } = decodeTableEntry(this.path, name, l1, k, this.header, this.nextFree, true);
-      if (host === 0) continue;
-      out.push(host / this.cb);
-      const t = await this.l2Table(host);
-      for (let j = 0; j < this.l2PerTable; j++) {
-        const e = decodeL2(this.path, t, j, this.header, this.nextFree);
-        if (e.kind === 'compressed') {
-          const last = Math.floor((e.host + e.lenBytes - 1) / this.cb);
-          for (let c = Math.floor(e.host / this.cb); c <= last; c++) out.push(c);
-        } else if ((e.kind === 'data' || e.kind === 'zero') && e.host !== 0) {
-          out.push(e.host / this.cb);
-        }
-      }
-    }
-    return out;
-  }
-
-  /** Throws before anything changes when one more reference to each of `clusters` overflows. */
-  private async checkRefcountRoom(clusters: readonly number[]): Promise<void> {
-    const bits = 2 ** this.header.refcountOrder;
-    const max = bits >= 53 ? Number.MAX_SAFE_INTEGER : 2 ** bits - 1;
-    const adds = new Map<number, number>();
-    for (const c of clusters) adds.set(c, (adds.get(c) ?? 0) + 1);
-    for (const [c, n] of adds) {
-      if ((await this.refs.get(c)) + n > max)
-        throw new Qcow2Error(
-          this.path,
-          `cluster ${c} would be shared more than ${max} times (refcount_order ${this.header.refcountOrder})`,
-        );
-    }
   }
 
   /** Run `op`, which changes the image; a failure part-way leaves it failed like a flush. */
@@ -769,92 +566,6 @@ export class Qcow2Backend implements BlockBackend {
       this.flushFailure ??= e;
       throw e;
     }
-  }
-
-  /**
-   * Write `parts` one after another from `at`, small ones gathered into writes of up to
-   * WRITE_BATCH_BYTES (a VM state comes as one part per run of RAM pages: many are 4 KiB).
-   */
-  private async writeParts(at: number, parts: readonly Uint8Array[]): Promise<void> {
-    const batch = new Uint8Array(
-      Math.min(
-        WRITE_BATCH_BYTES,
-        parts.reduce((n, p) => n + p.length, 0),
-      ),
-    );
-    let used = 0;
-    const drain = async (): Promise<void> => {
-      if (used > 0) await writeFully(this.file, at - used, batch.subarray(0, used));
-      used = 0;
-    };
-    for (const p of parts) {
-      if (used + p.length > batch.length) await drain();
-      if (p.length >= batch.length) {
-        await writeFully(this.file, at, p);
-      } else {
-        batch.set(p, used);
-        used += p.length;
-      }
-      at += p.length;
-    }
-    await drain();
-  }
-
-  /** `clusters` new clusters in a row at the end of the file, each with refcount 1. */
-  private async allocRun(clusters: number): Promise<number> {
-    const at = this.nextFree;
-    this.nextFree += clusters * this.cb;
-    for (let c = 0; c < clusters; c++) await this.refs.set(at / this.cb + c, 1);
-    return at;
-  }
-
-  /** Set bit 63 of the active L1 entries [0, n) and their L2 entries exactly where refcount is 1. */
-  private async fixCopiedFlags(n: number): Promise<void> {
-    for (let k = 0; k < n; k++) {
-      const e = this.l1Entry(k);
-      if (e.host === 0) continue;
-      const own = (await this.refs.get(e.host / this.cb)) === 1;
-      if (own !== e.copied) {
-        setEntry(this.l1, k, e.host, own);
-        this.l1Dirty.add(Math.floor((k * 8) / L1_PAGE_BYTES));
-      }
-      const t = await this.l2Table(e.host);
-      for (let j = 0; j < this.l2PerTable; j++) {
-        const d = decodeL2(this.path, t, j, this.header, this.nextFree);
-        if ((d.kind !== 'data' && d.kind !== 'zero') || d.host === 0) continue;
-        const mine = (await this.refs.get(d.host / this.cb)) === 1;
-        if (mine !== d.copied) {
-          setEntry(t, j, d.host, mine, d.kind === 'zero');
-          this.l2Dirty.add(e.host);
-        }
-      }
-    }
-  }
-
-  /**
-   * Write the table of `list` to new clusters, make everything before durable (flushNow), point
-   * the header at it, then drop one reference from the old table's clusters and from `release`.
-   */
-  private async replaceSnapshotTable(list: Qcow2Snapshot[], release: readonly number[]): Promise<void> {
-    const bytes = encodeSnapshotTable(list);
-    const at = list.length === 0 ? 0 : await this.allocRun(Math.ceil(bytes.length / this.cb));
-    if (at !== 0) await writeFully(this.file, at, bytes);
-    this.unflushed = true;
-    await this.flushNow();
-    const fields = new DataView(new ArrayBuffer(12));
-    fields.setUint32(0, list.length);
-    fields.setBigUint64(4, BigInt(at));
-    await writeFully(this.file, H.nbSnapshots, new Uint8Array(fields.buffer));
-    await this.file.datasync();
-    const oldAt = this.snapshotsOffset;
-    const oldClusters = Math.ceil(this.snapshotTableBytes / this.cb);
-    this.snapshotList = list;
-    this.snapshotsOffset = at;
-    this.snapshotTableBytes = bytes.length;
-    for (let c = 0; c < oldClusters; c++) this.pendingDecrements.push(oldAt / this.cb + c);
-    this.pendingDecrements.push(...release);
-    this.unflushed = true;
-    await this.flushNow();
   }
 
   private writable(op: string): void {
