@@ -149,3 +149,15 @@ test('HMP savevm, loadvm, delvm, info snapshots; other lines reach the usual mon
   assert.equal(snapshotsText([]), 'There is no suitable snapshot available\n');
   assert.equal(sizeText(1536 * 1024), '1.5 MiB');
 });
+
+test('HMP savevm, loadvm and delvm wait for the snapshot jobs started before them', async () => {
+  const s = setup();
+  await s.run('snapshot-save', { 'job-id': 'j', tag: 't', vmstate: 'virtio1', devices: ['virtio1'] });
+  const hmp = s.run('human-monitor-command', { 'command-line': 'delvm t' });
+  await s.settle();
+  assert.deepEqual(s.calls, ['save t virtio1 virtio1 false'], 'delvm ran during the job');
+  s.release();
+  assert.equal(await hmp, '');
+  assert.deepEqual(s.calls, ['save t virtio1 virtio1 false', 'delete t undefined']);
+  assert.deepEqual(s.statuses('j').at(-1), 'concluded');
+});

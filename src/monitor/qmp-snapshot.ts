@@ -111,9 +111,14 @@ export class JobManager {
     this.set(job, 'null');
   }
 
-  /** Resolves once every job started so far has concluded. */
-  idle(): Promise<void> {
-    return this.tail;
+  /** Run `work` after every job started so far, and before any started later (HMP's savevm...). */
+  serial<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(work);
+    this.tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
   }
 
   private set(job: Job, status: JobStatus): void {
@@ -239,7 +244,8 @@ export function snapshotCommands(t: SnapshotTarget, commands: readonly QmpComman
       params: human.params,
       run: async (a) => {
         const words = (a['command-line'] as string).trim().split(/\s+/);
-        const out = await humanSnapshotCommand(t, words);
+        // savevm and the others wait for the snapshot jobs, and jobs started meanwhile for them.
+        const out = await jobs.serial(() => humanSnapshotCommand(t, words));
         return out === undefined ? human.run(a) : hmpText(out);
       },
     });
