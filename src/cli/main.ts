@@ -16,6 +16,7 @@ import { describeFsError } from './fs-error.js';
 import { performance } from 'node:perf_hooks';
 import { QmpListenError } from '../host/node/qmp-server.js';
 import { VmMonitor } from './monitor.js';
+import { loadAtStart } from './vm-snapshots.js';
 import { ListenError } from '../host/node/tcp-listen.js';
 import { saveVmTo } from '../host/node/snapshot-file.js';
 import { type GdbStub, startGdb } from './gdb.js';
@@ -162,6 +163,11 @@ function isMonitorReset(end: VmEnd): boolean {
   return end.kind === 'stopped' && end.reason.kind === 'monitor' && end.reason.action === 'reset';
 }
 
+/** Whether the VM ended for a QMP snapshot-load (it is built again from the snapshot). */
+function isMonitorLoad(end: VmEnd): boolean {
+  return end.kind === 'stopped' && end.reason.kind === 'monitor' && end.reason.action === 'loadvm';
+}
+
 async function boots(o: RunOptions, monitor: VmMonitor | undefined): Promise<number> {
   for (let boot = 1; ; boot++) {
     if (monitor?.quitting) return EXIT.ok;
@@ -177,6 +183,8 @@ async function boots(o: RunOptions, monitor: VmMonitor | undefined): Promise<num
         return exitStatus({ kind: 'stopped', reason: stop.reason });
       }
       if (incoming !== undefined && config.machine === 'virt') config.incoming = incoming.snapshot;
+      await monitor?.beforeBuild(config);
+      if (boot === 1 && o.loadvm !== undefined) await loadvm(config, o.loadvm);
       let vm: Vm;
       const tBuild = performance.now();
       try {
@@ -196,6 +204,7 @@ async function boots(o: RunOptions, monitor: VmMonitor | undefined): Promise<num
         vm,
         o.disks,
         config.machine === 'virt' ? (config.disks ?? []).map((d) => d.backend.sizeBytes) : [],
+        config.machine === 'virt' ? (config.disks ?? []).map((d) => d.backend) : [],
       );
       let gdb: GdbStub | undefined;
       const elu0 = performance.eventLoopUtilization();
@@ -210,14 +219,16 @@ async function boots(o: RunOptions, monitor: VmMonitor | undefined): Promise<num
         end = await vm.run();
         elu = performance.eventLoopUtilization(elu0);
         gdb?.end(exitStatusQuiet(end));
-        if (o.saveOnExit !== undefined && end.kind === 'stopped') await saveVm(vm, o.saveOnExit);
+        if (o.saveOnExit !== undefined && end.kind === 'stopped' && !isMonitorLoad(end))
+          await saveVm(vm, o.saveOnExit);
       } finally {
         await gdb?.close();
         await vm.close();
       }
       if (o.stats) process.stderr.write(statsText(vm.instructionsRetired, elu, vm.extensionsUsed));
-      const again = (o.reboot && isReboot(end)) || isMonitorReset(end);
+      const again = (o.reboot && isReboot(end)) || isMonitorReset(end) || isMonitorLoad(end);
       monitor?.vmEnded(end, again);
+      if (isMonitorLoad(end)) continue;
       if (again) {
         const why = isMonitorReset(end) ? 'QMP system_reset' : 'the guest asked for a reboot';
         process.stderr.write(`tsvirt: ${why}; starting it again (boot ${boot + 1})\n`);
@@ -227,6 +238,18 @@ async function boots(o: RunOptions, monitor: VmMonitor | undefined): Promise<num
     } finally {
       signals.uninstall();
     }
+  }
+}
+
+/** --loadvm TAG: revert the disks of `config` to TAG and start from its VM state. */
+async function loadvm(config: VmConfig, tag: string): Promise<void> {
+  try {
+    if (config.machine === 'virt' && config.incoming !== undefined)
+      throw new UsageError('--loadvm and --incoming both say where the VM starts: give one');
+    await loadAtStart(config, tag);
+  } catch (e) {
+    await closeConfig(config);
+    throw e instanceof UsageError ? e : new UsageError((e as Error).message);
   }
 }
 

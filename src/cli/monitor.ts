@@ -32,6 +32,20 @@ import {
 } from '../vm/migration/migrate.js';
 import { MigrationUriError, parseMigrationUri } from '../vm/migration/uri.js';
 import { execSink, tcpSink } from './migration-channel.js';
+import { UsageError } from './options.js';
+import type { SnapshotListing, SnapshotTarget } from '../monitor/qmp-snapshot.js';
+import type { BlockBackend } from '../backends/block/backend.js';
+import type { VmConfig } from '../vm/config.js';
+import {
+  applyLoad,
+  defaultSnapshotDevices,
+  deleteSnapshot,
+  listSnapshots,
+  prepareLoad,
+  saveSnapshot,
+  type PendingLoad,
+  type SnapshotDisk,
+} from './vm-snapshots.js';
 
 /** The CSRs `info registers` prints after pc, in QEMU's order (those a hart may lack are skipped). */
 const CSRS: readonly (readonly [string, number])[] = [
@@ -91,7 +105,7 @@ function qmpVersion(): QmpVersion {
 }
 
 /** The QMP servers of one `tsvirt run`, and the VM they control now. */
-export class VmMonitor implements MonitorTarget, MigrationTarget {
+export class VmMonitor implements MonitorTarget, MigrationTarget, SnapshotTarget {
   readonly version = qmpVersion();
   /** All harts run on the event loop's thread, whose id on Linux is the process id. */
   readonly threadId = process.pid;
@@ -111,11 +125,15 @@ export class VmMonitor implements MonitorTarget, MigrationTarget {
   /** Waiting for an incoming migration (--incoming tcp:), before the VM exists. */
   incoming = false;
   private readonly waits: Promise<void>[] = [];
+  /** The disks' backends (snapshot commands), by device name. */
+  private snapshotDisks: SnapshotDisk[] = [];
+  /** A snapshot-load that stopped the VM to build it again from the stored state. */
+  private pendingLoad: PendingLoad | undefined;
 
   /** Listen on each of `addresses`; rejects (after closing what it opened) when one fails. */
   static async open(addresses: readonly QmpAddress[]): Promise<VmMonitor> {
     const m = new VmMonitor();
-    const commands = qmpCommands(m, m);
+    const commands = qmpCommands(m, m, m);
     try {
       for (const a of addresses) {
         const s = await QmpServer.listen(a, m.version, commands);
@@ -141,10 +159,16 @@ export class VmMonitor implements MonitorTarget, MigrationTarget {
 
   /**
    * `vm` is the VM now (before its `run`); `diskSpecs` are its --disk values, in order, and
-   * `sizesBytes` their disks' sizes.
+   * `sizesBytes` their disks' sizes, `backends` the disks (for snapshots).
    */
-  attach(vm: Vm, diskSpecs: readonly string[], sizesBytes: readonly number[]): void {
+  attach(
+    vm: Vm,
+    diskSpecs: readonly string[],
+    sizesBytes: readonly number[],
+    backends: readonly BlockBackend[] = [],
+  ): void {
     this.vm = vm;
+    this.snapshotDisks = backends.map((backend, k) => ({ device: `virtio${k}`, backend }));
     this.vmDone = new Promise((resolve) => (this.endVm = resolve));
     this.disks = diskSpecs.map((text, k) => {
       const spec = parseDiskSpec(text);
@@ -163,6 +187,30 @@ export class VmMonitor implements MonitorTarget, MigrationTarget {
       if (this.vm === vm) this.emit(paused ? 'STOP' : 'RESUME');
     });
     if (this.quitRequested) vm.stop({ kind: 'monitor', action: 'quit' });
+    const load = this.pendingLoad;
+    this.pendingLoad = undefined;
+    if (load !== undefined) {
+      // The VM paused for the load (STOP); it runs on if it ran, as QEMU's does.
+      if (load.wasRunning && !this.wantPaused) this.emit('RESUME');
+      else if (!this.wantPaused) void vm.pause();
+      load.done();
+    }
+  }
+
+  /**
+   * Before the VM is built again: a snapshot-load in progress reverts the disks `config` opened
+   * and makes it start from the stored state. A failure fails the load and is thrown.
+   */
+  async beforeBuild(config: VmConfig): Promise<void> {
+    const load = this.pendingLoad;
+    if (load === undefined) return;
+    try {
+      await applyLoad(config, load);
+    } catch (e) {
+      this.pendingLoad = undefined;
+      load.done(e);
+      throw new UsageError(`snapshot-load '${load.tag}': ${(e as Error).message}; the VM cannot go on`);
+    }
   }
 
   /**
@@ -172,7 +220,7 @@ export class VmMonitor implements MonitorTarget, MigrationTarget {
   vmEnded(end: VmEnd, again: boolean): void {
     this.vm = undefined;
     this.endVm();
-    if (end.kind === 'stopped' && end.reason.kind === 'monitor' && end.reason.action === 'reset') return;
+    if (end.kind === 'stopped' && end.reason.kind === 'monitor' && end.reason.action !== 'quit') return;
     const guestReset = end.kind === 'guest' && end.stop.kind === 'reboot';
     if (again && guestReset) {
       this.emit('RESET', { guest: true, reason: 'guest-reset' });
@@ -358,6 +406,65 @@ export class VmMonitor implements MonitorTarget, MigrationTarget {
     if (p.downtimeLimitMs !== undefined) this.migrationParams.downtimeLimitMs = p.downtimeLimitMs;
     if (p.maxBandwidthBytesPerS !== undefined)
       this.migrationParams.maxBandwidthBytesPerS = p.maxBandwidthBytesPerS;
+  }
+
+  async snapshotSave(
+    tag: string,
+    vmstate: string,
+    devices: readonly string[],
+    overwrite: boolean,
+  ): Promise<void> {
+    const vm = this.liveVm();
+    await saveSnapshot(vm, this.snapshotDisks, { tag, vmstate, devices, overwrite }, () => !this.wantPaused);
+  }
+
+  async snapshotLoad(
+    tag: string,
+    vmstate: string | undefined,
+    devices: readonly string[] | undefined,
+  ): Promise<void> {
+    const vm = this.liveVm();
+    const { diskIndexes, state } = await prepareLoad(vm, this.snapshotDisks, { tag, vmstate, devices });
+    if (this.vm !== vm) throw new QmpError('GenericError', 'the VM ended during the load');
+    const wasRunning = !vm.paused;
+    await Promise.race([vm.pause(), this.vmDone]);
+    if (this.vm !== vm) throw new QmpError('GenericError', 'the VM ended during the load');
+    await new Promise<void>((resolve, reject) => {
+      this.pendingLoad = {
+        tag,
+        diskIndexes,
+        state,
+        wasRunning,
+        done: (e) => (e === undefined ? resolve() : reject(e as Error)),
+      };
+      vm.stop({ kind: 'monitor', action: 'loadvm' });
+    });
+  }
+
+  async snapshotDelete(tag: string, devices: readonly string[] | undefined): Promise<void> {
+    this.liveVm();
+    await deleteSnapshot(this.snapshotDisks, tag, devices);
+  }
+
+  snapshotList(): SnapshotListing[] {
+    return listSnapshots(this.snapshotDisks);
+  }
+
+  snapshotDevices(): string[] {
+    return defaultSnapshotDevices(this.snapshotDisks);
+  }
+
+  jobEvent(name: string, data: QmpObject): void {
+    this.emit(name, data);
+  }
+
+  /** The VM the snapshot commands act on (QmpError when there is none, or a migration runs). */
+  private liveVm(): Vm {
+    const vm = this.vm;
+    if (vm === undefined || this.ended) throw new QmpError('GenericError', 'There is no VM');
+    if (this.migration?.active === true)
+      throw new QmpError('GenericError', "There's a migration process in progress");
+    return vm;
   }
 
   /** Close the servers, giving clients a moment to read the last replies and events. */

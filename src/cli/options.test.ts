@@ -116,9 +116,11 @@ test('defaults: virt, 1 hart, WebAssembly translator, console on the UART, no de
     rng: false,
     incoming: undefined,
     saveOnExit: undefined,
+    loadvm: undefined,
     console: 'stdio',
     qmp: [],
   });
+  assert.equal(run('--loadvm', 'snap0').loadvm, 'snap0');
   const o = run('--disk', 'file=a', '--disk', 'file=b', '--net', 'udp,local=1,remote=2', '--rng', '--stats');
   assert.deepEqual(
     [o.disks, o.nets, o.rng, o.stats],

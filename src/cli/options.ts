@@ -393,6 +393,17 @@ export const RUN_OPTIONS = {
       'whole VM to PATH first; --incoming file:PATH resumes it',
     parse: (raw) => raw,
   }),
+  /** An internal snapshot of the qcow2 disks to start from (QEMU's -loadvm), or undefined. */
+  loadvm: value({
+    name: 'loadvm',
+    syntax: 'TAG',
+    machines: VIRT,
+    help:
+      "start from the disks' internal snapshot TAG (QMP snapshot-save, HMP\n" +
+      'savevm): the disks are reverted to it and the VM state stored with it\n' +
+      'is loaded instead of booting',
+    parse: (raw) => raw,
+  }),
   console: value({
     name: 'console',
     syntax: 'stdio|virtio',

@@ -3,6 +3,7 @@
 // human-monitor-command runs. Portable: the CLI adapts its VM to MonitorTarget.
 
 import { migrationCommands, type MigrationTarget } from './qmp-migration.js';
+import { snapshotCommands, type SnapshotTarget } from './qmp-snapshot.js';
 import { QmpError, type QmpCommand, type QmpObject, type QmpValue, type QmpVersion } from './qmp-protocol.js';
 
 /** QEMU's RunState names that tsvirt's VM can be in. */
@@ -107,10 +108,15 @@ function humanCommand(t: MonitorTarget, line: string, cpuIndex: number | undefin
 }
 
 /**
- * The commands over `t`, keyed by name, with the migration commands over `migration` when given.
+ * The commands over `t`, keyed by name, with the migration commands over `migration` and the
+ * snapshot commands over `snapshot` when given.
  * qmp_capabilities is the session's own.
  */
-export function qmpCommands(t: MonitorTarget, migration?: MigrationTarget): Map<string, QmpCommand> {
+export function qmpCommands(
+  t: MonitorTarget,
+  migration?: MigrationTarget,
+  snapshot?: SnapshotTarget,
+): Map<string, QmpCommand> {
   const list: QmpCommand[] = [
     {
       name: 'query-status',
@@ -193,6 +199,7 @@ export function qmpCommands(t: MonitorTarget, migration?: MigrationTarget): Map<
     },
   ];
   if (migration !== undefined) list.push(...migrationCommands(migration));
+  if (snapshot !== undefined) list.push(...snapshotCommands(snapshot, list));
   const map = new Map(list.map((c) => [c.name, c]));
   const names = ['qmp_capabilities', 'query-commands', ...map.keys()];
   map.set('query-commands', {

@@ -10,8 +10,11 @@ export type StopReason =
   | { kind: 'quit' }
   /** `Vm.stop` by a program. */
   | { kind: 'request' }
-  /** A monitor command (QMP): `quit` ends tsvirt, `reset` boots the guest again. */
-  | { kind: 'monitor'; action: 'quit' | 'reset' };
+  /**
+   * A monitor command (QMP): `quit` ends tsvirt, `reset` boots the guest again, `loadvm` builds
+   * the VM again from a snapshot (snapshot-load).
+   */
+  | { kind: 'monitor'; action: 'quit' | 'reset' | 'loadvm' };
 
 /**
  * The stop requests of one VM. The first request is the reason the VM stops; later ones change

@@ -3,17 +3,19 @@
 // capabilities negotiation, CRLF-terminated JSON replies carrying the request's id, asynchronous
 // events with timestamps) and by raw exchanges through socat. Every command of docs/qmp.md, the
 // events STOP, RESUME, POWERDOWN, RESET and SHUTDOWN, and hostile input: malformed JSON, unknown
-// commands, a message over the size limit, and a client that never reads its replies.
+// commands, a message over the size limit, and a client that never reads its replies. Internal
+// snapshots as jobs on a qcow2 disk: saved, written on, loaded (RAM and disk as at the save).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Guest, debianGuest } from './guest.mjs';
+import { createQcow2 } from '../../dist/backends/block/open.js';
 
 const BOOT_TIMEOUT_MS = Number(process.env.TSVIRT_BOOT_TIMEOUT_MS ?? 900_000);
 const guest = debianGuest();
@@ -24,6 +26,8 @@ process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 const SOCK = join(work, 'qmp.sock');
 const DISK = join(work, 'disk.img');
 const DISK_BYTES = 1024 * 1024;
+const QDISK = join(work, 'snap.qcow2');
+const haveQemuImg = spawnSync('qemu-img', ['--version'], { stdio: 'ignore' }).error === undefined;
 
 /**
  * A QMP client from the specification: the server's messages are JSON objects each ending in
@@ -164,10 +168,11 @@ test(
   async () => {
     writeFileSync(DISK, '');
     truncateSync(DISK, DISK_BYTES);
+    await createQcow2(QDISK, { sizeBytes: 4 * 1024 * 1024 });
     const g = new Guest(
       [
         ...['--kernel', guest.KERNEL, '--initrd', guest.INITRD, '--append', 'console=ttyS0'],
-        ...['--smp', '2', '--disk', `file=${DISK},format=raw,readonly`],
+        ...['--smp', '2', '--disk', `file=${DISK},format=raw,readonly`, '--disk', `file=${QDISK}`],
         ...['--qmp', `unix:${SOCK},server,wait=off`],
       ],
       { log },
@@ -205,6 +210,11 @@ test(
         'query-version',
         'query-commands',
         'human-monitor-command',
+        'snapshot-save',
+        'snapshot-load',
+        'snapshot-delete',
+        'query-jobs',
+        'job-dismiss',
       ])
         assert.ok(names.includes(n), `query-commands lists ${n}`);
       const cpus = await c.ok('query-cpus-fast');
@@ -217,7 +227,11 @@ test(
         assert.ok(Number.isInteger(x['thread-id']) && typeof x['qom-path'] === 'string');
       }
       const blocks = await c.ok('query-block');
-      assert.equal(blocks.length, 1);
+      assert.equal(blocks.length, 2);
+      assert.deepEqual(
+        [blocks[1].device, blocks[1].inserted.drv, blocks[1].inserted.ro],
+        ['virtio1', 'qcow2', false],
+      );
       assert.equal(blocks[0].inserted.file, DISK);
       assert.equal(blocks[0].inserted.ro, true);
       assert.equal(blocks[0].inserted.drv, 'raw');
@@ -318,6 +332,84 @@ test(
       assert.deepEqual(await c.ok('query-status'), { running: true, status: 'running' });
       assert.match(await g.run('echo alive_$((40+2))'), /alive_42/);
 
+      // Internal snapshots as jobs. The guest keeps a word in RAM (a shell variable) and on its
+      // qcow2 disk (virtio1, /dev/vdb); snapshot-load brings back both as they were at the save.
+      const hmp = (line) => c.ok('human-monitor-command', { 'command-line': line });
+      const mark = async (word) =>
+        assert.match(
+          await g.run(
+            `M=${word}; printf ${word}_MARK | dd of=/dev/vdb bs=512 conv=sync 2>/dev/null; sync; echo wrote_$M`,
+          ),
+          new RegExp(`wrote_${word}`),
+        );
+      // What the disk holds (the page cache dropped first), and the word in RAM.
+      const marks = () =>
+        g.run(
+          'echo 3 > /proc/sys/vm/drop_caches; dd if=/dev/vdb bs=16 count=1 2>/dev/null | tr -d "\\\\000"; echo; echo M=$M',
+        );
+      const jobStatuses = (id, from) =>
+        c.events
+          .slice(from)
+          .filter((e) => e.event === 'JOB_STATUS_CHANGE' && e.data.id === id)
+          .map((e) => e.data.status);
+      const concluded = (id, from) =>
+        c.until(() => (jobStatuses(id, from).includes('concluded') ? true : undefined), `job ${id}`, 120_000);
+      const SUCCESS = ['created', 'running', 'waiting', 'pending', 'concluded'];
+      await mark('first');
+      let at = c.events.length;
+      const save = { 'job-id': 'save0', tag: 'snap0', vmstate: 'virtio1', devices: ['virtio1'] };
+      assert.deepEqual(await c.ok('snapshot-save', save), {});
+      await concluded('save0', at);
+      assert.deepEqual(jobStatuses('save0', at), SUCCESS);
+      const seen = c.events.slice(at).map((e) => e.event);
+      assert.ok(seen.indexOf('STOP') >= 0 && seen.indexOf('STOP') < seen.lastIndexOf('RESUME'), seen.join());
+      assert.deepEqual(await c.ok('query-jobs'), [
+        {
+          id: 'save0',
+          type: 'snapshot-save',
+          status: 'concluded',
+          'current-progress': 1,
+          'total-progress': 1,
+        },
+      ]);
+      assert.deepEqual(await c.ok('job-dismiss', { id: 'save0' }), {});
+      assert.deepEqual(await c.ok('query-jobs'), []);
+      assert.match(await hmp('info snapshots'), /\r\n-- +snap0 +\d/);
+      // A job that fails: the raw disk cannot take snapshots; the error is in query-jobs.
+      at = c.events.length;
+      await c.ok('snapshot-save', { 'job-id': 'bad', tag: 'x', vmstate: 'virtio0', devices: ['virtio0'] });
+      await concluded('bad', at);
+      assert.deepEqual(jobStatuses('bad', at), ['created', 'running', 'aborting', 'concluded']);
+      assert.equal(
+        (await c.ok('query-jobs'))[0].error,
+        "Device 'virtio0' is writable but does not support snapshots",
+      );
+      await c.ok('job-dismiss', { id: 'bad' });
+      await mark('second');
+      assert.match(await marks(), /second_MARK\nM=second/);
+      at = c.events.length;
+      await c.ok('snapshot-load', {
+        'job-id': 'load0',
+        tag: 'snap0',
+        vmstate: 'virtio1',
+        devices: ['virtio1'],
+      });
+      await concluded('load0', at);
+      assert.deepEqual(jobStatuses('load0', at), SUCCESS);
+      await c.ok('job-dismiss', { id: 'load0' });
+      assert.equal((await c.ok('query-status')).status, 'running');
+      assert.match(await marks(), /first_MARK\nM=first/);
+      // HMP savevm and delvm, and snapshot-delete as a job; snap1 stays for qemu-img at the end.
+      assert.equal(await hmp('savevm snap2'), '');
+      assert.equal(await hmp('savevm snap1'), '');
+      assert.equal(await hmp('delvm snap2'), '');
+      at = c.events.length;
+      await c.ok('snapshot-delete', { 'job-id': 'del0', tag: 'snap0', devices: ['virtio1'] });
+      await concluded('del0', at);
+      assert.deepEqual(jobStatuses('del0', at), SUCCESS);
+      assert.doesNotMatch(await hmp('info snapshots'), /snap0|snap2/);
+      assert.match(await g.run('echo alive_$((40+2))'), /alive_42/);
+
       // system_powerdown: the event (RISC-V virt has no power button: the guest sees nothing).
       const beforePower = c.events.length;
       assert.deepEqual(await c.ok('system_powerdown'), {});
@@ -345,6 +437,30 @@ test(
       assert.deepEqual(exit, { code: 0, signal: null });
       assert.ok(!existsSync(SOCK), 'the socket is removed at exit');
       c.close();
+      if (haveQemuImg) {
+        // QEMU sees the snapshot tsvirt left, finds the image clean, and reverts to the first mark.
+        const img = (...args) => spawnSync('qemu-img', args, { encoding: 'utf8' });
+        assert.match(img('snapshot', '-l', QDISK).stdout, /\n\d+\s+snap1\s/);
+        assert.match(img('check', QDISK).stdout, /No errors were found on the image/);
+        assert.equal(img('snapshot', '-a', 'snap1', QDISK).status, 0);
+        const raw = join(work, 'snap.raw');
+        assert.equal(img('convert', '-O', 'raw', QDISK, raw).status, 0);
+        assert.equal(readFileSync(raw).subarray(0, 10).toString(), 'first_MARK');
+      }
+      // --loadvm (QEMU's -loadvm): a new tsvirt starts from snap1, its shell as it was then.
+      const resumed = new Guest(
+        [
+          ...['--kernel', guest.KERNEL, '--initrd', guest.INITRD, '--append', 'console=ttyS0'],
+          ...['--smp', '2', '--disk', `file=${DISK},format=raw,readonly`, '--disk', `file=${QDISK}`],
+          ...['--loadvm', 'snap1'],
+        ],
+        { log },
+      );
+      try {
+        assert.match(await resumed.run('echo M=$M'), /^M=first$/m);
+      } finally {
+        resumed.kill();
+      }
     } finally {
       g.kill();
     }

@@ -85,6 +85,8 @@ export interface Qcow2Header {
   readonly refcountTableOffset: number;
   readonly refcountTableClusters: number;
   readonly nbSnapshots: number;
+  /** Where the snapshot table starts (0 without snapshots); checked by qcow2-snapshot.ts. */
+  readonly snapshotsOffset: number;
   readonly incompatibleFeatures: bigint;
   readonly autoclearFeatures: bigint;
   readonly refcountOrder: number;
@@ -200,6 +202,9 @@ export function decodeHeader(path: string, head: Uint8Array, fileBytes: number):
     BigInt(refcountTableClusters) * BigInt(clusterBytes),
   );
   const nbSnapshots = v.getUint32(H.nbSnapshots);
+  const snapshotsOffset = v.getBigUint64(H.snapshotsOffset);
+  if (nbSnapshots > 0 && snapshotsOffset > BigInt(fileBytes))
+    throw field('snapshots_offset', snapshotsOffset, `is past the end of the file (${fileBytes} bytes)`);
   // Header extensions follow the header, inside the first cluster.
   let backingFormat: string | undefined;
   const end = Math.min(clusterBytes, head.length);
@@ -237,6 +242,7 @@ export function decodeHeader(path: string, head: Uint8Array, fileBytes: number):
     refcountTableOffset,
     refcountTableClusters,
     nbSnapshots,
+    snapshotsOffset: nbSnapshots > 0 ? Number(snapshotsOffset) : 0,
     incompatibleFeatures: incompatible,
     autoclearFeatures: autoclear,
     refcountOrder,

@@ -23,12 +23,15 @@ import {
   newImage,
   Qcow2Error,
   setEntry,
-  getRefcount,
-  setRefcount,
   type L2Entry,
   type Qcow2CreateSpec,
   type Qcow2Header,
 } from './qcow2-format.js';
+import { Qcow2Refcounts } from './qcow2-refcounts.js';
+import { readSnapshotTable, type Qcow2Snapshot } from './qcow2-snapshot.js';
+import { Qcow2Snapshots, type SnapshotOptions } from './qcow2-snapshots.js';
+
+export type { SnapshotOptions };
 
 /** Bytes of L1 table written back per dirty page. */
 const L1_PAGE_BYTES = 4096;
@@ -73,17 +76,12 @@ export class Qcow2Backend implements BlockBackend {
   /** L2 tables by host offset, loaded and checked on first use. */
   private readonly l2 = new Map<number, DataView>();
   private readonly l2Dirty = new Set<number>();
-  private refTable: DataView;
-  private refTableOffset: number;
-  private refTableDirty = false;
-  private readonly refBlocks = new Map<number, Uint8Array>();
-  private readonly refBlocksDirty = new Set<number>();
+  private readonly refs: Qcow2Refcounts;
   /**
    * Clusters whose refcount drops by one once the tables no longer point at them (replaced
    * shared or compressed clusters, a copied L2 table, the old refcount table after it moved).
    */
   private pendingDecrements: number[] = [];
-  private headerDirty = false;
   /** Something was written since the last completed flush (data or metadata in memory). */
   private unflushed = false;
   /** The next cluster to allocate: the end of the file, cluster-aligned. */
@@ -92,33 +90,75 @@ export class Qcow2Backend implements BlockBackend {
   private closed = false;
   private flushFailure: unknown;
   private zeros: Uint8Array | undefined;
+  private readonly snaps: Qcow2Snapshots;
 
   private constructor(
     private readonly file: HostFile,
     readonly path: string,
     readonly header: Qcow2Header,
     /** The file size at open: offsets read from the file must lie below it. */
-    private readonly fileBytesAtOpen: number,
+    fileBytesAtOpen: number,
     l1: Uint8Array,
     refTable: Uint8Array,
     readonly readOnly: boolean,
     readonly backing: BlockBackend | undefined,
+    snapshots: Qcow2Snapshot[],
   ) {
     this.cb = header.clusterBytes;
     this.l2PerTable = l2Entries(header.clusterBits);
     this.sizeBytes = Math.floor(header.sizeBytes / SECTOR_BYTES) * SECTOR_BYTES;
     this.discardGranularityBytes = Math.max(4096, this.cb);
     this.l1 = new DataView(l1.buffer, l1.byteOffset, l1.byteLength);
-    this.refTable = new DataView(refTable.buffer, refTable.byteOffset, refTable.byteLength);
-    this.refTableOffset = header.refcountTableOffset;
     this.nextFree = Math.ceil(fileBytesAtOpen / this.cb) * this.cb;
+    const take = (clusters: number): number => {
+      const at = this.nextFree;
+      this.nextFree += clusters * this.cb;
+      return at;
+    };
+    const retire = (cluster: number): void => void this.pendingDecrements.push(cluster);
+    this.refs = new Qcow2Refcounts(file, path, header, refTable, {
+      take,
+      retire,
+      read: (host, dst) => this.readHost(host, dst),
+    });
+    this.snaps = new Qcow2Snapshots(
+      {
+        path,
+        header,
+        file,
+        l1: this.l1,
+        refs: this.refs,
+        fileEnd: () => this.nextFree,
+        l2Table: (host) => this.l2Table(host),
+        markL1: (k) => {
+          this.l1Dirty.add(Math.floor((k * 8) / L1_PAGE_BYTES));
+          this.unflushed = true;
+        },
+        markL2: (host) => {
+          this.l2Dirty.add(host);
+          this.unflushed = true;
+        },
+        take,
+        retire,
+        flush: () => {
+          this.unflushed = true;
+          return this.flushNow();
+        },
+        mutating: (op) => this.mutating(op),
+        readHost: (host, dst) => this.readHost(host, dst),
+        decompress: (host, lenBytes) => this.decompress(host, lenBytes),
+      },
+      snapshots,
+      header.snapshotsOffset,
+    );
   }
 
   /**
    * Open the image at `path`. Rejects with {@link Qcow2Error} when the header or the L1 or
    * refcount table is invalid (every entry is checked here; L2 tables when first used), with the
-   * host error when the file cannot be opened. Writable opening also refuses images marked
-   * dirty or corrupt, and those with internal snapshots (whose clusters are shared).
+   * host error when the file cannot be opened, and when the snapshot table is corrupt. Writable
+   * opening also refuses images marked dirty or corrupt (their refcounts cannot be trusted, and
+   * copy-on-write of clusters shared with internal snapshots depends on them).
    */
   static async open(path: string, opts: Qcow2OpenOptions): Promise<Qcow2Backend> {
     const file = await (opts.openFile ?? openHostFile)(path, opts.readOnly ? 'r' : 'r+');
@@ -137,8 +177,6 @@ export class Qcow2Backend implements BlockBackend {
           throw refuse('marked corrupt (qemu-img check -r all repairs it)');
         if (h.incompatibleFeatures & INCOMPAT_DIRTY)
           throw refuse('marked dirty: its refcounts may be stale (qemu-img check -r all repairs them)');
-        if (h.nbSnapshots > 0)
-          throw refuse(`has ${h.nbSnapshots} internal snapshot(s), whose clusters are shared`);
       }
       const l1 = new Uint8Array(h.l1Size * 8);
       await readFully(file, h.l1TableOffset, l1);
@@ -149,12 +187,13 @@ export class Qcow2Backend implements BlockBackend {
       const refView = new DataView(refTable.buffer);
       for (let k = 0; k < refTable.length / 8; k++)
         decodeTableEntry(path, 'refcount table', refView, k, h, fileBytes, false);
+      const snapshots = await readSnapshotTable(file, path, h, fileBytes);
       if (h.backingFile !== undefined) {
         if (opts.openBacking === undefined)
           throw new Qcow2Error(path, 'has a backing file but none can be opened here');
         backing = await opts.openBacking(h.backingFile, h.backingFormat);
       }
-      const img = new Qcow2Backend(file, path, h, fileBytes, l1, refTable, opts.readOnly, backing);
+      const img = new Qcow2Backend(file, path, h, fileBytes, l1, refTable, opts.readOnly, backing, snapshots);
       if (!opts.readOnly && h.autoclearFeatures !== 0n) {
         // Auto-clear features (bitmaps...) that this writer does not keep up to date must be
         // cleared before anything else is written (qcow2.txt, autoclear_features).
@@ -255,8 +294,9 @@ export class Qcow2Backend implements BlockBackend {
       const bytes = new Uint8Array(this.cb);
       await readFully(this.file, host, bytes);
       t = new DataView(bytes.buffer);
-      // Check every entry now, so that a corrupt table fails on first use with a clear error.
-      for (let k = 0; k < this.l2PerTable; k++) decodeL2(this.path, t, k, this.header, this.fileBytesAtOpen);
+      // Check every entry now, so that a corrupt table fails on first use with a clear error. A
+      // table read later may be one this writer made (a snapshot's): the bound is the file now.
+      for (let k = 0; k < this.l2PerTable; k++) decodeL2(this.path, t, k, this.header, this.nextFree);
       this.l2.set(host, t);
     }
     return t;
@@ -423,79 +463,8 @@ export class Qcow2Backend implements BlockBackend {
   private async allocCluster(): Promise<number> {
     const host = this.nextFree;
     this.nextFree += this.cb;
-    await this.setRefcount(host / this.cb, 1);
+    await this.refs.set(host / this.cb, 1);
     return host;
-  }
-
-  /** The refcount table entry `ti`: its refcount block's offset, 0 for none. */
-  private refBlockHost(ti: number): number {
-    return decodeTableEntry(
-      this.path,
-      'refcount table',
-      this.refTable,
-      ti,
-      this.header,
-      Number.MAX_SAFE_INTEGER,
-      false,
-    ).host;
-  }
-
-  private async setRefcount(cluster: number, value: number): Promise<void> {
-    const { ti, k } = this.refIndex(cluster);
-    if (ti >= this.refTable.byteLength / 8) await this.growRefTable(ti + 1);
-    const block = await this.refBlock(ti);
-    setRefcount(block, k, this.header.refcountOrder, value);
-    this.refBlocksDirty.add(ti);
-  }
-
-  private async refcount(cluster: number): Promise<number> {
-    const { ti, k } = this.refIndex(cluster);
-    if (ti >= this.refTable.byteLength / 8) return 0;
-    return getRefcount(await this.refBlock(ti), k, this.header.refcountOrder);
-  }
-
-  /** Refcount table index and block entry of `cluster` (qcow2.txt, Reference counts). */
-  private refIndex(cluster: number): { ti: number; k: number } {
-    const perBlock = (this.cb * 8) / 2 ** this.header.refcountOrder;
-    return { ti: Math.floor(cluster / perBlock), k: cluster % perBlock };
-  }
-
-  /** Refcount block `ti`, read from the file or, when there is none, a new one. */
-  private async refBlock(ti: number): Promise<Uint8Array> {
-    let block = this.refBlocks.get(ti);
-    if (block !== undefined) return block;
-    block = new Uint8Array(this.cb);
-    const blockHost = this.refBlockHost(ti);
-    this.refBlocks.set(ti, block);
-    if (blockHost !== 0) {
-      await this.readHost(blockHost, block);
-    } else {
-      // A new block, itself counted (possibly in itself).
-      const at = this.nextFree;
-      this.nextFree += this.cb;
-      setEntry(this.refTable, ti, at, false);
-      this.refTableDirty = true;
-      this.refBlocksDirty.add(ti);
-      await this.setRefcount(at / this.cb, 1);
-    }
-    return block;
-  }
-
-  /** A refcount table with room for `entries`: a copy in new clusters, the old one freed later. */
-  private async growRefTable(entries: number): Promise<void> {
-    const oldBytes = this.refTable.byteLength;
-    const clusters = Math.ceil(Math.max(entries * 8, oldBytes * 2) / this.cb);
-    const bytes = new Uint8Array(clusters * this.cb);
-    bytes.set(new Uint8Array(this.refTable.buffer, this.refTable.byteOffset, oldBytes));
-    const oldAt = this.refTableOffset;
-    for (let c = 0; c < oldBytes / this.cb; c++) this.pendingDecrements.push(oldAt / this.cb + c);
-    const at = this.nextFree;
-    this.nextFree += clusters * this.cb;
-    this.refTable = new DataView(bytes.buffer);
-    this.refTableOffset = at;
-    this.refTableDirty = true;
-    this.headerDirty = true;
-    for (let c = 0; c < clusters; c++) await this.setRefcount(at / this.cb + c, 1);
   }
 
   /**
@@ -510,11 +479,11 @@ export class Qcow2Backend implements BlockBackend {
     if (!this.unflushed) return;
     try {
       await this.file.datasync();
-      if (this.refBlocksDirty.size > 0 || this.refTableDirty) {
-        await this.writeRefcounts();
+      if (this.refs.dirty) {
+        await this.refs.write();
         await this.file.datasync();
       }
-      if (this.l2Dirty.size > 0 || this.l1Dirty.size > 0 || this.headerDirty) {
+      if (this.l2Dirty.size > 0 || this.l1Dirty.size > 0 || this.refs.moved) {
         for (const host of [...this.l2Dirty].sort((a, b) => a - b)) {
           const t = this.l2.get(host)!;
           await writeFully(this.file, host, new Uint8Array(t.buffer, t.byteOffset, t.byteLength));
@@ -530,19 +499,16 @@ export class Qcow2Backend implements BlockBackend {
           );
         }
         this.l1Dirty.clear();
-        if (this.headerDirty) {
-          const fields = new DataView(new ArrayBuffer(12));
-          fields.setBigUint64(0, BigInt(this.refTableOffset));
-          fields.setUint32(8, this.refTable.byteLength / this.cb);
-          await writeFully(this.file, H.refcountTableOffset, new Uint8Array(fields.buffer));
-          this.headerDirty = false;
+        if (this.refs.moved) {
+          await writeFully(this.file, H.refcountTableOffset, this.refs.headerFields());
+          this.refs.moved = false;
         }
         await this.file.datasync();
       }
       if (this.pendingDecrements.length > 0) {
         for (const c of this.pendingDecrements.splice(0))
-          await this.setRefcount(c, Math.max(0, (await this.refcount(c)) - 1));
-        await this.writeRefcounts();
+          await this.refs.set(c, Math.max(0, (await this.refs.get(c)) - 1));
+        await this.refs.write();
         await this.file.datasync();
       }
       this.unflushed = false;
@@ -552,18 +518,53 @@ export class Qcow2Backend implements BlockBackend {
     }
   }
 
-  private async writeRefcounts(): Promise<void> {
-    for (const ti of [...this.refBlocksDirty].sort((a, b) => a - b)) {
-      await writeFully(this.file, this.refBlockHost(ti), this.refBlocks.get(ti)!);
-    }
-    this.refBlocksDirty.clear();
-    if (this.refTableDirty) {
-      await writeFully(
-        this.file,
-        this.refTableOffset,
-        new Uint8Array(this.refTable.buffer, this.refTable.byteOffset, this.refTable.byteLength),
-      );
-      this.refTableDirty = false;
+  /** The internal snapshots, in table order. */
+  snapshots(): readonly Qcow2Snapshot[] {
+    return this.snaps.list;
+  }
+
+  /** The snapshot named `tag`, else the one whose ID is `tag` (as QEMU looks them up). */
+  findSnapshot(tag: string): Qcow2Snapshot | undefined {
+    return this.snaps.find(tag);
+  }
+
+  /** See {@link Qcow2Snapshots.create}; pending writes are flushed first (they are in it). */
+  createSnapshot(name: string, opts: SnapshotOptions = {}): Promise<Qcow2Snapshot> {
+    return this.snapshotOp(() => this.snaps.create(name, opts));
+  }
+
+  /** See {@link Qcow2Snapshots.apply}. */
+  applySnapshot(tag: string): Promise<void> {
+    return this.snapshotOp(() => this.snaps.apply(tag));
+  }
+
+  /** See {@link Qcow2Snapshots.delete}. */
+  deleteSnapshot(tag: string): Promise<void> {
+    return this.snapshotOp(() => this.snaps.delete(tag));
+  }
+
+  /** See {@link Qcow2Snapshots.readVmState}. */
+  readVmState(tag: string, maxBytes: number): Promise<Uint8Array> {
+    return this.exclusive(() => this.snaps.readVmState(tag, maxBytes));
+  }
+
+  /** A snapshot operation: on a writable image, after a flush, failing the image if it fails part-way. */
+  private snapshotOp<T>(op: () => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      this.writable('snapshot');
+      await this.flushNow();
+      return op();
+    });
+  }
+
+  /** Run `op`, which changes the image; a failure part-way leaves it failed like a flush. */
+  private async mutating(op: () => Promise<void>): Promise<void> {
+    try {
+      this.unflushed = true;
+      await op();
+    } catch (e) {
+      this.flushFailure ??= e;
+      throw e;
     }
   }
 
