@@ -10,6 +10,7 @@ import { VirtioBlk } from '../devices/virtio/blk/device.js';
 import { VirtioConsole } from '../devices/virtio/console/device.js';
 import { VirtioNet } from '../devices/virtio/net/device.js';
 import { VirtioRng } from '../devices/virtio/rng/device.js';
+import { HostEntropySource, type EntropySource } from '../backends/entropy.js';
 import type { VirtioDevice } from '../devices/virtio/types.js';
 import {
   checkConfig,
@@ -67,6 +68,16 @@ function loopOptions(c: VmConfig): LoopOptions {
     jitCache: c.jitCacheBlocks ?? DEFAULT_JIT_CACHE_BLOCKS,
     warn: c.warn,
   };
+}
+
+/** Bytes Linux credits to its entropy pool at boot: 256 bits make its CRNG ready. */
+const RNG_SEED_BYTES = 64;
+
+function rngSeed(source: EntropySource | null = new HostEntropySource()): Uint8Array | undefined {
+  if (source === null) return undefined;
+  const seed = new Uint8Array(RNG_SEED_BYTES);
+  source.fill(seed);
+  return seed;
 }
 
 /** Host bytes the engine wants after RAM: the board makes its memory with them. */
@@ -153,6 +164,7 @@ function buildVirt(c: VirtConfig, closers: Closer[], blks: VirtioBlk[]): Vm {
     warn: c.warn,
     clock: c.clock,
     rtcNowNs: c.rtcNowNs,
+    rngSeed: rngSeed(c.bootEntropy),
     restoring: snap !== undefined,
     memory: snap?.ramMemory,
   });

@@ -121,6 +121,12 @@ export interface VirtConfig extends CommonConfig {
   /** A virtio-rng device fed by this source, after the NICs. */
   rng?: EntropySource;
   /**
+   * Where the 64 bytes of the device tree's /chosen/rng-seed come from (default: the host's
+   * CSPRNG, as QEMU's virt does); `null` leaves the seed out, so that nothing random from the
+   * host reaches the guest. Linux's CRNG is ready at boot only with a seed or an entropy device.
+   */
+  bootEntropy?: EntropySource | null;
+  /**
    * A snapshot's bytes (Vm.save, docs/snapshot-format.md), or a state already read (a migration
    * stream's, vm/migration/receive.ts): the VM starts from this state instead of
    * booting. The rest of the configuration must describe the same machine; the kernel is not read.

@@ -78,6 +78,8 @@ export interface VirtOptions {
   clock?: Clock;
   /** The RTC's wall-clock time in ns (default: the host's). */
   rtcNowNs?: () => bigint;
+  /** Bytes for the device tree's /chosen/rng-seed, which seeds Linux's CRNG (none: no seed). */
+  rngSeed?: Uint8Array;
   /**
    * The machine is about to load a snapshot (boards/virt/state.ts): nothing is loaded into RAM
    * (the kernel is not read) and the harts are not reset for boot; RAM stays all zero.
@@ -224,6 +226,7 @@ export class VirtBoard implements TcgBoard {
       initrd,
       isa,
       mmuType: 'riscv,sv48',
+      rngSeed: opts.rngSeed,
     });
     if (fdt.length > FDT_AREA_BYTES) {
       throw new BootError(

@@ -24,6 +24,8 @@ export interface VirtFdtOptions {
   isa: IsaProfile;
   /** Satp modes the MMU supports, the largest for mmu-type. */
   mmuType: 'riscv,sv39' | 'riscv,sv48';
+  /** Random bytes for /chosen/rng-seed (none: the property is left out). */
+  rngSeed?: Uint8Array;
 }
 
 export function buildVirtFdt(o: VirtFdtOptions): Uint8Array {
@@ -37,6 +39,11 @@ export function buildVirtFdt(o: VirtFdtOptions): Uint8Array {
   if (o.initrd !== undefined) {
     chosen.prop('linux,initrd-start', u64(o.initrd.start)).prop('linux,initrd-end', u64(o.initrd.end));
   }
+  // Devicetree spec 3.6 (/chosen rng-seed): Linux credits these bytes to its entropy pool at boot
+  // (add_bootloader_randomness), so its CRNG is ready at once. Without a seed (and no RISC-V
+  // entropy source: no Zkr) the CRNG stays unready, and every random request (one per system call,
+  // for the kernel-stack offset) re-hashes the input pool: a system call cost ~14k instructions.
+  if (o.rngSeed !== undefined) chosen.prop('rng-seed', o.rngSeed);
 
   root
     .addNode(`memory@${VIRT_MAP.ram.base.toString(16)}`)
