@@ -185,6 +185,7 @@ export async function receiveMigration(
     board,
     ramPages: new Uint32Array(0),
     ramData: new Uint8Array(0),
+    ramDataOffset: 0,
     ramMemory: mem,
   };
   return {

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   decodeSnapshot,
+  decodeSnapshotFrom,
   describeDifferences,
   encodeSnapshot,
   nonZeroPages,
@@ -57,6 +58,56 @@ test('what is written reads back: description, state and each stored page', () =
   assert.deepEqual(s.board, { a: [1, '2'] });
   assert.deepEqual(Array.from(s.ramPages), [0, 5, 6, 63]);
   const r = ram();
+  s.ramPages.forEach((p, k) =>
+    assert.deepEqual(
+      s.ramData.subarray(k * PAGE_BYTES, (k + 1) * PAGE_BYTES),
+      r.subarray(p * PAGE_BYTES, (p + 1) * PAGE_BYTES),
+    ),
+  );
+});
+
+test('the RAM pages start at a multiple of 4096 in the file, whatever the state before them', () => {
+  for (let n = 0; n < 4200; n += 419) {
+    const f = file({ pad: 'x'.repeat(n) });
+    const s = decodeSnapshot(f);
+    assert.equal(s.ramDataOffset % PAGE_BYTES, 0, `state of ${n} more bytes`);
+    // The first stored page (page 0) is there, and the next section follows the last page.
+    assert.deepEqual(
+      f.subarray(s.ramDataOffset, s.ramDataOffset + PAGE_BYTES),
+      ram().subarray(0, PAGE_BYTES),
+    );
+    const end = s.ramDataOffset + s.ramPages.length * PAGE_BYTES;
+    assert.equal(String.fromCharCode(...f.subarray(end, end + 4)), 'END ');
+  }
+});
+
+test('reading from a source reads the header, state and page index, never a RAM page', () => {
+  const f = file();
+  const reads: [number, number][] = [];
+  const s = decodeSnapshotFrom({
+    sizeBytes: f.length,
+    read: (at, len) => {
+      reads.push([at, len]);
+      return f.slice(at, at + len);
+    },
+  });
+  assert.deepEqual(Array.from(s.ramPages), [0, 5, 6, 63]);
+  assert.deepEqual(s.board, { harts: ['x'] });
+  const pagesEnd = s.ramDataOffset + 4 * PAGE_BYTES;
+  for (const [at, len] of reads)
+    assert.ok(at + len <= s.ramDataOffset || at >= pagesEnd, `read of ${len} bytes at ${at} is in RAM`);
+});
+
+test('a file without the PAD section (RAM pages anywhere) reads the same', () => {
+  const r = ram();
+  const parts = encodeSnapshot(DESC, { a: 1 }, { bytes: r, pages: nonZeroPages(r) });
+  const padAt = parts.findIndex(
+    (p) => p.length === 24 && String.fromCharCode(...p.subarray(0, 4)) === 'PAD ',
+  );
+  assert.ok(padAt > 0, 'a PAD section is written');
+  parts.splice(padAt, 2);
+  const s = decodeSnapshot(new Uint8Array(Buffer.concat(parts)));
+  assert.notEqual(s.ramDataOffset % PAGE_BYTES, 0);
   s.ramPages.forEach((p, k) =>
     assert.deepEqual(
       s.ramData.subarray(k * PAGE_BYTES, (k + 1) * PAGE_BYTES),

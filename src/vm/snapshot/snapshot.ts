@@ -84,7 +84,8 @@ export function deviceState(s: ParsedSnapshot, k: number): unknown {
 /** Load `s`'s RAM and state into `board` (made with `restoring: true`, so RAM is all zero). */
 export function loadSnapshot(board: VirtBoard, s: ParsedSnapshot): void {
   const ram = board.mem.bytes;
-  const pages = s.ramMemory === board.mem ? new Uint32Array(0) : s.ramPages;
+  if (s.ramLoad !== undefined && s.ramMemory !== board.mem) s.ramLoad(ram, s.ramPages);
+  const pages = s.ramMemory === board.mem || s.ramLoad !== undefined ? new Uint32Array(0) : s.ramPages;
   // Runs of consecutive pages are copied at once.
   for (let k = 0; k < pages.length;) {
     let end = k + 1;
