@@ -134,7 +134,7 @@ export async function hostConfig(o: RunOptions, stop: StopRequests): Promise<VmC
 }
 
 /** Most bytes a snapshot of `memoryBytes` of RAM can take: RAM, its page index, and the state. */
-function snapshotLimitBytes(memoryBytes: number): number {
+export function snapshotLimitBytes(memoryBytes: number): number {
   return memoryBytes + memoryBytes / 1024 + 64 * 1024 ** 2;
 }
 

@@ -132,9 +132,13 @@ function buildVirt(c: VirtConfig, closers: Closer[], blks: VirtioBlk[]): Vm {
     );
   }
   if (c.rng !== undefined) devices.push(new VirtioRng(c.rng));
-  let uartSide: CharBackend = c.console;
+  // Restoring: input typed meanwhile would go into the console device's buffers and then be
+  // replaced by the saved ones; the device receives it once its state is loaded.
+  const held = snap === undefined ? undefined : holdInput(c.console);
+  const console = held?.backend ?? c.console;
+  let uartSide: CharBackend = console;
   if (c.consoleDevice === 'virtio') {
-    devices.push(new VirtioConsole(c.console, { outputFlow: c.consoleFlow }));
+    devices.push(new VirtioConsole(console, { outputFlow: c.consoleFlow }));
     // The UART stays (early boot messages, firmware) but only prints: input belongs to hvc0.
     uartSide = { write: (bytes) => c.console.write(bytes), onInput: () => {} };
   }
@@ -157,6 +161,7 @@ function buildVirt(c: VirtConfig, closers: Closer[], blks: VirtioBlk[]): Vm {
     memory: snap?.ramMemory,
   });
   if (snap !== undefined) loadSnapshot(board, snap);
+  held?.release();
   return new Vm({
     machine: 'virt',
     board,
@@ -213,4 +218,25 @@ async function closeQuietly(r: Closable | undefined): Promise<void> {
   } catch {
     // A console whose terminal is gone (SIGHUP after a hangup) cannot be put back; nothing is lost.
   }
+}
+
+/**
+ * `backend` with its input held back: devices that ask for it get it only after `release` (what
+ * was typed before is then delivered, in order, by the backend).
+ */
+function holdInput(backend: CharBackend): { backend: CharBackend; release(): void } {
+  let receiver: ((bytes: Uint8Array) => void) | undefined;
+  const proxy: CharBackend = {
+    write: (bytes) => backend.write(bytes),
+    onInput: (r) => {
+      receiver = r;
+    },
+    pauseInput: backend.pauseInput === undefined ? undefined : (paused) => backend.pauseInput?.(paused),
+  };
+  return {
+    backend: proxy,
+    release: () => {
+      if (receiver !== undefined) backend.onInput(receiver);
+    },
+  };
 }

@@ -205,3 +205,59 @@ test(
     }
   },
 );
+
+test(
+  'migrate exec: and --incoming exec: (a stream, and a snapshot file), as QEMU -incoming exec:',
+  { timeout: BOOT_TIMEOUT_MS + 300_000 },
+  async () => {
+    const sock = join(work, 'exec.qmp');
+    const stream = join(work, 'vm.mig');
+    const snap = join(work, 'vm.snap');
+    const src = new Guest(['--qmp', `unix:${sock},server,wait=off`], { log });
+    try {
+      await src.waitFor(/tsvirt: init done/, BOOT_TIMEOUT_MS);
+      await src.waitFor(/# $/m, 120_000);
+      // Shell state that only the saved RAM holds.
+      await src.run('X=41', 60_000);
+      const q = await Qmp.open(sock);
+      // QEMU's exec: runs the command with /bin/sh and writes the stream to its stdin.
+      await q.ok('migrate', { uri: `exec:cat > '${stream}'` });
+      await q.migrationEvent('completed');
+      assert.equal((await q.ok('query-status')).status, 'postmigrate');
+      await q.ok('migrate', { uri: `file:${snap}` });
+      await q.until(
+        () => q.events.filter((e) => e.event === 'MIGRATION' && e.data.status === 'completed')[1],
+        'the second migration',
+      );
+      q.execute('quit').catch(() => {});
+      assert.equal((await src.exited).code, 0);
+      q.close();
+    } finally {
+      src.proc.kill('SIGKILL');
+    }
+    for (const from of [`exec:cat '${stream}'`, `exec:cat < '${snap}'`]) {
+      const dst = new Guest(['--incoming', from], { log });
+      try {
+        const out = await dst.run('echo V=$((X+1))', 120_000);
+        assert.match(out, /V=42/, `${from}: the shell's state came across`);
+        dst.send('poweroff\n');
+        assert.equal((await dst.exited).code, 0);
+      } finally {
+        dst.proc.kill('SIGKILL');
+      }
+    }
+  },
+);
+
+test('--incoming exec: of a failing command, or of bytes that are no stream, is an error naming it', async () => {
+  for (const [from, message] of [
+    ['exec:exit 3', /--incoming: exec:exit 3: exited with status 3/],
+    ['exec:echo hello world', /--incoming: exec:echo hello world: not a tsvirt migration stream or snapshot/],
+    ['exec:true', /--incoming: exec:true: it wrote nothing/],
+  ]) {
+    const g = new Guest(['--incoming', from], { log });
+    const end = await g.exited;
+    assert.equal(end.code, 125, from);
+    assert.match(g.output, message);
+  }
+});
