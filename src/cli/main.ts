@@ -22,6 +22,7 @@ import { type GdbStub, startGdb } from './gdb.js';
 import { hostConfig, snapshotLimitBytes } from './node-host.js';
 import { GuestMemory } from '../memory/guest-memory.js';
 import { VIRT_MAP } from '../boards/virt/memory-map.js';
+import { SPIKE_MEMORY_MAP } from '../boards/spike.js';
 import { engineHostBytes } from '../engine/tcg/loop.js';
 import { receiveExec, receiveMigration, type IncomingMigration } from './migration-channel.js';
 import { machineHelp, parseRunOptions, runOptionsHelp, UsageError, type RunOptions } from './options.js';
@@ -176,7 +177,7 @@ async function boots(o: RunOptions, monitor: VmMonitor | undefined): Promise<num
         await closeConfig(config);
         return exitStatus({ kind: 'stopped', reason: stop.reason });
       }
-      if (incoming !== undefined && config.machine === 'virt') config.incoming = incoming.snapshot;
+      if (incoming !== undefined) config.incoming = incoming.snapshot;
       let vm: Vm;
       const tBuild = performance.now();
       try {
@@ -210,7 +211,8 @@ async function boots(o: RunOptions, monitor: VmMonitor | undefined): Promise<num
         end = await vm.run();
         elu = performance.eventLoopUtilization(elu0);
         gdb?.end(exitStatusQuiet(end));
-        if (o.saveOnExit !== undefined && end.kind === 'stopped') await saveVm(vm, o.saveOnExit);
+        if (o.saveOnExit !== undefined && (end.kind === 'stopped' || end.kind === 'instruction-limit'))
+          await saveVm(vm, o.saveOnExit);
       } finally {
         await gdb?.close();
         await vm.close();
@@ -254,7 +256,7 @@ async function receiveIncoming(
   const t0 = performance.now();
   // RAM as the board would make it: the stream's pages go straight into it.
   const mem = new GuestMemory(
-    VIRT_MAP.ram.base,
+    o.machine === 'spike' ? SPIKE_MEMORY_MAP.ram.base : VIRT_MAP.ram.base,
     o.memoryBytes,
     false,
     engineHostBytes(o.jit ?? 'wasm', o.smp ?? 1, o.memoryBytes),

@@ -63,7 +63,9 @@ export async function hostConfig(o: RunOptions, stop: StopRequests): Promise<VmC
   };
   if (o.machine === 'spike') {
     const elf = readInput('--kernel', o.kernel ?? '', o.memoryBytes);
-    return { ...common, machine: 'spike', elf, console: new LineBufferedStdout() };
+    const incoming =
+      o.incoming?.kind === 'file' ? await readSnapshotFile(o.incoming.path, o.memoryBytes) : undefined;
+    return { ...common, machine: 'spike', elf, console: new LineBufferedStdout(), incoming };
   }
   let kernelPath = o.kernel;
   let initrdPath = o.initrd;

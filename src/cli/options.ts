@@ -362,7 +362,7 @@ export const RUN_OPTIONS = {
   incoming: value({
     name: 'incoming',
     syntax: 'file:PATH|tcp:HOST:PORT|exec:CMD',
-    machines: VIRT,
+    machines: ALL,
     help:
       'start from the snapshot in PATH (written by --save-on-exit) instead of\n' +
       'booting, or wait on HOST:PORT for a live migration (QMP migrate), or\n' +
@@ -379,14 +379,18 @@ export const RUN_OPTIONS = {
       }
     },
   }),
-  /** Where to save the VM when tsvirt is asked to stop (signal, Ctrl-A x), or undefined. */
+  /**
+   * Where to save the VM when tsvirt is asked to stop (signal, Ctrl-A x) or reaches
+   * --max-instructions, or undefined.
+   */
   saveOnExit: value({
     name: 'save-on-exit',
     syntax: 'PATH',
-    machines: VIRT,
+    machines: ALL,
     help:
-      'when tsvirt is stopped (SIGTERM, SIGINT, SIGHUP, Ctrl-A x), save the\n' +
-      'whole VM to PATH first; --incoming file:PATH resumes it',
+      'when tsvirt is stopped (SIGTERM, SIGINT, SIGHUP, Ctrl-A x) or reaches\n' +
+      '--max-instructions, save the whole VM to PATH first; --incoming\n' +
+      'file:PATH resumes it',
     parse: (raw) => raw,
   }),
   console: value({

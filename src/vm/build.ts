@@ -18,19 +18,20 @@ import {
   type SpikeConfig,
   type VirtConfig,
   type VmConfig,
-  VmConfigError,
 } from './config.js';
 import { StopRequests } from './stop.js';
 import { isaProfile } from '../cpu/riscv/isa/profile.js';
 import {
   deviceState,
   describeMachine,
+  describeSpike,
   loadSnapshot,
   openSnapshot,
   SnapshotError,
   takeSnapshot,
 } from './snapshot/snapshot.js';
-import { saveVirtBoard } from '../boards/virt/state.js';
+import { restoreVirtBoard, saveVirtBoard } from '../boards/virt/state.js';
+import { restoreSpikeBoard, saveSpikeBoard } from '../boards/spike-state.js';
 import type { ParsedSnapshot } from './snapshot/format.js';
 import type { VirtioBlkState } from '../devices/virtio/blk/persist.js';
 import type { VirtioNetState } from '../devices/virtio/net/device.js';
@@ -47,11 +48,7 @@ export async function build(config: VmConfig): Promise<Vm> {
   const closers = closersOf(config, blks);
   try {
     checkConfig(config);
-    if (config.machine === 'spike') {
-      if ((config as unknown as Partial<VirtConfig>).incoming !== undefined)
-        throw new VmConfigError('incoming: snapshots are of the virt machine only');
-      return buildSpike(config, closers);
-    }
+    if (config.machine === 'spike') return buildSpike(config, closers);
     return buildVirt(config, closers, blks);
   } catch (e) {
     await closeInOrder(closers).catch(() => {});
@@ -76,6 +73,9 @@ function hostBytes(c: VmConfig): number {
 
 function buildSpike(c: SpikeConfig, closers: Closer[]): Vm {
   const console = c.console;
+  const desc = describeSpike(c, c.cpu ?? isaProfile());
+  const snap: ParsedSnapshot | undefined =
+    c.incoming === undefined ? undefined : openSnapshot(c.incoming, desc);
   const board = new SpikeBoard({
     elf: c.elf,
     memoryBytes: c.memoryBytes,
@@ -84,11 +84,23 @@ function buildSpike(c: SpikeConfig, closers: Closer[]): Vm {
     isa: c.cpu,
     putchar: console === undefined ? () => {} : (b) => console.write(Uint8Array.of(b)),
     warn: c.warn ?? (() => {}),
+    clock: c.clock,
+    restoring: snap !== undefined,
+    memory: snap?.ramMemory,
   });
+  if (snap !== undefined) loadSnapshot(board.mem, snap, (state) => restoreSpikeBoard(board, state));
   return new Vm({
     machine: 'spike',
     board,
     guestStop: () => (board.exitCode === undefined ? undefined : { kind: 'exit', code: board.exitCode }),
+    snapshot: () => takeSnapshot(board.mem, desc, [], () => saveSpikeBoard(board)),
+    migration: {
+      desc,
+      mem: board.mem,
+      harts: board.harts,
+      finalState: async () => saveSpikeBoard(board),
+      release: () => {},
+    },
     stop: c.stop ?? new StopRequests(),
     loop: loopOptions(c),
     closers,
@@ -160,13 +172,13 @@ function buildVirt(c: VirtConfig, closers: Closer[], blks: VirtioBlk[]): Vm {
     restoring: snap !== undefined,
     memory: snap?.ramMemory,
   });
-  if (snap !== undefined) loadSnapshot(board, snap);
+  if (snap !== undefined) loadSnapshot(board.mem, snap, (state) => restoreVirtBoard(board, state));
   held?.release();
   return new Vm({
     machine: 'virt',
     board,
     guestStop: () => board.stop,
-    snapshot: () => takeSnapshot(board, desc, blks),
+    snapshot: () => takeSnapshot(board.mem, desc, blks, () => saveVirtBoard(board)),
     migration: {
       desc,
       mem: board.mem,

@@ -29,9 +29,13 @@ export interface MachineDescription {
   harts: number;
   /** The harts' extensions, in profile order (IsaProfile.list). */
   isa: string;
-  /** Who answers the supervisor's ECALLs: tsvirt's built-in SBI, or firmware (--bios). */
-  firmware: 'builtin-sbi' | 'bios';
-  consoleDevice: 'uart' | 'virtio';
+  /**
+   * Who answers the supervisor's ECALLs: tsvirt's built-in SBI, or firmware (--bios); `none` on
+   * spike (the program runs in M-mode).
+   */
+  firmware: 'builtin-sbi' | 'bios' | 'none';
+  /** `htif` on spike. */
+  consoleDevice: 'uart' | 'virtio' | 'htif';
   /** virtio devices in configuration order: blk, net, rng, console. */
   devices: string[];
 }
@@ -287,8 +291,9 @@ export function checkDescription(raw: unknown): MachineDescription {
     bad('memoryBytes');
   if (!Number.isSafeInteger(d.harts)) bad('harts');
   if (typeof d.isa !== 'string') bad('isa');
-  if (d.firmware !== 'builtin-sbi' && d.firmware !== 'bios') bad('firmware');
-  if (d.consoleDevice !== 'uart' && d.consoleDevice !== 'virtio') bad('consoleDevice');
+  if (d.firmware !== 'builtin-sbi' && d.firmware !== 'bios' && d.firmware !== 'none') bad('firmware');
+  if (d.consoleDevice !== 'uart' && d.consoleDevice !== 'virtio' && d.consoleDevice !== 'htif')
+    bad('consoleDevice');
   if (!Array.isArray(d.devices) || !d.devices.every((x) => typeof x === 'string')) bad('devices');
   return d as MachineDescription;
 }
