@@ -156,6 +156,7 @@ export async function receiveMigration(
   sock.setNoDelay(true);
   const reader = new MigrationStreamReader(mem.sizeBytes);
   let board: unknown;
+  let nets: Uint8Array | undefined;
   let desc: ParsedSnapshot['desc'] | undefined;
   const fail = (message: string): never => {
     sock.end(`error: ${message}\n`);
@@ -171,6 +172,7 @@ export async function receiveMigration(
               applyPages(mem.bytes, ev.pages, ev.data);
               sock.write(ACK);
             } else if (ev.kind === 'board') board = ev.board;
+            else if (ev.kind === 'nets') nets = ev.payload;
             else resolve();
           }
         } catch (e) {
@@ -200,6 +202,7 @@ export async function receiveMigration(
     ramData: new Uint8Array(0),
     ramDataOffset: 0,
     ramMemory: mem,
+    nets,
   };
   return {
     snapshot,
@@ -229,6 +232,7 @@ export async function receiveExec(
   const file: Uint8Array[] = [];
   let fileBytes = 0;
   let board: unknown;
+  let nets: Uint8Array | undefined;
   let desc: ParsedSnapshot['desc'] | undefined;
   const take = (chunk: Uint8Array): void => {
     if (kind === undefined) {
@@ -257,6 +261,7 @@ export async function receiveExec(
       if (ev.kind === 'description') desc = ev.desc;
       else if (ev.kind === 'pages') applyPages(mem.bytes, ev.pages, ev.data);
       else if (ev.kind === 'board') board = ev.board;
+      else if (ev.kind === 'nets') nets = ev.payload;
     }
   };
   try {
@@ -301,6 +306,7 @@ export async function receiveExec(
     ramData: new Uint8Array(0),
     ramDataOffset: 0,
     ramMemory: mem,
+    nets,
   };
   return { snapshot, reply: () => {} };
 }

@@ -32,7 +32,7 @@ import {
 } from './snapshot/snapshot.js';
 import { restoreVirtBoard, saveVirtBoard } from '../boards/virt/state.js';
 import { restoreSpikeBoard, saveSpikeBoard } from '../boards/spike-state.js';
-import type { ParsedSnapshot } from './snapshot/format.js';
+import { decodeNetStates, encodeNetStates, type NetState, type ParsedSnapshot } from './snapshot/format.js';
 import type { VirtioBlkState } from '../devices/virtio/blk/persist.js';
 import type { VirtioNetState } from '../devices/virtio/net/device.js';
 import { closeInOrder, Vm, VmCloseError, type Closer } from './vm.js';
@@ -49,7 +49,7 @@ export async function build(config: VmConfig): Promise<Vm> {
   try {
     checkConfig(config);
     if (config.machine === 'spike') return buildSpike(config, closers);
-    return buildVirt(config, closers, blks);
+    return await buildVirt(config, closers, blks);
   } catch (e) {
     await closeInOrder(closers).catch(() => {});
     throw e;
@@ -108,7 +108,7 @@ function buildSpike(c: SpikeConfig, closers: Closer[]): Vm {
 }
 
 /** `blks` receives the disks' devices, in the order of `c.disks`. */
-function buildVirt(c: VirtConfig, closers: Closer[], blks: VirtioBlk[]): Vm {
+async function buildVirt(c: VirtConfig, closers: Closer[], blks: VirtioBlk[]): Promise<Vm> {
   const desc = describeMachine(c, c.cpu ?? isaProfile());
   const snap: ParsedSnapshot | undefined =
     c.incoming === undefined ? undefined : openSnapshot(c.incoming, desc);
@@ -173,12 +173,16 @@ function buildVirt(c: VirtConfig, closers: Closer[], blks: VirtioBlk[]): Vm {
     memory: snap?.ramMemory,
   });
   if (snap !== undefined) loadSnapshot(board.mem, snap, (state) => restoreVirtBoard(board, state));
+  if (snap?.nets !== undefined) await loadNetStates(c, snap.nets);
   held?.release();
   return new Vm({
     machine: 'virt',
     board,
     guestStop: () => board.stop,
-    snapshot: () => takeSnapshot(board.mem, desc, blks, () => saveVirtBoard(board)),
+    snapshot: async () => {
+      const nets = await saveNetStates(c);
+      return takeSnapshot(board.mem, desc, blks, () => saveVirtBoard(board), nets);
+    },
     migration: {
       desc,
       mem: board.mem,
@@ -190,6 +194,7 @@ function buildVirt(c: VirtConfig, closers: Closer[], blks: VirtioBlk[]): Vm {
         for (const d of c.disks ?? []) await d.backend.flush();
         return saveVirtBoard(board);
       },
+      netStates: () => saveNetStates(c),
       release: () => {
         for (const b of blks) b.resume();
       },
@@ -251,4 +256,36 @@ function holdInput(backend: CharBackend): { backend: CharBackend; release(): voi
       if (receiver !== undefined) backend.onInput(receiver);
     },
   };
+}
+
+/** The NIC backends' states (NetBackend.saveState) as an SLRP payload; undefined when none keeps any. */
+async function saveNetStates(c: VirtConfig): Promise<Uint8Array | undefined> {
+  const states: NetState[] = [];
+  for (const [nic, n] of (c.nics ?? []).entries()) {
+    if (n.backend.saveState === undefined) continue;
+    const s = await n.backend.saveState();
+    states.push({ nic, version: s.version, bytes: s.bytes });
+  }
+  return states.length === 0 ? undefined : encodeNetStates(states);
+}
+
+/**
+ * Give each NIC's backend the state saved with it. A backend that keeps none (a socket backend
+ * where a --net user one was saved) goes without, with a warning: the guest's peers are the new
+ * process's anyway. A backend that refuses its state is a SnapshotError naming the NIC.
+ */
+async function loadNetStates(c: VirtConfig, payload: Uint8Array): Promise<void> {
+  const nics = c.nics ?? [];
+  for (const s of decodeNetStates(payload, nics.length)) {
+    const b = nics[s.nic].backend;
+    if (b.loadState === undefined) {
+      c.warn?.(`NIC ${s.nic}: its backend keeps no state; the saved one (--net user) is not used`);
+      continue;
+    }
+    try {
+      await b.loadState({ version: s.version, bytes: s.bytes });
+    } catch (e) {
+      throw new SnapshotError(`NIC ${s.nic}: ${(e as Error).message}`);
+    }
+  }
 }

@@ -62,6 +62,8 @@ export interface MigrationParts {
    * section). `release` must follow, whether the migration completes or not.
    */
   finalState(): Promise<unknown>;
+  /** With the VM paused: the NIC backends' states as an SLRP payload, or undefined (none keeps any). */
+  netStates?(): Promise<Uint8Array | undefined>;
   /** Let the disks take requests again. */
   release(): void;
 }

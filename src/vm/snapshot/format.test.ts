@@ -5,8 +5,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  decodeNetStates,
   decodeSnapshot,
   decodeSnapshotFrom,
+  encodeNetStates,
   describeDifferences,
   encodeSnapshot,
   nonZeroPages,
@@ -169,4 +171,35 @@ test('the differences between two machines name each field', () => {
     'devices: saved ["virtio-blk","virtio-net"], this machine ["virtio-blk"]',
   ]);
   assert.deepEqual(describeDifferences(DESC, { ...DESC }), []);
+});
+
+test("the NICs' states (SLRP) read back from a snapshot; a malformed payload is named", () => {
+  const states = [
+    { nic: 1, version: 4, bytes: Uint8Array.of(9, 8, 7) },
+    { nic: 0, version: 4, bytes: new Uint8Array(0) },
+  ];
+  const r = ram();
+  const nets = encodeNetStates(states);
+  const f = new Uint8Array(
+    Buffer.concat(
+      encodeSnapshot(DESC, { a: 1 }, { bytes: r, pages: nonZeroPages(r) }, [{ tag: 'SLRP', payload: nets }]),
+    ),
+  );
+  const s = decodeSnapshot(f);
+  assert.deepEqual(s.nets, nets);
+  assert.deepEqual(decodeNetStates(s.nets ?? new Uint8Array(0), 2), states);
+  assert.equal(s.ramDataOffset % PAGE_BYTES, 0, 'RAM stays aligned after the extra section');
+  assert.equal(decodeSnapshot(file()).nets, undefined);
+  const bad = (b: Uint8Array, nics: number, message: RegExp): void =>
+    assert.throws(
+      () => decodeNetStates(b, nics),
+      (e: unknown) => e instanceof SnapshotError && message.test(e.message),
+    );
+  bad(nets, 1, /NIC 1 is not one of this machine's 1/);
+  bad(nets.subarray(0, nets.length - 1), 2, /truncated/);
+  bad(Uint8Array.of(...nets, 0), 2, /bytes after the last state/);
+  const v2 = nets.slice();
+  v2[0] = 2;
+  bad(v2, 2, /format version 2 is not supported/);
+  bad(encodeNetStates([states[1], states[1]]), 2, /NIC 0 .*twice/);
 });

@@ -21,6 +21,10 @@ export const SECTION_END = 'END ';
  * file: a host can then map them into guest RAM (mmap) instead of reading them.
  */
 export const SECTION_PAD = 'PAD ';
+/** The NICs' host-side states (libslirp's for --net user): see encodeNetStates. */
+export const SECTION_NETS = 'SLRP';
+/** The SLRP payload's own format version. */
+export const NETS_VERSION = 1;
 
 /** The machine a snapshot was taken of; loading checks it against the machine being built. */
 export interface MachineDescription {
@@ -59,7 +63,12 @@ function tagBytes(tag: string): Uint8Array {
 }
 
 /** The file's parts, in order, to be written one after another (no copy of RAM is made). */
-export function encodeSnapshot(desc: MachineDescription, board: unknown, ram: RamImage): Uint8Array[] {
+export function encodeSnapshot(
+  desc: MachineDescription,
+  board: unknown,
+  ram: RamImage,
+  extra: readonly Section[] = [],
+): Uint8Array[] {
   const config = enc.encode(JSON.stringify(desc));
   const header = new Uint8Array(HEADER_BYTES);
   const hv = new DataView(header.buffer);
@@ -71,6 +80,7 @@ export function encodeSnapshot(desc: MachineDescription, board: unknown, ram: Ra
   const parts: Uint8Array[] = [header, config];
   const boardJson = enc.encode(JSON.stringify(board));
   parts.push(sectionHeader(SECTION_BOARD, boardJson.length, crc32(boardJson)), boardJson);
+  for (const x of extra) parts.push(sectionHeader(x.tag, x.payload.length, crc32(x.payload)), x.payload);
   const index = new Uint8Array(8 + 4 * ram.pages.length);
   const iv = new DataView(index.buffer);
   iv.setUint32(0, PAGE_BYTES, true);
@@ -143,6 +153,8 @@ export interface ParsedSnapshot {
    * at offset ramPages[k] x PAGE_BYTES of `ram` (all zero before), in place of copying ramData.
    */
   ramLoad?: (ram: Uint8Array, pages: Uint32Array) => void;
+  /** The SLRP section's payload, if there was one (decodeNetStates reads it). */
+  nets?: Uint8Array;
   /**
    * Set when RAM came whole (a migration stream's, vm/migration/stream.ts): page ramPages[k] is
    * then at offset ramPages[k] x PAGE_BYTES of this, and ramData is unused.
@@ -211,6 +223,7 @@ export function decodeSnapshotFrom(src: SnapshotSource): ParsedSnapshot {
   const desc = checkDescription(json(config, 'machine description'));
   let at = HEADER_BYTES + configLen;
   let boardBytes: Uint8Array | undefined;
+  let nets: Uint8Array | undefined;
   let ram: { pages: Uint32Array; dataOffset: number } | undefined;
   for (;;) {
     if (at + SECTION_HEADER_BYTES > size) throw new SnapshotError('truncated: no END section');
@@ -230,6 +243,10 @@ export function decodeSnapshotFrom(src: SnapshotSource): ParsedSnapshot {
       boardBytes = src.read(start, len);
       if (crc32(boardBytes) !== crc) throw new SnapshotError(`section '${tag}': checksum mismatch`);
     } else if (tag === SECTION_RAM) ram = ramIndex(src, start, len, desc.memoryBytes);
+    else if (tag === SECTION_NETS && nets === undefined) {
+      nets = src.read(start, len);
+      if (crc32(nets) !== crc) throw new SnapshotError(`section '${tag}': checksum mismatch`);
+    }
     // Any other tag (PAD, or a later release's) is skipped unread.
   }
   if (boardBytes === undefined) throw new SnapshotError(`no '${SECTION_BOARD}' section`);
@@ -241,6 +258,7 @@ export function decodeSnapshotFrom(src: SnapshotSource): ParsedSnapshot {
     ramPages: ram.pages,
     ramData: new Uint8Array(0),
     ramDataOffset: ram.dataOffset,
+    nets,
   };
 }
 
@@ -306,5 +324,60 @@ export function describeDifferences(saved: MachineDescription, now: MachineDescr
     const b = JSON.stringify(now[k]);
     if (a !== b) out.push(`${k}: saved ${a}, this machine ${b}`);
   }
+  return out;
+}
+
+/** A NIC backend's state as the SLRP section holds it (NetBackend.saveState's, of NIC `nic`). */
+export interface NetState {
+  /** The NIC's index among the machine's NICs (configuration order). */
+  nic: number;
+  /** The backend's own format version (libslirp's slirp_state_version). */
+  version: number;
+  bytes: Uint8Array;
+}
+
+/**
+ * The SLRP payload: u32 NETS_VERSION, u32 count, then per state u32 NIC index, u32 version, u32
+ * length L and L bytes.
+ */
+export function encodeNetStates(states: readonly NetState[]): Uint8Array {
+  const out = new Uint8Array(8 + states.reduce((n, s) => n + 12 + s.bytes.length, 0));
+  const v = new DataView(out.buffer);
+  v.setUint32(0, NETS_VERSION, true);
+  v.setUint32(4, states.length, true);
+  let at = 8;
+  for (const s of states) {
+    v.setUint32(at, s.nic, true);
+    v.setUint32(at + 4, s.version, true);
+    v.setUint32(at + 8, s.bytes.length, true);
+    out.set(s.bytes, at + 12);
+    at += 12 + s.bytes.length;
+  }
+  return out;
+}
+
+/** Read an SLRP payload for a machine of `nics` NICs; SnapshotError naming what is wrong. */
+export function decodeNetStates(b: Uint8Array, nics: number): NetState[] {
+  const bad = (why: string): never => {
+    throw new SnapshotError(`section '${SECTION_NETS}': ${why}`);
+  };
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  if (b.length < 8) bad('truncated');
+  if (v.getUint32(0, true) !== NETS_VERSION)
+    bad(`format version ${v.getUint32(0, true)} is not supported (this build reads ${NETS_VERSION})`);
+  const count = v.getUint32(4, true);
+  const out: NetState[] = [];
+  let at = 8;
+  for (let k = 0; k < count; k++) {
+    if (at + 12 > b.length) bad('truncated');
+    const nic = v.getUint32(at, true);
+    const len = v.getUint32(at + 8, true);
+    if (nic >= nics || out.some((s) => s.nic === nic))
+      bad(`NIC ${nic} is not one of this machine's ${nics}, or twice`);
+    if (at + 12 + len > b.length) bad('truncated');
+    out.push({ nic, version: v.getUint32(at + 4, true), bytes: b.slice(at + 12, at + 12 + len) });
+    at += 12 + len;
+  }
+  if (at !== b.length) bad('bytes after the last state');
   return out;
 }

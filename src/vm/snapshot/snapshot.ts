@@ -13,6 +13,7 @@ import {
   encodeSnapshot,
   nonZeroPages,
   PAGE_BYTES,
+  SECTION_NETS,
   SnapshotError,
   type MachineDescription,
   type ParsedSnapshot,
@@ -54,7 +55,7 @@ export function describeMachine(c: VirtConfig, isa: IsaProfile): MachineDescript
 
 /**
  * The snapshot of a machine with RAM `mem` and state `save()` as the file's parts, in order (RAM
- * pages are views of guest RAM: write them before the guest runs again). Call with no hart running
+ * pages are views of guest RAM: write them before the guest runs again). `nets`: the SLRP payload. Call with no hart running
  * (Vm.pause). Each disk is quiesced (its requests in flight complete first) and resumed after.
  */
 export async function takeSnapshot(
@@ -62,12 +63,14 @@ export async function takeSnapshot(
   desc: MachineDescription,
   blks: readonly VirtioBlk[],
   save: () => unknown,
+  nets?: Uint8Array,
 ): Promise<Uint8Array[]> {
   for (const b of blks) await b.quiesce();
   try {
     const state = save();
     const ram = mem.bytes;
-    return encodeSnapshot(desc, state, { bytes: ram, pages: nonZeroPages(ram) });
+    const extra = nets === undefined ? [] : [{ tag: SECTION_NETS, payload: nets }];
+    return encodeSnapshot(desc, state, { bytes: ram, pages: nonZeroPages(ram) }, extra);
   } finally {
     for (const b of blks) b.resume();
   }
