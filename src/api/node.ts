@@ -10,3 +10,4 @@ export { HostEntropySource } from '../backends/entropy.js';
 export { StdioConsole, type StdioConsoleOptions } from '../host/node/stdio-console.js';
 export { nodeGunzip } from '../host/node/gunzip.js';
 export { saveVmTo } from '../host/node/snapshot-file.js';
+export { openSnapshotFile } from './snapshot-file.js';

@@ -39,6 +39,13 @@ export interface SpikeOptions {
   warn(msg: string): void;
   /** The timebase (default: host time at 10 MHz); tests pass a deterministic one. */
   clock?: Clock;
+  /**
+   * Build the machine to restore a snapshot into: the ELF gives the HTIF mailboxes, but is not
+   * loaded (RAM comes from the snapshot).
+   */
+  restoring?: boolean;
+  /** RAM made beforehand holding the state to restore (an incoming migration's); with `restoring`. */
+  memory?: GuestMemory;
 }
 
 export class SpikeBoard implements TcgBoard {
@@ -58,8 +65,14 @@ export class SpikeBoard implements TcgBoard {
       );
     }
     const n = opts.harts ?? 1;
-    this.mem = new GuestMemory(SPIKE_MEMORY_MAP.ram.base, opts.memoryBytes, false, opts.hostBytes ?? 0);
-    loadElf(this.mem, opts.elf, img);
+    if (
+      opts.memory !== undefined &&
+      (opts.memory.base !== SPIKE_MEMORY_MAP.ram.base || opts.memory.sizeBytes !== opts.memoryBytes)
+    )
+      throw new Error("SpikeBoard: the memory given is not the machine's RAM");
+    this.mem =
+      opts.memory ?? new GuestMemory(SPIKE_MEMORY_MAP.ram.base, opts.memoryBytes, false, opts.hostBytes ?? 0);
+    if (opts.restoring !== true) loadElf(this.mem, opts.elf, img);
     // HTIF reads and writes these doublewords from the host side: they must be guest RAM.
     const fromhost = img.symbols.get('fromhost');
     for (const [name, sym] of [

@@ -20,11 +20,12 @@ import { loadAtStart } from './vm-snapshots.js';
 import { ListenError } from '../host/node/tcp-listen.js';
 import { saveVmTo } from '../host/node/snapshot-file.js';
 import { type GdbStub, startGdb } from './gdb.js';
-import { hostConfig } from './node-host.js';
+import { hostConfig, snapshotLimitBytes } from './node-host.js';
 import { GuestMemory } from '../memory/guest-memory.js';
 import { VIRT_MAP } from '../boards/virt/memory-map.js';
+import { SPIKE_MEMORY_MAP } from '../boards/spike.js';
 import { engineHostBytes } from '../engine/tcg/loop.js';
-import { receiveMigration, type IncomingMigration } from './migration-channel.js';
+import { receiveExec, receiveMigration, type IncomingMigration } from './migration-channel.js';
 import { machineHelp, parseRunOptions, runOptionsHelp, UsageError, type RunOptions } from './options.js';
 import { signalStatus, StopSignals } from './signals.js';
 import { suggestion } from './spelling.js';
@@ -182,7 +183,7 @@ async function boots(o: RunOptions, monitor: VmMonitor | undefined): Promise<num
         await closeConfig(config);
         return exitStatus({ kind: 'stopped', reason: stop.reason });
       }
-      if (incoming !== undefined && config.machine === 'virt') config.incoming = incoming.snapshot;
+      if (incoming !== undefined) config.incoming = incoming.snapshot;
       await monitor?.beforeBuild(config);
       if (boot === 1 && o.loadvm !== undefined) await loadvm(config, o.loadvm);
       let vm: Vm;
@@ -219,7 +220,10 @@ async function boots(o: RunOptions, monitor: VmMonitor | undefined): Promise<num
         end = await vm.run();
         elu = performance.eventLoopUtilization(elu0);
         gdb?.end(exitStatusQuiet(end));
-        if (o.saveOnExit !== undefined && end.kind === 'stopped' && !isMonitorLoad(end))
+        if (
+          o.saveOnExit !== undefined &&
+          ((end.kind === 'stopped' && !isMonitorLoad(end)) || end.kind === 'instruction-limit')
+        )
           await saveVm(vm, o.saveOnExit);
       } finally {
         await gdb?.close();
@@ -262,8 +266,9 @@ async function closeConfig(c: VmConfig): Promise<void> {
 }
 
 /**
- * --incoming tcp:HOST:PORT: wait for a migration stream and read it whole (undefined for any
- * other --incoming, or when a stop request ends the wait).
+ * --incoming tcp:HOST:PORT: wait for a migration stream and read it whole; --incoming exec:CMD:
+ * read one (or a snapshot) from CMD's stdout. Undefined for --incoming file: (read by hostConfig)
+ * or none, or when a stop request ends the wait.
  */
 async function receiveIncoming(
   o: RunOptions,
@@ -271,22 +276,27 @@ async function receiveIncoming(
   monitor: VmMonitor | undefined,
 ): Promise<IncomingMigration | undefined> {
   const at = o.incoming;
-  if (at?.kind !== 'tcp') return undefined;
+  if (at?.kind !== 'tcp' && at?.kind !== 'exec') return undefined;
   if (monitor !== undefined) monitor.incoming = true;
   const t0 = performance.now();
   // RAM as the board would make it: the stream's pages go straight into it.
   const mem = new GuestMemory(
-    VIRT_MAP.ram.base,
+    o.machine === 'spike' ? SPIKE_MEMORY_MAP.ram.base : VIRT_MAP.ram.base,
     o.memoryBytes,
     false,
     engineHostBytes(o.jit ?? 'wasm', o.smp ?? 1, o.memoryBytes),
   );
-  const received = receiveMigration(at.host, at.port, mem, (port) =>
-    process.stderr.write(`tsvirt: waiting for a migration on ${at.host === '' ? '*' : at.host}:${port}\n`),
-  );
+  const received =
+    at.kind === 'exec'
+      ? receiveExec(at.command, mem, snapshotLimitBytes(o.memoryBytes))
+      : receiveMigration(at.host, at.port, mem, (port) =>
+          process.stderr.write(
+            `tsvirt: waiting for a migration on ${at.host === '' ? '*' : at.host}:${port}\n`,
+          ),
+        );
   const stopped = new Promise<undefined>((resolve) => stop.onRequest(() => resolve(undefined)));
   const got = await Promise.race([received, stopped]);
-  if (got !== undefined) {
+  if (got !== undefined && at.kind === 'tcp') {
     const ms = performance.now() - t0;
     process.stderr.write(`tsvirt: migration received (${ms.toFixed(0)} ms after listening)\n`);
   }

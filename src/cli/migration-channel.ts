@@ -1,14 +1,27 @@
 // The host's side of live migration: the sinks a stream goes to (a TCP connection, a command's
-// stdin) and the listener `--incoming tcp:` reads one from. The destination answers on the same
+// stdin), the listener `--incoming tcp:` reads one from, and the command `--incoming exec:` reads
+// one (or a snapshot file) from. The destination answers on the same
 // connection once it has loaded the state (`ok`, or `error: ...`), so the source completes only
 // when the destination can run.
 
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { connect, createServer, type Socket } from 'node:net';
-import { ascii, SnapshotError, type ParsedSnapshot } from '../vm/snapshot/format.js';
+import {
+  ascii,
+  decodeSnapshot,
+  SNAPSHOT_MAGIC,
+  SnapshotError,
+  type ParsedSnapshot,
+} from '../vm/snapshot/format.js';
 import type { MigrationSink } from '../vm/migration/migrate.js';
-import { applyPages, MigrationStreamReader, SECTION_PAGES, STREAM_VERSION } from '../vm/migration/stream.js';
+import {
+  applyPages,
+  MigrationStreamReader,
+  SECTION_PAGES,
+  STREAM_MAGIC,
+  STREAM_VERSION,
+} from '../vm/migration/stream.js';
 import type { GuestMemory } from '../memory/guest-memory.js';
 
 /** Most bytes of the destination's answer the source reads. */
@@ -143,6 +156,7 @@ export async function receiveMigration(
   sock.setNoDelay(true);
   const reader = new MigrationStreamReader(mem.sizeBytes);
   let board: unknown;
+  let nets: Uint8Array | undefined;
   let desc: ParsedSnapshot['desc'] | undefined;
   const fail = (message: string): never => {
     sock.end(`error: ${message}\n`);
@@ -158,6 +172,7 @@ export async function receiveMigration(
               applyPages(mem.bytes, ev.pages, ev.data);
               sock.write(ACK);
             } else if (ev.kind === 'board') board = ev.board;
+            else if (ev.kind === 'nets') nets = ev.payload;
             else resolve();
           }
         } catch (e) {
@@ -185,10 +200,113 @@ export async function receiveMigration(
     board,
     ramPages: new Uint32Array(0),
     ramData: new Uint8Array(0),
+    ramDataOffset: 0,
     ramMemory: mem,
+    nets,
   };
   return {
     snapshot,
     reply: (error) => sock.end(error === undefined ? 'ok\n' : `error: ${error.replace(/\n/g, ' ')}\n`),
   };
+}
+
+/**
+ * --incoming exec:COMMAND (QEMU's `-incoming exec:`): run COMMAND with /bin/sh and read its stdout
+ * whole: a migration stream (what `migrate exec:` sends), whose pages go straight into `mem`, or a
+ * snapshot file (`exec:cat vm.snap`, `exec:zstd -dc vm.snap.zst`), held in memory (at most
+ * `maxSnapshotBytes`) and loaded by the board. There is no channel back: `reply` does nothing.
+ * Rejects with a SnapshotError naming the command for a stream it refuses, one cut short, or a
+ * command that fails (its stderr is tsvirt's).
+ */
+export async function receiveExec(
+  command: string,
+  mem: GuestMemory,
+  maxSnapshotBytes: number,
+): Promise<IncomingMigration> {
+  const child = spawn('/bin/sh', ['-c', command], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const what = `exec:${command}`;
+  const reader = new MigrationStreamReader(mem.sizeBytes);
+  let kind: 'stream' | 'snapshot' | undefined;
+  let head = new Uint8Array(0);
+  const file: Uint8Array[] = [];
+  let fileBytes = 0;
+  let board: unknown;
+  let nets: Uint8Array | undefined;
+  let desc: ParsedSnapshot['desc'] | undefined;
+  const take = (chunk: Uint8Array): void => {
+    if (kind === undefined) {
+      const h = new Uint8Array(head.length + chunk.length);
+      h.set(head);
+      h.set(chunk, head.length);
+      if (h.length < 8) {
+        head = h;
+        return;
+      }
+      const magic = ascii(h.subarray(0, 8));
+      if (magic === STREAM_MAGIC) kind = 'stream';
+      else if (magic === SNAPSHOT_MAGIC) kind = 'snapshot';
+      else
+        throw new SnapshotError('not a tsvirt migration stream or snapshot (no TSVIRTMG or TSVIRTSN header)');
+      chunk = h;
+    }
+    if (kind === 'snapshot') {
+      fileBytes += chunk.length;
+      if (fileBytes > maxSnapshotBytes)
+        throw new SnapshotError("larger than a snapshot of this machine's RAM can be");
+      file.push(chunk);
+      return;
+    }
+    for (const ev of reader.push(chunk)) {
+      if (ev.kind === 'description') desc = ev.desc;
+      else if (ev.kind === 'pages') applyPages(mem.bytes, ev.pages, ev.data);
+      else if (ev.kind === 'board') board = ev.board;
+      else if (ev.kind === 'nets') nets = ev.payload;
+    }
+  };
+  try {
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          try {
+            take(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
+          } catch (e) {
+            child.stdout.destroy();
+            reject(e);
+          }
+        });
+        child.stdout.on('end', resolve);
+        child.on('error', (e) => reject(new SnapshotError(`cannot run it: ${e.message}`)));
+      });
+      const code = await exited;
+      if (code !== 0) throw new SnapshotError(`exited with status ${code}`);
+      if (kind === 'snapshot') {
+        const bytes = new Uint8Array(fileBytes);
+        let at = 0;
+        for (const c of file) {
+          bytes.set(c, at);
+          at += c.length;
+        }
+        return { snapshot: decodeSnapshot(bytes), reply: () => {} };
+      }
+      if (kind === undefined) throw new SnapshotError('it wrote nothing');
+      reader.finish();
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    }
+  } catch (e) {
+    throw new SnapshotError(`${what}: ${(e as Error).message}`);
+  }
+  if (desc === undefined) throw new SnapshotError(`${what}: the stream ended early`);
+  const snapshot: ParsedSnapshot = {
+    version: STREAM_VERSION,
+    desc,
+    board,
+    ramPages: new Uint32Array(0),
+    ramData: new Uint8Array(0),
+    ramDataOffset: 0,
+    ramMemory: mem,
+    nets,
+  };
+  return { snapshot, reply: () => {} };
 }

@@ -2,7 +2,6 @@
 // that the parsed options name, and hands them to the builder as backends (vm/config.ts). The
 // only module of the run command that creates host objects; what fails here names its option.
 
-import { readFileSync, statSync } from 'node:fs';
 import { describeFsError } from './fs-error.js';
 import { nodeGunzip } from '../host/node/gunzip.js';
 import type { CharBackend } from '../backends/char.js';
@@ -13,6 +12,8 @@ import { parseNetSpec, NetSpecError } from '../backends/net/spec.js';
 import { openNetBackend, NetOpenError } from '../backends/net/socket.js';
 import { openUserNetBackend, UserNetError } from '../host/node/slirp/backend.js';
 import { StdioConsole } from '../host/node/stdio-console.js';
+import { openSnapshotFile } from '../api/snapshot-file.js';
+import { SnapshotError, type ParsedSnapshot } from '../vm/snapshot/format.js';
 import type { CommonConfig, DiskConfig, NicConfig, VmConfig } from '../vm/config.js';
 import type { StopRequests } from '../vm/stop.js';
 import { defaultGuest } from './default-guest.js';
@@ -62,7 +63,9 @@ export async function hostConfig(o: RunOptions, stop: StopRequests): Promise<VmC
   };
   if (o.machine === 'spike') {
     const elf = readInput('--kernel', o.kernel ?? '', o.memoryBytes);
-    return { ...common, machine: 'spike', elf, console: new LineBufferedStdout() };
+    const incoming =
+      o.incoming?.kind === 'file' ? await readSnapshotFile(o.incoming.path, o.memoryBytes) : undefined;
+    return { ...common, machine: 'spike', elf, console: new LineBufferedStdout(), incoming };
   }
   let kernelPath = o.kernel;
   let initrdPath = o.initrd;
@@ -72,7 +75,8 @@ export async function hostConfig(o: RunOptions, stop: StopRequests): Promise<VmC
     initrdPath ??= g.initrd;
   }
   const kernel = fileInput('--kernel', kernelPath, o.memoryBytes);
-  const incoming = o.incoming?.kind === 'file' ? readSnapshot(o.incoming.path, o.memoryBytes) : undefined;
+  const incoming =
+    o.incoming?.kind === 'file' ? await readSnapshotFile(o.incoming.path, o.memoryBytes) : undefined;
   // A VM started from a snapshot has its initrd in RAM already.
   const initrd =
     initrdPath === undefined || o.incoming !== undefined
@@ -132,23 +136,33 @@ export async function hostConfig(o: RunOptions, stop: StopRequests): Promise<VmC
 }
 
 /** Most bytes a snapshot of `memoryBytes` of RAM can take: RAM, its page index, and the state. */
-function snapshotLimitBytes(memoryBytes: number): number {
+export function snapshotLimitBytes(memoryBytes: number): number {
   return memoryBytes + memoryBytes / 1024 + 64 * 1024 ** 2;
 }
 
-/** The snapshot file of --incoming, read whole (bounded by what such a snapshot can hold). */
-function readSnapshot(path: string, memoryBytes: number): Uint8Array {
-  let size: number;
+/**
+ * The snapshot file of --incoming: its header, description and state read and checked, its RAM
+ * pages left in the file until the board loads them (mapped). Its size is bounded by what such a
+ * snapshot can hold. TSVIRT_SNAPSHOT_MAP=off reads the pages instead (to compare).
+ */
+async function readSnapshotFile(path: string, memoryBytes: number): Promise<ParsedSnapshot> {
   try {
-    size = statSync(path).size;
+    const s = await openSnapshotFile(path, {
+      maxBytes: snapshotLimitBytes(memoryBytes),
+      map: process.env.TSVIRT_SNAPSHOT_MAP !== 'off',
+    });
+    const load = s.ramLoad;
+    s.ramLoad = (ram, pages) => {
+      try {
+        load?.(ram, pages);
+      } catch (e) {
+        throw new UsageError(`--incoming: cannot read '${path}': ${describeFsError(e)}`);
+      }
+    };
+    return s;
   } catch (e) {
-    throw new UsageError(`--incoming: cannot read '${path}': ${describeFsError(e)}`);
-  }
-  if (size > snapshotLimitBytes(memoryBytes))
-    throw new UsageError(`--incoming: '${path}' is larger than a snapshot of this machine's RAM can be`);
-  try {
-    return readFileSync(path);
-  } catch (e) {
+    if (e instanceof SnapshotError) throw e;
+    if (e instanceof RangeError) throw new UsageError(`--incoming: ${e.message}`);
     throw new UsageError(`--incoming: cannot read '${path}': ${describeFsError(e)}`);
   }
 }

@@ -265,7 +265,7 @@ test("--qmp: QEMU's unix: and tcp: spellings; tsvirt always listens; wait=on unl
   assert.match(runOptionsHelp(), /--qmp unix:PATH\|tcp:HOST:PORT/);
 });
 
-test("--incoming file:PATH (QEMU's spelling) and --save-on-exit PATH, virt only", () => {
+test("--incoming file:PATH, tcp:HOST:PORT, exec:CMD (QEMU's spelling) and --save-on-exit PATH", () => {
   assert.deepEqual(run('--incoming', 'file:/tmp/a b').incoming, { kind: 'file', path: '/tmp/a b' });
   assert.deepEqual(run('--incoming', 'tcp:127.0.0.1:4444').incoming, {
     kind: 'tcp',
@@ -274,6 +274,7 @@ test("--incoming file:PATH (QEMU's spelling) and --save-on-exit PATH, virt only"
   });
   assert.deepEqual(run('--incoming', 'tcp::4444').incoming, { kind: 'tcp', host: '', port: 4444 });
   assert.equal(run('--save-on-exit', 's.snap').saveOnExit, 's.snap');
-  for (const bad of ['/tmp/x', 'file:', 'tcp:1.2.3.4:x', 'tcp:h:70000', 'exec:cat'])
+  assert.deepEqual(run('--incoming', 'exec:cat a.mig').incoming, { kind: 'exec', command: 'cat a.mig' });
+  for (const bad of ['/tmp/x', 'file:', 'tcp:1.2.3.4:x', 'tcp:h:70000', 'exec:', 'exec:  '])
     usage([`--incoming=${bad}`], /^--incoming: /);
 });

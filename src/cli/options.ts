@@ -2,7 +2,7 @@
 // machines that accept it and the function that parses and checks its value. Parsing, --help and
 // the RunOptions type are all made from it, so an option is added in one place.
 
-import { MigrationUriError, parseMigrationUri } from '../vm/migration/uri.js';
+import { MigrationUriError, parseMigrationUri, type MigrationUri } from '../vm/migration/uri.js';
 import { CpuSpecError, DEFAULT_CPU, isaProfile } from '../cpu/riscv/isa/profile.js';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -355,42 +355,42 @@ export const RUN_OPTIONS = {
     parse: (given) => given,
   }),
   /**
-   * Where the VM's state comes from instead of a boot: a snapshot file (`--incoming file:PATH`) or
-   * a live migration (`--incoming tcp:HOST:PORT`); undefined: boot.
+   * Where the VM's state comes from instead of a boot: a snapshot file (`--incoming file:PATH`), a
+   * live migration (`--incoming tcp:HOST:PORT`), or a command's stdout (`--incoming exec:CMD`:
+   * a migration stream or a snapshot); undefined: boot.
    */
   incoming: value({
     name: 'incoming',
-    syntax: 'file:PATH|tcp:HOST:PORT',
-    machines: VIRT,
+    syntax: 'file:PATH|tcp:HOST:PORT|exec:CMD',
+    machines: ALL,
     help:
       'start from the snapshot in PATH (written by --save-on-exit) instead of\n' +
-      'booting, or wait on HOST:PORT for a live migration (QMP migrate);\n' +
+      'booting, or wait on HOST:PORT for a live migration (QMP migrate), or\n' +
+      "read a migration stream or snapshot from CMD's stdout (/bin/sh -c);\n" +
       'the other options must describe the same machine (memory, --smp,\n' +
       '--cpu, --bios, devices) and the same disks (shared, or unchanged since)',
-    parse: (
-      raw,
-    ): { kind: 'file'; path: string } | { kind: 'tcp'; host: string; port: number } | undefined => {
+    parse: (raw): MigrationUri | undefined => {
       if (raw === undefined) return undefined;
-      let uri;
       try {
-        uri = parseMigrationUri(raw);
+        return parseMigrationUri(raw);
       } catch (e) {
         if (e instanceof MigrationUriError) throw new UsageError(`--incoming: ${e.message}`);
         throw e;
       }
-      if (uri.kind === 'exec')
-        throw new UsageError(`--incoming: '${raw}': exec: is not supported (use file:PATH or tcp:HOST:PORT)`);
-      return uri;
     },
   }),
-  /** Where to save the VM when tsvirt is asked to stop (signal, Ctrl-A x), or undefined. */
+  /**
+   * Where to save the VM when tsvirt is asked to stop (signal, Ctrl-A x) or reaches
+   * --max-instructions, or undefined.
+   */
   saveOnExit: value({
     name: 'save-on-exit',
     syntax: 'PATH',
-    machines: VIRT,
+    machines: ALL,
     help:
-      'when tsvirt is stopped (SIGTERM, SIGINT, SIGHUP, Ctrl-A x), save the\n' +
-      'whole VM to PATH first; --incoming file:PATH resumes it',
+      'when tsvirt is stopped (SIGTERM, SIGINT, SIGHUP, Ctrl-A x) or reaches\n' +
+      '--max-instructions, save the whole VM to PATH first; --incoming\n' +
+      'file:PATH resumes it',
     parse: (raw) => raw,
   }),
   /** An internal snapshot of the qcow2 disks to start from (QEMU's -loadvm), or undefined. */

@@ -19,20 +19,21 @@ import {
   type SpikeConfig,
   type VirtConfig,
   type VmConfig,
-  VmConfigError,
 } from './config.js';
 import { StopRequests } from './stop.js';
 import { isaProfile } from '../cpu/riscv/isa/profile.js';
 import {
   deviceState,
   describeMachine,
+  describeSpike,
   loadSnapshot,
   openSnapshot,
   SnapshotError,
   takeSnapshot,
 } from './snapshot/snapshot.js';
-import { saveVirtBoard } from '../boards/virt/state.js';
-import type { ParsedSnapshot } from './snapshot/format.js';
+import { restoreVirtBoard, saveVirtBoard } from '../boards/virt/state.js';
+import { restoreSpikeBoard, saveSpikeBoard } from '../boards/spike-state.js';
+import { decodeNetStates, encodeNetStates, type NetState, type ParsedSnapshot } from './snapshot/format.js';
 import type { VirtioBlkState } from '../devices/virtio/blk/persist.js';
 import type { VirtioNetState } from '../devices/virtio/net/device.js';
 import { closeInOrder, Vm, VmCloseError, type Closer } from './vm.js';
@@ -48,12 +49,8 @@ export async function build(config: VmConfig): Promise<Vm> {
   const closers = closersOf(config, blks);
   try {
     checkConfig(config);
-    if (config.machine === 'spike') {
-      if ((config as unknown as Partial<VirtConfig>).incoming !== undefined)
-        throw new VmConfigError('incoming: snapshots are of the virt machine only');
-      return buildSpike(config, closers);
-    }
-    return buildVirt(config, closers, blks);
+    if (config.machine === 'spike') return buildSpike(config, closers);
+    return await buildVirt(config, closers, blks);
   } catch (e) {
     await closeInOrder(closers).catch(() => {});
     throw e;
@@ -87,6 +84,9 @@ function hostBytes(c: VmConfig): number {
 
 function buildSpike(c: SpikeConfig, closers: Closer[]): Vm {
   const console = c.console;
+  const desc = describeSpike(c, c.cpu ?? isaProfile());
+  const snap: ParsedSnapshot | undefined =
+    c.incoming === undefined ? undefined : openSnapshot(c.incoming, desc);
   const board = new SpikeBoard({
     elf: c.elf,
     memoryBytes: c.memoryBytes,
@@ -95,11 +95,23 @@ function buildSpike(c: SpikeConfig, closers: Closer[]): Vm {
     isa: c.cpu,
     putchar: console === undefined ? () => {} : (b) => console.write(Uint8Array.of(b)),
     warn: c.warn ?? (() => {}),
+    clock: c.clock,
+    restoring: snap !== undefined,
+    memory: snap?.ramMemory,
   });
+  if (snap !== undefined) loadSnapshot(board.mem, snap, (state) => restoreSpikeBoard(board, state));
   return new Vm({
     machine: 'spike',
     board,
     guestStop: () => (board.exitCode === undefined ? undefined : { kind: 'exit', code: board.exitCode }),
+    snapshot: () => takeSnapshot(board.mem, desc, [], () => saveSpikeBoard(board)),
+    migration: {
+      desc,
+      mem: board.mem,
+      harts: board.harts,
+      finalState: async () => saveSpikeBoard(board),
+      release: () => {},
+    },
     stop: c.stop ?? new StopRequests(),
     loop: loopOptions(c),
     closers,
@@ -107,7 +119,7 @@ function buildSpike(c: SpikeConfig, closers: Closer[]): Vm {
 }
 
 /** `blks` receives the disks' devices, in the order of `c.disks`. */
-function buildVirt(c: VirtConfig, closers: Closer[], blks: VirtioBlk[]): Vm {
+async function buildVirt(c: VirtConfig, closers: Closer[], blks: VirtioBlk[]): Promise<Vm> {
   const desc = describeMachine(c, c.cpu ?? isaProfile());
   const snap: ParsedSnapshot | undefined =
     c.incoming === undefined ? undefined : openSnapshot(c.incoming, desc);
@@ -143,9 +155,13 @@ function buildVirt(c: VirtConfig, closers: Closer[], blks: VirtioBlk[]): Vm {
     );
   }
   if (c.rng !== undefined) devices.push(new VirtioRng(c.rng));
-  let uartSide: CharBackend = c.console;
+  // Restoring: input typed meanwhile would go into the console device's buffers and then be
+  // replaced by the saved ones; the device receives it once its state is loaded.
+  const held = snap === undefined ? undefined : holdInput(c.console);
+  const console = held?.backend ?? c.console;
+  let uartSide: CharBackend = console;
   if (c.consoleDevice === 'virtio') {
-    devices.push(new VirtioConsole(c.console, { outputFlow: c.consoleFlow }));
+    devices.push(new VirtioConsole(console, { outputFlow: c.consoleFlow }));
     // The UART stays (early boot messages, firmware) but only prints: input belongs to hvc0.
     uartSide = { write: (bytes) => c.console.write(bytes), onInput: () => {} };
   }
@@ -168,12 +184,17 @@ function buildVirt(c: VirtConfig, closers: Closer[], blks: VirtioBlk[]): Vm {
     restoring: snap !== undefined,
     memory: snap?.ramMemory,
   });
-  if (snap !== undefined) loadSnapshot(board, snap);
+  if (snap !== undefined) loadSnapshot(board.mem, snap, (state) => restoreVirtBoard(board, state));
+  if (snap?.nets !== undefined) await loadNetStates(c, snap.nets);
+  held?.release();
   return new Vm({
     machine: 'virt',
     board,
     guestStop: () => board.stop,
-    snapshot: () => takeSnapshot(board, desc, blks),
+    snapshot: async () => {
+      const nets = await saveNetStates(c);
+      return takeSnapshot(board.mem, desc, blks, () => saveVirtBoard(board), nets);
+    },
     migration: {
       desc,
       mem: board.mem,
@@ -185,6 +206,7 @@ function buildVirt(c: VirtConfig, closers: Closer[], blks: VirtioBlk[]): Vm {
         for (const d of c.disks ?? []) await d.backend.flush();
         return saveVirtBoard(board);
       },
+      netStates: () => saveNetStates(c),
       release: () => {
         for (const b of blks) b.resume();
       },
@@ -224,5 +246,58 @@ async function closeQuietly(r: Closable | undefined): Promise<void> {
     await r?.close?.();
   } catch {
     // A console whose terminal is gone (SIGHUP after a hangup) cannot be put back; nothing is lost.
+  }
+}
+
+/**
+ * `backend` with its input held back: devices that ask for it get it only after `release` (what
+ * was typed before is then delivered, in order, by the backend).
+ */
+function holdInput(backend: CharBackend): { backend: CharBackend; release(): void } {
+  let receiver: ((bytes: Uint8Array) => void) | undefined;
+  const proxy: CharBackend = {
+    write: (bytes) => backend.write(bytes),
+    onInput: (r) => {
+      receiver = r;
+    },
+    pauseInput: backend.pauseInput === undefined ? undefined : (paused) => backend.pauseInput?.(paused),
+  };
+  return {
+    backend: proxy,
+    release: () => {
+      if (receiver !== undefined) backend.onInput(receiver);
+    },
+  };
+}
+
+/** The NIC backends' states (NetBackend.saveState) as an SLRP payload; undefined when none keeps any. */
+async function saveNetStates(c: VirtConfig): Promise<Uint8Array | undefined> {
+  const states: NetState[] = [];
+  for (const [nic, n] of (c.nics ?? []).entries()) {
+    if (n.backend.saveState === undefined) continue;
+    const s = await n.backend.saveState();
+    states.push({ nic, version: s.version, bytes: s.bytes });
+  }
+  return states.length === 0 ? undefined : encodeNetStates(states);
+}
+
+/**
+ * Give each NIC's backend the state saved with it. A backend that keeps none (a socket backend
+ * where a --net user one was saved) goes without, with a warning: the guest's peers are the new
+ * process's anyway. A backend that refuses its state is a SnapshotError naming the NIC.
+ */
+async function loadNetStates(c: VirtConfig, payload: Uint8Array): Promise<void> {
+  const nics = c.nics ?? [];
+  for (const s of decodeNetStates(payload, nics.length)) {
+    const b = nics[s.nic].backend;
+    if (b.loadState === undefined) {
+      c.warn?.(`NIC ${s.nic}: its backend keeps no state; the saved one (--net user) is not used`);
+      continue;
+    }
+    try {
+      await b.loadState({ version: s.version, bytes: s.bytes });
+    } catch (e) {
+      throw new SnapshotError(`NIC ${s.nic}: ${(e as Error).message}`);
+    }
   }
 }

@@ -62,6 +62,15 @@ export interface CommonConfig {
    * fresh one.
    */
   stop?: StopRequests;
+  /**
+   * A snapshot's bytes (Vm.save, docs/snapshot-format.md), or a state already read (a migration
+   * stream's, vm/migration/receive.ts): the VM starts from this state instead of
+   * booting. The rest of the configuration must describe the same machine; the kernel is not read (a spike
+   * program's ELF is, for its HTIF symbols, but not loaded).
+   */
+  incoming?: Uint8Array | ParsedSnapshot;
+  /** The timebase (default: host time at 10 MHz); tests pass a deterministic one. */
+  clock?: Clock;
 }
 
 /** The `spike` board: an ELF with a `tohost` symbol, reporting through HTIF. */
@@ -126,14 +135,6 @@ export interface VirtConfig extends CommonConfig {
    * host reaches the guest. Linux's CRNG is ready at boot only with a seed or an entropy device.
    */
   bootEntropy?: EntropySource | null;
-  /**
-   * A snapshot's bytes (Vm.save, docs/snapshot-format.md), or a state already read (a migration
-   * stream's, vm/migration/receive.ts): the VM starts from this state instead of
-   * booting. The rest of the configuration must describe the same machine; the kernel is not read.
-   */
-  incoming?: Uint8Array | ParsedSnapshot;
-  /** The timebase (default: host time at 10 MHz); tests pass a deterministic one. */
-  clock?: Clock;
   /** The RTC's wall-clock time in ns (default: the host's). */
   rtcNowNs?: () => bigint;
 }

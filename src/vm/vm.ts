@@ -46,9 +46,9 @@ export interface VmParts {
   loop: LoopOptions;
   /** Released in order by `close`. */
   closers: Closer[];
-  /** The machine's state as a snapshot file's parts (virt only; see Vm.save). */
+  /** The machine's state as a snapshot file's parts (see Vm.save). */
   snapshot?: () => Promise<Uint8Array[]>;
-  /** What live migration reads (virt only). */
+  /** What live migration reads. */
   migration?: MigrationParts;
 }
 
@@ -62,6 +62,8 @@ export interface MigrationParts {
    * section). `release` must follow, whether the migration completes or not.
    */
   finalState(): Promise<unknown>;
+  /** With the VM paused: the NIC backends' states as an SLRP payload, or undefined (none keeps any). */
+  netStates?(): Promise<Uint8Array | undefined>;
   /** Let the disks take requests again. */
   release(): void;
 }
@@ -80,7 +82,7 @@ export class Vm {
   private readonly loop: LoopOptions;
   private readonly closers: Closer[];
   private readonly snapshot: (() => Promise<Uint8Array[]>) | undefined;
-  /** What live migration reads (virt only); undefined for spike. */
+  /** What live migration reads; undefined for a machine that cannot migrate. */
   readonly migration: MigrationParts | undefined;
   private running: Promise<VmEnd> | undefined;
   private closing: Promise<void> | undefined;
@@ -246,13 +248,14 @@ export class Vm {
   /**
    * The whole machine's state (docs/snapshot-format.md) as the snapshot file's parts, to be written
    * in order, before the guest runs again (RAM pages are views of guest RAM). The VM must be
-   * paused (`pause`), or not yet running, or ended; disks are quiesced meanwhile. virt only.
+   * paused (`pause`), or not yet running, or ended (`run` returned, for any reason); disks are
+   * quiesced meanwhile.
    * `build` with `incoming` set to these bytes starts a VM from them. Writing them to a file is the
    * host's part (`saveVmTo` in 'tsvirt/node').
    */
   async save(): Promise<Uint8Array[]> {
-    if (this.snapshot === undefined) throw new Error(`Vm.save: snapshots are of the virt machine only`);
-    if (this.running !== undefined && !this.isPaused && this.stops.reason === undefined)
+    if (this.snapshot === undefined) throw new Error(`Vm.save: this machine cannot be saved`);
+    if (this.running !== undefined && !this.isPaused && this.stops.reason === undefined && !this.loopEnded)
       throw new Error('Vm.save: pause the VM first');
     if (this.running !== undefined && this.isPaused) await this.pause();
     return this.snapshot();

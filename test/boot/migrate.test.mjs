@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -199,6 +199,149 @@ test(
       }
       qs.close();
       qd.close();
+    } finally {
+      src.proc.kill('SIGKILL');
+      dst.proc.kill('SIGKILL');
+    }
+  },
+);
+
+test(
+  'migrate exec: and --incoming exec: (a stream, and a snapshot file), as QEMU -incoming exec:',
+  { timeout: BOOT_TIMEOUT_MS + 300_000 },
+  async () => {
+    const sock = join(work, 'exec.qmp');
+    const stream = join(work, 'vm.mig');
+    const snap = join(work, 'vm.snap');
+    const src = new Guest(['--qmp', `unix:${sock},server,wait=off`], { log });
+    try {
+      await src.waitFor(/tsvirt: init done/, BOOT_TIMEOUT_MS);
+      await src.waitFor(/# $/m, 120_000);
+      // Shell state that only the saved RAM holds.
+      await src.run('X=41', 60_000);
+      const q = await Qmp.open(sock);
+      // QEMU's exec: runs the command with /bin/sh and writes the stream to its stdin.
+      await q.ok('migrate', { uri: `exec:cat > '${stream}'` });
+      await q.migrationEvent('completed');
+      assert.equal((await q.ok('query-status')).status, 'postmigrate');
+      await q.ok('migrate', { uri: `file:${snap}` });
+      await q.until(
+        () => q.events.filter((e) => e.event === 'MIGRATION' && e.data.status === 'completed')[1],
+        'the second migration',
+      );
+      q.execute('quit').catch(() => {});
+      assert.equal((await src.exited).code, 0);
+      q.close();
+    } finally {
+      src.proc.kill('SIGKILL');
+    }
+    for (const from of [`exec:cat '${stream}'`, `exec:cat < '${snap}'`]) {
+      const dst = new Guest(['--incoming', from], { log });
+      try {
+        const out = await dst.run('echo V=$((X+1))', 120_000);
+        assert.match(out, /V=42/, `${from}: the shell's state came across`);
+        dst.send('poweroff\n');
+        assert.equal((await dst.exited).code, 0);
+      } finally {
+        dst.proc.kill('SIGKILL');
+      }
+    }
+  },
+);
+
+test('--incoming exec: of a failing command, or of bytes that are no stream, is an error naming it', async () => {
+  for (const [from, message] of [
+    ['exec:exit 3', /--incoming: exec:exit 3: exited with status 3/],
+    ['exec:echo hello world', /--incoming: exec:echo hello world: not a tsvirt migration stream or snapshot/],
+    ['exec:true', /--incoming: exec:true: it wrote nothing/],
+  ]) {
+    const g = new Guest(['--incoming', from], { log });
+    const end = await g.exited;
+    assert.equal(end.code, 125, from);
+    assert.match(g.output, message);
+  }
+});
+
+/** A TCP port on 127.0.0.1 nobody listens on right now (bound, then released). */
+function freePort() {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** What the host reads back through `port` after writing `text` (the guest's nc echoes it). */
+function echoThrough(port, text) {
+  return new Promise((resolve, reject) => {
+    const s = connect(port, '127.0.0.1', () => s.write(text));
+    let got = '';
+    s.on('data', (d) => {
+      got += d;
+      if (got.length >= text.length) {
+        s.destroy();
+        resolve(got);
+      }
+    });
+    s.on('error', reject);
+    s.setTimeout(30_000, () => reject(new Error(`no echo through hostfwd port ${port}`)));
+  });
+}
+
+test(
+  '--net user across a migration: the NAT keeps its DHCP lease, hostfwd reaches the guest, its interface is as it was',
+  { timeout: BOOT_TIMEOUT_MS + 300_000 },
+  async () => {
+    const srcSock = join(work, 'net-src.qmp');
+    const [p1, p2] = [await freePort(), await freePort()];
+    // Each process has its own hostfwd port (both run on this host at the same time), to the
+    // address the guest will have (an empty one means the first DHCP address, 10.0.2.15).
+    const src = new Guest(
+      [
+        '--qmp',
+        `unix:${srcSock},server,wait=off`,
+        '--net',
+        `user,hostfwd=tcp:127.0.0.1:${p1}-10.0.2.16:7777`,
+      ],
+      { log },
+    );
+    const dst = new Guest(
+      ['--net', `user,hostfwd=tcp:127.0.0.1:${p2}-10.0.2.16:7777`, '--incoming', 'tcp:127.0.0.1:0'],
+      { log },
+    );
+    const dhcp = 'udhcpc -i eth0 -n -q -t 5 -s /bin/true 2>&1 | grep -o "lease of [0-9.]*"';
+    try {
+      const port = Number((await dst.waitFor(/waiting for a migration on 127\.0\.0\.1:(\d+)/, 60_000))[1]);
+      await src.waitFor(/tsvirt: init done/, BOOT_TIMEOUT_MS);
+      await src.waitFor(/# $/m, 120_000);
+      // libslirp gives addresses in the order clients ask: another MAC takes 10.0.2.15 first, so
+      // the guest's own lease is 10.0.2.16, which a new NAT would not give it.
+      const mac = (await src.run('cat /sys/class/net/eth0/address')).trim();
+      await src.run('ip link set eth0 up; ip link set eth0 address 52:54:00:aa:bb:01');
+      assert.match(await src.run(dhcp), /lease of 10\.0\.2\.15/);
+      await src.run(`ip link set eth0 address ${mac}`);
+      assert.match(await src.run(dhcp), /lease of 10\.0\.2\.16/);
+      await src.run('ip addr add 10.0.2.16/24 dev eth0');
+      const q = await Qmp.open(srcSock);
+      await q.ok('migrate', { uri: `tcp:127.0.0.1:${port}` });
+      await q.migrationEvent('completed');
+      q.execute('quit').catch(() => {});
+      assert.equal((await src.exited).code, 0);
+      q.close();
+      assert.match(
+        await dst.run('ip -4 addr show eth0'),
+        /inet 10\.0\.2\.16\/24/,
+        'the interface is as it was',
+      );
+      assert.match(await dst.run(dhcp), /lease of 10\.0\.2\.16/, "the NAT kept the guest's lease");
+      await dst.run(
+        '(nc -l -p 7777 -e cat >/dev/null 2>&1 &); while ! netstat -ltn | grep -q ":7777 "; do usleep 100000; done',
+      );
+      assert.equal(await echoThrough(p2, 'through the new hostfwd\n'), 'through the new hostfwd\n');
+      dst.send('poweroff\n');
+      assert.equal((await dst.exited).code, 0);
     } finally {
       src.proc.kill('SIGKILL');
       dst.proc.kill('SIGKILL');

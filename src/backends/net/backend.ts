@@ -7,6 +7,12 @@
  */
 export const MAX_FRAME_BYTES = 65535 + 14 + 4;
 
+/** A backend's own state (NetBackend.saveState): its format version and bytes. */
+export interface NetBackendState {
+  version: number;
+  bytes: Uint8Array;
+}
+
 /** Counters every backend keeps; they only grow. */
 export interface NetBackendMetrics {
   /** Frames handed to the host side (guest to host). */
@@ -57,5 +63,12 @@ export interface NetBackend {
   resume?(): void;
   /** Release host resources. Afterwards `send` drops and the receiver is never called. */
   close(): void | Promise<void>;
+  /**
+   * Optional: host-side state that moves with the guest in snapshots and migration (the user
+   * network's NAT: its DHCP leases), as opaque bytes of a format `version` the backend defines.
+   */
+  saveState?(): Promise<NetBackendState>;
+  /** Load what `saveState` of the same kind of backend returned; rejects when it cannot. */
+  loadState?(state: NetBackendState): Promise<void>;
   readonly metrics: NetBackendMetrics;
 }

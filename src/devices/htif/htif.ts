@@ -14,6 +14,13 @@ export interface HtifHost {
   unsupported(device: number, command: number, payload: bigint): void;
 }
 
+/** HTIF's state in a snapshot: where its mailboxes are, and a low-word store not yet completed. */
+export interface HtifState {
+  tohost: number;
+  fromhost: number | null;
+  pendingLow: boolean;
+}
+
 export class Htif {
   /** A 32-bit store to the low word waits for its high word (RV32-style split write). */
   private pendingLow = false;
@@ -52,6 +59,27 @@ export class Htif {
       this.pendingLow = false;
       this.process();
     }
+  }
+
+  save(): HtifState {
+    return { tohost: this.tohost, fromhost: this.fromhost ?? null, pendingLow: this.pendingLow };
+  }
+
+  /**
+   * Load `s` (untrusted). The mailboxes are the program's (its ELF symbols): a state whose
+   * addresses differ is of another program, and is refused naming both.
+   */
+  restore(s: HtifState): void {
+    if (typeof s !== 'object' || s === null || typeof s.pendingLow !== 'boolean')
+      throw new Error('not an HTIF state');
+    const hex = (v: number | null | undefined): string =>
+      typeof v === 'number' ? `0x${v.toString(16)}` : 'none';
+    if (s.tohost !== this.tohost || (s.fromhost ?? undefined) !== this.fromhost)
+      throw new Error(
+        `the snapshot's tohost/fromhost are at ${hex(s.tohost)}/${hex(s.fromhost)}, this program's at ` +
+          `${hex(this.tohost)}/${hex(this.fromhost)}: it is of another program`,
+      );
+    this.pendingLow = s.pendingLow;
   }
 
   private process(): void {

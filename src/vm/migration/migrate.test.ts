@@ -127,6 +127,7 @@ test('a running guest migrates: the destination has the source RAM and state exa
     board: got.board,
     ramPages: new Uint32Array(0),
     ramData: new Uint8Array(0),
+    ramDataOffset: 0,
     ramMemory: mem,
   };
   const dst = await build({ ...config(), incoming: snap });

@@ -144,9 +144,10 @@ export class LiveMigration implements OutgoingMigration {
       this.setStatus('device');
       stateTaken = true;
       const state = await parts.finalState();
+      const nets = await parts.netStates?.();
       this.checkCancel();
       await this.sendPages(ram, this.sync(parts, false), true);
-      for (const b of encodeStreamEnd(state)) await this.send(b, true);
+      for (const b of encodeStreamEnd(state, nets)) await this.send(b, true);
       await this.sink.end();
       this.checkCancel();
       this.tEnd = this.now();

@@ -164,3 +164,24 @@ test('random corruption of a stream is a SnapshotError or a stream that still pa
     }
   }
 });
+
+test("the NICs' states (SLRP) read back before the board's; a corrupt one is refused", () => {
+  const nets = Uint8Array.of(1, 0, 0, 0, 0, 0, 0, 0);
+  const bytes = new Uint8Array(
+    Buffer.concat([encodeStreamHeader(DESC), encodePages(source(), [1]), ...encodeStreamEnd({ b: 1 }, nets)]),
+  );
+  const events = new MigrationStreamReader(RAM).push(bytes);
+  assert.deepEqual(
+    events.map((e) => e.kind),
+    ['description', 'pages', 'nets', 'board', 'end'],
+  );
+  const got = events.find((e) => e.kind === 'nets');
+  assert.deepEqual(got?.kind === 'nets' ? got.payload : undefined, nets);
+  const at = Buffer.from(bytes).indexOf('SLRP');
+  const bad = bytes.slice();
+  bad[at + SECTION_HEADER_BYTES] ^= 1;
+  assert.throws(
+    () => new MigrationStreamReader(RAM).push(bad),
+    (e: unknown) => e instanceof SnapshotError && /section 'SLRP': checksum mismatch/.test(e.message),
+  );
+});

@@ -14,6 +14,7 @@ import {
   SECTION_BOARD,
   SECTION_END,
   SECTION_HEADER_BYTES,
+  SECTION_NETS,
   sectionHeader,
   SnapshotError,
   type MachineDescription,
@@ -68,10 +69,11 @@ export function encodePages(ram: Uint8Array, pages: ArrayLike<number>): Uint8Arr
   return out;
 }
 
-/** The BORD section (the board's state, last but END) and END. */
-export function encodeStreamEnd(board: unknown): Uint8Array[] {
+/** The NICs' states (SLRP, when given), the BORD section (the board's state) and END. */
+export function encodeStreamEnd(board: unknown, nets?: Uint8Array): Uint8Array[] {
   const b = enc.encode(JSON.stringify(board));
-  return [sectionHeader(SECTION_BOARD, b.length, crc32(b)), b, sectionHeader(SECTION_END, 0, 0)];
+  const head = nets === undefined ? [] : [sectionHeader(SECTION_NETS, nets.length, crc32(nets)), nets];
+  return [...head, sectionHeader(SECTION_BOARD, b.length, crc32(b)), b, sectionHeader(SECTION_END, 0, 0)];
 }
 
 /** What the reader has taken from the stream so far, in order. */
@@ -79,6 +81,8 @@ export type StreamEvent =
   | { kind: 'description'; desc: MachineDescription }
   | { kind: 'pages'; pages: Uint32Array; data: Uint8Array }
   | { kind: 'board'; board: unknown }
+  /** The SLRP section (the NICs' host-side states), at most 1 MiB. */
+  | { kind: 'nets'; payload: Uint8Array }
   | { kind: 'end' };
 
 /**
@@ -225,6 +229,11 @@ export class MigrationStreamReader {
             throw new SnapshotError(`section '${SECTION_BOARD}': checksum mismatch`);
           this.boardSeen = true;
           return { kind: 'board', board: json(b, `section '${SECTION_BOARD}'`) };
+        }
+        if (tag === SECTION_NETS) {
+          if (crc32(b) !== this.sectionCrc)
+            throw new SnapshotError(`section '${SECTION_NETS}': checksum mismatch`);
+          return { kind: 'nets', payload: b };
         }
         return undefined; // a section this build does not know: skipped
       }

@@ -5,7 +5,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  decodeNetStates,
   decodeSnapshot,
+  decodeSnapshotFrom,
+  encodeNetStates,
   describeDifferences,
   encodeSnapshot,
   nonZeroPages,
@@ -57,6 +60,56 @@ test('what is written reads back: description, state and each stored page', () =
   assert.deepEqual(s.board, { a: [1, '2'] });
   assert.deepEqual(Array.from(s.ramPages), [0, 5, 6, 63]);
   const r = ram();
+  s.ramPages.forEach((p, k) =>
+    assert.deepEqual(
+      s.ramData.subarray(k * PAGE_BYTES, (k + 1) * PAGE_BYTES),
+      r.subarray(p * PAGE_BYTES, (p + 1) * PAGE_BYTES),
+    ),
+  );
+});
+
+test('the RAM pages start at a multiple of 4096 in the file, whatever the state before them', () => {
+  for (let n = 0; n < 4200; n += 419) {
+    const f = file({ pad: 'x'.repeat(n) });
+    const s = decodeSnapshot(f);
+    assert.equal(s.ramDataOffset % PAGE_BYTES, 0, `state of ${n} more bytes`);
+    // The first stored page (page 0) is there, and the next section follows the last page.
+    assert.deepEqual(
+      f.subarray(s.ramDataOffset, s.ramDataOffset + PAGE_BYTES),
+      ram().subarray(0, PAGE_BYTES),
+    );
+    const end = s.ramDataOffset + s.ramPages.length * PAGE_BYTES;
+    assert.equal(String.fromCharCode(...f.subarray(end, end + 4)), 'END ');
+  }
+});
+
+test('reading from a source reads the header, state and page index, never a RAM page', () => {
+  const f = file();
+  const reads: [number, number][] = [];
+  const s = decodeSnapshotFrom({
+    sizeBytes: f.length,
+    read: (at, len) => {
+      reads.push([at, len]);
+      return f.slice(at, at + len);
+    },
+  });
+  assert.deepEqual(Array.from(s.ramPages), [0, 5, 6, 63]);
+  assert.deepEqual(s.board, { harts: ['x'] });
+  const pagesEnd = s.ramDataOffset + 4 * PAGE_BYTES;
+  for (const [at, len] of reads)
+    assert.ok(at + len <= s.ramDataOffset || at >= pagesEnd, `read of ${len} bytes at ${at} is in RAM`);
+});
+
+test('a file without the PAD section (RAM pages anywhere) reads the same', () => {
+  const r = ram();
+  const parts = encodeSnapshot(DESC, { a: 1 }, { bytes: r, pages: nonZeroPages(r) });
+  const padAt = parts.findIndex(
+    (p) => p.length === 24 && String.fromCharCode(...p.subarray(0, 4)) === 'PAD ',
+  );
+  assert.ok(padAt > 0, 'a PAD section is written');
+  parts.splice(padAt, 2);
+  const s = decodeSnapshot(new Uint8Array(Buffer.concat(parts)));
+  assert.notEqual(s.ramDataOffset % PAGE_BYTES, 0);
   s.ramPages.forEach((p, k) =>
     assert.deepEqual(
       s.ramData.subarray(k * PAGE_BYTES, (k + 1) * PAGE_BYTES),
@@ -118,4 +171,35 @@ test('the differences between two machines name each field', () => {
     'devices: saved ["virtio-blk","virtio-net"], this machine ["virtio-blk"]',
   ]);
   assert.deepEqual(describeDifferences(DESC, { ...DESC }), []);
+});
+
+test("the NICs' states (SLRP) read back from a snapshot; a malformed payload is named", () => {
+  const states = [
+    { nic: 1, version: 4, bytes: Uint8Array.of(9, 8, 7) },
+    { nic: 0, version: 4, bytes: new Uint8Array(0) },
+  ];
+  const r = ram();
+  const nets = encodeNetStates(states);
+  const f = new Uint8Array(
+    Buffer.concat(
+      encodeSnapshot(DESC, { a: 1 }, { bytes: r, pages: nonZeroPages(r) }, [{ tag: 'SLRP', payload: nets }]),
+    ),
+  );
+  const s = decodeSnapshot(f);
+  assert.deepEqual(s.nets, nets);
+  assert.deepEqual(decodeNetStates(s.nets ?? new Uint8Array(0), 2), states);
+  assert.equal(s.ramDataOffset % PAGE_BYTES, 0, 'RAM stays aligned after the extra section');
+  assert.equal(decodeSnapshot(file()).nets, undefined);
+  const bad = (b: Uint8Array, nics: number, message: RegExp): void =>
+    assert.throws(
+      () => decodeNetStates(b, nics),
+      (e: unknown) => e instanceof SnapshotError && message.test(e.message),
+    );
+  bad(nets, 1, /NIC 1 is not one of this machine's 1/);
+  bad(nets.subarray(0, nets.length - 1), 2, /truncated/);
+  bad(Uint8Array.of(...nets, 0), 2, /bytes after the last state/);
+  const v2 = nets.slice();
+  v2[0] = 2;
+  bad(v2, 2, /format version 2 is not supported/);
+  bad(encodeNetStates([states[1], states[1]]), 2, /NIC 0 .*twice/);
 });

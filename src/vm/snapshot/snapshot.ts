@@ -2,23 +2,37 @@
 // configuration has `incoming` (docs/snapshot-format.md). The container is format.ts; the board's
 // and harts' state boards/virt/state.ts and cpu/riscv/state.ts.
 
-import type { VirtBoard } from '../../boards/virt/board.js';
-import { restoreVirtBoard, saveVirtBoard, type VirtBoardState } from '../../boards/virt/state.js';
+import type { VirtBoardState } from '../../boards/virt/state.js';
 import type { IsaProfile } from '../../cpu/riscv/isa/profile.js';
 import type { VirtioBlk } from '../../devices/virtio/blk/device.js';
-import type { VirtConfig } from '../config.js';
+import type { GuestMemory } from '../../memory/guest-memory.js';
+import type { SpikeConfig, VirtConfig } from '../config.js';
 import {
   decodeSnapshot,
   describeDifferences,
   encodeSnapshot,
   nonZeroPages,
   PAGE_BYTES,
+  SECTION_NETS,
   SnapshotError,
   type MachineDescription,
   type ParsedSnapshot,
 } from './format.js';
 
 export { SnapshotError };
+
+/** The spike machine `c` describes, as a snapshot's header records it. */
+export function describeSpike(c: SpikeConfig, isa: IsaProfile): MachineDescription {
+  return {
+    machine: 'spike',
+    memoryBytes: c.memoryBytes,
+    harts: c.harts ?? 1,
+    isa: isa.list.join(','),
+    firmware: 'none',
+    consoleDevice: 'htif',
+    devices: [],
+  };
+}
 
 /** The machine `c` describes, as a snapshot's header records it. */
 export function describeMachine(c: VirtConfig, isa: IsaProfile): MachineDescription {
@@ -40,20 +54,23 @@ export function describeMachine(c: VirtConfig, isa: IsaProfile): MachineDescript
 }
 
 /**
- * The snapshot of `board` as the file's parts, in order (RAM pages are views of guest RAM: write
- * them before the guest runs again). Call with no hart running (Vm.pause). Each disk is quiesced
- * (its requests in flight complete first) and resumed after.
+ * The snapshot of a machine with RAM `mem` and state `save()` as the file's parts, in order (RAM
+ * pages are views of guest RAM: write them before the guest runs again). `nets`: the SLRP payload. Call with no hart running
+ * (Vm.pause). Each disk is quiesced (its requests in flight complete first) and resumed after.
  */
 export async function takeSnapshot(
-  board: VirtBoard,
+  mem: GuestMemory,
   desc: MachineDescription,
   blks: readonly VirtioBlk[],
+  save: () => unknown,
+  nets?: Uint8Array,
 ): Promise<Uint8Array[]> {
   for (const b of blks) await b.quiesce();
   try {
-    const state = saveVirtBoard(board);
-    const ram = board.mem.bytes;
-    return encodeSnapshot(desc, state, { bytes: ram, pages: nonZeroPages(ram) });
+    const state = save();
+    const ram = mem.bytes;
+    const extra = nets === undefined ? [] : [{ tag: SECTION_NETS, payload: nets }];
+    return encodeSnapshot(desc, state, { bytes: ram, pages: nonZeroPages(ram) }, extra);
   } finally {
     for (const b of blks) b.resume();
   }
@@ -81,10 +98,14 @@ export function deviceState(s: ParsedSnapshot, k: number): unknown {
   return v.device;
 }
 
-/** Load `s`'s RAM and state into `board` (made with `restoring: true`, so RAM is all zero). */
-export function loadSnapshot(board: VirtBoard, s: ParsedSnapshot): void {
-  const ram = board.mem.bytes;
-  const pages = s.ramMemory === board.mem ? new Uint32Array(0) : s.ramPages;
+/**
+ * Load `s`'s RAM into `mem` (the machine's, made for restoring, so all zero) and its state with
+ * `restore` (the board's; its errors become SnapshotErrors).
+ */
+export function loadSnapshot(mem: GuestMemory, s: ParsedSnapshot, restore: (state: unknown) => void): void {
+  const ram = mem.bytes;
+  if (s.ramLoad !== undefined && s.ramMemory !== mem) s.ramLoad(ram, s.ramPages);
+  const pages = s.ramMemory === mem || s.ramLoad !== undefined ? new Uint32Array(0) : s.ramPages;
   // Runs of consecutive pages are copied at once.
   for (let k = 0; k < pages.length;) {
     let end = k + 1;
@@ -95,7 +116,7 @@ export function loadSnapshot(board: VirtBoard, s: ParsedSnapshot): void {
     k = end;
   }
   try {
-    restoreVirtBoard(board, s.board);
+    restore(s.board);
   } catch (e) {
     throw new SnapshotError((e as Error).message);
   }

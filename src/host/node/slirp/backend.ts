@@ -5,10 +5,15 @@
 import { closeSync, existsSync, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { MAX_FRAME_BYTES, newNetBackendMetrics, type NetBackend } from '../../../backends/net/backend.js';
+import {
+  MAX_FRAME_BYTES,
+  newNetBackendMetrics,
+  type NetBackend,
+  type NetBackendState,
+} from '../../../backends/net/backend.js';
 import { formatIpv4, type UserNetSpec } from '../../../backends/net/spec.js';
 import { Ctl, FrameRing, newFrameRingBuffer } from './ring.js';
-import type { SlirpWorkerConfig, SlirpWorkerMessage } from './protocol.js';
+import type { SlirpWorkerConfig, SlirpWorkerMessage, SlirpWorkerRequest } from './protocol.js';
 
 /** `--net user` could not start; the message says what to install or which rule failed. */
 export class UserNetError extends Error {}
@@ -124,6 +129,9 @@ export class UserNetBackend implements NetBackend {
   private exited: Promise<void>;
   /** Why the worker stopped on its own, if it did. */
   failure: string | undefined;
+  /** The answer awaited to a state request, one at a time. */
+  private answer: ((m: SlirpWorkerMessage) => void) | undefined;
+  private requests: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly worker: Worker,
@@ -136,7 +144,10 @@ export class UserNetBackend implements NetBackend {
     this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
     worker.on('message', (m: SlirpWorkerMessage) => {
       if (m.type === 'frames') this.onFrames(m.frames);
-      else if (m.type === 'error') this.failure = m.message;
+      else if (m.type === 'error') {
+        this.failure = m.message;
+        this.answer?.(m);
+      } else this.answer?.(m);
     });
     worker.on('error', (e) => {
       this.failure = e.message;
@@ -200,6 +211,46 @@ export class UserNetBackend implements NetBackend {
     closeSync(this.wakeFd);
   }
 
+  /**
+   * libslirp's state (slirp_state_save): the DHCP leases and IP id counter, and guestfwd
+   * connections (none here). Other connections' sockets stay with this process.
+   */
+  async saveState(): Promise<NetBackendState> {
+    const m = await this.request({ type: 'save' });
+    if (m.type !== 'state') throw new Error(`--net user: saving libslirp's state failed: ${describe(m)}`);
+    return { version: m.version, bytes: new Uint8Array(m.bytes) };
+  }
+
+  /** Load a state `saveState` returned (slirp_state_load); rejects naming why libslirp refused it. */
+  async loadState(state: NetBackendState): Promise<void> {
+    const m = await this.request({ type: 'load', version: state.version, bytes: state.bytes });
+    if (m.type !== 'loaded' || m.error !== undefined)
+      throw new Error(`--net user: loading libslirp's state failed: ${describe(m)}`);
+  }
+
+  private request(r: SlirpWorkerRequest): Promise<SlirpWorkerMessage> {
+    const next = this.requests.then(
+      () =>
+        new Promise<SlirpWorkerMessage>((resolve, reject) => {
+          if (!this.alive) {
+            reject(new Error(`--net user: the slirp worker is not running (${this.failure ?? 'closed'})`));
+            return;
+          }
+          // Referenced while an answer is awaited: nothing else may keep the process alive.
+          this.worker.ref();
+          this.answer = (m) => {
+            this.answer = undefined;
+            if (!this.closed) this.worker.unref();
+            resolve(m);
+          };
+          this.worker.postMessage(r);
+          this.wake();
+        }),
+    );
+    this.requests = next.catch(() => {});
+    return next;
+  }
+
   private wake(): void {
     try {
       writeSync(this.wakeFd, this.wakeBuf);
@@ -227,4 +278,10 @@ export class UserNetBackend implements NetBackend {
     this.local.rxBytes += frame.length;
     this.receiver(frame);
   }
+}
+
+function describe(m: SlirpWorkerMessage): string {
+  if (m.type === 'error') return m.message;
+  if (m.type === 'loaded') return m.error ?? 'loaded';
+  return `unexpected answer '${m.type}'`;
 }

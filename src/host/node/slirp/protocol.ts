@@ -32,8 +32,19 @@ export interface SlirpWorkerConfig {
   readonly library: string;
 }
 
+/**
+ * Device thread to worker, read by the worker between poll turns (receiveMessageOnPort; the
+ * device thread wakes it): take libslirp's state (slirp_state_save), or load one.
+ */
+export type SlirpWorkerRequest =
+  { readonly type: 'save' } | { readonly type: 'load'; readonly version: number; readonly bytes: Uint8Array };
+
 /** Worker to device thread. */
 export type SlirpWorkerMessage =
+  /** libslirp's state (answer to 'save'), of its state format `version` (slirp_state_version). */
+  | { readonly type: 'state'; readonly version: number; readonly bytes: ArrayBuffer }
+  /** Answer to 'load': undefined error when libslirp took the state. */
+  | { readonly type: 'loaded'; readonly error?: string }
   /** Started: `wakeFd` is the eventfd to write (8 bytes) to wake the worker's poll. */
   | { readonly type: 'ready'; readonly wakeFd: number; readonly version: string }
   /** Could not start (or died); the message says what to install or which rule failed. */

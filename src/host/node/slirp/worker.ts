@@ -7,10 +7,10 @@
 // queued guest frames in the shared ring (ring.ts). It never returns to its own event loop while
 // running: all input comes through shared memory, output goes out with postMessage.
 
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { Ctl, FrameRing } from './ring.js';
-import type { SlirpWorkerConfig, SlirpWorkerMessage } from './protocol.js';
+import type { SlirpWorkerConfig, SlirpWorkerMessage, SlirpWorkerRequest } from './protocol.js';
 
 type Koffi = typeof import('koffi').default;
 type KoffiType = ReturnType<Koffi['struct']>;
@@ -43,6 +43,8 @@ const IPV6_DNS = 'fec0::3';
 const cfg = workerData as SlirpWorkerConfig;
 const port = parentPort;
 if (port === null) throw new Error('slirp worker started outside a worker thread');
+/** Where the device thread's requests (protocol.ts SlirpWorkerRequest) arrive. */
+const inbox: MessagePort = port;
 const post = (m: SlirpWorkerMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
 
 main().catch((e: unknown) => post({ type: 'error', message: (e as Error).message }));
@@ -155,6 +157,8 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, libc: ReturnType<Kof
     init_completed: koffi.pointer(InitCompleted),
     timer_new_opaque: koffi.pointer(TimerNewOpaque),
   });
+  const WriteCb = koffi.proto('intptr_t slirp_write_cb(const void *buf, size_t len, void *opaque)');
+  const ReadCb = koffi.proto('intptr_t slirp_read_cb(void *buf, size_t len, void *opaque)');
   const AddPoll = koffi.proto('int slirp_add_poll_cb(int fd, int events, void *opaque)');
   const GetREvents = koffi.proto('int slirp_get_revents_cb(int idx, void *opaque)');
   return {
@@ -186,6 +190,13 @@ function bind(koffi: Koffi, lib: ReturnType<Koffi['load']>, libc: ReturnType<Kof
     slirp_add_hostfwd: lib.func(
       'int slirp_add_hostfwd(void *slirp, int is_udp, slirp_in_addr host_addr, int host_port, slirp_in_addr guest_addr, int guest_port)',
     ),
+    slirp_state_version: lib.func('int slirp_state_version(void)'),
+    slirp_state_save: lib.func('void slirp_state_save(void *slirp, slirp_write_cb *write_cb, void *opaque)'),
+    slirp_state_load: lib.func(
+      'int slirp_state_load(void *slirp, int version_id, slirp_read_cb *read_cb, void *opaque)',
+    ),
+    WriteCb,
+    ReadCb,
     AddPoll,
     GetREvents,
     poll: libc.func('int poll(void *fds, unsigned long nfds, int timeout)'),
@@ -388,7 +399,62 @@ function run(koffi: Koffi, api: Api, version: string): void {
     post({ type: 'frames', frames }, frames);
   };
 
+  // libslirp's state, as the device thread asks (snapshots and migration). What it holds: the
+  // DHCP leases and the IP id counter, and guestfwd connections (tsvirt makes none); sockets of
+  // other connections are the host's and stay behind (docs/snapshot-format.md, 'SLRP').
+  const request = (m: SlirpWorkerRequest): void => {
+    if (m.type === 'save') {
+      const parts: Uint8Array[] = [];
+      api.slirp_state_save(
+        slirp,
+        (buf: Ptr, len: number | bigint): number => {
+          const n = Number(len);
+          if (n > 0) parts.push(new Uint8Array(koffi.view(buf, n)).slice());
+          return n;
+        },
+        null,
+      );
+      const total = parts.reduce((a, b) => a + b.length, 0);
+      const bytes = new Uint8Array(total);
+      let at = 0;
+      for (const b of parts) {
+        bytes.set(b, at);
+        at += b.length;
+      }
+      post({ type: 'state', version: api.slirp_state_version() as number, bytes: bytes.buffer }, [
+        bytes.buffer,
+      ]);
+      return;
+    }
+    const max = api.slirp_state_version() as number;
+    if (!Number.isSafeInteger(m.version) || m.version < 1 || m.version > max) {
+      post({ type: 'loaded', error: `libslirp state version ${m.version}: this libslirp reads 1..${max}` });
+      return;
+    }
+    let at = 0;
+    let short = false;
+    const r = api.slirp_state_load(
+      slirp,
+      m.version,
+      (buf: Ptr, len: number | bigint): number => {
+        const n = Math.min(Number(len), m.bytes.length - at);
+        if (n < Number(len)) short = true;
+        if (n > 0) new Uint8Array(koffi.view(buf, n)).set(m.bytes.subarray(at, at + n));
+        at += n;
+        return n;
+      },
+      null,
+    ) as number;
+    post({
+      type: 'loaded',
+      error:
+        r < 0 || short ? `libslirp refused the state (${short ? 'truncated' : `error ${r}`})` : undefined,
+    });
+  };
+
   while (Atomics.load(ctl, Ctl.Closing) === 0) {
+    for (let m = receiveMessageOnPort(inbox); m !== undefined; m = receiveMessageOnPort(inbox))
+      request(m.message as SlirpWorkerRequest);
     nfds = 0;
     addFd(wakeFd, SLIRP_POLL_IN);
     const now = nowMs();

@@ -29,8 +29,8 @@ import { wasmEmitter, type WasmEmit, type WasmTarget } from './ops.js';
 
 /** The bits of an instruction word its decode-table entry is found by: opcode[6:2], funct3, funct7. */
 const KEY_BITS = 0xfe00707c | 0;
-const keyWord = (key: number): number =>
-  3 | ((key & 31) << 2) | (((key >>> 5) & 7) << 12) | ((key >>> 8) << 25);
+/** The key of an instruction word (its bits KEY_BITS, packed). */
+const wordKey = (w: number): number => ((w >>> 2) & 31) | (((w >>> 12) & 7) << 5) | ((w >>> 25) << 8);
 /** Bytes of the decode table (one class per key) and of the compressed-expansion table (i32 each). */
 export const DECODE_BYTES = 1 << 15;
 export const EXPAND_BYTES = 4 << 16;
@@ -60,13 +60,26 @@ function coldTables(dec: Decoder): { decode: Uint8Array; expand: Int32Array } {
   const cold = coldInsns(insns);
   const decode = new Uint8Array(DECODE_BYTES);
   const bits = KEY_BITS | 3;
+  // For each key, how many entries can match its words and the first of them. Each entry visits
+  // only the keys it matches (its free key bits enumerated), not all 2^15 keys.
+  const matches = new Uint16Array(DECODE_BYTES);
+  const first = new Int32Array(DECODE_BYTES).fill(-1);
+  for (const [k, s] of insns.entries()) {
+    if (((3 ^ s.match) & s.mask & 3) !== 0) continue;
+    const fixed = wordKey(s.mask & bits);
+    const want = wordKey(s.match & s.mask & bits);
+    const free = ~fixed & (DECODE_BYTES - 1);
+    for (let sub = 0; ; sub = (sub - free) & free) {
+      const key = want | sub;
+      if (matches[key]++ === 0) first[key] = k;
+      if (sub === free) break;
+    }
+  }
   for (let key = 0; key < DECODE_BYTES; key++) {
-    const w = keyWord(key);
     // Only when one entry alone can match words of this key: a more specific entry (rs2 fixed,
     // say) beside a general one would otherwise be decoded as the general one.
-    const matching = insns.filter((s) => ((w ^ s.match) & s.mask & bits) === 0);
-    const first = matching[0];
-    if (matching.length === 1 && (first.mask & ~bits) === 0) decode[key] = cold.indexOf(first) + 1;
+    const s = insns[first[key]];
+    if (matches[key] === 1 && (s.mask & ~bits) === 0) decode[key] = cold.indexOf(s) + 1;
   }
   const expand = new Int32Array(EXPAND_BYTES / 4);
   for (let c = 0; c < 1 << 16; c++) if ((c & 3) !== 3) expand[c] = dec.expand(c);
