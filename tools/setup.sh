@@ -11,6 +11,7 @@
 #   libslirp0              the user-mode NAT of `--net user` (QEMU's own -netdev user library, loaded through koffi)
 # With --bench it also installs the two QEMU builds tsvirt is compared with and checked against:
 #   qemu-system-misc       bookworm's QEMU 7.2, /usr/bin/qemu-system-riscv64 (the benchmarks' history)
+#   libc6-dev-riscv64-cross  the riscv64 C library, for bench/os.mjs's static guest program
 #   QEMU 10                bookworm-backports' qemu-system-riscv, extracted (dpkg -x, not installed,
 #                          so 7.2 stays) into $XDG_CACHE_HOME/tsvirt/qemu-10 (else ~/.cache/tsvirt/qemu-10)
 #                          and run through the wrapper bin/qemu-system-riscv64 there: the peer of the
@@ -43,7 +44,7 @@ esac
 
 pkgs=(gcc-riscv64-linux-gnu binutils-riscv64-linux-gnu device-tree-compiler e2fsprogs xz-utils dpkg
   debian-archive-keyring cpio qemu-utils socat gdb-multiarch chromium libslirp0)
-if ((bench)); then pkgs+=(qemu-system-misc); fi
+if ((bench)); then pkgs+=(qemu-system-misc libc6-dev-riscv64-cross); fi
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 

@@ -22,15 +22,23 @@ export function cpuBenchInitrd() {
       process.exit(1);
     }
   }
+  return benchInitrd('cpu', elf);
+}
+
+/**
+ * Write build/bench/initrd-NAME.img: the default guest's initramfs with `elf` added as /bench/NAME.
+ * Returns the default guest's paths and that initramfs.
+ */
+export function benchInitrd(name, elf) {
   const g = debianGuest();
   const base = readFileSync(g.INITRD);
   const pad = new Uint8Array((4 - (base.length % 4)) % 4);
   const extra = writeCpio([
     { kind: 'dir', path: 'bench' },
-    { kind: 'file', path: 'bench/cpu', data: readFileSync(elf), mode: 0o755 },
+    { kind: 'file', path: `bench/${name}`, data: readFileSync(elf), mode: 0o755 },
   ]);
   mkdirSync(join(ROOT, 'build/bench'), { recursive: true });
-  const initrd = join(ROOT, 'build/bench/initrd-cpu.img');
+  const initrd = join(ROOT, `build/bench/initrd-${name}.img`);
   writeFileSync(initrd, Buffer.concat([base, pad, extra]));
   return { g, initrd };
 }
