@@ -30,6 +30,7 @@ import { MemoryCharBackend } from '../dist/backends/memory-char.js';
 import { build } from '../dist/vm/build.js';
 import { decodeSnapshot } from '../dist/vm/snapshot/format.js';
 import { loadSnapshot } from '../dist/vm/snapshot/snapshot.js';
+import { restoreVirtBoard } from '../dist/boards/virt/state.js';
 import { HYP_FLAGS, HYP_NUMBERS, HYP_PAIRS } from '../dist/cpu/riscv/state.js';
 import { beginStep, runPair, translatedSide } from './lockstep-lib.mjs';
 import { buildKvmMini, kvmGuest } from '../test/guest/kvm-mini.mjs';
@@ -106,7 +107,7 @@ function board(paths, out, snap) {
     throw new Error('Clint.clock or GoldfishRtc.nowNs is gone');
   b.clint.clock = clock;
   b.rtc.nowNs = () => RTC_EPOCH_NS + BigInt(clock.now) * 100n;
-  if (snap !== undefined) loadSnapshot(b, snap);
+  if (snap !== undefined) loadSnapshot(b.mem, snap, (state) => restoreVirtBoard(b, state));
   return b;
 }
 
