@@ -194,7 +194,21 @@ export async function receiveMigration(
     return fail((e as Error).message);
   }
   if (desc === undefined) return fail('the stream ended early');
-  const snapshot: ParsedSnapshot = {
+  const snapshot = streamed(desc, board, nets, mem);
+  return {
+    snapshot,
+    reply: (error) => sock.end(error === undefined ? 'ok\n' : `error: ${error.replace(/\n/g, ' ')}\n`),
+  };
+}
+
+/** The state a migration stream delivered: its pages are already in `mem`. */
+function streamed(
+  desc: ParsedSnapshot['desc'],
+  board: unknown,
+  nets: Uint8Array | undefined,
+  mem: GuestMemory,
+): ParsedSnapshot {
+  return {
     version: STREAM_VERSION,
     desc,
     board,
@@ -203,10 +217,6 @@ export async function receiveMigration(
     ramDataOffset: 0,
     ramMemory: mem,
     nets,
-  };
-  return {
-    snapshot,
-    reply: (error) => sock.end(error === undefined ? 'ok\n' : `error: ${error.replace(/\n/g, ' ')}\n`),
   };
 }
 
@@ -298,15 +308,6 @@ export async function receiveExec(
     throw new SnapshotError(`${what}: ${(e as Error).message}`);
   }
   if (desc === undefined) throw new SnapshotError(`${what}: the stream ended early`);
-  const snapshot: ParsedSnapshot = {
-    version: STREAM_VERSION,
-    desc,
-    board,
-    ramPages: new Uint32Array(0),
-    ramData: new Uint8Array(0),
-    ramDataOffset: 0,
-    ramMemory: mem,
-    nets,
-  };
+  const snapshot = streamed(desc, board, nets, mem);
   return { snapshot, reply: () => {} };
 }
