@@ -4,6 +4,7 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, statSync } from 'node:fs';
+import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -152,4 +153,24 @@ export class Guest {
   kill() {
     this.proc.kill('SIGKILL');
   }
+}
+
+/**
+ * What the host reads back through `port` on 127.0.0.1 after writing `text` (a guest behind a
+ * hostfwd echoes it, e.g. `nc -l -p PORT -e cat`).
+ */
+export function echoThrough(port, text) {
+  return new Promise((resolve, reject) => {
+    const s = connect(port, '127.0.0.1', () => s.write(text));
+    let got = '';
+    s.on('data', (d) => {
+      got += d;
+      if (got.length >= text.length) {
+        s.destroy();
+        resolve(got);
+      }
+    });
+    s.on('error', reject);
+    s.setTimeout(30_000, () => reject(new Error(`no echo through hostfwd port ${port}`)));
+  });
 }

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Guest } from './guest.mjs';
+import { echoThrough, Guest } from './guest.mjs';
 
 const BOOT_TIMEOUT_MS = Number(process.env.TSVIRT_BOOT_TIMEOUT_MS ?? 900_000);
 const log = process.env.TSVIRT_TEST_LOG === '1';
@@ -270,23 +270,6 @@ function freePort() {
       const { port } = srv.address();
       srv.close(() => resolve(port));
     });
-  });
-}
-
-/** What the host reads back through `port` after writing `text` (the guest's nc echoes it). */
-function echoThrough(port, text) {
-  return new Promise((resolve, reject) => {
-    const s = connect(port, '127.0.0.1', () => s.write(text));
-    let got = '';
-    s.on('data', (d) => {
-      got += d;
-      if (got.length >= text.length) {
-        s.destroy();
-        resolve(got);
-      }
-    });
-    s.on('error', reject);
-    s.setTimeout(30_000, () => reject(new Error(`no echo through hostfwd port ${port}`)));
   });
 }
 

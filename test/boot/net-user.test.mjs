@@ -21,7 +21,7 @@ import dgram from 'node:dgram';
 import dns from 'node:dns/promises';
 import http from 'node:http';
 import net from 'node:net';
-import { Guest } from './guest.mjs';
+import { echoThrough, Guest } from './guest.mjs';
 import { pickDebianMirror, readHostSources } from '../../dist/images/mirror.js';
 
 const BOOT_TIMEOUT_MS = Number(process.env.TSVIRT_BOOT_TIMEOUT_MS ?? 900_000);
@@ -202,19 +202,7 @@ test(
         await g.run(
           '(nc -l -p 7777 -e cat >/dev/null 2>&1 &); while ! netstat -ltn | grep -q ":7777 "; do usleep 100000; done',
         );
-        return new Promise((resolve, reject) => {
-          const s = net.connect(port, '127.0.0.1', () => s.write(text));
-          let got = '';
-          s.on('data', (d) => {
-            got += d;
-            if (got.length >= text.length) {
-              s.destroy();
-              resolve(got);
-            }
-          });
-          s.on('error', reject);
-          s.setTimeout(30_000, () => reject(new Error(`no echo through hostfwd port ${port}`)));
-        });
+        return echoThrough(port, text);
       };
       const [ea, eb] = await Promise.all([
         echo(a, fwdTcpA, 'ping through A\n'),
